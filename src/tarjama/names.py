@@ -1,0 +1,188 @@
+"""Matching proper names across an Arabic text and its English translation.
+
+- English names: capitalised words that do not start a sentence and are not common English
+  words (``wordfreq`` Zipf frequency below :data:`EN_COMMON_ZIPF`), acronyms aside.
+- Arabic names: the word after a title (الرئيس، وزير، السفير، السيد، د. ...), glossary
+  terms, and words rare in Arabic (Zipf frequency below :data:`AR_RARE_ZIPF`: transliterated
+  foreign names such as بيلاوسوف are rare; common Arabic words are not names).
+
+An Arabic word, stripped of its clitics, is transliterated by a character model
+(:class:`tarjama.translit.Transliterator`) and compared with English words on
+:func:`tarjama.translit.phonetic_key` (بيلاوسوف -> bellausov -> ``blsv`` = Belousov).
+A name with no counterpart on the other side is reported. Without a transliterator only
+glossary terms and Latin-script names copied from the source can be matched, so only
+those are judged. See docs/fidelity.md for the limits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rapidfuzz.distance import Levenshtein
+from wordfreq import zipf_frequency
+
+from .qa._fold import ARABIC_WORD, clitic_stems, fold, fold_letters
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
+    from .translit import Transliterator
+
+EN_COMMON_ZIPF = 3.5
+AR_RARE_ZIPF = 1.0
+#: Words after which Arabic news puts a person's name.
+_TITLE_WORDS = (
+    "الرئيس", "وزير", "وزيرة", "السفير", "السفيرة", "السيد", "السيدة", "د", "الدكتور",
+    "الشيخ", "الأمير", "الملك", "الجنرال", "العقيد", "القاضي", "النائب", "المستشار",
+)  # fmt: skip
+TITLES = frozenset(fold_letters(w) for w in _TITLE_WORDS)
+_PERSON_TITLES = frozenset(fold_letters(w) for w in ("السيد", "السيدة", "د", "الدكتور", "الشيخ"))
+_EN_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_SENTENCE_START = re.compile(r"(^|[.!?:;\"“«(]\s*)$")
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    start: int
+    end: int
+    keys: tuple[str, ...]  # phonetic keys of its readings; empty without a transliterator
+
+
+def keys_match(a: str, b: str) -> bool:
+    """Two phonetic keys sound alike: equal, or (both 4+ letters) one edit apart or one a
+    prefix of the other (an ending the other language adds: lgst ~ lgstks)."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4:
+        return False
+    return a.startswith(b) or b.startswith(a) or Levenshtein.distance(a, b) <= 1
+
+
+class NameMatcher:
+    def __init__(
+        self, transliterator: Transliterator | None = None, glossary: Glossary | None = None
+    ) -> None:
+        self.transliterator = transliterator
+        self.glossary = glossary
+
+    # -- finding names -----------------------------------------------------------------
+
+    def english_names(self, text: str) -> list[Name]:
+        from .translit import phonetic_key
+
+        names = []
+        for m in _EN_WORD.finditer(text):
+            word = m.group(0).strip("'’-")
+            if not word[:1].isupper() or len(word) < 3 or word.rstrip("s").isupper():
+                continue
+            if _SENTENCE_START.search(text[: m.start()]):
+                continue
+            parts = [p for p in re.split(r"[-'’]", word) if len(p) > 2]
+            if all(zipf_frequency(p.lower(), "en") >= EN_COMMON_ZIPF for p in parts):
+                continue
+            start = m.start()
+            names.append(Name(word, start, start + len(word), (phonetic_key(word),)))
+        return names
+
+    def arabic_names(self, text: str) -> list[Name]:
+        folded = fold(text, "ar")
+        words = list(ARABIC_WORD.finditer(folded.text))
+        chosen: list[tuple[int, list[str]]] = []
+        for i, m in enumerate(words):
+            stems = clitic_stems(fold_letters(m.group(0)), min_stem=3)
+            after = i > 0 and fold_letters(words[i - 1].group(0)) in TITLES
+            after_dot = (
+                i > 0
+                and fold_letters(words[i - 1].group(0)) == "د"
+                and folded.text[words[i - 1].end() : m.start()].startswith(".")
+            )
+            person = after_dot or (after and fold_letters(words[i - 1].group(0)) in _PERSON_TITLES)
+            freq = max(zipf_frequency(s, "ar") for s in clitic_stems(m.group(0)))
+            if len(stems[0]) >= 3 and (freq < AR_RARE_ZIPF or person or (after and freq < 4.0)):
+                chosen.append((i, stems))
+        keys = self._keys(list(dict.fromkeys(s for _, stems in chosen for s in stems)))
+        out = []
+        for i, stems in chosen:
+            start, end = folded.span(*words[i].span())
+            name_keys = tuple(dict.fromkeys(keys[s] for s in stems if keys[s]))
+            out.append(Name(text[start:end], start, end, name_keys))
+        return out
+
+    def _keys(self, arabic_words: list[str]) -> dict[str, str]:
+        """Each Arabic word's phonetic key, by transliteration ("" without a model)."""
+        if self.transliterator is None:
+            return dict.fromkeys(arabic_words, "")
+        from .translit import phonetic_key
+
+        latin = self.transliterator.transliterate(arabic_words)
+        return {w: phonetic_key(t) for w, t in zip(arabic_words, latin, strict=True)}
+
+    # -- comparing ---------------------------------------------------------------------
+
+    def unmatched(self, arabic: str, english: str) -> tuple[list[Name], list[Name]]:
+        """Arabic names with no English counterpart, and English names with no Arabic one."""
+        from .translit import phonetic_key
+
+        ar_names = self.arabic_names(arabic)
+        en_names = self.english_names(english)
+        if self.transliterator is None:
+            return self._by_glossary(arabic, english, ar_names, en_names)
+        en_keys = [phonetic_key(m.group(0)) for m in _EN_WORD.finditer(english)]
+        en_keys += [phonetic_key(p) for w in _EN_WORD.findall(english) for p in re.split("[-']", w)]
+        ar_words = [s for m in ARABIC_WORD.finditer(fold(arabic, "ar").text) for s in _stems(m)]
+        ar_keys = [k for k in self._keys(list(dict.fromkeys(ar_words))).values() if k]
+        latin = {w.lower() for w in _EN_WORD.findall(arabic)}
+        lost_ar = [
+            n
+            for n in ar_names
+            if not any(keys_match(a, k) for a in n.keys for k in en_keys)
+            and not self._glossed(n.text, english)
+        ]
+        lost_en = [
+            n
+            for n in en_names
+            if n.text.lower() not in latin
+            and not any(keys_match(n.keys[0], k) for k in ar_keys)
+            and not self._glossed_en(n.text, arabic)
+        ]
+        return lost_ar, lost_en
+
+    def _by_glossary(
+        self, arabic: str, english: str, ar_names: list[Name], en_names: list[Name]
+    ) -> tuple[list[Name], list[Name]]:
+        """Without a transliterator, judge only names the glossary or the Latin script fix."""
+        if self.glossary is None:
+            return [], []
+        lost_ar = []
+        for m in self.glossary.find(arabic, "ar"):
+            if not self._glossed(m.text, english):
+                lost_ar.append(Name(m.text, m.start, m.end, ()))
+        lost_en = []
+        for m in self.glossary.find(english, "en"):
+            if not self.glossary.find(arabic, "ar") or not any(
+                g.term == m.term for g in self.glossary.find(arabic, "ar")
+            ):
+                lost_en.append(Name(m.text, m.start, m.end, ()))
+        return lost_ar, lost_en
+
+    def _glossed(self, arabic_name: str, english: str) -> bool:
+        if self.glossary is None:
+            return False
+        return any(
+            self.glossary.find(english, "en") and m.term.en.lower() in english.lower()
+            for m in self.glossary.find(arabic_name, "ar")
+        )
+
+    def _glossed_en(self, english_name: str, arabic: str) -> bool:
+        if self.glossary is None:
+            return False
+        terms = {m.term for m in self.glossary.find(arabic, "ar")}
+        return any(english_name.lower() in t.en.lower() for t in terms)
+
+
+def _stems(m: re.Match[str]) -> list[str]:
+    return clitic_stems(fold_letters(m.group(0)), min_stem=3)
