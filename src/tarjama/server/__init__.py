@@ -1,0 +1,13 @@
+"""The HTTP server: a LibreTranslate-compatible API, tarjama's native API and a web page.
+
+Thin by design: requests are parsed and checked here, translated by
+:class:`~tarjama.pipeline.Translator`, and concurrent requests share engine batches
+(:mod:`.coalescer`). Build an app with :func:`create_app`; ``tarjama serve`` runs it.
+"""
+
+from .app import create_app
+from .keys import ApiKey, KeyStore
+from .registry import Registry
+from .settings import Settings
+
+__all__ = ["ApiKey", "KeyStore", "Registry", "Settings", "create_app"]

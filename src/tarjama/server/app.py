@@ -1,0 +1,83 @@
+"""The app factory: routes, error handlers, limits, the web page, and the model lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from . import libre, native
+from .errors import install_error_handlers
+from .keys import KeyStore
+from .limits import BodyLimitMiddleware
+from .registry import Registry
+from .settings import Settings
+from .state import ServerState
+
+STATIC = Path(__file__).parent / "static"
+
+#: The page loads only its own files, and nothing it shows can run as script.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def create_app(settings: Settings, registry: Registry, *, keys: KeyStore | None = None) -> FastAPI:
+    """Build the ASGI app over already loaded models.
+
+    ``keys`` is required when ``settings.api_keys`` is on; the models' coalescers start
+    and stop with the app's lifespan.
+    """
+    if settings.api_keys and keys is None:
+        raise ValueError("settings.api_keys is on but no KeyStore was given")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await registry.start()
+        try:
+            yield
+        finally:
+            await registry.close()
+            state.workers.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(
+        title="tarjama",
+        version=__version__,
+        summary="Arabic<->English news translation: LibreTranslate-compatible and native APIs",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    state = ServerState(settings, registry, keys if settings.api_keys else None)
+    app.state.server = state
+    install_error_handlers(app)
+    app.include_router(libre.router)
+    app.include_router(native.router)
+
+    @app.get("/health", tags=["LibreTranslate"])
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # LibreTranslate answers browsers from any origin; clients such as extensions rely on it.
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
+    )
+    # Outermost, so that an oversized body is refused before anything reads it.
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    return app

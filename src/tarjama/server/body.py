@@ -1,0 +1,129 @@
+"""Reading request fields the way LibreTranslate does, with its error messages.
+
+A JSON body (any ``application/json`` or ``+json`` type) must be one object. Any other
+request takes its fields from the query string and a form body (URL-encoded or
+multipart), the form winning. Field types are checked by the small helpers below so that
+every endpoint words its 400s the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+
+from ..document import normalize_newlines
+from .errors import bad_request
+
+
+@dataclass
+class Fields:
+    values: dict[str, Any]
+    is_json: bool
+
+    def get(self, name: str) -> Any:
+        return self.values.get(name)
+
+
+async def read_fields(request: Request) -> Fields:
+    mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if mime == "application/json" or mime.endswith("+json"):
+        return Fields(parse_json(await request.body()), True)
+    values: dict[str, Any] = dict(request.query_params)
+    if mime in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        form = await request.form()
+        seen: set[str] = set()
+        for name, value in form.multi_items():
+            if name not in seen:  # the first form value wins, also over the query string
+                values[name] = value
+                seen.add(name)
+    return Fields(values, False)
+
+
+def parse_json(raw: bytes) -> dict[str, Any]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise bad_request(
+            f"Invalid request: body is not valid UTF-8 (first bad byte at offset {exc.start})"
+        ) from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise bad_request(f"Invalid JSON format: {exc}") from None
+    if not isinstance(data, dict):
+        raise bad_request("Invalid JSON format")
+    return data
+
+
+def _check_unicode(name: str, text: str) -> str:
+    """JSON may carry lone surrogates (\\ud800); no engine or response can hold them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise bad_request(
+            f"Invalid request: {name} is not valid Unicode (lone surrogate at offset {exc.start})"
+        ) from None
+    return text
+
+
+def text_field(fields: Fields, name: str, *, required: bool = False) -> str | None:
+    """A string field; ``required`` treats absent and empty alike, as LibreTranslate does."""
+    value = fields.get(name)
+    if value is None or value == "":
+        if required:
+            raise bad_request(f"Invalid request: missing {name} parameter")
+        return None
+    if not isinstance(value, str):
+        raise bad_request(f"Invalid request: {name} must be a string")
+    value = _check_unicode(name, value)
+    return value if fields.is_json else normalize_newlines(value)
+
+
+def texts_field(fields: Fields, name: str) -> tuple[list[str], bool]:
+    """``q``: a string, or (JSON only) a non-empty list of strings; returns (items, is_list)."""
+    value = fields.get(name)
+    if value is None or value == "" or value == []:
+        raise bad_request(f"Invalid request: missing {name} parameter")
+    if isinstance(value, list):
+        if not all(isinstance(v, str) for v in value):
+            raise bad_request(f"Invalid request: {name} must be a string or a list of strings")
+        return [_check_unicode(name, v) for v in value], True
+    if not isinstance(value, str):
+        raise bad_request(f"Invalid request: {name} must be a string or a list of strings")
+    text = _check_unicode(name, value)
+    return [text if fields.is_json else normalize_newlines(text)], False
+
+
+def int_field(fields: Fields, name: str, default: int, *, low: int, high: int) -> int:
+    value = fields.get(name)
+    if value is None or value == "":
+        return default
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        digits = value.strip()
+        value = int(digits) if len(digits) <= 20 else (high + 1 if digits[0] != "-" else low - 1)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise bad_request(f"Invalid request: {name} must be an integer")
+    if value < low:
+        raise bad_request(f"Invalid request: {name} must be at least {low}")
+    if value > high:
+        raise bad_request(f"Invalid request: {name} must be at most {high}")
+    return value
+
+
+def bool_field(fields: Fields, name: str, default: bool) -> bool:
+    value = fields.get(name)
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+        return value.lower() in ("true", "1")
+    raise bad_request(f"Invalid request: {name} must be true or false")
+
+
+def quoted(value: str, limit: int = 40) -> str:
+    """A client's value inside an error message, cut short."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"

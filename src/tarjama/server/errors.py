@@ -1,0 +1,84 @@
+"""Every failure becomes ``{"error": "<message>"}`` with a 4xx status, or 503.
+
+LibreTranslate clients read the ``error`` field, so every path out of the app (our own
+checks, tarjama errors, FastAPI validation, unknown routes, and bugs) uses that shape.
+A 500 is never sent: an engine failure is a 503, and so is an unexpected exception, which
+is logged with its traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import EngineError, MemoryStoreError, TarjamaError
+from .keys import KeyStoreError
+
+log = logging.getLogger("tarjama.server")
+
+INTERNAL_ERROR = "Internal error: the request could not be completed (see the server log)"
+
+
+class ApiError(Exception):
+    """A request refused with an HTTP status and a message for the client."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, message)
+
+
+def error_response(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def status_for(exc: TarjamaError) -> int:
+    """Engine and storage failures are the server's (503); the rest are the request's (400)."""
+    return 503 if isinstance(exc, (EngineError, MemoryStoreError, KeyStoreError)) else 400
+
+
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return error_response(exc.status, exc.message)
+
+
+async def _tarjama_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TarjamaError)
+    status = status_for(exc)
+    if status >= 500:
+        log.error("%s %s failed: %s", request.method, request.url.path, exc)
+    return error_response(status, str(exc))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code if exc.status_code < 500 else 503
+    return JSONResponse({"error": str(exc.detail)}, status_code=status, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid"}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query"))
+    return error_response(400, f"Invalid request: {where}: {first.get('msg', 'invalid')}")
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(503, INTERNAL_ERROR)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(TarjamaError, _tarjama_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,231 @@
+"""The LibreTranslate-compatible API: /translate, /languages, /detect, /frontend/settings.
+
+Field names, types, messages and the ``{"error": ...}`` shape follow LibreTranslate so that
+existing clients work unchanged. Each group of items with the same source language goes to
+the pipeline as one call, and so to the engine as one batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from ..pipeline import Translator
+from ..text import arabic_ratio, detect_script
+from .body import Fields, int_field, quoted, read_fields, text_field, texts_field
+from .errors import bad_request
+from .markup import HtmlFragment
+from .registry import Registry, language_name
+from .settings import Settings
+from .state import get_state
+
+#: Most alternatives a request may ask for (each one widens the beam).
+MAX_ALTERNATIVES = 5
+
+router = APIRouter(tags=["LibreTranslate"])
+
+
+class TranslateBody(BaseModel):
+    """The body of POST /translate, as JSON or as a form (``q`` is a list in JSON only)."""
+
+    q: str | list[str]
+    source: str
+    target: str
+    format: Literal["text", "html"] = "text"
+    alternatives: int = 0
+    api_key: str | None = None
+
+
+class DetectBody(BaseModel):
+    q: str
+    api_key: str | None = None
+
+
+def _body_doc(model: type[BaseModel]) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": schema},
+                "application/x-www-form-urlencoded": {"schema": schema},
+            },
+        }
+    }
+
+
+def over_limit(size: int, limit: int) -> str:
+    return f"Invalid request: request ({size}) exceeds text limit ({limit})"
+
+
+def check_limits(settings: Settings, items: list[str], is_list: bool) -> None:
+    if is_list and settings.batch_limit != -1 and len(items) > settings.batch_limit:
+        raise bad_request(over_limit(len(items), settings.batch_limit))
+    chars = sum(len(t) for t in items)
+    if settings.char_limit != -1 and chars > settings.char_limit:
+        raise bad_request(over_limit(chars, settings.char_limit))
+
+
+def check_language(registry: Registry, code: str, *, auto: bool = False) -> None:
+    if (auto and code == "auto") or code in registry.languages():
+        return
+    raise bad_request(f"{quoted(code)} is not supported")
+
+
+def not_available(source: str, target: str) -> str:
+    return (
+        f"{language_name(target)} ({target}) is not available as a target language "
+        f"from {language_name(source)} ({source})"
+    )
+
+
+def detection(text: str) -> dict[str, Any]:
+    lang, confidence = detect_script(text)
+    return {"confidence": round(confidence * 100, 1), "language": lang}
+
+
+def translate_pieces(
+    translator: Translator, pieces: list[str], alternatives: int
+) -> list[tuple[str, list[str]]]:
+    """Translate short texts keeping their line layout: (best, [alternatives]) per text.
+
+    Every sentence of every text goes through one ``translate_units`` call. An alternative
+    of a text takes each sentence's alternative of the same rank (or its best, if fewer).
+    """
+    docs = [translator.segment(p) for p in pieces]
+    segments = [s for d in docs for s in d.segments if s.normalized]
+    hyps = translator.translate_units(
+        [s.normalized for s in segments], num_alternatives=alternatives
+    )
+    variants: list[list[str]] = []
+    for rank in range(alternatives + 1):
+        for seg, hyp in zip(segments, hyps, strict=True):
+            ranked = 0 < rank <= len(hyp.alternatives)
+            seg.translation = hyp.alternatives[rank - 1] if ranked else hyp.text
+        variants.append([d.text for d in docs])
+    return [(variants[0][i], [v[i] for v in variants[1:]]) for i in range(len(pieces))]
+
+
+@router.post("/translate", openapi_extra=_body_doc(TranslateBody))
+async def translate(request: Request) -> JSONResponse:
+    """Translate a text or a list of texts (LibreTranslate's API)."""
+    state = get_state(request)
+    fields = await read_fields(request)
+    await state.check_access(request, text_field(fields, "api_key"))
+    items, is_list = texts_field(fields, "q")
+    source = text_field(fields, "source", required=True)
+    target = text_field(fields, "target", required=True)
+    assert source is not None and target is not None
+    text_format = text_field(fields, "format") or "text"
+    alternatives = int_field(fields, "alternatives", 0, low=0, high=MAX_ALTERNATIVES)
+    check_limits(state.settings, items, is_list)
+    check_language(state.registry, source, auto=True)
+    check_language(state.registry, target)
+    if text_format not in ("text", "html"):
+        raise bad_request(f"{quoted(text_format)} format is not supported")
+
+    fragments = [HtmlFragment(t) for t in items] if text_format == "html" else None
+    pieces = [f.texts for f in fragments] if fragments else [[t] for t in items]
+    if source == "auto":
+        detected = [detection(" ".join(p)) for p in pieces]
+        sources = [str(d["language"]) for d in detected]
+    else:
+        sources = [source] * len(items)
+
+    # One pipeline call (one engine batch) per source language among the items.
+    groups: dict[str, list[int]] = {}
+    for i, src in enumerate(sources):
+        groups.setdefault(src, []).append(i)
+    routes: dict[str, Translator] = {}
+    for src in groups:
+        model = state.registry.for_pair(src, target)
+        if model is None:
+            raise bad_request(not_available(src, target))
+        routes[src] = model.translator(src, target)
+
+    async def run_group(src: str, indices: list[int]) -> list[list[tuple[str, list[str]]]]:
+        flat = [p for i in indices for p in pieces[i]]
+        done = await state.in_thread(lambda: translate_pieces(routes[src], flat, alternatives))
+        out, start = [], 0
+        for i in indices:
+            out.append(done[start : start + len(pieces[i])])
+            start += len(pieces[i])
+        return out
+
+    results: list[list[tuple[str, list[str]]]] = [[] for _ in items]
+    outcomes = await asyncio.gather(*(run_group(s, ix) for s, ix in groups.items()))
+    for (_, indices), outcome in zip(groups.items(), outcomes, strict=True):
+        for i, translated in zip(indices, outcome, strict=True):
+            results[i] = translated
+
+    texts: list[str] = []
+    alts: list[list[str]] = []
+    for i, translated in enumerate(results):
+        best = [b for b, _ in translated]
+        texts.append(fragments[i].render(best) if fragments else best[0])
+        ranked = []
+        for rank in range(alternatives):
+            chosen = [a[rank] if rank < len(a) else b for b, a in translated]
+            ranked.append(fragments[i].render(chosen) if fragments else chosen[0])
+        alts.append(ranked)
+
+    body: dict[str, Any] = {"translatedText": texts if is_list else texts[0]}
+    if source == "auto":
+        body["detectedLanguage"] = detected if is_list else detected[0]
+    if alternatives:
+        body["alternatives"] = alts if is_list else alts[0]
+    return JSONResponse(body)
+
+
+@router.get("/languages")
+async def languages(request: Request) -> list[dict[str, Any]]:
+    """The languages the loaded models translate from, each with its targets."""
+    registry = get_state(request).registry
+    return [
+        {"code": code, "name": language_name(code), "targets": targets}
+        for code, targets in registry.sources().items()
+    ]
+
+
+@router.post("/detect", openapi_extra=_body_doc(DetectBody))
+async def detect(request: Request) -> JSONResponse:
+    """Tell Arabic from English by script; the most likely language first."""
+    state = get_state(request)
+    fields: Fields = await read_fields(request)
+    await state.check_access(request, text_field(fields, "api_key"))
+    q = text_field(fields, "q", required=True)
+    assert q is not None
+    check_limits(state.settings, [q], False)
+    first = detection(q)
+    ratio = arabic_ratio(q)
+    other = {"ar": "en", "en": "ar"}[str(first["language"])]
+    share = ratio if other == "ar" else 1.0 - ratio
+    found = [first]
+    if first["confidence"] and share > 0:
+        found.append({"confidence": round(share * 100, 1), "language": other})
+    return JSONResponse(found)
+
+
+@router.get("/frontend/settings")
+async def frontend_settings(request: Request) -> dict[str, Any]:
+    """Settings a web client needs (the shape LibreTranslate's own page reads)."""
+    state = get_state(request)
+    sources = state.registry.sources()
+    source = "ar" if "ar" in sources else next(iter(sources))
+    target = sources[source][0]
+    return {
+        "charLimit": state.settings.char_limit,
+        "batchLimit": state.settings.batch_limit,
+        "apiKeys": state.keys is not None,
+        "keyRequired": state.keys is not None,
+        "suggestions": False,
+        "supportedFilesFormat": [],
+        "language": {
+            "source": {"code": source, "name": language_name(source)},
+            "target": {"code": target, "name": language_name(target)},
+        },
+    }

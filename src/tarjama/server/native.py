@@ -1,0 +1,99 @@
+"""tarjama's own API under /v1: whole documents with structure, scores, origins and issues.
+
+``POST /v1/translate`` answers exactly what ``tarjama translate --format json`` prints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from ..text import detect_script
+from .body import Fields, int_field, quoted, read_fields, text_field
+from .errors import bad_request
+from .libre import _body_doc, check_language, check_limits, not_available
+from .registry import ServedModel
+from .state import ServerState, get_state
+
+router = APIRouter(prefix="/v1", tags=["tarjama"])
+
+MAX_BEAM = 16
+
+
+class DocumentBody(BaseModel):
+    """The body of POST /v1/translate (JSON only)."""
+
+    text: str
+    source: str = "auto"
+    target: str | None = None
+    model: str | None = None
+    beam: int | None = None
+    api_key: str | None = None
+
+
+_FIELDS = set(DocumentBody.model_fields)
+
+
+async def read_json_fields(request: Request, known: set[str]) -> Fields:
+    """A JSON object with only ``known`` fields (a typo must not be silently ignored)."""
+    fields = await read_fields(request)
+    if not fields.is_json:
+        raise bad_request("Invalid request: send a JSON body (Content-Type: application/json)")
+    unknown = sorted(set(fields.values) - known)
+    if unknown:
+        raise bad_request(f"Invalid request: unknown field '{quoted(unknown[0])}'")
+    return fields
+
+
+def pick_model(state: ServerState, name: str | None, source: str, target: str) -> ServedModel:
+    if name is None:
+        model = state.registry.for_pair(source, target)
+        if model is None:
+            raise bad_request(not_available(source, target))
+        return model
+    model = state.registry.named(name)
+    if model is None:
+        loaded = ", ".join(m.name for m in state.registry.models)
+        raise bad_request(f"unknown model '{quoted(name)}' (loaded: {loaded})")
+    if (source, target) not in model.engine.pairs:
+        raise bad_request(f"model '{name}' does not translate {source}->{target}")
+    return model
+
+
+@router.get("/models")
+async def models(request: Request) -> list[dict[str, Any]]:
+    """The loaded models, their language pairs and signatures."""
+    return [m.info() for m in get_state(request).registry.models]
+
+
+@router.post("/translate", openapi_extra=_body_doc(DocumentBody))
+async def translate_document(request: Request) -> JSONResponse:
+    """Translate a document (one paragraph per line); the JSON of `tarjama translate`."""
+    state = get_state(request)
+    fields = await read_json_fields(request, _FIELDS)
+    await state.check_access(request, text_field(fields, "api_key"))
+    text = text_field(fields, "text", required=True)
+    assert text is not None
+    source = text_field(fields, "source") or "auto"
+    target = text_field(fields, "target")
+    name = text_field(fields, "model")
+    beam = None
+    if fields.get("beam") is not None:
+        beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
+    check_limits(state.settings, [text], False)
+    check_language(state.registry, source, auto=True)
+    if source == "auto":
+        source = detect_script(text)[0]
+    if target is None:
+        targets = state.registry.sources().get(source, [])
+        if not targets:
+            raise bad_request(f"{source} is not supported")
+        target = targets[0]
+    check_language(state.registry, target)
+    model = pick_model(state, name, source, target)
+    translator = model.translator(source, target, beam=beam)
+    doc = await state.in_thread(lambda: translator.translate_document(text))
+    return JSONResponse(doc.to_json())

@@ -1,0 +1,120 @@
+"""The models a server holds: loaded once at start, each with its coalescer.
+
+Requests ask for a language pair (LibreTranslate) or a model by name (native API) and get
+a :class:`~tarjama.pipeline.Translator` whose engine batches through the model's coalescer.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engines.base import Engine
+from ..errors import ConfigError, InputError
+from ..models import ModelStore, load_engine
+from ..pipeline import Translator
+from .coalescer import CoalescedEngine, Coalescer
+from .settings import Settings
+
+LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+@dataclass
+class ServedModel:
+    """One loaded model: its engine, its coalescer and a translator per language pair."""
+
+    engine: Engine
+    coalescer: Coalescer
+    translators: dict[tuple[str, str], Translator] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.engine.name
+
+    def translator(self, source: str, target: str, *, beam: int | None = None) -> Translator:
+        """A translator for the pair; a fresh one over a re-beamed engine when ``beam`` is set."""
+        if beam is None or beam == getattr(self.engine, "beam_size", None):
+            return self.translators[(source, target)]
+        if not hasattr(self.engine, "beam_size"):
+            raise InputError(f"model '{self.name}' has a fixed beam size")
+        # A shallow copy shares the loaded weights; only the decoding setting differs.
+        engine = copy.copy(self.engine)
+        engine.beam_size = beam
+        return Translator(CoalescedEngine(engine, self.coalescer), source=source, target=target)
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "pairs": [list(p) for p in self.engine.pairs],
+            "signature": self.engine.signature,
+        }
+
+
+class Registry:
+    """Every model the server serves, in the order they were given."""
+
+    def __init__(self, engines: Sequence[Engine], settings: Settings) -> None:
+        if not engines:
+            raise ConfigError("no models to serve")
+        self.models: list[ServedModel] = []
+        for engine in engines:
+            coalescer = Coalescer(
+                engine.name,
+                enabled=settings.coalesce,
+                wait_ms=settings.batch_wait_ms,
+                max_tokens=settings.batch_tokens,
+            )
+            served = ServedModel(engine, coalescer)
+            batched = CoalescedEngine(engine, coalescer)
+            for source, target in engine.pairs:
+                served.translators[(source, target)] = Translator(
+                    batched, source=source, target=target
+                )
+            self.models.append(served)
+
+    @classmethod
+    def load(cls, settings: Settings) -> Registry:
+        """Load the settings' models (every installed one when none is named)."""
+        store = ModelStore(settings.home)
+        names = list(settings.models) or store.names()
+        if not names:
+            raise ConfigError(
+                f"no models installed in {store.root}; add one with 'tarjama models add DIR "
+                "--name NAME' or 'tarjama models pull NAME', or pass --model DIR"
+            )
+        engines: list[Engine] = [
+            load_engine(n, home=settings.home, device=settings.device) for n in names
+        ]
+        return cls(engines, settings)
+
+    async def start(self) -> None:
+        for m in self.models:
+            m.coalescer.start()
+
+    async def close(self) -> None:
+        for m in self.models:
+            await m.coalescer.close()
+
+    def sources(self) -> dict[str, list[str]]:
+        """Each source language with the targets some model offers for it."""
+        pairs: dict[str, set[str]] = {}
+        for m in self.models:
+            for s, t in m.engine.pairs:
+                pairs.setdefault(s, set()).add(t)
+        return {s: sorted(ts) for s, ts in sorted(pairs.items())}
+
+    def languages(self) -> set[str]:
+        return {code for s, ts in self.sources().items() for code in (s, *ts)}
+
+    def for_pair(self, source: str, target: str) -> ServedModel | None:
+        """The first model that translates ``source`` to ``target``."""
+        return next((m for m in self.models if (source, target) in m.engine.pairs), None)
+
+    def named(self, name: str) -> ServedModel | None:
+        return next((m for m in self.models if m.name == name), None)
