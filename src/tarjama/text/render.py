@@ -104,7 +104,7 @@ def _arabic_marks(text: str) -> str:
         prev = text[i - 1] if i else ""
         if prev.isdigit() and nxt.isdigit():
             return mark  # 1,000
-        if nxt and not (nxt.isspace() or nxt in "\"'»”)]}" or nxt in _AR_MARKS):
+        if nxt and not (nxt.isspace() or nxt in "\"'»”)]}.!:?,;؟،؛"):
             return mark  # ?q= in a URL, a,b in code
         return _AR_MARKS[mark] if _arabic_context(text, i) else mark
 
