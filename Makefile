@@ -1,0 +1,38 @@
+# tarjama: `make run` sets up and translates the example article; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MODEL ?= opus-mt-ar-en
+EXAMPLE ?= examples/port-opening.ar.txt
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+# Installs the default model when it is missing (an explicit, visible pull), then translates.
+run: $(VENV)/.installed
+	@$(BIN)/tarjama models show $(MODEL) >/dev/null 2>&1 || { \
+		echo "+ tarjama models pull $(MODEL)"; \
+		$(BIN)/tarjama models pull $(MODEL) || exit 2; }
+	$(BIN)/tarjama translate $(EXAMPLE) --model $(MODEL)
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_engine.py
+
+clean:
+	rm -rf $(VENV) .bench .pytest_cache .mypy_cache .ruff_cache

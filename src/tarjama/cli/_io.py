@@ -1,0 +1,28 @@
+"""Shared I/O helpers for subcommands: reading FILE|- and writing --output."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..document import decode_bytes, read_text
+from ..errors import InputError
+
+
+def read_input(path: str | None) -> str:
+    """Read UTF-8 text from a file, or from stdin for ``-`` or no path."""
+    if path is None or path == "-":
+        return decode_bytes(sys.stdin.buffer.read(), where="standard input")
+    return read_text(path)
+
+
+def write_output(text: str, path: str | None) -> None:
+    """Write to ``path`` (atomically enough: whole string at once) or to stdout."""
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from exc

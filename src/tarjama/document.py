@@ -1,0 +1,197 @@
+"""The data model: Document -> Paragraph -> Segment, and plain-text reading and writing.
+
+A document keeps the exact whitespace between its paragraphs (``separator``) so that the
+translation comes back in the same layout: one output paragraph per input paragraph,
+separated the same way. Line endings are normalised to ``\\n`` on reading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import DecodeError, FileNotFound, InputError
+
+#: A paragraph is a line holding something other than whitespace.
+_CONTENT_LINE = re.compile(r"[^\n]*\S[^\n]*")
+
+
+@dataclass
+class Issue:
+    """One fidelity finding on a segment (see :mod:`tarjama.qa`)."""
+
+    check: str
+    severity: str  # "error" | "warning"
+    message: str
+    paragraph: int = 0
+    segment: int | None = None
+    source_span: tuple[int, int] | None = None
+    target_span: tuple[int, int] | None = None
+    source_text: str | None = None
+    target_text: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "severity": self.severity,
+            "message": self.message,
+            "paragraph": self.paragraph,
+            "segment": self.segment,
+            "source_span": list(self.source_span) if self.source_span else None,
+            "target_span": list(self.target_span) if self.target_span else None,
+            "source_text": self.source_text,
+            "target_text": self.target_text,
+        }
+
+
+@dataclass
+class Segment:
+    """One sentence of the source and its translation.
+
+    ``start``/``end`` are character offsets into the paragraph's source text as the user
+    gave it, so reports can point into the original.
+    """
+
+    paragraph: int
+    index: int
+    source: str
+    start: int = 0
+    end: int = 0
+    translation: str = ""
+    score: float | None = None
+    origin: str = "model"
+    issues: list[Issue] = field(default_factory=list)
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
+    #: The cleaned source the model and the memory see (not part of the JSON output).
+    normalized: str = field(default="", repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "source": self.source,
+            "start": self.start,
+            "end": self.end,
+            "translation": self.translation,
+            "score": self.score,
+            "origin": self.origin,
+            "issues": [i.to_json() for i in self.issues],
+            "suggestions": self.suggestions,
+        }
+
+
+@dataclass
+class Paragraph:
+    index: int
+    source: str
+    separator: str = ""
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def translation(self) -> str:
+        return " ".join(s.translation for s in self.segments if s.translation)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "source": self.source,
+            "translation": self.translation,
+            "segments": [s.to_json() for s in self.segments],
+        }
+
+
+@dataclass
+class Document:
+    """Paragraphs of a text plus the exact whitespace around them."""
+
+    paragraphs: list[Paragraph]
+    prefix: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> Document:
+        """Split ``text`` into paragraphs: every line with content is one paragraph."""
+        text = normalize_newlines(text)
+        paragraphs: list[Paragraph] = []
+        prefix = text
+        last_end = 0
+        for match in _CONTENT_LINE.finditer(text):
+            line = match.group(0)
+            lead = len(line) - len(line.lstrip())
+            start = match.start() + lead
+            end = match.start() + len(line.rstrip())
+            gap = text[last_end:start]
+            if paragraphs:
+                paragraphs[-1].separator = gap
+            else:
+                prefix = gap
+            paragraphs.append(Paragraph(index=len(paragraphs), source=text[start:end]))
+            last_end = end
+        if paragraphs:
+            paragraphs[-1].separator = text[last_end:]
+        return cls(paragraphs=paragraphs, prefix=prefix if paragraphs else text)
+
+    @property
+    def segments(self) -> list[Segment]:
+        return [s for p in self.paragraphs for s in p.segments]
+
+    @property
+    def source_text(self) -> str:
+        return self.prefix + "".join(p.source + p.separator for p in self.paragraphs)
+
+    @property
+    def text(self) -> str:
+        """The translation, laid out exactly like the source."""
+        return self.prefix + "".join(p.translation + p.separator for p in self.paragraphs)
+
+
+@dataclass
+class TranslatedDocument(Document):
+    """A document with its translation and where it came from."""
+
+    source_lang: str = ""
+    target_lang: str = ""
+    model: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [i for s in self.segments for i in s.issues]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "source": self.source_lang,
+            "target": self.target_lang,
+            "text": self.text,
+            "paragraphs": [p.to_json() for p in self.paragraphs],
+        }
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF and lone CR become LF; a leading BOM is dropped."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_bytes(data: bytes, where: str = "input") -> str:
+    """Decode UTF-8 (BOM allowed), naming the first bad byte's offset on failure."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DecodeError(exc.start, where) from exc
+    if "\x00" in text:
+        raise InputError(f"{where} looks binary (it contains NUL bytes), not text")
+    return normalize_newlines(text)
+
+
+def read_text(path: str | Path) -> str:
+    """Read a UTF-8 text file, raising tarjama errors for a missing or undecodable file."""
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFound(str(path))
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    return decode_bytes(data, where=str(path))

@@ -1,0 +1,93 @@
+"""One root exception for everything a user can get wrong or meet.
+
+    TarjamaError
+    ├── InputError            the user's text or request is unusable
+    │   ├── DecodeError       bytes are not UTF-8 (carries the byte offset)
+    │   └── FileNotFound      a path the user named does not exist
+    ├── ModelError            a model cannot be used
+    │   ├── UnknownModel      no such model installed (lists the installed ones)
+    │   ├── CorruptModel      a model directory lacks files or cannot be loaded
+    │   ├── UnsupportedPair   the model does not translate this language pair
+    │   └── PullError         downloading or converting a model failed
+    ├── EngineError           the engine failed while translating (not the user's fault)
+    ├── MemoryStoreError      the translation memory database is unusable
+    ├── GlossaryError         a glossary file cannot be read
+    └── ConfigError           a setting has an invalid value
+
+Foreign errors (ctranslate2, sentencepiece, sqlite3, huggingface_hub) are translated into
+this tree at the one place that calls them, with ``raise ... from exc``. The CLI maps every
+TarjamaError to exit code 2 and one line on stderr; the server maps them to 4xx, and
+EngineError to 503.
+"""
+
+from __future__ import annotations
+
+
+class TarjamaError(Exception):
+    """Root of every error tarjama raises on purpose."""
+
+
+class InputError(TarjamaError):
+    """The input text, file or request cannot be used."""
+
+
+class DecodeError(InputError):
+    """Input bytes are not valid UTF-8."""
+
+    def __init__(self, offset: int, where: str = "input") -> None:
+        self.offset = offset
+        super().__init__(f"{where} is not valid UTF-8 (first bad byte at offset {offset})")
+
+
+class FileNotFound(InputError):
+    """A file named by the user does not exist or is not a file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"no such file: {path}")
+
+
+class ModelError(TarjamaError):
+    """A model cannot be found, loaded or used."""
+
+
+class UnknownModel(ModelError):
+    def __init__(self, name: str, installed: list[str]) -> None:
+        self.name = name
+        self.installed = installed
+        have = ", ".join(installed) if installed else "none"
+        super().__init__(
+            f"unknown model '{name}' (installed: {have}); "
+            f"add one with 'tarjama models add DIR --name NAME' or 'tarjama models pull NAME'"
+        )
+
+
+class CorruptModel(ModelError):
+    """A model directory is missing files or cannot be loaded."""
+
+
+class UnsupportedPair(ModelError):
+    def __init__(self, model: str, source: str, target: str, pairs: list[tuple[str, str]]) -> None:
+        self.model = model
+        have = ", ".join(f"{s}->{t}" for s, t in pairs) or "none"
+        super().__init__(f"model '{model}' does not translate {source}->{target} (it does: {have})")
+
+
+class PullError(ModelError):
+    """Downloading or converting a model failed."""
+
+
+class EngineError(TarjamaError):
+    """The translation engine failed on valid input."""
+
+
+class MemoryStoreError(TarjamaError):
+    """The translation memory database cannot be used."""
+
+
+class GlossaryError(TarjamaError):
+    """A glossary file cannot be read."""
+
+
+class ConfigError(TarjamaError):
+    """A setting has an invalid value."""

@@ -1,0 +1,205 @@
+"""Random-weight CTranslate2 models in the OPUS-MT layout, for tests and benchmarks.
+
+No torch and no download: SentencePiece models are trained on local text and the
+Transformer weights are drawn from a seeded generator with ``ctranslate2.specs``. Random
+weights test plumbing and speed, never quality.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ctranslate2
+import numpy as np
+import sentencepiece as spm
+from ctranslate2.specs import common_spec, transformer_spec
+
+
+@dataclass(frozen=True)
+class Architecture:
+    encoder_layers: int
+    decoder_layers: int
+    d_model: int
+    heads: int
+    ffn: int
+    vocab_size: int | None = None  # None: exactly the SentencePiece vocabulary
+
+
+#: OPUS-MT ar-en (Helsinki-NLP/opus-mt-ar-en): 6+6 layers, 512, 8 heads, ffn 2048, ~62k vocab.
+OPUS_MT = Architecture(6, 6, 512, 8, 2048, vocab_size=62_000)
+#: Small enough to build in a second for tests.
+TINY = Architecture(2, 2, 64, 4, 128)
+
+
+def train_sentencepiece(lines: Iterable[str], prefix: Path, vocab_size: int) -> Path:
+    """Train a unigram SentencePiece model on ``lines``; returns the .model path."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
+        for line in lines:
+            if line.strip():
+                f.write(line.strip() + "\n")
+        corpus = f.name
+    try:
+        spm.SentencePieceTrainer.train(
+            input=corpus,
+            model_prefix=str(prefix),
+            vocab_size=vocab_size,
+            character_coverage=1.0,
+            hard_vocab_limit=False,
+            minloglevel=2,
+        )
+    finally:
+        Path(corpus).unlink()
+    return prefix.with_suffix(".model")
+
+
+def _pieces(model: Path) -> list[str]:
+    sp = spm.SentencePieceProcessor(model_file=str(model))
+    return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+
+
+def _shape(name: str, arch: Architecture, src_vocab: int, tgt_vocab: int) -> tuple[int, ...]:
+    d = arch.d_model
+    if name.endswith("layer_norm/gamma") or name.endswith("layer_norm/beta"):
+        return (d,)
+    if name == "encoder/embeddings_0/weight":
+        return (src_vocab, d)
+    if name in ("decoder/embeddings/weight", "decoder/projection/weight"):
+        return (tgt_vocab, d)
+    if name == "decoder/projection/bias":
+        return (tgt_vocab,)
+    rows = {
+        "self_attention/linear_0": 3 * d,
+        "self_attention/linear_1": d,
+        "attention/linear_0": d,
+        "attention/linear_1": 2 * d,
+        "attention/linear_2": d,
+        "ffn/linear_0": arch.ffn,
+        "ffn/linear_1": d,
+    }
+    for suffix, out in rows.items():
+        cols = arch.ffn if suffix == "ffn/linear_1" else d
+        if name.endswith(suffix + "/weight"):
+            return (out, cols)
+        if name.endswith(suffix + "/bias"):
+            return (out,)
+    raise ValueError(f"no shape rule for {name}")
+
+
+def _resolve(spec: Any, path: str) -> tuple[Any, str]:
+    """Walk a spec by a variable name such as ``encoder/layer_0/ffn/linear_1/weight``."""
+    obj = spec
+    *parents, attr = path.split("/")
+    for part in parents:
+        m = re.fullmatch(r"(.+)_(\d+)", part)
+        if m and isinstance(getattr(obj, m.group(1), None), list):
+            obj = getattr(obj, m.group(1))[int(m.group(2))]
+        else:
+            obj = getattr(obj, part)
+    return obj, attr
+
+
+def _fill(
+    spec: Any, arch: Architecture, src_vocab: int, tgt_vocab: int, eos: int, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    names = [n for n, v in spec.variables().items() if v is None]
+    # Marian checkpoints carry biases on every linear layer; give them the same cost.
+    linears = {n.rsplit("/", 1)[0] for n in names if n.endswith("/weight") and "linear_" in n}
+    names += [f"{n}/bias" for n in sorted(linears)] + ["decoder/projection/bias"]
+    for name in names:
+        shape = _shape(name, arch, src_vocab, tgt_vocab)
+        if name.endswith("gamma"):
+            value = np.ones(shape, dtype=np.float32)
+        elif name.endswith("beta") or name.endswith("bias"):
+            value = np.zeros(shape, dtype=np.float32)
+        else:
+            value = rng.normal(0.0, 0.02, size=shape).astype(np.float32)
+        if name == "decoder/projection/bias":
+            # Random weights would often stop at once; keep </s> unlikely so every
+            # sentence produces output (decoding then ends at the 2n+10 limit).
+            value[eos] = -1e4
+        owner, attr = _resolve(spec, name)
+        setattr(owner, attr, value)
+
+
+def _build(
+    out: Path,
+    arch: Architecture,
+    src_vocab: list[str],
+    tgt_vocab: list[str],
+    seed: int,
+    quantization: str | None = None,
+) -> None:
+    spec = transformer_spec.TransformerSpec.from_config(
+        (arch.encoder_layers, arch.decoder_layers),
+        arch.heads,
+        pre_norm=False,
+        activation=common_spec.Activation.SWISH,
+    )
+    _fill(spec, arch, len(src_vocab), len(tgt_vocab), tgt_vocab.index("</s>"), seed)
+    spec.register_source_vocabulary(src_vocab)
+    spec.register_target_vocabulary(tgt_vocab)
+    spec.validate()
+    spec.optimize(quantization=quantization)
+    spec.save(str(out))
+    # Loading once proves the directory is a usable CTranslate2 model.
+    ctranslate2.Translator(str(out), device="cpu")
+
+
+def build_marian_model(
+    output_dir: str | Path,
+    source_lines: Iterable[str],
+    target_lines: Iterable[str],
+    *,
+    arch: Architecture = TINY,
+    spm_vocab: int = 1000,
+    seed: int = 1234,
+    quantization: str | None = None,
+) -> Path:
+    """Write a random-weight CTranslate2 model in the OPUS-MT layout to ``output_dir``.
+
+    The directory holds model.bin, the vocabularies, source.spm and target.spm, exactly
+    like an OPUS-MT checkpoint converted with ``ct2-transformers-converter``.
+    """
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        src_model = train_sentencepiece(source_lines, Path(tmp) / "source", spm_vocab)
+        tgt_model = train_sentencepiece(target_lines, Path(tmp) / "target", spm_vocab)
+        shutil.copy(src_model, out / "source.spm")
+        shutil.copy(tgt_model, out / "target.spm")
+    src_vocab = _pieces(out / "source.spm")
+    tgt_vocab = _pieces(out / "target.spm")
+    if arch.vocab_size:
+        # Pad to the real model's size: embedding and output-layer cost grow with it.
+        src_vocab += [f"<extra_{i}>" for i in range(arch.vocab_size - len(src_vocab))]
+        tgt_vocab += [f"<extra_{i}>" for i in range(arch.vocab_size - len(tgt_vocab))]
+    _build(out, arch, src_vocab, tgt_vocab, seed, quantization)
+    return out
+
+
+def build_nllb_model(
+    output_dir: str | Path,
+    lines: Iterable[str],
+    *,
+    arch: Architecture = TINY,
+    spm_vocab: int = 1000,
+    seed: int = 1234,
+) -> Path:
+    """A random-weight model in the NLLB layout: one SentencePiece model, language codes."""
+    from .engines.tokenizers import NLLB_CODES
+
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        model = train_sentencepiece(lines, Path(tmp) / "nllb", spm_vocab)
+        shutil.copy(model, out / "sentencepiece.bpe.model")
+    vocab = _pieces(out / "sentencepiece.bpe.model") + sorted(NLLB_CODES.values())
+    _build(out, arch, vocab, vocab, seed)
+    return out
