@@ -15,8 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def body_too_large(size: int | None, limit: int) -> str:
-    got = f"{size} bytes" if size is not None else "more"
-    return f"Invalid request: body too large ({got}; the limit is {limit} bytes)"
+    got = f"{size} bytes; " if size is not None else ""
+    return f"Invalid request: body too large ({got}the limit is {limit} bytes)"
 
 
 class BodyLimitMiddleware:
