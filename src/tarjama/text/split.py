@@ -26,6 +26,7 @@ from ._chars import (
     TRANSPARENT,
     class_body,
     is_arabic_letter,
+    is_latin_letter,
 )
 
 
@@ -140,9 +141,15 @@ def _ends_sentence(
         if arabic:
             return closed  # an Arabic ellipsis ends a sentence only when a quote closes it
         return not lower_next
-    if rs > t or closed:
-        return not lower_next  # ")." or '."': the word before is not an abbreviation
+    if rs > t:
+        return not lower_next  # ")." or "».": a bracket or quote closed before the mark
     word, wstart = _word_before(text, rs, sent_start)
+    if closed:
+        # '."' ends the quotation and the sentence, unless Arabic text goes on after a
+        # quoted Latin name ending in an abbreviation: "HK Management Inc." سبب...
+        if arabic and word and is_latin_letter(word[-1:]):
+            return abbrev_kind(word) is AbbrevKind.NONE
+        return not lower_next
     if word is None:
         return not lower_next
     kind = abbrev_kind(word, _previous_word(text, wstart, sent_start))
