@@ -1,0 +1,120 @@
+"""Sentence-alignment benchmark on FLORES (issue C): length only vs length + anchors.
+
+FLORES dev+test lines are parallel sentences. Every 5 lines make a paragraph. On the
+English side, random pairs of consecutive sentences are merged into one unit and 2% of
+the sentences are dropped (fixed seed), so the truth has 1-1, 2-1 and 1-0 links. Each
+line is one sentence unit (no re-splitting), so the figure measures the aligner alone.
+F1 is over links, null links included: a link counts only if both its sides are exact.
+
+    .venv/bin/python benchmarks/bench_align.py [--merge 0.1] [--drop 0.02] [--seed 13]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+from tarjama.align import Aligner, Transliterate
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+FLORES = SHARED / "data" / "mozilla-eval" / "ar-en"
+TRANSLIT_MODEL = SHARED / "models" / "aren-transliteration"
+
+LinkKey = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def load() -> tuple[list[str], list[str]]:
+    ar: list[str] = []
+    en: list[str] = []
+    for split in ("dev", "test"):
+        ar += (FLORES / f"flores-{split}.ar").read_text(encoding="utf-8").splitlines()
+        en += (FLORES / f"flores-{split}.en").read_text(encoding="utf-8").splitlines()
+    assert len(ar) == len(en)
+    return ar, en
+
+
+def perturb(
+    ar: list[str], en: list[str], rng: random.Random, merge: float, drop: float, size: int
+) -> list[tuple[list[str], list[str], set[LinkKey]]]:
+    """Paragraphs of (Arabic units, perturbed English units, true links)."""
+    dropped = set(rng.sample(range(len(en)), round(drop * len(en))))
+    cases = []
+    for start in range(0, len(ar), size):
+        idx = list(range(start, min(start + size, len(ar))))
+        src = [ar[i] for i in idx]
+        tgt: list[str] = []
+        truth: set[LinkKey] = set()
+        k = 0
+        while k < len(idx):
+            if idx[k] in dropped:
+                truth.add(((k,), ()))
+                k += 1
+                continue
+            pair_ok = k + 1 < len(idx) and idx[k + 1] not in dropped
+            if pair_ok and rng.random() < merge:
+                truth.add(((k, k + 1), (len(tgt),)))
+                tgt.append(en[idx[k]] + " " + en[idx[k + 1]])
+                k += 2
+            else:
+                truth.add(((k,), (len(tgt),)))
+                tgt.append(en[idx[k]])
+                k += 1
+        cases.append((src, tgt, truth))
+    return cases
+
+
+def f1(aligner: Aligner, cases: list[tuple[list[str], list[str], set[LinkKey]]]) -> float:
+    ar_len = sum(len(s.replace(" ", "")) for c in cases for s in c[0])
+    en_len = sum(len(s.replace(" ", "")) for c in cases for s in c[1])
+    ratio = en_len / ar_len
+    hits = predicted = gold = 0
+    for src, tgt, truth in cases:
+        links = {(lk.source, lk.target) for lk in aligner.align_sentences(src, tgt, ratio=ratio)}
+        hits += len(links & truth)
+        predicted += len(links)
+        gold += len(truth)
+    precision, recall = hits / predicted, hits / gold
+    return 2 * precision * recall / (precision + recall)
+
+
+def load_transliterator() -> Transliterate | None:
+    try:
+        from tarjama.translit import Transliterator
+    except ImportError:
+        return None
+    if not TRANSLIT_MODEL.is_dir():
+        return None
+    return Transliterator.load(TRANSLIT_MODEL).transliterate  # type: ignore[no-any-return]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--merge", type=float, default=0.1, help="chance to merge a pair")
+    parser.add_argument("--drop", type=float, default=0.02, help="share of dropped sentences")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--size", type=int, default=5, help="sentences per paragraph")
+    parser.add_argument("--no-names", action="store_true", help="skip name transliteration")
+    args = parser.parse_args()
+
+    ar, en = load()
+    cases = perturb(ar, en, random.Random(args.seed), args.merge, args.drop, args.size)
+    links = sum(len(c[2]) for c in cases)
+    print(f"{len(cases)} paragraphs, {len(ar)} sentences, {links} true links")
+
+    t0 = time.perf_counter()
+    length_only = f1(Aligner(use_anchors=False), cases)
+    print(f"F1 length only (Gale-Church):   {length_only:.4f}  ({time.perf_counter() - t0:.1f}s)")
+
+    transliterate = None if args.no_names else load_transliterator()
+    names = "with names" if transliterate else "no name transliterator"
+    t0 = time.perf_counter()
+    anchored = f1(Aligner(transliterate=transliterate), cases)
+    print(f"F1 length + anchors ({names}): {anchored:.4f}  ({time.perf_counter() - t0:.1f}s)")
+    return 0 if anchored >= 0.98 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""`tarjama memory import|export|stats|search`: manage the translation memory."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..align import Aligner, default_transliterate
+from ..errors import InputError
+from ..memory import DEFAULT_THRESHOLD, Suggestion, TranslationMemory
+from ..tmx import FORMATS, load_entries, write_tmx, write_tsv
+
+
+def _memory_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--memory",
+        default=None,
+        metavar="DB",
+        help="memory database (default $TARJAMA_HOME/memory.sqlite)",
+    )
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("memory", help="import, export and search the translation memory")
+    commands = p.add_subparsers(dest="memory_command", metavar="COMMAND", required=True)
+
+    imp = commands.add_parser("import", help="add aligned segments from files")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--format", "-f", choices=FORMATS, default="auto")
+    imp.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    _memory_option(imp)
+    imp.set_defaults(func=run_import)
+
+    exp = commands.add_parser("export", help="write the whole memory to FILE.tmx or FILE.tsv")
+    exp.add_argument("file", metavar="FILE.tmx|FILE.tsv")
+    _memory_option(exp)
+    exp.set_defaults(func=run_export)
+
+    stats = commands.add_parser("stats", help="count entries, sources and conflicts")
+    stats.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    _memory_option(stats)
+    stats.set_defaults(func=run_stats)
+
+    search = commands.add_parser("search", help="exact and fuzzy matches for a segment")
+    search.add_argument("text", metavar="TEXT")
+    search.add_argument("--source", "-s", default="ar")
+    search.add_argument("--target", "-t", default="en")
+    search.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    search.add_argument("--limit", type=int, default=5)
+    search.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    _memory_option(search)
+    search.set_defaults(func=run_search)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    err = Console(stderr=True)
+    aligner = Aligner(transliterate=default_transliterate())
+    loaded = load_entries(args.files, args.format, aligner=aligner)
+    with TranslationMemory.open(args.memory) as tm:
+        columns = (
+            TextColumn("importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=err, disable=args.quiet) as bar:
+            task = bar.add_task("import", total=len(loaded.entries))
+            result = tm.add_many(loaded.entries, on_progress=lambda n: bar.advance(task, n))
+        err.print(
+            f"{result.added} added, {result.present} already present, "
+            f"{len(loaded.flagged)} low-confidence links skipped; {len(tm)} entries in {tm.path}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for pair in loaded.flagged:
+        print(
+            f"skipped ({pair.kind}, score {pair.score:.2f}): {pair.source} | {pair.target}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    suffix = Path(args.file).suffix.lower()
+    if suffix not in (".tmx", ".tsv"):
+        raise InputError(f"export writes .tmx or .tsv files, not {args.file}")
+    with TranslationMemory.open(args.memory) as tm:
+        write = write_tmx if suffix == ".tmx" else write_tsv
+        count = write(tm.entries(), args.file)
+    print(f"{count} entries written to {args.file}", file=sys.stderr)
+    return 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    with TranslationMemory.open(args.memory) as tm:
+        stats = tm.stats()
+    if args.format == "json":
+        print(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"memory:    {stats.path}")
+    print(f"entries:   {stats.entries}")
+    print(f"sources:   {stats.sources}")
+    print(f"conflicts: {stats.conflicts} (sources with more than one target; newest wins)")
+    print(f"origins:   {stats.origins}")
+    for pair, count in stats.pairs.items():
+        print(f"pair {pair}: {count}")
+    return 0
+
+
+def run_search(args: argparse.Namespace) -> int:
+    with TranslationMemory.open(args.memory) as tm:
+        exact = tm.lookup(args.text, args.source, args.target)
+        found = tm.search(
+            args.text, args.source, args.target, threshold=args.threshold, limit=args.limit
+        )
+    if args.format == "json":
+        payload = {
+            "exact": None if exact is None else {"target": exact.target, "origin": exact.origin},
+            "suggestions": [s.to_json() for s in found],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return 0
+    out = Console(highlight=False)
+    if exact is not None:
+        out.print(f"exact: {escape(exact.target)}  [dim]({escape(exact.origin)})[/dim]")
+    for s in found:
+        out.print(f"{s.score:.2f}  {_marked(s)}\n      {escape(s.entry.target)}")
+    if exact is None and not found:
+        out.print("no match")
+    return 0 if exact is not None or found else 1
+
+
+def _marked(s: Suggestion) -> str:
+    """The memory's source with words the query lacks in red and the query's own in green."""
+    parts = []
+    for d in s.diff:
+        if d.op == "equal":
+            parts.append(escape(d.memory))
+            continue
+        if d.memory:
+            parts.append(f"[red][{escape(d.memory)}][/red]")
+        if d.query:
+            parts.append(f"[green]{{{escape(d.query)}}}[/green]")
+    return " ".join(parts)

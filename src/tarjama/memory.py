@@ -1,0 +1,394 @@
+"""The translation memory: aligned segments in SQLite, exact and fuzzy lookup.
+
+Schema (version 1)::
+
+    entries(id, source_lang, target_lang, key, source, target, origin, created)
+        UNIQUE (source_lang, target_lang, key, target)
+    postings(term, entry)  PRIMARY KEY (term, entry), WITHOUT ROWID
+
+``key`` is the normalised source (:func:`normalise`); exact lookup is one probe of the
+unique index. The same source may have several targets (one row each): the newest
+(latest ``created``, then highest id) wins, and :meth:`TranslationMemory.stats` counts
+such conflicts. ``postings`` is an inverted index from a 63-bit hash of each word of the
+key to the entries holding it; fuzzy lookup reads the postings of the query's rarest
+words only (a candidate sharing half the query's words must contain one of them), ranks
+candidates by shared words, and scores the best few with rapidfuzz.
+
+The database runs in WAL mode with a busy timeout, and every batch of an import is one
+``BEGIN IMMEDIATE`` transaction: a second process importing at the same time waits for
+the lock instead of failing, and a killed import leaves whole batches behind. Since rows
+are unique, re-running an import adds only what is missing. sqlite3 errors become
+:class:`~tarjama.errors.MemoryStoreError` here, at the one place that calls sqlite3.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .errors import MemoryStoreError
+from .text import clean
+
+SCHEMA_VERSION = "1"
+DEFAULT_THRESHOLD = 0.85
+
+#: Longest postings list read per query word: beyond it a word blocks nothing anyway.
+_POSTINGS_CAP = 1000
+#: Candidates scored with rapidfuzz per query, best word overlap first.
+_CANDIDATES = 64
+_BATCH = 1000
+_WORD = re.compile(r"\w{2,}")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    created TEXT NOT NULL,
+    UNIQUE (source_lang, target_lang, key, target)
+);
+CREATE TABLE IF NOT EXISTS postings (
+    term INTEGER NOT NULL,
+    entry INTEGER NOT NULL,
+    PRIMARY KEY (term, entry)
+) WITHOUT ROWID;
+"""
+
+
+def normalise(text: str, lang: str) -> str:
+    """The lookup key of a segment: tarjama's clean-up, whitespace folded."""
+    return " ".join(clean(text, lang).text.split())
+
+
+def now() -> str:
+    """Creation time as stored: UTC, whole seconds, ISO 8601 (what TMX can carry)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _terms(key: str) -> list[int]:
+    words = {w.lower() for w in _WORD.findall(key)}
+    return [
+        int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big") >> 1
+        for w in words
+    ]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One source segment and one of its translations."""
+
+    source: str
+    target: str
+    source_lang: str = "ar"
+    target_lang: str = "en"
+    origin: str = ""
+    created: str = field(default_factory=now)
+
+
+@dataclass(frozen=True)
+class DiffOp:
+    """A stretch of words: equal in both, or differing between query and memory."""
+
+    op: str  # "equal" | "replace" | "delete" | "insert"
+    query: str
+    memory: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"op": self.op, "query": self.query, "memory": self.memory}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A memory entry close to the query, with its similarity and its differing words."""
+
+    entry: Entry
+    score: float
+    diff: tuple[DiffOp, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.entry.source,
+            "target": self.entry.target,
+            "score": round(self.score, 4),
+            "diff": [d.to_json() for d in self.diff],
+            "origin": self.entry.origin,
+        }
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int
+    present: int  # already in the memory: skipped, which makes imports idempotent
+
+
+@dataclass(frozen=True)
+class Stats:
+    entries: int
+    sources: int
+    conflicts: int  # sources with more than one distinct target
+    pairs: dict[str, int]
+    origins: int
+    path: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "entries": self.entries,
+            "sources": self.sources,
+            "conflicts": self.conflicts,
+            "pairs": self.pairs,
+            "origins": self.origins,
+        }
+
+
+def word_diff(query: str, memory: str) -> tuple[DiffOp, ...]:
+    """Word-level edit script from ``query`` to ``memory``."""
+    q, m = query.split(), memory.split()
+    return tuple(
+        DiffOp(
+            op.tag, " ".join(q[op.src_start : op.src_end]), " ".join(m[op.dest_start : op.dest_end])
+        )
+        for op in Levenshtein.opcodes(q, m)
+    )
+
+
+class TranslationMemory:
+    """A translation memory in one SQLite file. Use as a context manager, or ``close()``."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            row = self._db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        except (sqlite3.Error, OSError) as exc:
+            raise MemoryStoreError(f"cannot open translation memory {path}: {exc}") from exc
+        if row is None or row[0] != SCHEMA_VERSION:
+            self._db.close()
+            raise MemoryStoreError(
+                f"translation memory {path} has schema {row[0] if row else '?'}, "
+                f"this tarjama reads schema {SCHEMA_VERSION}"
+            )
+
+    @classmethod
+    def default_path(cls) -> Path:
+        from .models import default_home
+
+        return default_home() / "memory.sqlite"
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> TranslationMemory:
+        return cls(path if path is not None else cls.default_path())
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> TranslationMemory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing --------------------------------------------------------------------------
+
+    def add(self, entry: Entry) -> bool:
+        """Store one entry; False when the same source and target are already there."""
+        return self.add_many([entry]).added == 1
+
+    def add_many(
+        self,
+        entries: Iterable[Entry],
+        *,
+        batch: int = _BATCH,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> ImportResult:
+        """Store entries in transactions of ``batch``; ``on_progress(n)`` after each one."""
+        added = present = 0
+        chunk: list[Entry] = []
+        for entry in entries:
+            chunk.append(entry)
+            if len(chunk) >= batch:
+                a, p = self._write(chunk)
+                added, present = added + a, present + p
+                if on_progress:
+                    on_progress(len(chunk))
+                chunk = []
+        if chunk:
+            a, p = self._write(chunk)
+            added, present = added + a, present + p
+            if on_progress:
+                on_progress(len(chunk))
+        return ImportResult(added, present)
+
+    def _write(self, chunk: list[Entry]) -> tuple[int, int]:
+        added = 0
+        postings: list[tuple[int, int]] = []
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for e in chunk:
+                    key = normalise(e.source, e.source_lang)
+                    row = self._db.execute(
+                        "INSERT INTO entries (source_lang, target_lang, key, source, target,"
+                        " origin, created) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                        " ON CONFLICT DO NOTHING RETURNING id",
+                        (
+                            e.source_lang,
+                            e.target_lang,
+                            key,
+                            e.source,
+                            e.target,
+                            e.origin,
+                            e.created,
+                        ),
+                    ).fetchone()
+                    if row is not None:
+                        added += 1
+                        postings.extend((t, row[0]) for t in _terms(key))
+                self._db.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?)", postings)
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise MemoryStoreError(f"cannot write translation memory {self.path}: {exc}") from exc
+        return added, len(chunk) - added
+
+    # -- reading --------------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+        try:
+            return self._db.execute(sql, tuple(params)).fetchall()
+        except sqlite3.Error as exc:
+            raise MemoryStoreError(f"cannot read translation memory {self.path}: {exc}") from exc
+
+    def lookup(self, source: str, source_lang: str = "ar", target_lang: str = "en") -> Entry | None:
+        """The newest entry whose normalised source equals ``source``'s, if any."""
+        rows = self._query(
+            "SELECT source, target, source_lang, target_lang, origin, created FROM entries"
+            " WHERE source_lang = ? AND target_lang = ? AND key = ?"
+            " ORDER BY created DESC, id DESC LIMIT 1",
+            (source_lang, target_lang, normalise(source, source_lang)),
+        )
+        return Entry(*rows[0]) if rows else None
+
+    def search(
+        self,
+        text: str,
+        source_lang: str = "ar",
+        target_lang: str = "en",
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 5,
+    ) -> list[Suggestion]:
+        """Entries whose source is at least ``threshold`` similar to ``text``, best first."""
+        key = normalise(text, source_lang)
+        terms = _terms(key)
+        if not terms:
+            return []
+        # Rarest words first; a bounded count is enough to rank them.
+        df = {
+            t: self._query(
+                "SELECT count(*) FROM (SELECT 1 FROM postings WHERE term = ? LIMIT ?)",
+                (t, _POSTINGS_CAP),
+            )[0][0]
+            for t in terms
+        }
+        rare = sorted((t for t in terms if df[t]), key=df.__getitem__)
+        blocking = rare[: len(terms) - math.ceil(len(terms) / 2) + 1]
+        overlap: Counter[int] = Counter()
+        for t in blocking:
+            overlap.update(
+                r[0]
+                for r in self._query(
+                    "SELECT entry FROM postings WHERE term = ? LIMIT ?", (t, _POSTINGS_CAP)
+                )
+            )
+        ids = [i for i, _ in overlap.most_common(_CANDIDATES)]
+        if not ids:
+            return []
+        rows = self._query(
+            "SELECT key, source, target, source_lang, target_lang, origin, created, id"
+            f" FROM entries WHERE id IN ({','.join('?' * len(ids))})"
+            " AND source_lang = ? AND target_lang = ?",
+            [*ids, source_lang, target_lang],
+        )
+        scored = []
+        for cand_key, *fields, row_id in rows:
+            score = fuzz.ratio(key, cand_key) / 100
+            if score >= threshold:
+                entry = Entry(*fields)
+                scored.append((score, entry.created, row_id, entry))
+        scored.sort(reverse=True, key=lambda s: (s[0], s[1], s[2]))
+        out: list[Suggestion] = []
+        seen: set[str] = set()
+        for score, _, _, entry in scored:
+            if entry.source + "\x00" + entry.target in seen:
+                continue
+            seen.add(entry.source + "\x00" + entry.target)
+            out.append(
+                Suggestion(entry, score, word_diff(key, normalise(entry.source, source_lang)))
+            )
+            if len(out) == limit:
+                break
+        return out
+
+    def entries(self) -> Iterator[Entry]:
+        """Every entry, oldest first (the order an export writes and an import restores)."""
+        try:
+            cursor = self._db.execute(
+                "SELECT source, target, source_lang, target_lang, origin, created FROM entries"
+                " ORDER BY id"
+            )
+            for row in cursor:
+                yield Entry(*row)
+        except sqlite3.Error as exc:
+            raise MemoryStoreError(f"cannot read translation memory {self.path}: {exc}") from exc
+
+    def __len__(self) -> int:
+        return int(self._query("SELECT count(*) FROM entries")[0][0])
+
+    def stats(self) -> Stats:
+        sources, conflicts = self._query(
+            "SELECT count(*), coalesce(sum(n > 1), 0) FROM"
+            " (SELECT count(*) AS n FROM entries GROUP BY source_lang, target_lang, key)"
+        )[0]
+        pairs = {
+            f"{s}-{t}": n
+            for s, t, n in self._query(
+                "SELECT source_lang, target_lang, count(*) FROM entries"
+                " GROUP BY source_lang, target_lang ORDER BY 1, 2"
+            )
+        }
+        origins = self._query("SELECT count(DISTINCT origin) FROM entries")[0][0]
+        return Stats(len(self), sources, conflicts, pairs, origins, str(self.path))
+
+    def check(self) -> list[str]:
+        """SQLite's integrity check plus the index invariant: every entry has postings."""
+        problems = [r[0] for r in self._query("PRAGMA integrity_check") if r[0] != "ok"]
+        indexed = self._query("SELECT count(DISTINCT entry) FROM postings")[0][0]
+        keys = self._query("SELECT key FROM entries")
+        orphans = sum(1 for (key,) in keys if _terms(key)) - indexed
+        if orphans:
+            problems.append(f"{orphans} entries missing from the word index")
+        return problems
