@@ -22,6 +22,8 @@ COMMANDS = (
     "models",
     "serve",
     "keys",
+    "align",
+    "memory",
 )
 
 
