@@ -51,7 +51,7 @@ class Name:
 
 
 def keys_match(a: str, b: str) -> bool:
-    """Two phonetic keys sound alike: equal, or (both 4+ letters) one edit apart or one a
+    """Two phonetic keys sound alike: equal, or (both 4+ letters) 75% alike (Levenshtein) or one a
     prefix of the other (an ending the other language adds: lgst ~ lgstks)."""
     if not a or not b:
         return False
@@ -59,7 +59,7 @@ def keys_match(a: str, b: str) -> bool:
         return True
     if min(len(a), len(b)) < 4:
         return False
-    return a.startswith(b) or b.startswith(a) or Levenshtein.distance(a, b) <= 1
+    return a.startswith(b) or b.startswith(a) or Levenshtein.normalized_similarity(a, b) >= 0.75
 
 
 class NameMatcher:
@@ -101,7 +101,7 @@ class NameMatcher:
                 and folded.text[words[i - 1].end() : m.start()].startswith(".")
             )
             person = after_dot or (after and fold_letters(words[i - 1].group(0)) in _PERSON_TITLES)
-            freq = max(zipf_frequency(s, "ar") for s in clitic_stems(m.group(0)))
+            freq = max(zipf_frequency(s, "ar") for s in _readings(m.group(0)))
             if len(stems[0]) >= 3 and (freq < AR_RARE_ZIPF or person or (after and freq < 4.0)):
                 chosen.append((i, stems))
         keys = self._keys(list(dict.fromkeys(s for _, stems in chosen for s in stems)))
@@ -186,3 +186,16 @@ class NameMatcher:
 
 def _stems(m: re.Match[str]) -> list[str]:
     return clitic_stems(fold_letters(m.group(0)), min_stem=3)
+
+
+_SUFFIXES = ("ها", "هم", "هما", "هن", "كم", "نا", "ه", "ك", "ي", "ات", "ين", "ون", "ان", "تا", "ة")
+
+
+def _readings(word: str) -> list[str]:
+    """The word without clitics and without a pronoun or plural ending: a rare form of a
+    common word (تستكشفه, it explores it) is not a name."""
+    out = []
+    for stem in clitic_stems(word, min_stem=3):
+        out.append(stem)
+        out += [stem[: -len(x)] for x in _SUFFIXES if stem.endswith(x) and len(stem) - len(x) >= 3]
+    return out

@@ -33,7 +33,9 @@ class Quantity:
     start: int
     end: int
     keys: frozenset[str]
-    digits: bool  # written with digits (a word number is only a counterpart, never required)
+    #: Written exactly (digits, or a decade such as الستينيات): the other side must have it.
+    #: Other number words (خمس، الأول) only ever serve as counterparts.
+    exact: bool
 
 
 def _key(value: Decimal) -> str:
@@ -192,7 +194,9 @@ def _ar_decade(word: str) -> str | None:
 _TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])(?:\s*([ap])\.?\s?m\b\.?)?", re.I)
 # Thousands grouped by "," (or the Arabic comma "،" that some writers use); a decimal point,
 # or in Arabic text a decimal comma ("6,34") when the digits after it are not a group of three.
-_NUMBER = re.compile(r"(?<!\d)(?<!\d[.,،])(\d{1,3}(?:[,،]\d{3})+(?!\d)|\d+)(?:\.(\d+))?(?![\d])")
+_NUMBER = re.compile(
+    r"(?<!\d)(?<!\d[.,،])(?<!&#)(?<!&#x)(\d{1,3}(?:[,،]\d{3})+(?!\d)|\d+)(?:\.(\d+))?(?![\d])"
+)
 _AR_DECIMAL_COMMA = re.compile(r"[,،](\d{1,2}|\d{4,})(?!\d)")
 _DECADE_EN = re.compile(r"(?<![\d])'?(\d{2}|\d{4})'?s\b")
 _EN_SCALE_AFTER = re.compile(r"\s?(hundred|thousand|million|billion|trillion|bn)\b", re.I)
@@ -235,12 +239,12 @@ def read_quantities(text: str, lang: str) -> list[Quantity]:
     found: list[tuple[int, int, frozenset[str], bool]] = []
     taken = [False] * (len(t) + 1)
 
-    def add(start: int, end: int, keys: set[str] | frozenset[str], digits: bool) -> None:
+    def add(start: int, end: int, keys: set[str] | frozenset[str], exact: bool) -> None:
         if any(taken[start:end]):
             return
         for i in range(start, end):
             taken[i] = True
-        found.append((start, end, frozenset(keys), digits))
+        found.append((start, end, frozenset(keys), exact))
 
     for m in _TIME.finditer(t):
         add(m.start(), m.end(), _time_keys(int(m.group(1)), int(m.group(2)), m.group(3)), True)
@@ -264,13 +268,14 @@ def read_quantities(text: str, lang: str) -> list[Quantity]:
             ampm = _AMPM_AFTER.match(t, end)
             if ampm and not fraction and raw <= 12:
                 keys |= _time_keys(int(raw), 0, ampm.group(1))
-        if len(whole) == 4 and not fraction and int(whole[:2]) < 24 and int(whole[2:]) < 60:
-            keys |= _time_keys(int(whole[:2]), int(whole[2:]), None)  # 1200 GMT = 12:00
+        hhmm = len(m.group(1)) == 4 and not fraction  # 1200 GMT = 12:00, but not 1,200
+        if hhmm and int(whole[:2]) < 24 and int(whole[2:]) < 60:
+            keys |= _time_keys(int(whole[:2]), int(whole[2:]), None)
         add(m.start(), end, keys, True)
-    for start, end, keys in _ar_words(t) if lang == "ar" else _en_words(t):
-        add(start, end, keys, False)
+    for start, end, word_keys, exact in _ar_words(t) if lang == "ar" else _en_words(t):
+        add(start, end, word_keys, exact)
     found.sort(key=lambda q: q[0])
-    return [Quantity(*folded.span(s, e), keys=k, digits=d) for s, e, k, d in found]
+    return [Quantity(*folded.span(s, e), keys=k, exact=d) for s, e, k, d in found]
 
 
 def _run_keys(run: list[tuple[int, bool]]) -> frozenset[str]:
@@ -300,8 +305,8 @@ def _combine(values: list[tuple[int, bool]]) -> int:
     return total + current
 
 
-def _en_words(t: str) -> list[tuple[int, int, frozenset[str]]]:
-    out: list[tuple[int, int, frozenset[str]]] = []
+def _en_words(t: str) -> list[tuple[int, int, frozenset[str], bool]]:
+    out: list[tuple[int, int, frozenset[str], bool]] = []
     run: list[tuple[int, bool]] = []
     start = end = 0
     for m in _EN_WORD.finditer(t):
@@ -309,11 +314,11 @@ def _en_words(t: str) -> list[tuple[int, int, frozenset[str]]]:
         gap = t[end : m.start()]
         contiguous = bool(run) and gap.strip(" -") == ""
         if w in _EN_DECADES:
-            out.append((m.start(), m.end(), frozenset({_EN_DECADES[w]})))
+            out.append((m.start(), m.end(), frozenset({_EN_DECADES[w]}), True))
             continue
         if w in _EN_WORDS or w in _EN_SCALES or (w in ("a", "an", "and") and contiguous):
             if not contiguous and run:
-                out.append((start, end, _run_keys(run)))
+                out.append((start, end, _run_keys(run), False))
                 run = []
             if not run:
                 start = m.start()
@@ -324,15 +329,15 @@ def _en_words(t: str) -> list[tuple[int, int, frozenset[str]]]:
             end = m.end()
             continue
         if run:
-            out.append((start, end, _run_keys(run)))
+            out.append((start, end, _run_keys(run), False))
             run = []
     if run:
-        out.append((start, end, _run_keys(run)))
+        out.append((start, end, _run_keys(run), False))
     return [q for q in out if q[2]]
 
 
-def _ar_words(t: str) -> list[tuple[int, int, frozenset[str]]]:
-    out: list[tuple[int, int, frozenset[str]]] = []
+def _ar_words(t: str) -> list[tuple[int, int, frozenset[str], bool]]:
+    out: list[tuple[int, int, frozenset[str], bool]] = []
     run: list[tuple[int, bool]] = []
     start = end = 0
     for m in ARABIC_WORD.finditer(t):
@@ -340,24 +345,24 @@ def _ar_words(t: str) -> list[tuple[int, int, frozenset[str]]]:
         contiguous = bool(run) and t[end : m.start()].strip() == ""
         decade = _ar_decade(w)
         if decade:
-            out.append((m.start(), m.end(), frozenset({decade})))
+            out.append((m.start(), m.end(), frozenset({decade}), True))
             continue
         value = _ar_lookup(w, _AR_WORDS)
         scale = _ar_lookup(w, _AR_SCALES)
         if value is None and scale is None:
             if run:
-                out.append((start, end, _run_keys(run)))
+                out.append((start, end, _run_keys(run), False))
                 run = []
             continue
         if not contiguous and run:
-            out.append((start, end, _run_keys(run)))
+            out.append((start, end, _run_keys(run), False))
             run = []
         if not run:
             start = m.start()
         run.append((scale, True) if scale else (value or 0, False))
         end = m.end()
     if run:
-        out.append((start, end, _run_keys(run)))
+        out.append((start, end, _run_keys(run), False))
     return out
 
 
@@ -371,7 +376,7 @@ class NumbersCheck(Check):
         used: set[int] = set()
         pairs: list[tuple[int, int]] = []
         for i, q in enumerate(src):
-            if not q.digits:
+            if not q.exact:
                 continue
             j = self._counterpart(q, tgt, used, pairs[-1][1] if pairs else -1)
             if j is None:
@@ -389,7 +394,7 @@ class NumbersCheck(Check):
             used.add(j)
             pairs.append((i, j))
         for j, t in enumerate(tgt):
-            if j in used or not t.digits:
+            if j in used or not t.exact:
                 continue
             if not any(t.keys & q.keys for q in src):
                 issues.append(
@@ -410,7 +415,7 @@ class NumbersCheck(Check):
         candidates = [j for j, t in enumerate(tgt) if j not in used and q.keys & t.keys]
         if not candidates:
             return None
-        return min(candidates, key=lambda j: (not tgt[j].digits, j < last, j))
+        return min(candidates, key=lambda j: (not tgt[j].exact, j < last, j))
 
     def _order(
         self,
@@ -422,7 +427,7 @@ class NumbersCheck(Check):
         context: Context,
     ) -> list[Issue]:
         """Two numbers that swapped places: matched in crossing order, and not equal."""
-        digit_pairs = [(i, j) for i, j in pairs if tgt[j].digits]
+        digit_pairs = [(i, j) for i, j in pairs if tgt[j].exact]
         for (i1, j1), (i2, j2) in itertools.pairwise(digit_pairs):
             if j2 < j1 and not (src[i1].keys & src[i2].keys):
                 a, b = tgt[j2], tgt[j1]

@@ -35,8 +35,8 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 class UntranslatedCheck(Check):
     """Source-language script left in the translation.
 
-    Into English: any Arabic letter is an error. Into Arabic: a lower-case Latin word that
-    is not in the source (names and acronyms are capitalised, and copied ones are fine).
+    Into English: any Arabic letter is an error. Into Arabic: a lower-case Latin word of three
+    letters or more (names and acronyms are capitalised, and those may stay in Latin).
     """
 
     id = "untranslated"
@@ -55,10 +55,9 @@ class UntranslatedCheck(Check):
                         )
                     )
             return issues
-        kept = {w.lower() for w in _LATIN_WORD.findall(source)}
         for m in _LATIN_WORD.finditer(translation):
             word = m.group(0)
-            if word.islower() and len(word) > 2 and word not in kept:
+            if word.islower() and len(word) > 2:
                 issues.append(
                     self.issue(
                         context,
@@ -123,7 +122,8 @@ class RepetitionCheck(Check):
 
 # Opening and closing marks of quoted spans in either language.
 _QUOTE_PAIRS = (("«", "»"), ("“", "”"), ("„", "“"))
-_LONG_QUOTE_WORDS = 3
+_LONG_QUOTE_WORDS = 5
+_MARKS = re.compile('["“”«»„]')
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -138,9 +138,9 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 class QuotesCheck(Check):
     """The translation has fewer quoted passages than the source.
 
-    Losing a quotation of three words or more (someone's words) is an error; losing the
-    quotation marks around a name or a short title is a warning, since translators often
-    drop those on purpose.
+    Losing a quotation of five words or more (someone's words: titles and names are shorter)
+    with no quotation mark left in the translation is an error; otherwise a warning, since
+    translators often drop the marks around names and titles on purpose.
     """
 
     id = "quotes"
@@ -154,7 +154,7 @@ class QuotesCheck(Check):
         long_quote = len(source[longest[0] : longest[1]].split()) >= _LONG_QUOTE_WORDS
         lost = sum(1 for s in src if len(source[s[0] : s[1]].split()) >= _LONG_QUOTE_WORDS)
         kept = sum(1 for s in tgt if len(translation[s[0] : s[1]].split()) >= _LONG_QUOTE_WORDS)
-        error = long_quote and kept < lost
+        error = long_quote and kept < lost and not _MARKS.search(translation)
         return [
             self.issue(
                 context,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..document import Issue
-from ..glossary import contains
 from .base import WARNING, Check, Context
 
 
@@ -15,6 +14,8 @@ class GlossaryCheck(Check):
     def check(self, source: str, translation: str, context: Context) -> list[Issue]:
         if context.glossary is None:
             return []
+        from ..glossary import contains  # glossary.py uses qa._fold: import at call time
+
         issues = []
         for m in context.glossary.find(source, context.source_lang):
             wanted = m.term.text(context.target_lang)
