@@ -80,12 +80,8 @@ def _is_latin_initial(part: str) -> bool:
     return len(part) == 1 and part.isalpha() and part.isascii()
 
 
-def abbrev_kind(word: str, previous: str = "") -> AbbrevKind:
-    """Classify the word before a dot (``word`` excludes that dot).
-
-    ``previous`` is the word before it, if any: a letter name after an undotted letter name
-    ends a spelled-out acronym (سي إن إن. / كيو في سي.), which can end a sentence.
-    """
+def abbrev_kind(word: str) -> AbbrevKind:
+    """Classify the word before a dot (``word`` excludes that dot)."""
     w = _normalise(word)
     if not w:
         return AbbrevKind.NONE
@@ -94,8 +90,6 @@ def abbrev_kind(word: str, previous: str = "") -> AbbrevKind:
     parts = w.split(".")
     # د. م. هـ. ن. أ.د. ص.ب. دي. كي. بي.بي.سي: Arabic titles, eras and initials.
     if all(_is_arabic_initial(p) for p in parts):
-        if len(parts) == 1 and w in _AR_LETTER_NAMES and _normalise(previous) in _AR_LETTER_NAMES:
-            return AbbrevKind.NONE
         return AbbrevKind.NEVER_ENDS
     if w in _EN_MAY:
         return AbbrevKind.MAY_END
@@ -103,6 +97,11 @@ def abbrev_kind(word: str, previous: str = "") -> AbbrevKind:
     if all(_is_latin_initial(p) for p in parts) and (len(parts) > 1 or w.isupper()):
         return AbbrevKind.MAY_END
     return AbbrevKind.NONE
+
+
+def is_letter_name(word: str) -> bool:
+    """True for the Arabic spelling of a Latin letter's name (دي، كي، إكس) without a dot."""
+    return _normalise(word) in _AR_LETTER_NAMES
 
 
 def is_starter(word: str) -> bool:

@@ -16,7 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._abbrev import AbbrevKind, abbrev_kind, is_enumerator, is_speech_verb, is_starter
+from ._abbrev import (
+    AbbrevKind,
+    abbrev_kind,
+    is_enumerator,
+    is_letter_name,
+    is_speech_verb,
+    is_starter,
+)
 from ._chars import (
     CLOSERS,
     INNER_PUNCT,
@@ -152,8 +159,11 @@ def _ends_sentence(
         return not lower_next
     if word is None:
         return not lower_next
-    kind = abbrev_kind(word, _previous_word(text, wstart, sent_start))
-    if kind is AbbrevKind.NEVER_ENDS:
+    kind = abbrev_kind(word)
+    # A letter name after an undotted one ends a spelled-out acronym (سي إن إن.), which
+    # can end a sentence; دي. كي. أريا are initials.
+    spelled = is_letter_name(word) and is_letter_name(_previous_word(text, wstart, sent_start))
+    if kind is AbbrevKind.NEVER_ENDS and not spelled:
         return False
     if kind is AbbrevKind.MAY_END:
         # "U.S. officials" goes on, "in the U.S. The president" ends; initials likewise.
