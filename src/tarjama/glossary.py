@@ -33,6 +33,7 @@ from .qa._fold import ARABIC_WORD, clitic_stems, fold, fold_letters
 
 #: Fuzzy score (0-100) above which a near-copy of a protected term is repaired.
 REPAIR_SCORE = 80.0
+_TRAILING = ".,;:!?\"'»)”"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -184,19 +185,19 @@ def _restore_one(hypothesis: str, wanted: str) -> tuple[str, bool]:
             return hypothesis[: m.start()] + wanted + hypothesis[m.end() :], True
     elif contains(hypothesis, wanted, "ar"):
         return hypothesis, True
-    near = fuzz.partial_ratio_alignment(wanted.lower(), hypothesis.lower())
-    if near is not None and near.score >= REPAIR_SCORE and near.dest_end > near.dest_start:
-        start, end = _widen_to_words(hypothesis, near.dest_start, near.dest_end)
-        return hypothesis[:start] + wanted + hypothesis[end:], True
+    # A near-copy: the run of as many words as the term that is most like it.
+    words = list(re.finditer(r"\S+", hypothesis))
+    n = len(wanted.split())
+    best, span = 0.0, (0, 0)
+    for i in range(len(words) - n + 1):
+        start, end = words[i].start(), words[i + n - 1].end()
+        chunk = hypothesis[start:end].rstrip(_TRAILING)
+        score = fuzz.ratio(wanted.lower(), chunk.lower())
+        if score > best:
+            best, span = score, (start, start + len(chunk))
+    if best >= REPAIR_SCORE:
+        return hypothesis[: span[0]] + wanted + hypothesis[span[1] :], True
     return hypothesis, False
-
-
-def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum():
-        end += 1
-    return start, end
 
 
 def _ar_words(text: str) -> list[str]:
