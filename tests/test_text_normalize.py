@@ -87,6 +87,8 @@ def test_presentation_form_expansion_maps_to_one_original_character() -> None:
 def test_strip_diacritics() -> None:
     assert clean("كَتَبَ الطُّلَّابُ", strip_diacritics=True).text == "كتب الطلاب"
     assert clean("café", strip_diacritics=True).text == "café"
+    # Combining hamza is part of the letter: composed, not stripped.
+    assert clean("ا\u0654َ", strip_diacritics=True).text == "أ"
 
 
 def test_zwnj_is_kept_between_letters_outside_arabic() -> None:

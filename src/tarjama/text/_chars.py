@@ -27,9 +27,11 @@ ARABIC_DECIMAL = "\u066b"  # ٫
 ARABIC_THOUSANDS = "\u066c"  # ٬
 ARABIC_PERCENT = "\u066a"  # ٪
 
-#: Arabic harakat, tanween, shadda, sukun, dagger alef and Quranic annotation marks.
+#: Arabic harakat, tanween, shadda, sukun, dagger alef and Quranic annotation marks; not the
+#: combining madda and hamza (U+0653-U+0655), which belong to the letter (ا + ٔ = أ).
 ARABIC_DIACRITICS = frozenset(
-    [chr(c) for c in range(0x064B, 0x0660)]
+    [chr(c) for c in range(0x064B, 0x0653)]
+    + [chr(c) for c in range(0x0656, 0x0660)]
     + ["\u0670"]
     + [chr(c) for c in range(0x06D6, 0x06DD)]
     + [chr(c) for c in range(0x06DF, 0x06E9)]

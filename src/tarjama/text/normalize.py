@@ -26,15 +26,23 @@ from ._chars import (
 )
 
 _DROP = frozenset(INVISIBLE + TATWEEL)
-_DIGITS = {chr(k): chr(v) for k, v in DIGITS_TO_ASCII.items()}
 _NUMBER_MARKS = {ARABIC_DECIMAL: ".", ARABIC_THOUSANDS: ","}
-#: Anything that makes the slow path necessary; text without it is returned as is.
-_SPECIAL = re.compile(
-    "[^\\S ]|  |^ | $|[\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff"
-    + class_body(INVISIBLE + TATWEEL + ZWJ + ZWNJ + ARABIC_DECIMAL + ARABIC_THOUSANDS)
-    + "\\u0660-\\u0669\\u06f0-\\u06f9\\ufb50-\\ufdff\\ufe70-\\ufeff\\u0300-\\u036f"
-    + "\\u064b-\\u065f\\u0670\\u06d6-\\u06ed]"
+#: Characters that need more than copying (digits are translated beforehand, 1 to 1):
+#: invisible marks, tatweel, joiners, ٫ ٬, presentation forms, surrogates, C0/C1 controls
+#: that are not whitespace, and combining marks that compose (Latin accents, ٓ ٔ ٕ).
+_SPECIALS = (
+    class_body(INVISIBLE + TATWEEL + ZWJ + ZWNJ + ARABIC_DECIMAL + ARABIC_THOUSANDS)
+    + "\\ufb50-\\ufdff\\ufe70-\\ufeff\\ud800-\\udfff\\x00-\\x08\\x0e-\\x1b\\x7f-\\x84\\x86-\\x9f"
+    + "\\u0300-\\u036f\\u0653-\\u0655"
 )
+_SPECIAL = re.compile(f"[{_SPECIALS}]")
+#: With strip_diacritics, runs of Arabic diacritics are one match (dropped whole).
+_SPECIAL_OR_DIACRITIC = re.compile(
+    f"[{class_body(''.join(sorted(ARABIC_DIACRITICS)))}]+|[{_SPECIALS}]"
+)
+#: Whitespace that is not a single space between two non-spaces.
+_IRREGULAR_SPACE = re.compile(r"\s{2,}|[^\S ]|^ | \Z")
+_ARABIC_DIGITS = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
 
 
 @dataclass(frozen=True)
@@ -68,63 +76,90 @@ def clean(text: str, lang: str = "ar", *, strip_diacritics: bool = False) -> Cle
     - whitespace runs become one space (one newline if they hold a newline) and the ends are
       trimmed; lone surrogates become U+FFFD so that the text can be encoded.
     """
-    if _SPECIAL.search(text) is None and not strip_diacritics:
+    special = _SPECIAL_OR_DIACRITIC if strip_diacritics else _SPECIAL
+    if (
+        special.search(text) is None
+        and _IRREGULAR_SPACE.search(text) is None
+        and _ARABIC_DIGITS.search(text) is None
+    ):
         return Cleaned(text, tuple(range(len(text) + 1)))
     arabic = lang.lower().startswith("ar")
-    out: list[str] = []
+    mapped, offsets = _map_characters(text.translate(DIGITS_TO_ASCII), special, arabic)
+    text_out, offsets_out = _squeeze_spaces(mapped, offsets)
+    offsets_out.append(len(text))
+    return Cleaned(text_out, tuple(offsets_out))
+
+
+def _map_characters(text: str, special: re.Pattern[str], arabic: bool) -> tuple[str, list[int]]:
+    """Drop, map or compose the special characters; copy stretches between them whole."""
+    pieces: list[str] = []
     offsets: list[int] = []
-    space = ""  # pending whitespace: " " or "\n"
-    space_at = 0
+    last = ""  # the last character written
+    pos = 0
     n = len(text)
-    for i, ch in enumerate(text):
-        if ch in _DROP:
-            continue
-        if ch.isspace():
-            if out:
-                if not space:
-                    space_at = i
-                space = "\n" if ch == "\n" or space == "\n" else " "
+
+    def emit(piece: str, at: int) -> None:
+        nonlocal last
+        pieces.append(piece)
+        offsets.extend([at] * len(piece))
+        last = piece[-1]
+
+    for m in special.finditer(text):
+        i = m.start()
+        if i > pos:
+            pieces.append(text[pos:i])
+            offsets.extend(range(pos, i))
+            last = text[i - 1]
+        pos = m.end()
+        ch = text[i]
+        nxt = text[i + 1] if i + 1 < n else ""
+        if ch in _DROP or ch < " " or "\x7f" <= ch <= "\x9f":
             continue
         if ch in (ZWJ, ZWNJ):
-            nxt = text[i + 1] if i + 1 < n else ""
-            if not (out and not space and _keeps_joiner(ch, out[-1], nxt, arabic)):
-                continue
-        if space:
-            out.append(space)
-            offsets.append(space_at)
-            space = ""
-        if ch in _DIGITS:
-            ch = _DIGITS[ch]
+            if last and nxt and _keeps_joiner(ch, last, nxt, arabic):
+                emit(ch, i)
         elif ch in _NUMBER_MARKS:
-            nxt = text[i + 1] if i + 1 < n else ""
-            if out and out[-1].isdigit() and nxt.isdigit():
-                ch = _NUMBER_MARKS[ch]
+            emit(_NUMBER_MARKS[ch] if last.isdigit() and nxt.isdigit() else ch, i)
         elif "\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufeff":
-            for c in _base_letters(ch):
-                out.append(c)
-                offsets.append(i)
-            continue
+            base = _base_letters(ch)
+            if base:
+                emit(base, i)
         elif "\ud800" <= ch <= "\udfff":
-            ch = "\ufffd"
-        elif unicodedata.combining(ch):
-            if strip_diacritics and ch in ARABIC_DIACRITICS:
-                continue
-            if out:
-                composed = _compose(out[-1], ch)
-                if composed is not None:
-                    out[-1] = composed
-                    continue
-        elif unicodedata.category(ch) == "Cc":
-            continue
-        out.append(ch)
-        offsets.append(i)
-    offsets.append(n)
-    return Cleaned("".join(out), tuple(offsets))
+            emit("\ufffd", i)
+        elif ch in ARABIC_DIACRITICS and special is _SPECIAL_OR_DIACRITIC:
+            continue  # a run of diacritics, stripped
+        else:  # a combining mark: compose it with the letter before where Unicode can
+            composed = _compose(last, ch) if last else None
+            if composed is None:
+                emit(ch, i)
+            else:
+                pieces[-1] = pieces[-1][:-1] + composed
+                last = composed
+    pieces.append(text[pos:])
+    offsets.extend(range(pos, n))
+    return "".join(pieces), offsets
+
+
+def _squeeze_spaces(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """Whitespace runs become one space (a newline if they hold one); the ends are trimmed."""
+    pieces: list[str] = []
+    out: list[int] = []
+    pos = 0
+    n = len(text)
+    for m in _IRREGULAR_SPACE.finditer(text):
+        a, b = m.span()
+        pieces.append(text[pos:a])
+        out.extend(offsets[pos:a])
+        pos = b
+        if a > 0 and b < n:
+            pieces.append("\n" if "\n" in m.group() else " ")
+            out.append(offsets[a])
+    pieces.append(text[pos:])
+    out.extend(offsets[pos:])
+    return "".join(pieces), out
 
 
 def _keeps_joiner(joiner: str, prev: str, nxt: str, arabic: bool) -> bool:
-    if not nxt:
-        return False
     if joiner == ZWJ:  # 👨‍👩‍👧: the joiner makes one emoji of several
         return _is_symbol(prev) and _is_symbol(nxt)
     return not arabic and prev.isalpha() and nxt.isalpha()
