@@ -163,6 +163,19 @@ for _i, _u in enumerate(["ثلاث", "أربع", "خمس", "ست", "سبع", "ث
 _ar(2000, "ألفان", "ألفين", "ألفا", "ألفي")
 _ar(2 * 10**6, "مليونان", "مليونين")
 _ar(2 * 10**9, "ملياران", "مليارين")
+_CENTURY = frozenset({"القرن", "قرن", "القرنين", "للقرن", "بالقرن"})
+_MONTHS = (
+    "يناير|فبراير|مارس|أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|اكتوبر|نوفمبر|"
+    "ديسمبر|كانون|شباط|آذار|اذار|نيسان|أيار|ايار|حزيران|تموز|آب|اب|أيلول|ايلول|تشرين"
+)
+_MONTH_AFTER = re.compile(rf"\s*(?:من\s+)?(?:شهر\s+)?(?:{_MONTHS})(?![\u0621-\u064a])")
+
+
+def _month_after(t: str, end: int) -> bool:
+    """An ordinal before a month is a date ("الخامس من أغسطس", August 5): exact."""
+    return bool(_MONTH_AFTER.match(t, end))
+
+
 _AR_SCALES = {
     fold_letters(w): v
     for v, words in [
@@ -340,6 +353,7 @@ def _ar_words(t: str) -> list[tuple[int, int, frozenset[str], bool]]:
     out: list[tuple[int, int, frozenset[str], bool]] = []
     run: list[tuple[int, bool]] = []
     start = end = 0
+    century = False  # an ordinal after القرن names a century exactly: the 18th century
     for m in ARABIC_WORD.finditer(t):
         w = m.group(0)
         contiguous = bool(run) and t[end : m.start()].strip() == ""
@@ -351,18 +365,20 @@ def _ar_words(t: str) -> list[tuple[int, int, frozenset[str], bool]]:
         scale = _ar_lookup(w, _AR_SCALES)
         if value is None and scale is None:
             if run:
-                out.append((start, end, _run_keys(run), False))
+                out.append((start, end, _run_keys(run), century or _month_after(t, end)))
                 run = []
             continue
         if not contiguous and run:
-            out.append((start, end, _run_keys(run), False))
+            out.append((start, end, _run_keys(run), century or _month_after(t, end)))
             run = []
         if not run:
             start = m.start()
+            before = t[: m.start()].split()
+            century = bool(before) and fold_letters(before[-1]) in _CENTURY
         run.append((scale, True) if scale else (value or 0, False))
         end = m.end()
     if run:
-        out.append((start, end, _run_keys(run), False))
+        out.append((start, end, _run_keys(run), century or _month_after(t, end)))
     return out
 
 
