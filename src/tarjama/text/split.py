@@ -148,7 +148,7 @@ def _ends_sentence(
         if arabic:
             return closed  # an Arabic ellipsis ends a sentence only when a quote closes it
         return not lower_next
-    if rs > t:
+    if any(c in CLOSERS for c in text[rs:t]):
         return not lower_next  # ")." or "».": a bracket or quote closed before the mark
     word, wstart = _word_before(text, rs, sent_start)
     if closed:
