@@ -24,6 +24,8 @@ COMMANDS = (
     "keys",
     "align",
     "memory",
+    "check",
+    "evaluate",
 )
 
 
