@@ -8,6 +8,7 @@ text mixes scripts (an English name in an Arabic report, an Arabic title in a tr
 from __future__ import annotations
 
 import enum
+from functools import lru_cache
 
 from ._chars import ARABIC_DIACRITICS, OPENERS, TATWEEL, TRANSPARENT, is_arabic_letter
 
@@ -80,6 +81,7 @@ def _is_latin_initial(part: str) -> bool:
     return len(part) == 1 and part.isalpha() and part.isascii()
 
 
+@lru_cache(maxsize=4096)
 def abbrev_kind(word: str) -> AbbrevKind:
     """Classify the word before a dot (``word`` excludes that dot)."""
     w = _normalise(word)

@@ -83,6 +83,9 @@ def _split_line(text: str, lo: int, hi: int, arabic: bool, out: list[Sentence]) 
     has_content = False
     for run in _RUN.finditer(text, lo, hi):
         rs, rend = run.span()
+        glued = rend < hi and not text[rend].isspace()
+        if glued and not (arabic and is_arabic_letter(text[rend])):
+            continue  # glued to what follows (4.8, U.S, a URL): only Arabic web text ends there
         terminal = _TERMINAL.search(text, rs, rend)
         if terminal is None:
             continue
