@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from tarjama.glossary import Glossary, Term
 from tarjama.names import NameMatcher, keys_match
 from tarjama.translit import Transliterator
 
@@ -62,10 +61,18 @@ def test_unmatched_names(
     assert [n.text for n in en] == lost_en
 
 
-def test_without_a_model_only_glossary_names_are_judged() -> None:
-    glossary = Glossary([Term("بوتين", "Putin")])
-    plain = NameMatcher(None, glossary)
-    assert plain.unmatched("قال بيلاوسوف", "Smirnova said so") == ([], [])
-    lost_ar, _ = plain.unmatched("قال لبوتين", "He told Poutine")
-    assert [n.text for n in lost_ar] == ["لبوتين"]
-    assert all(n.keys == () for n in lost_ar)
+@pytest.mark.parametrize(
+    ("arabic", "english", "lost"),
+    [
+        ("قال بيلاوسوف", "Smirnova said so", []),  # not judged without the model
+        ("فريق A1GP النيوزيلندي", "the New Zealand A1GP team", []),
+        ("فريق A1GP النيوزيلندي", "the New Zealand team", ["A1GP"]),
+        ("شركة HK Management Inc. للإدارة", "HK Management Inc., the managers", []),
+    ],
+)
+def test_without_a_model_latin_names_must_be_copied(
+    arabic: str, english: str, lost: list[str]
+) -> None:
+    lost_ar, lost_en = NameMatcher(None).unmatched(arabic, english)
+    assert [n.text for n in lost_ar] == lost
+    assert lost_en == []

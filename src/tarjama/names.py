@@ -10,8 +10,8 @@ An Arabic word, stripped of its clitics, is transliterated by a character model
 (:class:`tarjama.translit.Transliterator`) and compared with English words on
 :func:`tarjama.translit.phonetic_key` (بيلاوسوف -> bellausov -> ``blsv`` = Belousov).
 A name with no counterpart on the other side is reported. Without a transliterator only
-glossary terms and Latin-script names copied from the source can be matched, so only
-those are judged. See docs/fidelity.md for the limits.
+Latin-script names in the Arabic text (A1GP, HK Management) are judged: they must be
+copied. Glossary names are the glossary check's business. See docs/fidelity.md.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ _TITLE_WORDS = (
 TITLES = frozenset(fold_letters(w) for w in _TITLE_WORDS)
 _PERSON_TITLES = frozenset(fold_letters(w) for w in ("السيد", "السيدة", "د", "الدكتور", "الشيخ"))
 _EN_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_LATIN_NAME = re.compile(r"(?<![\w])[A-Z][A-Za-z0-9]+(?:[ .-][A-Z0-9][A-Za-z0-9]*)*")
 _SENTENCE_START = re.compile(r"(^|[.!?:;\"“«(]\s*)$")
 
 
@@ -130,7 +131,7 @@ class NameMatcher:
         ar_names = self.arabic_names(arabic)
         en_names = self.english_names(english)
         if self.transliterator is None:
-            return self._by_glossary(arabic, english, ar_names, en_names)
+            return self._latin_only(arabic, english)
         en_keys = [phonetic_key(m.group(0)) for m in _EN_WORD.finditer(english)]
         en_keys += [phonetic_key(p) for w in _EN_WORD.findall(english) for p in re.split("[-']", w)]
         ar_words = [s for m in ARABIC_WORD.finditer(fold(arabic, "ar").text) for s in _stems(m)]
@@ -151,23 +152,14 @@ class NameMatcher:
         ]
         return lost_ar, lost_en
 
-    def _by_glossary(
-        self, arabic: str, english: str, ar_names: list[Name], en_names: list[Name]
-    ) -> tuple[list[Name], list[Name]]:
-        """Without a transliterator, judge only names the glossary or the Latin script fix."""
-        if self.glossary is None:
-            return [], []
-        lost_ar = []
-        for m in self.glossary.find(arabic, "ar"):
-            if not self._glossed(m.text, english):
-                lost_ar.append(Name(m.text, m.start, m.end, ()))
-        lost_en = []
-        for m in self.glossary.find(english, "en"):
-            if not self.glossary.find(arabic, "ar") or not any(
-                g.term == m.term for g in self.glossary.find(arabic, "ar")
-            ):
-                lost_en.append(Name(m.text, m.start, m.end, ()))
-        return lost_ar, lost_en
+    def _latin_only(self, arabic: str, english: str) -> tuple[list[Name], list[Name]]:
+        """Without a transliterator: Latin-script names in the Arabic text must be copied."""
+        lost = [
+            Name(m.group(0), m.start(), m.end(), ())
+            for m in _LATIN_NAME.finditer(arabic)
+            if not re.search(rf"(?<!\w){re.escape(m.group(0))}(?!\w)", english, re.IGNORECASE)
+        ]
+        return lost, []
 
     def _glossed(self, arabic_name: str, english: str) -> bool:
         if self.glossary is None:

@@ -17,6 +17,9 @@ from . import __version__
 from .document import Document, Segment, TranslatedDocument
 from .engines.base import Engine, Hypothesis
 from .errors import ConfigError, UnsupportedPair
+from .glossary import Glossary, Protected
+from .names import NameMatcher
+from .qa import check_document
 from .text import clean, cut_clauses, render, split_sentences
 
 
@@ -33,8 +36,13 @@ class Translator:
         *,
         source: str | None = None,
         target: str | None = None,
+        glossary: Glossary | None = None,
+        names: NameMatcher | None = None,
     ) -> None:
         self.engine = engine
+        self.glossary = glossary
+        # Without a transliterator, names are judged by the glossary alone (see tarjama.names).
+        self.names = names or NameMatcher(None, glossary)
         if source is None or target is None:
             default_source, default_target = _default_pair(engine.pairs)
             source = source or default_source
@@ -56,6 +64,8 @@ class Translator:
         home: str | Path | None = None,
         compute_type: str | None = None,
         threads: int | None = None,
+        glossary: Glossary | None = None,
+        names: NameMatcher | None = None,
     ) -> Translator:
         """Open an installed model by name, or a model directory, as a translator."""
         from .models import load_engine
@@ -68,7 +78,7 @@ class Translator:
             compute_type=compute_type,
             threads=threads,
         )
-        return cls(engine, source=source, target=target)
+        return cls(engine, source=source, target=target, glossary=glossary, names=names)
 
     @property
     def model_info(self) -> dict[str, Any]:
@@ -86,17 +96,48 @@ class Translator:
         return [h.text for h in self.translate_units(cleaned)]
 
     def translate_document(self, text: str) -> TranslatedDocument:
-        """Translate a whole document, keeping its paragraph layout."""
+        """Translate a whole document, keeping its paragraph layout, and check it.
+
+        Glossary terms are written inline before the engine and verified (and repaired)
+        after it; a segment that is one glossary term is filled from the glossary. Every
+        segment is then checked (:mod:`tarjama.qa`): a glossary miss, a changed number or
+        a left-over word becomes an issue on its segment.
+        """
         doc = self.segment(text)
-        pending = [s for s in doc.segments if s.normalized]
-        hyps = self.translate_units([s.normalized for s in pending])
-        for seg, hyp in zip(pending, hyps, strict=False):
+        pending = [s for s in doc.segments if s.normalized and not self._from_glossary(s)]
+        inputs, protected = self._protect([s.normalized for s in pending])
+        hyps = self.translate_units(inputs)
+        for seg, hyp, terms in zip(pending, hyps, protected, strict=True):
             seg.translation = hyp.text
             seg.score = hyp.score
             seg.origin = "model"
+            if terms and self.glossary is not None:
+                seg.translation, _ = self.glossary.restore(hyp.text, terms)
+                seg.origin = "model+glossary"
+        check_document(doc, glossary=self.glossary, names=self.names)
         return doc
 
     # -- stages -------------------------------------------------------------------------
+
+    def _from_glossary(self, seg: Segment) -> bool:
+        """Fill a segment that is one glossary term (a caption, a name) without the model,
+        keeping its punctuation ("«البحر الأحمر»." -> '"Red Sea".')."""
+        if self.glossary is None:
+            return False
+        term = self.glossary.whole(seg.normalized, self.source)
+        if term is None or not term.text(self.target):
+            return False
+        filled, _ = self.glossary.protect(seg.normalized, self.source, self.target)
+        seg.translation = render(filled, self.target)
+        seg.score, seg.origin = None, "glossary"
+        return True
+
+    def _protect(self, texts: list[str]) -> tuple[list[str], list[list[Protected]]]:
+        """Each text with its glossary terms written in the target language, and the terms."""
+        if self.glossary is None:
+            return texts, [[] for _ in texts]
+        done = [self.glossary.protect(t, self.source, self.target) for t in texts]
+        return [t for t, _ in done], [terms for _, terms in done]
 
     def segment(self, text: str) -> TranslatedDocument:
         """Parse paragraphs and split them into cleaned sentences (nothing translated yet)."""

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
+from ..document import Issue
+from ..glossary import Glossary
+from ..names import NameMatcher
 from ..pipeline import Translator
+from ..translit import Transliterator, default_model_dir
 from ._io import read_input, write_output
 
 
@@ -22,11 +27,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--home", default=None, help="model store (default $TARJAMA_HOME)")
+    p.add_argument(
+        "--glossary", metavar="FILE", help="CSV/TSV/TBX glossary (default: $TARJAMA_HOME's)"
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     text = read_input(args.file)
+    glossary = Glossary.load(args.glossary) if args.glossary else Glossary.default()
+    translit = default_model_dir()
+    names = NameMatcher(Transliterator.load(translit) if translit else None, glossary)
     translator = Translator.load(
         args.model,
         source=args.source,
@@ -34,11 +45,27 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
         beam_size=args.beam,
         home=args.home,
+        glossary=glossary,
+        names=names,
     )
     doc = translator.translate_document(text)
+    if doc.segments:  # nothing translated, nothing to report
+        print(issue_summary(doc.issues), file=sys.stderr)
     if args.format == "json":
         out = json.dumps(doc.to_json(), ensure_ascii=False, indent=2) + "\n"
     else:
         out = doc.text if doc.text.endswith("\n") or not doc.text else doc.text + "\n"
     write_output(out, args.output)
     return 0
+
+
+def issue_summary(issues: list[Issue]) -> str:
+    """One line for stderr: "tarjama: 1 error, 2 warnings (numbers 1, confidence 2)"."""
+    if not issues:
+        return "tarjama: checks found no issues"
+    errors = sum(i.severity == "error" for i in issues)
+    counts: dict[str, int] = {}
+    for i in issues:
+        counts[i.check] = counts.get(i.check, 0) + 1
+    detail = ", ".join(f"{check} {n}" for check, n in counts.items())
+    return f"tarjama: {errors} error(s), {len(issues) - errors} warning(s) ({detail})"

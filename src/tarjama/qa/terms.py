@@ -35,7 +35,7 @@ class NamesCheck(Check):
     """A proper name on one side with no counterpart on the other.
 
     Matching names across scripts is a heuristic (see :mod:`tarjama.names`), so a finding is
-    a warning; a name the glossary fixes is an error (the glossary check reports it too).
+    a warning; a name the glossary fixes is checked, as an error, by the glossary check.
     """
 
     id = "names"
@@ -61,7 +61,6 @@ class NamesCheck(Check):
                     translation=translation,
                     source_span=span if on_source else None,
                     target_span=None if on_source else span,
-                    severity="error" if not name.keys else None,
                 )
             )
         return issues
