@@ -13,7 +13,8 @@
 
 Every line a check fires on in the false-alarm run is written to ``--lines`` (default
 ``fidelity-lines.txt`` in the current directory) so that a reader can judge it.
-``--calibrate`` re-derives the length norm (FLORES dev) into src/tarjama/data/length_norm.json.
+``--calibrate`` only re-derives the length norm (FLORES dev) into
+src/tarjama/data/length_norm.json.
 """
 
 from __future__ import annotations
@@ -226,6 +227,7 @@ def main() -> None:
         path = REPO / "src" / "tarjama" / "data" / "length_norm.json"
         path.write_text(dump_norm(norm), encoding="utf-8")
         print(f"length norm {norm} written to {path}")
+        return
     model = None if args.no_names else default_model_dir()
     names = NameMatcher(Transliterator.load(model)) if model else None
     print(f"names check: {'transliteration model ' + str(model) if names else 'off (no model)'}")
