@@ -123,8 +123,12 @@ _ar(1, "واحد", "واحدة", "أحد", "إحدى", "حادي", "أول", "أ
 _ar(2, "اثنان", "اثنين", "اثنتان", "اثنتين", "اثنا", "اثني", "اثنتا", "اثنتي", "ثاني", "ثانية")
 _ar(2, "مرتين", "مرتان", "ضعف", "ضعفي", "ضعفين", "زوج", "زوجين", "ثنائي")
 # Duals of counted nouns: "عامين" is "two years".
-_ar(2, "عامين", "عامان", "سنتين", "سنتان", "يومين", "يومان", "شهرين", "شهران", "أسبوعين")
-_ar(2, "ساعتين", "ساعتان", "دقيقتين", "قرنين", "عقدين", "هدفين", "شخصين", "طفلين", "مباراتين")
+_TIME_DUALS = (
+    "عامين", "عامان", "سنتين", "سنتان", "يومين", "يومان", "شهرين", "شهران", "أسبوعين",
+    "ساعتين", "ساعتان", "دقيقتين", "قرنين", "عقدين",
+)  # fmt: skip
+_ar(2, *_TIME_DUALS)
+_ar(2, "هدفين", "شخصين", "طفلين", "مباراتين")
 _ar(2, "نقطتين", "دولتين", "فترتين", "جولتين", "ولايتين", "مرحلتين", "رجلين", "امرأتين")
 _ar(3, "ثلاث", "ثلاثة", "ثالث", "ثالثة", "ثلاثي")
 _ar(4, "أربع", "أربعة", "رابع", "رابعة", "رباعي")
@@ -164,11 +168,34 @@ _ar(2000, "ألفان", "ألفين", "ألفا", "ألفي")
 _ar(2 * 10**6, "مليونان", "مليونين")
 _ar(2 * 10**9, "ملياران", "مليارين")
 _CENTURY = frozenset({"القرن", "قرن", "القرنين", "للقرن", "بالقرن"})
+_EXACT_DUALS = frozenset(fold_letters(w) for w in _TIME_DUALS)
+_CARDINALS = frozenset(
+    fold_letters(w)
+    for w in (
+        "ثلاث", "ثلاثة", "أربع", "أربعة", "خمس", "خمسة", "ست", "ستة", "سبع", "سبعة", "ثمان",
+        "ثماني", "ثمانية", "تسع", "تسعة", "عشر", "عشرة",
+    )
+)  # fmt: skip
+# Units that a cardinal counts exactly ("عشر سنوات" is "10 years", never "a decade or so").
+_UNITS = re.compile(
+    "\\s*(?:سنوات|أعوام|اعوام|أشهر|اشهر|شهور|أيام|ايام|ساعات|دقائق|ثوان|أسابيع|اسابيع|عقود|قرون)"
+    "(?![\\u0621-\\u064a])"
+)
 _MONTHS = (
     "يناير|فبراير|مارس|أبريل|ابريل|مايو|يونيو|يوليو|أغسطس|اغسطس|سبتمبر|أكتوبر|اكتوبر|نوفمبر|"
     "ديسمبر|كانون|شباط|آذار|اذار|نيسان|أيار|ايار|حزيران|تموز|آب|اب|أيلول|ايلول|تشرين"
 )
 _MONTH_AFTER = re.compile(rf"\s*(?:من\s+)?(?:شهر\s+)?(?:{_MONTHS})(?![\u0621-\u064a])")
+
+
+def _exact(t: str, end: int, century: bool, stems: list[set[str]]) -> bool:
+    """Whether a run of number words says its number as exactly as digits would: a century
+    or a date ordinal, a dual of a time unit (عامين), a cardinal before a unit (خمس سنوات)."""
+    if century or _month_after(t, end):
+        return True
+    if len(stems) == 1 and stems[0] & _EXACT_DUALS:
+        return True
+    return len(stems) == 1 and bool(stems[0] & _CARDINALS) and bool(_UNITS.match(t, end))
 
 
 def _month_after(t: str, end: int) -> bool:
@@ -354,6 +381,7 @@ def _ar_words(t: str) -> list[tuple[int, int, frozenset[str], bool]]:
     run: list[tuple[int, bool]] = []
     start = end = 0
     century = False  # an ordinal after القرن names a century exactly: the 18th century
+    stems: list[set[str]] = []
     for m in ARABIC_WORD.finditer(t):
         w = m.group(0)
         contiguous = bool(run) and t[end : m.start()].strip() == ""
@@ -365,20 +393,22 @@ def _ar_words(t: str) -> list[tuple[int, int, frozenset[str], bool]]:
         scale = _ar_lookup(w, _AR_SCALES)
         if value is None and scale is None:
             if run:
-                out.append((start, end, _run_keys(run), century or _month_after(t, end)))
+                out.append((start, end, _run_keys(run), _exact(t, end, century, stems)))
                 run = []
             continue
         if not contiguous and run:
-            out.append((start, end, _run_keys(run), century or _month_after(t, end)))
+            out.append((start, end, _run_keys(run), _exact(t, end, century, stems)))
             run = []
         if not run:
             start = m.start()
             before = t[: m.start()].split()
             century = bool(before) and fold_letters(before[-1]) in _CENTURY
+            stems: list[set[str]] = []
+        stems.append(set(clitic_stems(fold_letters(w))))
         run.append((scale, True) if scale else (value or 0, False))
         end = m.end()
     if run:
-        out.append((start, end, _run_keys(run), century or _month_after(t, end)))
+        out.append((start, end, _run_keys(run), _exact(t, end, century, stems)))
     return out
 
 
