@@ -403,7 +403,7 @@ def _ar_words(t: str) -> list[tuple[int, int, frozenset[str], bool]]:
             start = m.start()
             before = t[: m.start()].split()
             century = bool(before) and fold_letters(before[-1]) in _CENTURY
-            stems: list[set[str]] = []
+            stems = []
         stems.append(set(clitic_stems(fold_letters(w))))
         run.append((scale, True) if scale else (value or 0, False))
         end = m.end()
