@@ -401,7 +401,7 @@ def _ar_words(t: str) -> list[tuple[int, int, frozenset[str], bool]]:
             run = []
         if not run:
             start = m.start()
-            before = t[: m.start()].split()
+            before = t[max(0, m.start() - 20) : m.start()].split()  # the word before the run
             century = bool(before) and fold_letters(before[-1]) in _CENTURY
             stems = []
         stems.append(set(clitic_stems(fold_letters(w))))
