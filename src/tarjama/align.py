@@ -50,6 +50,15 @@ _PRIORS: dict[tuple[int, int], float] = {
 #: Log-likelihood bonus per shared anchor, by anchor kind.
 _ANCHOR_WEIGHTS = {"num": 2.5, "lat": 2.5, "date": 2.5, "name": 2.0, "quote": 1.0, "punct": 1.0}
 
+#: Non-space characters of English per character of Arabic (FLORES dev+test: 1.13).
+_TYPICAL_RATIO = {("ar", "en"): 1.13, ("en", "ar"): 1 / 1.13}
+
+#: Anchor kinds every translation keeps, and the penalty for one found on one side only.
+_KEPT = frozenset({"num", "date"})
+_STRANDED = 1.0
+#: A length difference this improbable (two-sided tail under 1%) flags a link on its own.
+_DOUBTFUL_LENGTH_COST = -math.log(0.01)
+
 
 @dataclass(frozen=True)
 class Link:
@@ -257,12 +266,16 @@ class AnchorExtractor:
         return out
 
 
-def shared_weight(a: Anchors, b: Anchors) -> float:
-    """The anchor bonus of putting ``a`` and ``b`` in one bead."""
-    if not a or not b:
-        return 0.0
-    common = a & b
-    return sum(_ANCHOR_WEIGHTS[kind] * n for (kind, _), n in common.items())
+def anchor_score(a: Anchors, b: Anchors) -> float:
+    """The log-likelihood change of pairing text with anchors ``a`` and text with ``b``.
+
+    Each shared anchor is a bonus. A number or date on one side only is a penalty: a
+    translation keeps them, while a sentence left untranslated (a 1-0 bead, which never
+    gets here) loses them all, so a bead that strands one is less likely true.
+    """
+    bonus = sum(_ANCHOR_WEIGHTS[kind] * n for (kind, _), n in (a & b).items())
+    stranded = sum(n for (kind, _), n in ((a - b) + (b - a)).items() if kind in _KEPT)
+    return bonus - _STRANDED * stranded
 
 
 # --- the dynamic program --------------------------------------------------------------------
@@ -291,6 +304,13 @@ def _logsumexp(values: list[float]) -> float:
     if top == -math.inf:
         return top
     return top + math.log(sum(math.exp(v - top) for v in values))
+
+
+def _ratio_of(links: list[Link], source: Sequence[Unit], target: Sequence[Unit]) -> float | None:
+    """Target/source length ratio over the confident 1-1 links, if there are any."""
+    pairs = [(lk.source[0], lk.target[0]) for lk in links if lk.kind == "1-1" and not lk.flagged]
+    src = sum(source[i].length for i, _ in pairs)
+    return sum(target[j].length for _, j in pairs) / src if src else None
 
 
 class Aligner:
@@ -404,7 +424,8 @@ class Aligner:
                     tuple(range(i, i + di)),
                     tuple(range(j, j + dj)),
                     score,
-                    flagged=score < self.threshold or di == 0 or dj == 0,
+                    flagged=score < self.threshold
+                    or self._doubtful(source[i : i + di], target[j : j + dj], ratio),
                 )
             )
         return links
@@ -413,6 +434,13 @@ class Aligner:
         prior = -math.log(_PRIORS[len(src), len(tgt)])
         if not src or not tgt:
             return prior
+        length_cost, anchors = self._evidence(src, tgt, ratio)
+        return prior + length_cost - anchors
+
+    def _evidence(
+        self, src: Sequence[Unit], tgt: Sequence[Unit], ratio: float
+    ) -> tuple[float, float]:
+        """A bead's length cost (-log of the two-sided tail) and its anchor score."""
         ls = sum(u.length for u in src)
         lt = sum(u.length for u in tgt)
         # Symmetric Gale-Church: the spread grows with the mean of both lengths.
@@ -420,10 +448,19 @@ class Aligner:
         delta = abs(lt - ratio * ls) / math.sqrt(self.variance * mean)
         length_cost = -math.log(max(_norm_sf(delta), 1e-300))
         if not self.use_anchors:
-            return prior + length_cost
+            return length_cost, 0.0
         a: Anchors = sum((u.anchors for u in src), Counter())
         b: Anchors = sum((u.anchors for u in tgt), Counter())
-        return prior + length_cost - shared_weight(a, b)
+        return length_cost, anchor_score(a, b)
+
+    def _doubtful(self, src: Sequence[Unit], tgt: Sequence[Unit], ratio: float) -> bool:
+        """True when a bead's own evidence speaks against it, whatever its rivals score:
+        lengths in the outer 1% of the model, or anchors that contradict more than agree.
+        (The posterior only compares paths, so it cannot see that every path is bad.)"""
+        if not src or not tgt:
+            return True
+        length_cost, anchors = self._evidence(src, tgt, ratio)
+        return length_cost > _DOUBTFUL_LENGTH_COST or anchors < 0
 
     # --- documents ------------------------------------------------------------------------
 
@@ -439,10 +476,14 @@ class Aligner:
         """Align paragraph lists ``source`` and ``target``, then the sentences inside."""
         src_units = self.units(source, source_lang)
         tgt_units = self.units(target, target_lang)
-        total = sum(u.length for u in src_units)
-        ratio = sum(u.length for u in tgt_units) / total if total else 1.0
+        # The whole texts' length ratio is skewed by any paragraph left untranslated, so
+        # start from the language pair's typical ratio and refine it on confident links.
+        ratio = _TYPICAL_RATIO.get((source_lang, target_lang), 1.0)
+        links = self.align_units(src_units, tgt_units, ratio=ratio, force_one_to_one=True)
+        ratio = _ratio_of(links, src_units, tgt_units) or ratio
+        links = self.align_units(src_units, tgt_units, ratio=ratio, force_one_to_one=True)
         alignment = Alignment(source_lang, target_lang, origin=origin)
-        for link in self.align_units(src_units, tgt_units, ratio=ratio, force_one_to_one=True):
+        for link in links:
             src_text = "\n".join(source[i] for i in link.source)
             tgt_text = "\n".join(target[j] for j in link.target)
             sentences: tuple[SentencePair, ...] = ()
@@ -471,7 +512,13 @@ class Aligner:
         target_lang: str = "en",
         ratio: float | None = None,
     ) -> list[Link]:
-        """Align sentence units that are already split (the benchmark's entry point)."""
+        """Align sentence units that are already split (the benchmark's entry point).
+
+        ``ratio`` defaults to the language pair's typical length ratio: a paragraph's own
+        ratio is skewed by the very sentences the alignment has to find missing.
+        """
+        if ratio is None:
+            ratio = _TYPICAL_RATIO.get((source_lang, target_lang), 1.0)
         return self.align_units(
             self.units(source, source_lang), self.units(target, target_lang), ratio=ratio
         )

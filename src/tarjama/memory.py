@@ -1,18 +1,21 @@
 """The translation memory: aligned segments in SQLite, exact and fuzzy lookup.
 
-Schema (version 1)::
+Schema (version 2)::
 
-    entries(id, source_lang, target_lang, key, source, target, origin, created)
-        UNIQUE (source_lang, target_lang, key, target)
+    entries(id, source_lang, target_lang, key, source, target, origin, created, kh, th)
+        UNIQUE (kh, th)
     postings(term, entry)  PRIMARY KEY (term, entry), WITHOUT ROWID
 
-``key`` is the normalised source (:func:`normalise`); exact lookup is one probe of the
-unique index. The same source may have several targets (one row each): the newest
-(latest ``created``, then highest id) wins, and :meth:`TranslationMemory.stats` counts
-such conflicts. ``postings`` is an inverted index from a 63-bit hash of each word of the
-key to the entries holding it; fuzzy lookup reads the postings of the query's rarest
-words only (a candidate sharing half the query's words must contain one of them), ranks
-candidates by shared words, and scores the best few with rapidfuzz.
+``key`` is the normalised source (:func:`normalise`); ``kh`` a 63-bit digest of the
+language pair and key, ``th`` one of the target. Exact lookup is one probe of the small
+integer index on ``kh`` (then the key itself is compared); ``(kh, th)`` makes a pair
+unique without indexing long texts. The same source may have several targets (one row
+each): the newest (latest ``created``, then highest id) wins, and
+:meth:`TranslationMemory.stats` counts such conflicts. ``postings`` is an inverted index
+from a 63-bit hash of each word of the key to the entries holding it; fuzzy lookup
+reads the postings of the query's rarest words only (a candidate sharing half the query's
+words must contain one of them), ranks candidates by shared words, and scores the best
+few with rapidfuzz.
 
 The database runs in WAL mode with a busy timeout, and every batch of an import is one
 ``BEGIN IMMEDIATE`` transaction: a second process importing at the same time waits for
@@ -27,10 +30,12 @@ import hashlib
 import math
 import re
 import sqlite3
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +45,7 @@ from rapidfuzz.distance import Levenshtein
 from .errors import MemoryStoreError
 from .text import clean
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 DEFAULT_THRESHOLD = 0.85
 
 #: Longest postings list read per query word: beyond it a word blocks nothing anyway.
@@ -61,7 +66,9 @@ CREATE TABLE IF NOT EXISTS entries (
     target TEXT NOT NULL,
     origin TEXT NOT NULL,
     created TEXT NOT NULL,
-    UNIQUE (source_lang, target_lang, key, target)
+    kh INTEGER NOT NULL,
+    th INTEGER NOT NULL,
+    UNIQUE (kh, th)
 );
 CREATE TABLE IF NOT EXISTS postings (
     term INTEGER NOT NULL,
@@ -81,12 +88,23 @@ def now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _digest(*parts: str) -> int:
+    """A stable 63-bit digest of ``parts`` (SQLite integers are signed 64-bit)."""
+    data = "\x1f".join(parts).encode()
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") >> 1
+
+
+@lru_cache(maxsize=1 << 20)
+def _term(word: str) -> int:
+    """A stable 63-bit id of a word (Python's ``hash`` is salted per process). A rare
+    collision only adds a candidate that scoring then drops."""
+    b = word.encode()
+    return (zlib.crc32(b) << 31) ^ zlib.adler32(b)
+
+
 def _terms(key: str) -> list[int]:
-    words = {w.lower() for w in _WORD.findall(key)}
-    return [
-        int.from_bytes(hashlib.blake2b(w.encode(), digest_size=8).digest(), "big") >> 1
-        for w in words
-    ]
+    """Ids of the distinct words of ``key``, lower-cased."""
+    return [_term(w) for w in {w.lower() for w in _WORD.findall(key)}]
 
 
 @dataclass(frozen=True)
@@ -178,6 +196,8 @@ class TranslationMemory:
             self._db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            # The word index is written in random term order: keep its pages in memory.
+            self._db.execute("PRAGMA cache_size=-131072")
             self._db.executescript(_SCHEMA)
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
             row = self._db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
@@ -241,31 +261,40 @@ class TranslationMemory:
         return ImportResult(added, present)
 
     def _write(self, chunk: list[Entry]) -> tuple[int, int]:
-        added = 0
-        postings: list[tuple[int, int]] = []
+        rows = []
+        for e in chunk:
+            key = normalise(e.source, e.source_lang)
+            kh = _digest(e.source_lang, e.target_lang, key)
+            rows.append(
+                (
+                    e.source_lang,
+                    e.target_lang,
+                    key,
+                    e.source,
+                    e.target,
+                    e.origin,
+                    e.created,
+                    kh,
+                    _digest(e.target),
+                )
+            )
         try:
+            # IMMEDIATE takes the write lock now, so the rows above the current last id
+            # are exactly the ones this transaction adds.
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                for e in chunk:
-                    key = normalise(e.source, e.source_lang)
-                    row = self._db.execute(
-                        "INSERT INTO entries (source_lang, target_lang, key, source, target,"
-                        " origin, created) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                        " ON CONFLICT DO NOTHING RETURNING id",
-                        (
-                            e.source_lang,
-                            e.target_lang,
-                            key,
-                            e.source,
-                            e.target,
-                            e.origin,
-                            e.created,
-                        ),
-                    ).fetchone()
-                    if row is not None:
-                        added += 1
-                        postings.extend((t, row[0]) for t in _terms(key))
+                (last,) = self._db.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO entries (source_lang, target_lang, key, source,"
+                    " target, origin, created, kh, th) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+                new = self._db.execute("SELECT id, key FROM entries WHERE id > ?", (last,))
+                postings = sorted((t, i) for i, key in new for t in _terms(key))
                 self._db.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?)", postings)
+                (added,) = self._db.execute(
+                    "SELECT count(*) FROM entries WHERE id > ?", (last,)
+                ).fetchone()
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -284,11 +313,12 @@ class TranslationMemory:
 
     def lookup(self, source: str, source_lang: str = "ar", target_lang: str = "en") -> Entry | None:
         """The newest entry whose normalised source equals ``source``'s, if any."""
+        key = normalise(source, source_lang)
         rows = self._query(
             "SELECT source, target, source_lang, target_lang, origin, created FROM entries"
-            " WHERE source_lang = ? AND target_lang = ? AND key = ?"
+            " WHERE kh = ? AND key = ? AND source_lang = ? AND target_lang = ?"
             " ORDER BY created DESC, id DESC LIMIT 1",
-            (source_lang, target_lang, normalise(source, source_lang)),
+            (_digest(source_lang, target_lang, key), key, source_lang, target_lang),
         )
         return Entry(*rows[0]) if rows else None
 
@@ -330,7 +360,8 @@ class TranslationMemory:
         rows = self._query(
             "SELECT key, source, target, source_lang, target_lang, origin, created, id"
             f" FROM entries WHERE id IN ({','.join('?' * len(ids))})"
-            " AND source_lang = ? AND target_lang = ?",
+            # '+' keeps the planner on the rowids instead of the (language, key) index.
+            " AND +source_lang = ? AND +target_lang = ?",
             [*ids, source_lang, target_lang],
         )
         scored = []
@@ -371,7 +402,7 @@ class TranslationMemory:
     def stats(self) -> Stats:
         sources, conflicts = self._query(
             "SELECT count(*), coalesce(sum(n > 1), 0) FROM"
-            " (SELECT count(*) AS n FROM entries GROUP BY source_lang, target_lang, key)"
+            " (SELECT count(*) AS n FROM entries GROUP BY kh)"
         )[0]
         pairs = {
             f"{s}-{t}": n
