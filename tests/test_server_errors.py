@@ -319,6 +319,14 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "line 1 column 2 (char 1)",
     ),
     ("json-not-object", "POST", "/translate", raw_json("[1, 2]"), 400, "Invalid JSON format"),
+    (
+        "json-too-deep",
+        "POST",
+        "/translate",
+        raw_json("[" * 50_000),
+        400,
+        "Invalid JSON format: nested too deeply",
+    ),
     ("json-string", "POST", "/translate", raw_json('"q"'), 400, "Invalid JSON format"),
     (
         "multipart-no-boundary",

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from . import libre, native
-from .errors import install_error_handlers
+from .errors import CatchAllMiddleware, install_error_handlers
 from .keys import KeyStore
 from .limits import BodyLimitMiddleware
 from .registry import Registry
@@ -74,6 +74,7 @@ def create_app(settings: Settings, registry: Registry, *, keys: KeyStore | None 
         return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(CatchAllMiddleware)
     # LibreTranslate answers browsers from any origin; clients such as extensions rely on it.
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]

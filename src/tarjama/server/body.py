@@ -53,6 +53,8 @@ def parse_json(raw: bytes) -> dict[str, Any]:
         data = json.loads(text)
     except ValueError as exc:
         raise bad_request(f"Invalid JSON format: {exc}") from None
+    except RecursionError:
+        raise bad_request("Invalid JSON format: nested too deeply") from None
     if not isinstance(data, dict):
         raise bad_request("Invalid JSON format")
     return data

@@ -8,12 +8,14 @@ is logged with its traceback.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import EngineError, MemoryStoreError, TarjamaError
 from .keys import KeyStoreError
@@ -74,6 +76,41 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(503, INTERNAL_ERROR)
+
+
+class CatchAllMiddleware:
+    """Answer an unexpected exception with a logged 503 and keep the connection usable.
+
+    Starlette's own last-resort handler re-raises after answering, and the server then
+    drops the keep-alive connection; this one sits inside it and does not.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:  # too late to answer: let the server close the connection
+                raise
+            log.exception("unexpected error on %s %s", scope["method"], scope["path"], exc_info=exc)
+            body = json.dumps({"error": INTERNAL_ERROR}).encode()
+            headers = [(b"content-type", b"application/json")]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({"type": "http.response.start", "status": 503, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,8 +1,8 @@
 """Request-size and request-rate limits.
 
 The body limit is pure ASGI middleware so that an oversized body is refused before the
-app reads it: a declared ``Content-Length`` over the limit is answered at once, and a body
-without one (chunked) is buffered only up to the limit.
+app reads it: a declared ``Content-Length`` over the limit is answered without being
+stored, and a body without one (chunked) is buffered only up to the limit.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class BodyLimitMiddleware:
             return
         if declared is not None:
             if declared > self.limit:
+                await _discard(scope, receive, declared, self.limit)
                 await _refuse(send, 413, body_too_large(declared, self.limit))
                 return
             await self.app(scope, receive, send)
@@ -68,6 +69,21 @@ def _content_length(scope: Scope) -> int | None:
             text = value.decode("latin-1").strip()
             return int(text) if text.isdigit() else -1
     return None
+
+
+async def _discard(scope: Scope, receive: Receive, declared: int, limit: int) -> None:
+    """Let a refused body that is already on its way arrive, without keeping any of it.
+
+    Closing a socket with unread data makes the kernel reset the connection, and the
+    client then never sees the 413. A client that sent ``Expect: 100-continue`` has sent
+    nothing, and a body far over the limit is not worth the wait: both are cut off.
+    """
+    if declared > 4 * limit or (b"expect", b"100-continue") in scope.get("headers", []):
+        return
+    while True:
+        message = await receive()
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return
 
 
 async def _refuse(send: Send, status: int, message: str) -> None:
