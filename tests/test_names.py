@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tarjama.glossary import Glossary, Term
 from tarjama.names import NameMatcher, keys_match
 from tarjama.translit import Transliterator
 
@@ -76,3 +77,12 @@ def test_without_a_model_latin_names_must_be_copied(
     lost_ar, lost_en = NameMatcher(None).unmatched(arabic, english)
     assert [n.text for n in lost_ar] == lost
     assert lost_en == []
+
+
+def test_glossary_translations_count_as_counterparts(matcher: NameMatcher) -> None:
+    with_glossary = NameMatcher(
+        matcher.transliterator, Glossary([Term("تريانتافيلوبولوس", "Tria")])
+    )
+    arabic, english = "قال تريانتافيلوبولوس", "Officials say Tria spoke"
+    assert [n.text for n in matcher.unmatched(arabic, english)[0]] == ["تريانتافيلوبولوس"]
+    assert with_glossary.unmatched(arabic, english) == ([], [])

@@ -128,10 +128,10 @@ class NameMatcher:
         """Arabic names with no English counterpart, and English names with no Arabic one."""
         from .translit import phonetic_key
 
-        ar_names = self.arabic_names(arabic)
-        en_names = self.english_names(english)
         if self.transliterator is None:
             return self._latin_only(arabic, english)
+        ar_names = self.arabic_names(arabic)
+        en_names = self.english_names(english)
         en_keys = [phonetic_key(m.group(0)) for m in _EN_WORD.finditer(english)]
         en_keys += [phonetic_key(p) for w in _EN_WORD.findall(english) for p in re.split("[-']", w)]
         ar_words = [s for m in ARABIC_WORD.finditer(fold(arabic, "ar").text) for s in _stems(m)]
@@ -162,18 +162,24 @@ class NameMatcher:
         return lost, []
 
     def _glossed(self, arabic_name: str, english: str) -> bool:
+        """The glossary translates this Arabic name, and its translation is in the English."""
         if self.glossary is None:
             return False
+        from .glossary import contains
+
         return any(
-            self.glossary.find(english, "en") and m.term.en.lower() in english.lower()
-            for m in self.glossary.find(arabic_name, "ar")
+            contains(english, m.term.en, "en") for m in self.glossary.find(arabic_name, "ar")
         )
 
     def _glossed_en(self, english_name: str, arabic: str) -> bool:
+        """This English name is part of the glossary translation of a term in the Arabic."""
         if self.glossary is None:
             return False
-        terms = {m.term for m in self.glossary.find(arabic, "ar")}
-        return any(english_name.lower() in t.en.lower() for t in terms)
+        from .glossary import contains
+
+        return any(
+            contains(m.term.en, english_name, "en") for m in self.glossary.find(arabic, "ar")
+        )
 
 
 def _stems(m: re.Match[str]) -> list[str]:
