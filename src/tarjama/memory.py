@@ -31,7 +31,6 @@ import math
 import re
 import sqlite3
 import zlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -49,7 +48,9 @@ SCHEMA_VERSION = "2"
 DEFAULT_THRESHOLD = 0.85
 
 #: Longest postings list read per query word: beyond it a word blocks nothing anyway.
-_POSTINGS_CAP = 1000
+_POSTINGS_CAP = 500
+#: Share of the query's words a fuzzy match is assumed to contain (for blocking).
+_MIN_SHARED = 0.6
 #: Candidates scored with rapidfuzz per query, best word overlap first.
 _CANDIDATES = 64
 _BATCH = 1000
@@ -100,6 +101,11 @@ def _term(word: str) -> int:
     collision only adds a candidate that scoring then drops."""
     b = word.encode()
     return (zlib.crc32(b) << 31) ^ zlib.adler32(b)
+
+
+def _bounded(terms: list[int]) -> list[int]:
+    """Parameters (term, cap, term, cap, ...) for the bounded postings subqueries."""
+    return [x for t in terms for x in (t, _POSTINGS_CAP)]
 
 
 def _terms(key: str) -> list[int]:
@@ -336,25 +342,27 @@ class TranslationMemory:
         terms = _terms(key)
         if not terms:
             return []
-        # Rarest words first; a bounded count is enough to rank them.
-        df = {
-            t: self._query(
-                "SELECT count(*) FROM (SELECT 1 FROM postings WHERE term = ? LIMIT ?)",
-                (t, _POSTINGS_CAP),
-            )[0][0]
-            for t in terms
-        }
+        # Rank the words by a bounded count of their postings (rare ones are what block).
+        counts = " UNION ALL ".join(
+            ["SELECT count(*) FROM (SELECT 1 FROM postings WHERE term = ? LIMIT ?)"] * len(terms)
+        )
+        df = dict(zip(terms, (r[0] for r in self._query(counts, _bounded(terms))), strict=True))
         rare = sorted((t for t in terms if df[t]), key=df.__getitem__)
-        blocking = rare[: len(terms) - math.ceil(len(terms) / 2) + 1]
-        overlap: Counter[int] = Counter()
-        for t in blocking:
-            overlap.update(
-                r[0]
-                for r in self._query(
-                    "SELECT entry FROM postings WHERE term = ? LIMIT ?", (t, _POSTINGS_CAP)
-                )
+        # A match shares at least _MIN_SHARED of the query's words, so it holds one of
+        # the rarest len - shared + 1 of them (pigeonhole): read only their postings.
+        blocking = rare[: len(terms) - math.ceil(_MIN_SHARED * len(terms)) + 1]
+        if not blocking:
+            return []
+        union = " UNION ALL ".join(
+            ["SELECT * FROM (SELECT entry FROM postings WHERE term = ? LIMIT ?)"] * len(blocking)
+        )
+        ids = [
+            r[0]
+            for r in self._query(
+                f"SELECT entry FROM ({union}) GROUP BY entry ORDER BY count(*) DESC LIMIT ?",
+                [*_bounded(blocking), _CANDIDATES],
             )
-        ids = [i for i, _ in overlap.most_common(_CANDIDATES)]
+        ]
         if not ids:
             return []
         rows = self._query(

@@ -18,6 +18,7 @@ from .document import Document, Segment, TranslatedDocument
 from .engines.base import Engine, Hypothesis
 from .errors import ConfigError, UnsupportedPair
 from .glossary import Glossary, Protected
+from .memory import TranslationMemory
 from .names import NameMatcher
 from .qa import check_document
 from .text import clean, cut_clauses, render, split_sentences
@@ -38,9 +39,11 @@ class Translator:
         target: str | None = None,
         glossary: Glossary | None = None,
         names: NameMatcher | None = None,
+        memory: TranslationMemory | None = None,
     ) -> None:
         self.engine = engine
         self.glossary = glossary
+        self.memory = memory
         # Without a transliterator, names are judged by the glossary alone (see tarjama.names).
         self.names = names or NameMatcher(None, glossary)
         if source is None or target is None:
@@ -66,6 +69,7 @@ class Translator:
         threads: int | None = None,
         glossary: Glossary | None = None,
         names: NameMatcher | None = None,
+        memory: TranslationMemory | None = None,
     ) -> Translator:
         """Open an installed model by name, or a model directory, as a translator."""
         from .models import load_engine
@@ -78,7 +82,9 @@ class Translator:
             compute_type=compute_type,
             threads=threads,
         )
-        return cls(engine, source=source, target=target, glossary=glossary, names=names)
+        return cls(
+            engine, source=source, target=target, glossary=glossary, names=names, memory=memory
+        )
 
     @property
     def model_info(self) -> dict[str, Any]:
@@ -98,13 +104,19 @@ class Translator:
     def translate_document(self, text: str) -> TranslatedDocument:
         """Translate a whole document, keeping its paragraph layout, and check it.
 
-        Glossary terms are written inline before the engine and verified (and repaired)
-        after it; a segment that is one glossary term is filled from the glossary. Every
+        A segment found in the translation memory is filled from it (origin "memory") and
+        never reaches the engine; close matches become its ``suggestions``. Glossary terms
+        are written inline before the engine and verified (and repaired) after it; a
+        segment that is one glossary term is filled from the glossary. Every
         segment is then checked (:mod:`tarjama.qa`): a glossary miss, a changed number or
         a left-over word becomes an issue on its segment.
         """
         doc = self.segment(text)
-        pending = [s for s in doc.segments if s.normalized and not self._from_glossary(s)]
+        pending = [
+            s
+            for s in doc.segments
+            if s.normalized and not self._from_memory(s) and not self._from_glossary(s)
+        ]
         inputs, protected = self._protect([s.normalized for s in pending])
         hyps = self.translate_units(inputs)
         for seg, hyp, terms in zip(pending, hyps, protected, strict=True):
@@ -118,6 +130,19 @@ class Translator:
         return doc
 
     # -- stages -------------------------------------------------------------------------
+
+    # Translation memory (issue C): an exact match fills the segment and keeps it from the
+    # engine; otherwise close matches ride along as suggestions.
+    def _from_memory(self, seg: Segment) -> bool:
+        if self.memory is None:
+            return False
+        exact = self.memory.lookup(seg.source, self.source, self.target)
+        if exact is not None:
+            seg.translation, seg.score, seg.origin = exact.target, None, "memory"
+            return True
+        found = self.memory.search(seg.source, self.source, self.target)
+        seg.suggestions = [s.to_json() for s in found]
+        return False
 
     def _from_glossary(self, seg: Segment) -> bool:
         """Fill a segment that is one glossary term (a caption, a name) without the model,

@@ -8,6 +8,7 @@ import sys
 
 from ..document import Issue
 from ..glossary import Glossary
+from ..memory import TranslationMemory
 from ..names import NameMatcher
 from ..pipeline import Translator
 from ..translit import Transliterator, default_model_dir
@@ -30,6 +31,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--glossary", metavar="FILE", help="CSV/TSV/TBX glossary (default: $TARJAMA_HOME's)"
     )
+    p.add_argument(
+        "--memory",
+        metavar="DB",
+        help="translation memory: exact matches reused, close ones suggested",
+    )
     p.set_defaults(func=run)
 
 
@@ -47,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         home=args.home,
         glossary=glossary,
         names=names,
+        memory=TranslationMemory.open(args.memory) if args.memory else None,
     )
     doc = translator.translate_document(text)
     if doc.segments:  # nothing translated, nothing to report
