@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
-from . import libre, native
+from . import libre, native, quality
 from .errors import CatchAllMiddleware, install_error_handlers
 from .keys import KeyStore
 from .limits import BodyLimitMiddleware
@@ -64,6 +64,7 @@ def create_app(settings: Settings, registry: Registry, *, keys: KeyStore | None 
     install_error_handlers(app)
     app.include_router(libre.router)
     app.include_router(native.router)
+    app.include_router(quality.router)
 
     @app.get("/health", tags=["LibreTranslate"])
     async def health() -> dict[str, str]:

@@ -30,6 +30,7 @@ class DocumentBody(BaseModel):
     source: str = "auto"
     target: str | None = None
     model: str | None = None
+    glossary: str | None = None
     beam: int | None = None
     api_key: str | None = None
 
@@ -80,6 +81,7 @@ async def translate_document(request: Request) -> JSONResponse:
     source = text_field(fields, "source") or "auto"
     target = text_field(fields, "target")
     name = text_field(fields, "model")
+    glossary_name = text_field(fields, "glossary")
     beam = None
     if fields.get("beam") is not None:
         beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
@@ -94,6 +96,13 @@ async def translate_document(request: Request) -> JSONResponse:
         target = targets[0]
     check_language(state.registry, target)
     model = pick_model(state, name, source, target)
-    translator = model.translator(source, target, beam=beam)
-    doc = await state.in_thread(lambda: translator.translate_document(text))
-    return JSONResponse(doc.to_json())
+    registry = state.registry
+
+    def work() -> dict[str, Any]:
+        glossary = registry.glossaries.get(glossary_name)
+        translator = model.document_translator(
+            source, target, glossary=glossary, names=registry.names(glossary), beam=beam
+        )
+        return translator.translate_document(text).to_json()
+
+    return JSONResponse(await state.in_thread(work))

@@ -13,9 +13,13 @@ from typing import Any
 
 from ..engines.base import Engine
 from ..errors import ConfigError, InputError
-from ..models import ModelStore, load_engine
+from ..glossary import Glossary
+from ..models import ModelStore, default_home, load_engine
+from ..names import NameMatcher
 from ..pipeline import Translator
+from ..translit import Transliterator, default_model_dir
 from .coalescer import CoalescedEngine, Coalescer
+from .glossaries import Glossaries
 from .settings import Settings
 
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
@@ -37,16 +41,29 @@ class ServedModel:
     def name(self) -> str:
         return self.engine.name
 
-    def translator(self, source: str, target: str, *, beam: int | None = None) -> Translator:
-        """A translator for the pair; a fresh one over a re-beamed engine when ``beam`` is set."""
-        if beam is None or beam == getattr(self.engine, "beam_size", None):
-            return self.translators[(source, target)]
-        if not hasattr(self.engine, "beam_size"):
-            raise InputError(f"model '{self.name}' has a fixed beam size")
-        # A shallow copy shares the loaded weights; only the decoding setting differs.
-        engine = copy.copy(self.engine)
-        engine.beam_size = beam
-        return Translator(CoalescedEngine(engine, self.coalescer), source=source, target=target)
+    def translator(self, source: str, target: str) -> Translator:
+        """The plain translator for a pair (sentences, no glossary)."""
+        return self.translators[(source, target)]
+
+    def document_translator(
+        self,
+        source: str,
+        target: str,
+        *,
+        glossary: Glossary | None,
+        names: NameMatcher,
+        beam: int | None = None,
+    ) -> Translator:
+        """A translator for one document request, with its glossary and, if set, its beam."""
+        engine = self.engine
+        if beam is not None and beam != getattr(engine, "beam_size", None):
+            if not hasattr(engine, "beam_size"):
+                raise InputError(f"model '{self.name}' has a fixed beam size")
+            # A shallow copy shares the loaded weights; only the decoding setting differs.
+            engine = copy.copy(engine)
+            engine.beam_size = beam
+        batched = CoalescedEngine(engine, self.coalescer)
+        return Translator(batched, source=source, target=target, glossary=glossary, names=names)
 
     def info(self) -> dict[str, Any]:
         return {
@@ -59,9 +76,18 @@ class ServedModel:
 class Registry:
     """Every model the server serves, in the order they were given."""
 
-    def __init__(self, engines: Sequence[Engine], settings: Settings) -> None:
+    def __init__(
+        self,
+        engines: Sequence[Engine],
+        settings: Settings,
+        *,
+        transliterator: Transliterator | None = None,
+    ) -> None:
         if not engines:
             raise ConfigError("no models to serve")
+        #: Spells Arabic names in Latin letters for the names check (none: glossary only).
+        self.transliterator = transliterator
+        self.glossaries = Glossaries(settings.home or default_home())
         self.models: list[ServedModel] = []
         for engine in engines:
             coalescer = Coalescer(
@@ -91,7 +117,13 @@ class Registry:
         engines: list[Engine] = [
             load_engine(n, home=settings.home, device=settings.device) for n in names
         ]
-        return cls(engines, settings)
+        translit = default_model_dir()
+        return cls(
+            engines, settings, transliterator=Transliterator.load(translit) if translit else None
+        )
+
+    def names(self, glossary: Glossary | None) -> NameMatcher:
+        return NameMatcher(self.transliterator, glossary)
 
     async def start(self) -> None:
         for m in self.models:

@@ -1,0 +1,104 @@
+"""/v1/check and /v1/evaluate: the `tarjama check` and `tarjama evaluate` commands over HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from ..evaluate import evaluate
+from ..qa import check_paragraphs
+from .body import Fields, text_field, texts_field
+from .errors import bad_request
+from .libre import _body_doc, check_limits
+from .native import read_json_fields
+from .state import get_state
+
+router = APIRouter(prefix="/v1", tags=["tarjama"])
+
+LANGUAGES = ("ar", "en")
+
+
+class CheckBody(BaseModel):
+    """The body of POST /v1/check: a paragraph-aligned source and translation."""
+
+    text: str
+    translation: str
+    source: str = "ar"
+    target: str = "en"
+    glossary: str | None = None
+    api_key: str | None = None
+
+
+class EvaluateBody(BaseModel):
+    """The body of POST /v1/evaluate: one line per segment, as lists or as text."""
+
+    hypotheses: str | list[str]
+    references: str | list[str]
+    sources: str | list[str] | None = None
+    api_key: str | None = None
+
+
+def _language(fields: Fields, name: str, default: str) -> str:
+    code = text_field(fields, name) or default
+    if code not in LANGUAGES:
+        raise bad_request(f"{code[:40]} is not supported")
+    return code
+
+
+def _lines(fields: Fields, name: str) -> list[str]:
+    """A list of lines, or one text to be cut into lines."""
+    items, is_list = texts_field(fields, name)
+    return items if is_list else items[0].splitlines()
+
+
+@router.post("/check", openapi_extra=_body_doc(CheckBody))
+async def check(request: Request) -> JSONResponse:
+    """Check a translation (anyone's) against its source: numbers, names, omissions..."""
+    state = get_state(request)
+    fields = await read_json_fields(request, set(CheckBody.model_fields))
+    await state.check_access(request, text_field(fields, "api_key"))
+    text = text_field(fields, "text", required=True)
+    translation = text_field(fields, "translation", required=True)
+    assert text is not None and translation is not None
+    source = _language(fields, "source", "ar")
+    target = _language(fields, "target", "en")
+    if source == target:
+        raise bad_request("Invalid request: source and target must differ")
+    glossary_name = text_field(fields, "glossary")
+    check_limits(state.settings, [text, translation], False)
+    registry = state.registry
+
+    def work() -> dict[str, Any]:
+        glossary = registry.glossaries.get(glossary_name)
+        issues = check_paragraphs(
+            text,
+            translation,
+            source_lang=source,
+            target_lang=target,
+            glossary=glossary,
+            names=registry.names(glossary),
+        )
+        errors = sum(i.severity == "error" for i in issues)
+        return {
+            "issues": [i.to_json() for i in issues],
+            "errors": errors,
+            "warnings": len(issues) - errors,
+        }
+
+    return JSONResponse(await state.in_thread(work))
+
+
+@router.post("/evaluate", openapi_extra=_body_doc(EvaluateBody))
+async def evaluate_lines(request: Request) -> JSONResponse:
+    """Score hypotheses against references: BLEU, chrF++ and TER with their signatures."""
+    state = get_state(request)
+    fields = await read_json_fields(request, set(EvaluateBody.model_fields))
+    await state.check_access(request, text_field(fields, "api_key"))
+    hypotheses = _lines(fields, "hypotheses")
+    references = _lines(fields, "references")
+    sources = _lines(fields, "sources") if fields.get("sources") is not None else None
+    result = await state.in_thread(lambda: evaluate(hypotheses, references, sources))
+    return JSONResponse(result.to_json())
