@@ -40,7 +40,11 @@ TITLES = frozenset(fold_letters(w) for w in _TITLE_WORDS)
 _PERSON_TITLES = frozenset(fold_letters(w) for w in ("السيد", "السيدة", "د", "الدكتور", "الشيخ"))
 _EN_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _LATIN_NAME = re.compile(r"(?<![\w])[A-Z][A-Za-z0-9]+(?:[ .-][A-Z0-9][A-Za-z0-9]*)*")
-_SENTENCE_START = re.compile(r"(^|[.!?:;\"“«(]\s*)$")
+_SENTENCE_START = re.compile(r"[.!?:;\"“«(]\s*$")
+_POSSESSIVE = re.compile(r"['’]s$")
+# Capitalised adjectives and nouns of kind (Croatian, Icelandic, Meteorological, Colonists)
+# are translated, not transliterated: no sound match is to be expected.
+_NOT_A_NAME = re.compile(r"(?:ians?|eses?|ic|ical|ists?|ions?|isms?|ology)$")
 
 
 @dataclass(frozen=True)
@@ -77,16 +81,19 @@ class NameMatcher:
 
         names = []
         for m in _EN_WORD.finditer(text):
-            word = m.group(0).strip("'’-")
+            word = _POSSESSIVE.sub("", m.group(0).strip("'’-"))
             if not word[:1].isupper() or len(word) < 3 or word.rstrip("s").isupper():
                 continue
-            if _SENTENCE_START.search(text[: m.start()]):
+            if m.start() == 0 or _SENTENCE_START.search(text[max(0, m.start() - 4) : m.start()]):
+                continue
+            if _NOT_A_NAME.search(word):
                 continue
             parts = [p for p in re.split(r"[-'’]", word) if len(p) > 2]
             if all(zipf_frequency(p.lower(), "en") >= EN_COMMON_ZIPF for p in parts):
                 continue
             start = m.start()
-            names.append(Name(word, start, start + len(word), (phonetic_key(word),)))
+            keys = tuple(dict.fromkeys(phonetic_key(v) for v in _english_spellings(word)))
+            names.append(Name(word, start, start + len(word), keys))
         return names
 
     def arabic_names(self, text: str) -> list[Name]:
@@ -109,18 +116,23 @@ class NameMatcher:
         out = []
         for i, stems in chosen:
             start, end = folded.span(*words[i].span())
-            name_keys = tuple(dict.fromkeys(keys[s] for s in stems if keys[s]))
+            name_keys = tuple(dict.fromkeys(k for s in stems for k in keys[s]))
             out.append(Name(text[start:end], start, end, name_keys))
         return out
 
-    def _keys(self, arabic_words: list[str]) -> dict[str, str]:
-        """Each Arabic word's phonetic key, by transliteration ("" without a model)."""
+    def _keys(self, arabic_words: list[str]) -> dict[str, tuple[str, ...]]:
+        """Phonetic keys of each word's transliteration, also with ج read as g (Egyptian)."""
         if self.transliterator is None:
-            return dict.fromkeys(arabic_words, "")
+            return {w: () for w in arabic_words}
         from .translit import phonetic_key
 
         latin = self.transliterator.transliterate(arabic_words)
-        return {w: phonetic_key(t) for w, t in zip(arabic_words, latin, strict=True)}
+        return {
+            w: tuple(
+                dict.fromkeys(k for k in (phonetic_key(t), phonetic_key(t.replace("j", "g"))) if k)
+            )
+            for w, t in zip(arabic_words, latin, strict=True)
+        }
 
     # -- comparing ---------------------------------------------------------------------
 
@@ -132,10 +144,11 @@ class NameMatcher:
             return self._latin_only(arabic, english)
         ar_names = self.arabic_names(arabic)
         en_names = self.english_names(english)
-        en_keys = [phonetic_key(m.group(0)) for m in _EN_WORD.finditer(english)]
-        en_keys += [phonetic_key(p) for w in _EN_WORD.findall(english) for p in re.split("[-']", w)]
+        en_words = _EN_WORD.findall(english)
+        en_words += [p for w in en_words for p in re.split("[-'’]", w)]
+        en_keys = {phonetic_key(v) for w in en_words for v in _english_spellings(w)}
         ar_words = [s for m in ARABIC_WORD.finditer(fold(arabic, "ar").text) for s in _stems(m)]
-        ar_keys = [k for k in self._keys(list(dict.fromkeys(ar_words))).values() if k]
+        ar_keys = {k for ks in self._keys(list(dict.fromkeys(ar_words))).values() for k in ks}
         latin = {w.lower() for w in _EN_WORD.findall(arabic)}
         lost_ar = [
             n
@@ -147,7 +160,7 @@ class NameMatcher:
             n
             for n in en_names
             if n.text.lower() not in latin
-            and not any(keys_match(n.keys[0], k) for k in ar_keys)
+            and not any(keys_match(e, k) for e in n.keys for k in ar_keys)
             and not self._glossed_en(n.text, arabic)
         ]
         return lost_ar, lost_en
@@ -197,3 +210,9 @@ def _readings(word: str) -> list[str]:
         out.append(stem)
         out += [stem[: -len(x)] for x in _SUFFIXES if stem.endswith(x) and len(stem) - len(x) >= 3]
     return out
+
+
+def _english_spellings(word: str) -> list[str]:
+    """The word and its soft-c and cedilla readings: Triceratops sounds tri-s-eratops."""
+    soft = re.sub(r"[cC](?=[eiyEIY])", "s", word).replace("ç", "s")
+    return [word, soft] if soft != word else [word]
