@@ -65,6 +65,23 @@ def test_numbers(ar: str, en: str, flagged: bool) -> None:
     assert bool(NumbersCheck().check(ar, en, Context())) is flagged
 
 
+@pytest.mark.parametrize(
+    ("en", "ar", "flagged"),
+    [
+        ("It costs 3.5 billion riyals.", "تبلغ ٣٫٥ مليار ريال.", False),
+        ("It costs 3.5 billion riyals.", "تبلغ 3.5 مليار ريال.", False),
+        ("It costs 3.5 billion riyals.", "تبلغ ٥٫٣ مليار ريال.", True),
+        ("About 12,000 jobs.", "نحو 12 ألف وظيفة.", False),
+        ("Five years.", "خمس سنوات.", False),
+        ("Within 5 years.", "خلال خمس سنوات.", False),
+        ("Within 5 years.", "خلال سنوات.", True),
+    ],
+)
+def test_numbers_into_arabic(en: str, ar: str, flagged: bool) -> None:
+    context = Context(source_lang="en", target_lang="ar")
+    assert bool(NumbersCheck().check(en, ar, context)) is flagged
+
+
 def test_number_spans_point_into_the_original_text() -> None:
     text = "بلغت الزيادة ـ ٣٫٥ مليار"
     (q,) = [q for q in read_quantities(text, "ar") if q.exact]

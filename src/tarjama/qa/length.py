@@ -15,6 +15,7 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from functools import cache
 from importlib import resources
 
 from ..document import Issue
@@ -69,6 +70,7 @@ def calibrate(pairs: Iterable[tuple[str, str]], source_lang: str, target_lang: s
     return LengthNorm(source_lang, target_lang, mean, max(sentence_var, 0.0), max(char_var, 0.0))
 
 
+@cache
 def load_norms() -> dict[tuple[str, str], LengthNorm]:
     data = json.loads(resources.files("tarjama").joinpath("data/length_norm.json").read_text())
     norms = {}
