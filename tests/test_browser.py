@@ -198,7 +198,7 @@ def test_issues_and_origins_are_marked_inline(page: Any) -> None:
         "model": {"name": "fake"},
         "source": "ar",
         "target": "en",
-        "text": "It costs 2.5 billion. Putin spoke.",
+        "text": "It costs 2.5 billion. Putin spoke. In Jeddah.",
         "paragraphs": [
             {
                 "index": 0,
@@ -207,6 +207,7 @@ def test_issues_and_origins_are_marked_inline(page: Any) -> None:
                 "segments": [
                     seg(0, "بتكلفة ٣٫٥ مليار.", "It costs 2.5 billion.", "memory", [issue]),
                     seg(1, "تحدث بوتين.", "Putin spoke.", "glossary", []),
+                    seg(2, "في جدة.", "In Jeddah.", "model+glossary", []),
                 ],
             }
         ],
@@ -217,7 +218,7 @@ def test_issues_and_origins_are_marked_inline(page: Any) -> None:
             status=200, content_type="application/json", body=json.dumps(doc)
         ),
     )
-    translate(page, "بتكلفة ٣٫٥ مليار. تحدث بوتين.")
+    translate(page, "بتكلفة ٣٫٥ مليار. تحدث بوتين. في جدة.")
     marks = page.locator(".target mark.issue")
     assert marks.count() == 1 and marks.first.inner_text() == "2.5"
     assert issue["message"] in (marks.first.get_attribute("title") or "")
@@ -225,4 +226,6 @@ def test_issues_and_origins_are_marked_inline(page: Any) -> None:
     assert issue["message"] in page.locator(".issues li.error").inner_text()
     assert page.locator(".target .seg.origin-memory .badge").inner_text() == "memory"
     assert page.locator(".target .seg.origin-glossary .badge").inner_text() == "glossary"
+    mixed = page.locator(".target .seg.origin-model-glossary .badge")
+    assert mixed.inner_text() == "model+glossary"
     assert "1 errors" in page.locator("#summary").inner_text()

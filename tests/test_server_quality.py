@@ -39,6 +39,7 @@ def test_named_glossary(client: TestClient, tmp_path: Path) -> None:
     (tmp_path / "glossaries").mkdir()
     path = tmp_path / "glossaries" / "desk.csv"
     path.write_text(GLOSSARY, encoding="utf-8")
+    assert client.get("/v1/glossaries").json() == {"glossaries": ["desk"], "default": False}
     body = client.post("/v1/translate", json={"text": TEXT, "glossary": "desk"}).json()
     assert body == library(TEXT, Glossary.load(path))
     origins = {s["origin"] for p in body["paragraphs"] for s in p["segments"]}
@@ -48,7 +49,9 @@ def test_named_glossary(client: TestClient, tmp_path: Path) -> None:
 
 
 def test_default_glossary_and_opting_out(client: TestClient, tmp_path: Path) -> None:
+    assert client.get("/v1/glossaries").json() == {"glossaries": [], "default": False}
     (tmp_path / "glossary.csv").write_text(GLOSSARY, encoding="utf-8")
+    assert client.get("/v1/glossaries").json() == {"glossaries": [], "default": True}
     used = client.post("/v1/translate", json={"text": TEXT}).json()
     assert used == library(TEXT, Glossary.load(tmp_path / "glossary.csv"))
     none = client.post("/v1/translate", json={"text": TEXT, "glossary": "none"}).json()

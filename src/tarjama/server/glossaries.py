@@ -29,6 +29,10 @@ class Glossaries:
         self._cache: dict[Path, tuple[float, Glossary]] = {}
         self._lock = threading.Lock()
 
+    @property
+    def default_path(self) -> Path:
+        return self.home / "glossary.csv"
+
     def names(self) -> list[str]:
         if not self.folder.is_dir():
             return []
@@ -39,7 +43,7 @@ class Glossaries:
         if name == NONE:
             return None
         if name is None:
-            default = self.home / "glossary.csv"
+            default = self.default_path
             return self._read(default) if default.is_file() else None
         path = self._path(name)
         if path is None:

@@ -70,6 +70,13 @@ async def models(request: Request) -> list[dict[str, Any]]:
     return [m.info() for m in get_state(request).registry.models]
 
 
+@router.get("/glossaries")
+async def glossaries(request: Request) -> dict[str, Any]:
+    """Glossaries a request may name, and whether a default one applies when it names none."""
+    shelf = get_state(request).registry.glossaries
+    return {"glossaries": shelf.names(), "default": shelf.default_path.is_file()}
+
+
 @router.post("/translate", openapi_extra=_body_doc(DocumentBody))
 async def translate_document(request: Request) -> JSONResponse:
     """Translate a document (one paragraph per line); the JSON of `tarjama translate`."""

@@ -119,10 +119,11 @@ function updateCount() {
 
 async function loadSettings() {
   try {
-    const [languages, settings, models] = await Promise.all([
+    const [languages, settings, models, glossaries] = await Promise.all([
       api("/languages"),
       api("/frontend/settings"),
       api("/v1/models"),
+      api("/v1/glossaries"),
     ]);
     state.languages = languages;
     state.charLimit = settings.charLimit;
@@ -132,6 +133,10 @@ async function loadSettings() {
     for (const model of models) {
       $("model").append(el("option", { value: model.name }, model.name));
     }
+    for (const name of glossaries.glossaries) {
+      $("glossary").append(el("option", { value: name }, name));
+    }
+    $("glossary-default").textContent = glossaries.default ? "the default" : "none";
     updateCount();
     setStatus("Ready. Paste an article, one paragraph per line, or open a .txt file.");
   } catch (err) {
@@ -189,12 +194,13 @@ function segmentNode(seg, key, side, lang, issueIds) {
     if (where) spans.push([where[0], where[1], issue, issueIds[i]]);
   }
   const origin = seg.origin || "model";
+  const originClass = `origin-${origin.replace(/[^a-z]+/g, "-")}`; // "model+glossary" too
   const errors = seg.issues.filter((i) => i.severity === "error").length;
   const label = side === "target"
     ? `origin: ${origin}${seg.score !== null && seg.score !== undefined ? `, score ${seg.score.toFixed(2)}` : ""}`
     : `sentence ${seg.index + 1}`;
   const node = el("span", {
-    class: `seg origin-${origin}${errors ? " has-error" : ""}`,
+    class: `seg ${originClass}${errors ? " has-error" : ""}`,
     tabindex: 0,
     lang,
     title: label,
@@ -202,7 +208,7 @@ function segmentNode(seg, key, side, lang, issueIds) {
     "aria-describedby": seg.issues.length ? issueIds.join(" ") : undefined,
   }, ...markedText(text, spans));
   if (side === "target" && origin !== "model") {
-    node.append(el("span", { class: `badge origin-${origin}`, "aria-label": `from ${origin}` }, origin));
+    node.append(el("span", { class: `badge ${originClass}`, "aria-label": `from ${origin}` }, origin));
   }
   return node;
 }
@@ -282,6 +288,7 @@ async function translate(event) {
   setBusy(true, `Translating ${paragraphs} paragraph${paragraphs === 1 ? "" : "s"}…`);
   const body = { text, source: $("source").value, target: $("target").value };
   if ($("model").value) body.model = $("model").value;
+  if ($("glossary").value) body.glossary = $("glossary").value;
   if (!$("key-label").hidden) body.api_key = $("api-key").value;
   const started = performance.now();
   try {
