@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tarjama.cli import main
+from tarjama.cli.translate import issue_summary
 from tarjama.engines.base import Hypothesis
 from tarjama.glossary import Glossary, Term
 from tarjama.pipeline import Translator
@@ -90,3 +91,12 @@ def test_translate_cli_takes_a_glossary_and_summarises_issues(
     assert code == 0
     assert out == "Red Sea.\n"
     assert err.strip() == "tarjama: checks found no issues"
+
+
+def test_issue_summary_line() -> None:
+    doc = Translator(FakeEngine()).translate_document("بلغت الزيادة 40%.")
+    errors = sum(i.severity == "error" for i in doc.issues)
+    counts = {c: sum(i.check == c for i in doc.issues) for c in {i.check for i in doc.issues}}
+    line = issue_summary(doc.issues)
+    assert line.startswith(f"tarjama: {errors} error(s), {len(doc.issues) - errors} warning(s) (")
+    assert all(f"{check} {n}" in line for check, n in counts.items())

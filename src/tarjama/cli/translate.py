@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def issue_summary(issues: list[Issue]) -> str:
-    """One line for stderr: "tarjama: 1 error, 2 warnings (numbers 1, confidence 2)"."""
+    """One line for stderr: "tarjama: 1 error(s), 2 warning(s) (numbers 1, confidence 2)"."""
     if not issues:
         return "tarjama: checks found no issues"
     errors = sum(i.severity == "error" for i in issues)
