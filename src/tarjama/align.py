@@ -4,11 +4,12 @@ Pure logic, no engine inside. Both levels run the same dynamic program over "bea
 (1-1, 1-2, 2-1, 1-0, 0-1 links). A bead's cost is a Gale-Church length cost (the target
 length is normally distributed around ``ratio * source length``, variance growing with the
 length) plus a prior per bead kind, minus a bonus for every *anchor* both sides share:
-numbers (normalised across digit systems), quoted spans, Latin-script tokens and, when a
-transliterator is injected, proper names. Every link carries the posterior probability of
-its bead (forward-backward over the same lattice), and links under ``threshold`` or
-without a partner are flagged so that a memory import can skip them instead of learning
-from them silently. See docs/memory.md for the method and its figures.
+numbers (normalised across digit systems), dates, quoted spans, Latin-script tokens and,
+when a transliterator is injected, proper names; a number or date on one side only costs
+a little. Every link carries the posterior probability of its bead (forward-backward
+over the same lattice). Links under ``threshold``, without a partner, or whose own
+lengths or anchors speak against them are flagged, so that a memory import can skip them
+instead of learning from them silently. See docs/memory.md for the method and figures.
 """
 
 from __future__ import annotations
