@@ -79,6 +79,15 @@ def test_translate_form_body_and_crlf(client: TestClient) -> None:
     assert r.json() == {"translatedText": library(AR + "\n" + AR)}
 
 
+def test_form_body_with_raw_utf8(client: TestClient) -> None:
+    """What `curl -d q=...` sends: UTF-8 bytes, not %-escaped."""
+    raw = f"q={AR}&source=ar&target=en".encode()
+    r = client.post(
+        "/translate", content=raw, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert r.json() == {"translatedText": library(AR)}
+
+
 def test_translate_query_string_fields(client: TestClient) -> None:
     r = client.post("/translate", params={"q": EN, "source": "en", "target": "ar"})
     assert r.json() == {"translatedText": library(EN, "en", "ar")}

@@ -16,6 +16,7 @@ from .fakes import FakeEngine
 SETTINGS = Settings(char_limit=100, batch_limit=3)
 LIMIT = SETTINGS.max_body_bytes
 OK = {"source": "ar", "target": "en"}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def chunks(size: int) -> Iterator[bytes]:
@@ -353,6 +354,30 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "zz is not supported",
     ),
     ("no-body", "POST", "/translate", {}, 400, "Invalid request: missing q parameter"),
+    (
+        "form-invalid-utf8",
+        "POST",
+        "/translate",
+        {"content": b"q=\xff&source=ar", "headers": FORM},
+        400,
+        "Invalid request: body is not valid UTF-8 (first bad byte at offset 2)",
+    ),
+    (
+        "form-escaped-invalid-utf8",
+        "POST",
+        "/translate",
+        {"content": b"q=%FF&source=ar", "headers": FORM},
+        400,
+        "Invalid request: a %-escaped form value is not valid UTF-8",
+    ),
+    (
+        "form-too-many-fields",
+        "POST",
+        "/translate",
+        {"content": b"&".join([b"a=1"] * 1001), "headers": FORM},
+        400,
+        "Invalid request: too many form fields",
+    ),
     # -- /detect
     (
         "detect-missing-q",

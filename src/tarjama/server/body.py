@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import Request
 
@@ -32,23 +33,43 @@ async def read_fields(request: Request) -> Fields:
     if mime == "application/json" or mime.endswith("+json"):
         return Fields(parse_json(await request.body()), True)
     values: dict[str, Any] = dict(request.query_params)
-    if mime in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        form = await request.form()
-        seen: set[str] = set()
-        for name, value in form.multi_items():
-            if name not in seen:  # the first form value wins, also over the query string
-                values[name] = value
-                seen.add(name)
+    items: list[tuple[str, Any]] = []
+    if mime == "application/x-www-form-urlencoded":
+        items = parse_urlencoded(await request.body())
+    elif mime == "multipart/form-data":
+        items = list((await request.form()).multi_items())
+    seen: set[str] = set()
+    for name, value in items:
+        if name not in seen:  # the first form value wins, also over the query string
+            values[name] = value
+            seen.add(name)
     return Fields(values, False)
 
 
-def parse_json(raw: bytes) -> dict[str, Any]:
+def _decode(raw: bytes) -> str:
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise bad_request(
             f"Invalid request: body is not valid UTF-8 (first bad byte at offset {exc.start})"
         ) from None
+
+
+def parse_urlencoded(raw: bytes) -> list[tuple[str, str]]:
+    """A URL-encoded form, in UTF-8 whether its characters are %-escaped or sent raw.
+
+    ``curl -d q=مرحبا`` sends raw UTF-8; Starlette's parser would read that as Latin-1.
+    """
+    try:
+        return parse_qsl(_decode(raw), keep_blank_values=True, errors="strict", max_num_fields=1000)
+    except UnicodeDecodeError:
+        raise bad_request("Invalid request: a %-escaped form value is not valid UTF-8") from None
+    except ValueError:
+        raise bad_request("Invalid request: too many form fields") from None
+
+
+def parse_json(raw: bytes) -> dict[str, Any]:
+    text = _decode(raw)
     try:
         data = json.loads(text)
     except ValueError as exc:
