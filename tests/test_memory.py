@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ BILINGUAL = SAMPLES / "port-expansion.bilingual.txt"
 
 
 @pytest.fixture
-def tm(tmp_path: Path) -> TranslationMemory:
+def tm(tmp_path: Path) -> Iterator[TranslationMemory]:
     with TranslationMemory(tmp_path / "tm.sqlite") as memory:
         yield memory
 
@@ -154,7 +155,12 @@ ENTRIES = [
 @pytest.mark.parametrize(
     ("write", "read", "suffix"), [(write_tmx, read_tmx, "tmx"), (write_tsv, read_tsv, "tsv")]
 )
-def test_exchange_formats_round_trip(tmp_path: Path, write, read, suffix: str) -> None:  # type: ignore[no-untyped-def]
+def test_exchange_formats_round_trip(
+    tmp_path: Path,
+    write: Callable[[Iterable[Entry], Path], int],
+    read: Callable[[Path], Iterator[Entry]],
+    suffix: str,
+) -> None:
     path = tmp_path / f"out.{suffix}"
     assert write(ENTRIES, path) == len(ENTRIES)
     assert list(read(path)) == ENTRIES

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ ENGLISH = (SAMPLES / "port-expansion.en.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture
-def memory(tmp_path: Path) -> TranslationMemory:
+def memory(tmp_path: Path) -> Iterator[TranslationMemory]:
     with TranslationMemory(tmp_path / "tm.sqlite") as tm:
         tm.add_many(load_entries([SAMPLES / "port-expansion.bilingual.txt"]).entries)
         yield tm
