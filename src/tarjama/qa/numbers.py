@@ -167,18 +167,29 @@ for _i, _u in enumerate(["ثلاث", "أربع", "خمس", "ست", "سبع", "ث
 _ar(2000, "ألفان", "ألفين", "ألفا", "ألفي")
 _ar(2 * 10**6, "مليونان", "مليونين")
 _ar(2 * 10**9, "ملياران", "مليارين")
-_CENTURY = frozenset({"القرن", "قرن", "القرنين", "للقرن", "بالقرن"})
+# Words after which an ordinal is a label, said exactly: the 18th century, Type 1 diabetes,
+# Category 3, World War 2.
+_LABELS = frozenset(
+    fold_letters(w)
+    for w in (
+        "القرن", "قرن", "القرنين", "للقرن", "بالقرن", "النوع", "نوع", "الفئة", "فئة",
+        "العالمية",
+    )
+)  # fmt: skip
 _EXACT_DUALS = frozenset(fold_letters(w) for w in _TIME_DUALS)
 _CARDINALS = frozenset(
     fold_letters(w)
     for w in (
         "ثلاث", "ثلاثة", "أربع", "أربعة", "خمس", "خمسة", "ست", "ستة", "سبع", "سبعة", "ثمان",
-        "ثماني", "ثمانية", "تسع", "تسعة", "عشر", "عشرة",
+        "ثماني", "ثمانية", "تسع", "تسعة", "عشر", "عشرة", "عشرين", "عشرون", "ثلاثين",
+        "ثلاثون", "أربعين", "أربعون", "خمسين", "خمسون", "ستين", "ستون", "سبعين", "سبعون",
+        "ثمانين", "ثمانون", "تسعين", "تسعون",
     )
 )  # fmt: skip
 # Units that a cardinal counts exactly ("عشر سنوات" is "10 years", never "a decade or so").
 _UNITS = re.compile(
-    "\\s*(?:سنوات|أعوام|اعوام|أشهر|اشهر|شهور|أيام|ايام|ساعات|دقائق|ثوان|أسابيع|اسابيع|عقود|قرون)"
+    "\\s*(?:سنوات|أعوام|اعوام|أشهر|اشهر|شهور|أيام|ايام|ساعات|دقائق|ثوان|أسابيع|اسابيع|عقود|قرون"
+    "|عاما|عام|سنة|شهرا|يوما|ساعة|دقيقة|أسبوعا|اسبوعا)"
     "(?![\\u0621-\\u064a])"
 )
 _MONTHS = (
@@ -188,14 +199,15 @@ _MONTHS = (
 _MONTH_AFTER = re.compile(rf"\s*(?:من\s+)?(?:شهر\s+)?(?:{_MONTHS})(?![\u0621-\u064a])")
 
 
-def _exact(t: str, end: int, century: bool, stems: list[set[str]]) -> bool:
-    """Whether a run of number words says its number as exactly as digits would: a century
-    or a date ordinal, a dual of a time unit (عامين), a cardinal before a unit (خمس سنوات)."""
-    if century or _month_after(t, end):
+def _exact(t: str, end: int, labelled: bool, stems: list[set[str]]) -> bool:
+    """Whether a run of number words says its number as exactly as digits would: a label
+    (القرن الثامن عشر) or a date ordinal, a dual of a time unit (عامين), cardinals before a
+    time unit (خمس سنوات، الأربعين عاماً)."""
+    if labelled or _month_after(t, end):
         return True
     if len(stems) == 1 and stems[0] & _EXACT_DUALS:
         return True
-    return len(stems) == 1 and bool(stems[0] & _CARDINALS) and bool(_UNITS.match(t, end))
+    return all(st & _CARDINALS for st in stems) and bool(_UNITS.match(t, end))
 
 
 def _month_after(t: str, end: int) -> bool:
@@ -242,7 +254,29 @@ _DECADE_EN = re.compile(r"(?<![\d])'?(\d{2}|\d{4})'?s\b")
 _EN_SCALE_AFTER = re.compile(r"\s?(hundred|thousand|million|billion|trillion|bn)\b", re.I)
 _AMPM_AFTER = re.compile(r"\s?([ap])\.?\s?m\b", re.I)
 _EN_WORD = re.compile(r"[A-Za-z]+")
+# Roman numerals (World War II, Louis XVI, WWII); a lone I, V or X only after a capitalised
+# word, since "I" is also the pronoun.
+_ROMAN = re.compile(r"(?<![A-Za-z])(?:WW)?([IVXLC]+)(?![A-Za-z])")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][a-z]+ $")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _AR_SCALE_AFTER = re.compile(r"\s?([\u0621-\u064a]+)")
+
+
+def _roman(text: str) -> int:
+    """The value of a Roman numeral, 0 when the letters are not one (IIII, VX)."""
+    total = 0
+    for a, b in zip(text, text[1:] + " ", strict=True):
+        v = _ROMAN_VALUES[a]
+        total += -v if b != " " and _ROMAN_VALUES[b] > v else v
+    return total if total and _to_roman(total) == text else 0
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for v, r in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V")):
+        while n >= v:
+            out, n = out + r, n - v
+    return out + ("IV" if n == 4 else "I" * n)
 
 
 def _time_keys(hour: int, minute: int, meridiem: str | None) -> set[str]:
@@ -292,6 +326,14 @@ def read_quantities(text: str, lang: str) -> list[Quantity]:
         for m in _DECADE_EN.finditer(t):
             y = m.group(1)
             add(m.start(), m.end(), {f"{y[-2:]}s", y}, True)
+    if lang != "ar":
+        for m in _ROMAN.finditer(t):
+            value = _roman(m.group(1))
+            lone = len(m.group(0)) == 1
+            if value and (
+                not lone or _CAPITALISED_BEFORE.search(t, max(0, m.start() - 20), m.start())
+            ):
+                add(m.start(), m.end(), {str(value)}, False)
     for m in _NUMBER.finditer(t):
         whole = re.sub("[,،]", "", m.group(1))
         fraction = m.group(2)
@@ -380,7 +422,7 @@ def _ar_words(t: str) -> list[tuple[int, int, frozenset[str], bool]]:
     out: list[tuple[int, int, frozenset[str], bool]] = []
     run: list[tuple[int, bool]] = []
     start = end = 0
-    century = False  # an ordinal after القرن names a century exactly: the 18th century
+    labelled = False  # the run follows a label word (القرن، النوع): 18th century, Type 1
     stems: list[set[str]] = []
     for m in ARABIC_WORD.finditer(t):
         w = m.group(0)
@@ -393,22 +435,22 @@ def _ar_words(t: str) -> list[tuple[int, int, frozenset[str], bool]]:
         scale = _ar_lookup(w, _AR_SCALES)
         if value is None and scale is None:
             if run:
-                out.append((start, end, _run_keys(run), _exact(t, end, century, stems)))
+                out.append((start, end, _run_keys(run), _exact(t, end, labelled, stems)))
                 run = []
             continue
         if not contiguous and run:
-            out.append((start, end, _run_keys(run), _exact(t, end, century, stems)))
+            out.append((start, end, _run_keys(run), _exact(t, end, labelled, stems)))
             run = []
         if not run:
             start = m.start()
             before = t[max(0, m.start() - 20) : m.start()].split()  # the word before the run
-            century = bool(before) and fold_letters(before[-1]) in _CENTURY
+            labelled = bool(before) and fold_letters(before[-1]) in _LABELS
             stems = []
         stems.append(set(clitic_stems(fold_letters(w))))
         run.append((scale, True) if scale else (value or 0, False))
         end = m.end()
     if run:
-        out.append((start, end, _run_keys(run), _exact(t, end, century, stems)))
+        out.append((start, end, _run_keys(run), _exact(t, end, labelled, stems)))
     return out
 
 
