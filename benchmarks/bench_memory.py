@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz import fuzz
 from wordfreq import top_n_list
 
 from tarjama.memory import Entry, TranslationMemory
@@ -110,6 +111,10 @@ def main() -> int:
                 for i in rng.sample(range(1, total + 1), QUERIES)
             ]
         near = [(perturb(s, gen.vocab, rng), t) for s, t in stored]
+        # An edit can push a short sentence under the threshold: it should not be found.
+        reachable = {
+            q for (q, _), (s, _) in zip(near, stored, strict=True) if fuzz.ratio(q, s) >= 85
+        }
         unrelated = gen.batch(QUERIES // 5)
 
         def timed(query: str) -> tuple[float, list[str]]:
@@ -118,11 +123,13 @@ def main() -> int:
             return (time.perf_counter() - t) * 1000, [s.entry.target for s in found]
 
         timed(near[0][0])  # warm the page cache once
-        near_ms, hits = [], 0
+        near_ms, hits, false_misses = [], 0, 0
         for query, target in near:
             ms, targets = timed(query)
             near_ms.append(ms)
-            hits += bool(targets) and targets[0] == target
+            first = bool(targets) and targets[0] == target
+            hits += first
+            false_misses += query in reachable and not first
         far_ms = [timed(q)[0] for q in unrelated]
         all_ms = near_ms + far_ms
 
@@ -131,7 +138,8 @@ def main() -> int:
     print(f"  all        p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  p99 {p99:6.2f} ms")
     print(
         f"  near match p95 {percentile(near_ms, 0.95):6.2f} ms, original found first "
-        f"{hits}/{len(near)}"
+        f"{hits}/{len(near)} ({len(reachable)} at >= 0.85 similarity, {false_misses} of"
+        " them missed)"
     )
     print(f"  unrelated  p95 {percentile(far_ms, 0.95):6.2f} ms")
     print(f"p95 {p95:.2f} ms: {'meets' if p95 < 20 else 'MISSES'} the 20 ms target")

@@ -1,10 +1,11 @@
 """The translation memory: aligned segments in SQLite, exact and fuzzy lookup.
 
-Schema (version 2)::
+Schema (version 3)::
 
     entries(id, source_lang, target_lang, key, source, target, origin, created, kh, th)
         UNIQUE (kh, th)
     postings(term, entry)  PRIMARY KEY (term, entry), WITHOUT ROWID
+    terms(term PRIMARY KEY, df)
 
 ``key`` is the normalised source (:func:`normalise`); ``kh`` a 63-bit digest of the
 language pair and key, ``th`` one of the target. Exact lookup is one probe of the small
@@ -12,10 +13,10 @@ integer index on ``kh`` (then the key itself is compared); ``(kh, th)`` makes a 
 unique without indexing long texts. The same source may have several targets (one row
 each): the newest (latest ``created``, then highest id) wins, and
 :meth:`TranslationMemory.stats` counts such conflicts. ``postings`` is an inverted index
-from a 63-bit hash of each word of the key to the entries holding it; fuzzy lookup
-reads the postings of the query's rarest words only (a candidate sharing half the query's
-words must contain one of them), ranks candidates by shared words, and scores the best
-few with rapidfuzz.
+from a 63-bit hash of each word of the key to the entries holding it, ``terms`` counts
+them per word. Fuzzy lookup reads the postings of the query's rarest words only (a
+candidate sharing three quarters of the query's words must contain one of them), ranks
+candidates by shared words, and scores the best few with rapidfuzz.
 
 The database runs in WAL mode with a busy timeout, and every batch of an import is one
 ``BEGIN IMMEDIATE`` transaction: a second process importing at the same time waits for
@@ -31,6 +32,7 @@ import math
 import re
 import sqlite3
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -44,13 +46,14 @@ from rapidfuzz.distance import Levenshtein
 from .errors import MemoryStoreError
 from .text import clean
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 DEFAULT_THRESHOLD = 0.85
 
-#: Longest postings list read per query word: beyond it a word blocks nothing anyway.
-_POSTINGS_CAP = 500
-#: Share of the query's words a fuzzy match is assumed to contain (for blocking).
-_MIN_SHARED = 0.6
+#: Most postings rows one fuzzy query reads.
+_POSTINGS_BUDGET = 40_000
+#: Share of the query's words a fuzzy match is assumed to contain (for blocking): at
+#: 0.85 character similarity, two words of eight may differ.
+_MIN_SHARED = 0.75
 #: Candidates scored with rapidfuzz per query, best word overlap first.
 _CANDIDATES = 64
 _BATCH = 1000
@@ -76,6 +79,7 @@ CREATE TABLE IF NOT EXISTS postings (
     entry INTEGER NOT NULL,
     PRIMARY KEY (term, entry)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS terms (term INTEGER PRIMARY KEY, df INTEGER NOT NULL);
 """
 
 
@@ -101,11 +105,6 @@ def _term(word: str) -> int:
     collision only adds a candidate that scoring then drops."""
     b = word.encode()
     return (zlib.crc32(b) << 31) ^ zlib.adler32(b)
-
-
-def _bounded(terms: list[int]) -> list[int]:
-    """Parameters (term, cap, term, cap, ...) for the bounded postings subqueries."""
-    return [x for t in terms for x in (t, _POSTINGS_CAP)]
 
 
 def _terms(key: str) -> list[int]:
@@ -297,7 +296,12 @@ class TranslationMemory:
                 )
                 new = self._db.execute("SELECT id, key FROM entries WHERE id > ?", (last,))
                 postings = sorted((t, i) for i, key in new for t in _terms(key))
-                self._db.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?)", postings)
+                self._db.executemany("INSERT INTO postings VALUES (?, ?)", postings)
+                self._db.executemany(
+                    "INSERT INTO terms VALUES (?, ?)"
+                    " ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+                    sorted(Counter(t for t, _ in postings).items()),
+                )
                 (added,) = self._db.execute(
                     "SELECT count(*) FROM entries WHERE id > ?", (last,)
                 ).fetchone()
@@ -342,15 +346,24 @@ class TranslationMemory:
         terms = _terms(key)
         if not terms:
             return []
-        # Rank the words by a bounded count of their postings (rare ones are what block).
-        counts = " UNION ALL ".join(
-            ["SELECT count(*) FROM (SELECT 1 FROM postings WHERE term = ? LIMIT ?)"] * len(terms)
+        marks = ",".join("?" * len(terms))
+        df: dict[int, int] = dict(
+            self._query(f"SELECT term, df FROM terms WHERE term IN ({marks})", terms)
         )
-        df = dict(zip(terms, (r[0] for r in self._query(counts, _bounded(terms))), strict=True))
-        rare = sorted((t for t in terms if df[t]), key=df.__getitem__)
         # A match shares at least _MIN_SHARED of the query's words, so it holds one of
-        # the rarest len - shared + 1 of them (pigeonhole): read only their postings.
-        blocking = rare[: len(terms) - math.ceil(_MIN_SHARED * len(terms)) + 1]
+        # the rarest len - shared + 1 of them (pigeonhole): those postings must be read.
+        # One word more is read, within the row budget: candidates are ranked by how many
+        # of the read words they share, and the match must outrank the many entries that
+        # share only one (a short query's rarest word may be the very word that changed).
+        rare = sorted(df, key=df.__getitem__)
+        needed = len(terms) - math.ceil(_MIN_SHARED * len(terms)) + 1
+        blocking: list[int] = []
+        rows_read = 0
+        for t in rare:
+            if blocking and (rows_read + df[t] > _POSTINGS_BUDGET or len(blocking) > needed):
+                break
+            blocking.append(t)
+            rows_read += df[t]
         if not blocking:
             return []
         union = " UNION ALL ".join(
@@ -360,7 +373,7 @@ class TranslationMemory:
             r[0]
             for r in self._query(
                 f"SELECT entry FROM ({union}) GROUP BY entry ORDER BY count(*) DESC LIMIT ?",
-                [*_bounded(blocking), _CANDIDATES],
+                [*(x for t in blocking for x in (t, _POSTINGS_BUDGET)), _CANDIDATES],
             )
         ]
         if not ids:
@@ -423,8 +436,15 @@ class TranslationMemory:
         return Stats(len(self), sources, conflicts, pairs, origins, str(self.path))
 
     def check(self) -> list[str]:
-        """SQLite's integrity check plus the index invariant: every entry has postings."""
+        """SQLite's integrity check plus the word index's invariants: every entry has its
+        postings, and every word's count matches its postings."""
         problems = [r[0] for r in self._query("PRAGMA integrity_check") if r[0] != "ok"]
+        miscounted = self._query(
+            "SELECT count(*) FROM (SELECT term, count(*) AS n FROM postings GROUP BY term)"
+            " AS p LEFT JOIN terms USING (term) WHERE terms.df IS NOT p.n"
+        )[0][0]
+        if miscounted:
+            problems.append(f"{miscounted} words with a wrong posting count")
         indexed = self._query("SELECT count(DISTINCT entry) FROM postings")[0][0]
         keys = self._query("SELECT key FROM entries")
         orphans = sum(1 for (key,) in keys if _terms(key)) - indexed
