@@ -33,6 +33,8 @@ from .qa._fold import ARABIC_WORD, clitic_stems, fold, fold_letters
 
 #: Fuzzy score (0-100) above which a near-copy of a protected term is repaired.
 REPAIR_SCORE = 80.0
+# Words of an Arabic term: Arabic words, numbers and Latin words (رؤية 2030، قمة G20).
+_AR_TOKEN = re.compile(ARABIC_WORD.pattern + r"|\d+(?:[.,]\d+)*|[A-Za-z]+")
 _TRAILING = ".,;:!?\"'»)”"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -69,14 +71,18 @@ class Protected:
 class Glossary:
     def __init__(self, terms: list[Term]) -> None:
         self.terms = terms
-        # Folded Arabic word sequences, longest first so "البحر الأحمر" beats "البحر".
-        self._ar = sorted(
-            ((tuple(_ar_forms(w) for w in _ar_words(t.ar)), t) for t in terms if t.ar),
-            key=lambda x: -len(x[0]),
-        )
-        self._en = sorted(
-            ((_en_pattern(t.en), t) for t in terms if t.en), key=lambda x: -len(x[1].en)
-        )
+        # Terms indexed by their first word, so that finding costs one lookup per word of
+        # the text whatever the size of the glossary. Arabic: the folded forms of each word.
+        self._ar: dict[str, list[tuple[tuple[frozenset[str], ...], Term]]] = {}
+        for t in terms:
+            forms = tuple(_ar_forms(w) for w in _ar_tokens(t.ar))
+            for first in forms[0] if forms else ():
+                self._ar.setdefault(first, []).append((forms, t))
+        self._en: dict[str, list[tuple[re.Pattern[str], Term]]] = {}
+        for t in terms:
+            first_word = re.match(r"\w+", t.en)
+            if first_word:
+                self._en.setdefault(first_word.group(0).lower(), []).append((_en_pattern(t.en), t))
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -126,21 +132,24 @@ class Glossary:
         return None
 
     def _find_en(self, text: str) -> list[Match]:
-        return [
-            Match(term, m.start(), m.end(), m.group(0))
-            for pattern, term in self._en
-            for m in pattern.finditer(text)
-        ]
+        out = []
+        for word in re.finditer(r"\w+", text):
+            for pattern, term in self._en.get(word.group(0).lower(), ()):
+                m = pattern.match(text, word.start())
+                if m:
+                    out.append(Match(term, m.start(), m.end(), m.group(0)))
+        return out
 
     def _find_ar(self, text: str) -> list[Match]:
         folded = fold(text, "ar")
-        words = [(m.start(), m.end(), m.group(0)) for m in ARABIC_WORD.finditer(folded.text)]
+        words = [(m.start(), m.end(), m.group(0)) for m in _AR_TOKEN.finditer(folded.text)]
         stems = [set(clitic_stems(fold_letters(w))) for _, _, w in words]
         out: list[Match] = []
-        for forms, term in self._ar:
-            n = len(forms)
-            for i in range(len(words) - n + 1):
-                if all(forms[k] & stems[i + k] for k in range(n)):
+        for i in range(len(words)):
+            candidates = {id(c): c for s in stems[i] for c in self._ar.get(s, ())}
+            for forms, term in candidates.values():
+                n = len(forms)
+                if i + n <= len(words) and all(forms[k] & stems[i + k] for k in range(n)):
                     start, end = folded.span(words[i][0], words[i + n - 1][1])
                     out.append(Match(term, start, end, text[start:end]))
         return out
@@ -200,8 +209,8 @@ def _restore_one(hypothesis: str, wanted: str) -> tuple[str, bool]:
     return hypothesis, False
 
 
-def _ar_words(text: str) -> list[str]:
-    return ARABIC_WORD.findall(fold(text, "ar").text)
+def _ar_tokens(text: str) -> list[str]:
+    return _AR_TOKEN.findall(fold(text, "ar").text)
 
 
 def _ar_forms(word: str) -> frozenset[str]:
