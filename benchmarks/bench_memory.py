@@ -97,9 +97,11 @@ def main() -> int:
             rate = added / (time.perf_counter() - t0)
             print(f"import: {added} pairs in an empty memory, {rate:,.0f} pairs/s")
             rest = max(0, args.entries - IMPORT_PAIRS)
-            t0 = time.perf_counter()
-            tm.add_many(entries(gen, IMPORT_PAIRS, rest), batch=10_000)
-            print(f"built {len(tm):,} entries ({rest / (time.perf_counter() - t0):,.0f} pairs/s)")
+            if rest:
+                t0 = time.perf_counter()
+                tm.add_many(entries(gen, IMPORT_PAIRS, rest), batch=10_000)
+                rate = rest / (time.perf_counter() - t0)
+                print(f"built {len(tm):,} entries ({rate:,.0f} pairs/s in batches of 10,000)")
         else:
             print(f"reusing {db} ({len(tm):,} entries); import speed not measured")
 
