@@ -17,6 +17,7 @@ word index must block on the rare ones. Prints:
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sqlite3
 import sys
@@ -119,12 +120,16 @@ def main() -> int:
         }
         unrelated = gen.batch(QUERIES // 5)
 
+        cpu_ms: list[float] = []
+
         def timed(query: str) -> tuple[float, list[str]]:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             found = tm.search(query)
+            cpu_ms.append((time.process_time() - c) * 1000)
             return (time.perf_counter() - t) * 1000, [s.entry.target for s in found]
 
         timed(near[0][0])  # warm the page cache once
+        cpu_ms.clear()
         near_ms, hits, false_misses = [], 0, 0
         for query, target in near:
             ms, targets = timed(query)
@@ -144,6 +149,12 @@ def main() -> int:
         " them missed)"
     )
     print(f"  unrelated  p95 {percentile(far_ms, 0.95):6.2f} ms")
+    # On a shared machine wall time includes waiting for a core; CPU time does not.
+    load = os.getloadavg()[0]
+    print(
+        f"  CPU time   p95 {percentile(cpu_ms, 0.95):6.2f} ms (load average {load:.1f} on"
+        f" {os.cpu_count()} cores during the run)"
+    )
     print(f"p95 {p95:.2f} ms: {'meets' if p95 < 20 else 'MISSES'} the 20 ms target")
     return 0 if p95 < 20 else 1
 

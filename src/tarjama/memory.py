@@ -15,7 +15,7 @@ each): the newest (latest ``created``, then highest id) wins, and
 :meth:`TranslationMemory.stats` counts such conflicts. ``postings`` is an inverted index
 from a 63-bit hash of each word of the key to the entries holding it, ``terms`` counts
 them per word. Fuzzy lookup reads the postings of the query's rarest words only (a
-candidate sharing three quarters of the query's words must contain one of them), ranks
+candidate sharing four fifths of the query's words must contain one of them), ranks
 candidates by shared words, and scores the best few with rapidfuzz.
 
 The database runs in WAL mode with a busy timeout, and every batch of an import is one
@@ -51,9 +51,9 @@ DEFAULT_THRESHOLD = 0.85
 
 #: Most postings rows one fuzzy query reads.
 _POSTINGS_BUDGET = 40_000
-#: Share of the query's words a fuzzy match is assumed to contain (for blocking): at
-#: 0.85 character similarity, two words of eight may differ.
-_MIN_SHARED = 0.75
+#: Share of the query's distinct words a fuzzy match is assumed to contain (for blocking):
+#: at 0.85 character similarity about one word in six or seven may differ.
+_MIN_SHARED = 0.8
 #: Candidates scored with rapidfuzz per query, best word overlap first.
 _CANDIDATES = 64
 _BATCH = 1000
