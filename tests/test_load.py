@@ -24,8 +24,12 @@ CHAR_LIMIT = 2000
 #: Allowed growth of the server's RSS over the 2,000 requests after warm-up.
 MAX_GROWTH = 24 << 20
 
+#: Short phrases: the tiny model decodes to the 2n+10 limit, and this test is about the
+#: server, not the model's speed.
 LINES = [
-    line for line in (FLORES / "flores-dev.ar").read_text(encoding="utf-8").splitlines() if line
+    " ".join(line.split()[:3])
+    for line in (FLORES / "flores-dev.ar").read_text(encoding="utf-8").splitlines()
+    if line.strip()
 ]
 EN_LINES = (FLORES / "flores-dev.en").read_text(encoding="utf-8").splitlines()
 JSON = {"Content-Type": "application/json"}

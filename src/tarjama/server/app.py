@@ -45,6 +45,7 @@ def create_app(settings: Settings, registry: Registry, *, keys: KeyStore | None 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await registry.start()
+        await state.in_thread(registry.warm_up)
         try:
             yield
         finally:

@@ -58,8 +58,7 @@ class Coalescer:
         self.enabled = enabled
         self.wait = wait_ms / 1000.0
         self.max_tokens = max_tokens
-        # One thread per model: engine calls on one model never compete for the cores.
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"engine-{name}")
+        self._executor: ThreadPoolExecutor | None = None
         self._queue: asyncio.Queue[_Job] | None = None
         self._worker: asyncio.Task[None] | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -70,6 +69,8 @@ class Coalescer:
     def start(self) -> None:
         """Start the worker on the running event loop."""
         self.loop = asyncio.get_running_loop()
+        # One thread per model: engine calls on one model never compete for the cores.
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"engine-{self.name}")
         self._queue = asyncio.Queue()
         self._worker = self.loop.create_task(self._run(), name=f"coalescer-{self.name}")
 
@@ -78,7 +79,9 @@ class Coalescer:
             self._worker.cancel()
             await asyncio.gather(self._worker, return_exceptions=True)
             self._worker = None
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
 
     async def submit(
         self,
@@ -136,7 +139,7 @@ class Coalescer:
     async def _execute(self, jobs: list[_Job]) -> None:
         first = jobs[0]
         texts = [t for job in jobs for t in job.texts]
-        assert self.loop is not None
+        assert self.loop is not None and self._executor is not None
         try:
             hyps = await self.loop.run_in_executor(
                 self._executor,

@@ -17,12 +17,18 @@ from ..glossary import Glossary
 from ..models import ModelStore, default_home, load_engine
 from ..names import NameMatcher
 from ..pipeline import Translator
+from ..qa import check_paragraphs
 from ..translit import Transliterator, default_model_dir
 from .coalescer import CoalescedEngine, Coalescer
 from .glossaries import Glossaries
 from .settings import Settings
 
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
+#: A sentence pair that exercises every check (names mid-sentence, numbers, scale words).
+WARM_UP = {
+    "ar": "وقال الرئيس بوتين أمس في موسكو إن 12 ألف شخص حضروا.",
+    "en": "President Putin said in Moscow yesterday that 12,000 people came.",
+}
 
 
 def language_name(code: str) -> str:
@@ -128,6 +134,22 @@ class Registry:
     async def start(self) -> None:
         for m in self.models:
             m.coalescer.start()
+
+    def warm_up(self) -> None:
+        """Run the checks once, so that their lazily loaded data (word frequencies, the
+        transliteration model) is loaded by one thread at start, not by every request
+        thread of the first burst at once."""
+        for source, targets in self.sources().items():
+            for target in targets:
+                if source not in WARM_UP or target not in WARM_UP:
+                    continue
+                check_paragraphs(
+                    WARM_UP[source],
+                    WARM_UP[target],
+                    source_lang=source,
+                    target_lang=target,
+                    names=self.names(None),
+                )
 
     async def close(self) -> None:
         for m in self.models:
