@@ -2,7 +2,8 @@
 
 Runs on the random-weight OPUS-MT-architecture model (scripts/build_bench_model.py) and
 the sample article's sentences at beam 4, int8 on CPU. Each contender runs in turn, round
-after round, and the medians are compared, so machine noise hits all of them alike.
+after round (in reversed order every other round), and the medians are compared, so that
+machine noise hits all of them alike.
 
     python benchmarks/bench_engine.py [--rounds 5]
 
@@ -78,9 +79,11 @@ def main() -> int:
     for fn in contenders.values():  # warm-up: first calls allocate caches
         fn()
     times: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(args.rounds):
-        for name, fn in contenders.items():
-            _timed(fn, times[name])
+    names = list(contenders)
+    for r in range(args.rounds):
+        # Alternate the order every round so that no contender always runs first.
+        for name in names if r % 2 == 0 else reversed(names):
+            _timed(contenders[name], times[name])
 
     med = {name: statistics.median(t) for name, t in times.items()}
     n = len(sentences)
