@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
-from translate.storage import tmx
+from translate.storage import tmx, xliff
 
 from tarjama.cli import main
 from tarjama.errors import InputError, MemoryStoreError
@@ -188,6 +188,18 @@ def test_import_export_round_trip_is_identical(tmp_path: Path) -> None:
         write_tmx(b.entries(), second)
         assert list(b.entries()) == rows_a
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_xliff_import_reads_translated_units(tmp_path: Path) -> None:
+    store = xliff.xlifffile(sourcelanguage="ar", targetlanguage="en")
+    store.addsourceunit("قال الوزير").target = "The minister said"
+    store.addsourceunit("بلا ترجمة")
+    path = tmp_path / "job.xlf"
+    store.savefile(str(path))
+    loaded = load_entries([path])
+    assert [
+        (e.source, e.target, e.source_lang, e.target_lang, e.origin) for e in loaded.entries
+    ] == [("قال الوزير", "The minister said", "ar", "en", str(path))]
 
 
 def test_plain_two_column_tsv(tmp_path: Path) -> None:
