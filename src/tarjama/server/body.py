@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import Request
+from pydantic import BaseModel
 
 from ..document import normalize_newlines
 from .errors import bad_request
@@ -136,17 +137,31 @@ def int_field(fields: Fields, name: str, default: int, *, low: int, high: int) -
     return value
 
 
-def bool_field(fields: Fields, name: str, default: bool) -> bool:
-    value = fields.get(name)
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
-        return value.lower() in ("true", "1")
-    raise bad_request(f"Invalid request: {name} must be true or false")
-
-
 def quoted(value: str, limit: int = 40) -> str:
     """A client's value inside an error message, cut short."""
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def body_doc(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI description of a body that a route reads itself (for /docs)."""
+    schema = model.model_json_schema()
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": schema},
+                "application/x-www-form-urlencoded": {"schema": schema},
+            },
+        }
+    }
+
+
+async def read_json_fields(request: Request, known: set[str]) -> Fields:
+    """A JSON object with only ``known`` fields (a typo must not be silently ignored)."""
+    fields = await read_fields(request)
+    if not fields.is_json:
+        raise bad_request("Invalid request: send a JSON body (Content-Type: application/json)")
+    unknown = sorted(set(fields.values) - known)
+    if unknown:
+        raise bad_request(f"Invalid request: unknown field '{quoted(unknown[0])}'")
+    return fields

@@ -16,12 +16,12 @@ from pydantic import BaseModel
 
 from ..pipeline import Translator
 from ..text import arabic_ratio, detect_script
-from .body import Fields, int_field, quoted, read_fields, text_field, texts_field
+from .body import Fields, body_doc, int_field, quoted, read_fields, text_field, texts_field
 from .errors import bad_request
 from .markup import HtmlFragment
-from .registry import Registry, language_name
-from .settings import Settings
+from .registry import language_name
 from .state import get_state
+from .validate import check_language, check_limits, not_available
 
 #: Most alternatives a request may ask for (each one widens the beam).
 MAX_ALTERNATIVES = 5
@@ -43,44 +43,6 @@ class TranslateBody(BaseModel):
 class DetectBody(BaseModel):
     q: str
     api_key: str | None = None
-
-
-def _body_doc(model: type[BaseModel]) -> dict[str, Any]:
-    schema = model.model_json_schema()
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": schema},
-                "application/x-www-form-urlencoded": {"schema": schema},
-            },
-        }
-    }
-
-
-def over_limit(size: int, limit: int) -> str:
-    return f"Invalid request: request ({size}) exceeds text limit ({limit})"
-
-
-def check_limits(settings: Settings, items: list[str], is_list: bool) -> None:
-    if is_list and settings.batch_limit != -1 and len(items) > settings.batch_limit:
-        raise bad_request(over_limit(len(items), settings.batch_limit))
-    chars = sum(len(t) for t in items)
-    if settings.char_limit != -1 and chars > settings.char_limit:
-        raise bad_request(over_limit(chars, settings.char_limit))
-
-
-def check_language(registry: Registry, code: str, *, auto: bool = False) -> None:
-    if (auto and code == "auto") or code in registry.languages():
-        return
-    raise bad_request(f"{quoted(code)} is not supported")
-
-
-def not_available(source: str, target: str) -> str:
-    return (
-        f"{language_name(target)} ({target}) is not available as a target language "
-        f"from {language_name(source)} ({source})"
-    )
 
 
 def detection(text: str) -> dict[str, Any]:
@@ -110,7 +72,7 @@ def translate_pieces(
     return [(variants[0][i], [v[i] for v in variants[1:]]) for i in range(len(pieces))]
 
 
-@router.post("/translate", openapi_extra=_body_doc(TranslateBody))
+@router.post("/translate", openapi_extra=body_doc(TranslateBody))
 async def translate(request: Request) -> JSONResponse:
     """Translate a text or a list of texts (LibreTranslate's API)."""
     state = get_state(request)
@@ -191,7 +153,7 @@ async def languages(request: Request) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/detect", openapi_extra=_body_doc(DetectBody))
+@router.post("/detect", openapi_extra=body_doc(DetectBody))
 async def detect(request: Request) -> JSONResponse:
     """Tell Arabic from English by script; the most likely language first."""
     state = get_state(request)

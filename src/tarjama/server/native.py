@@ -12,11 +12,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from ..text import detect_script
-from .body import Fields, int_field, quoted, read_fields, text_field
+from .body import body_doc, int_field, quoted, read_json_fields, text_field
 from .errors import bad_request
-from .libre import _body_doc, check_language, check_limits, not_available
 from .registry import ServedModel
 from .state import ServerState, get_state
+from .validate import check_language, check_limits, not_available
 
 router = APIRouter(prefix="/v1", tags=["tarjama"])
 
@@ -36,17 +36,6 @@ class DocumentBody(BaseModel):
 
 
 _FIELDS = set(DocumentBody.model_fields)
-
-
-async def read_json_fields(request: Request, known: set[str]) -> Fields:
-    """A JSON object with only ``known`` fields (a typo must not be silently ignored)."""
-    fields = await read_fields(request)
-    if not fields.is_json:
-        raise bad_request("Invalid request: send a JSON body (Content-Type: application/json)")
-    unknown = sorted(set(fields.values) - known)
-    if unknown:
-        raise bad_request(f"Invalid request: unknown field '{quoted(unknown[0])}'")
-    return fields
 
 
 def pick_model(state: ServerState, name: str | None, source: str, target: str) -> ServedModel:
@@ -77,7 +66,7 @@ async def glossaries(request: Request) -> dict[str, Any]:
     return {"glossaries": shelf.names(), "default": shelf.default_path.is_file()}
 
 
-@router.post("/translate", openapi_extra=_body_doc(DocumentBody))
+@router.post("/translate", openapi_extra=body_doc(DocumentBody))
 async def translate_document(request: Request) -> JSONResponse:
     """Translate a document (one paragraph per line); the JSON of `tarjama translate`."""
     state = get_state(request)

@@ -10,11 +10,10 @@ from pydantic import BaseModel
 
 from ..evaluate import evaluate
 from ..qa import check_paragraphs
-from .body import Fields, text_field, texts_field
+from .body import Fields, body_doc, read_json_fields, text_field, texts_field
 from .errors import bad_request
-from .libre import _body_doc, check_limits
-from .native import read_json_fields
 from .state import get_state
+from .validate import check_limits
 
 router = APIRouter(prefix="/v1", tags=["tarjama"])
 
@@ -54,7 +53,7 @@ def _lines(fields: Fields, name: str) -> list[str]:
     return items if is_list else items[0].splitlines()
 
 
-@router.post("/check", openapi_extra=_body_doc(CheckBody))
+@router.post("/check", openapi_extra=body_doc(CheckBody))
 async def check(request: Request) -> JSONResponse:
     """Check a translation (anyone's) against its source: numbers, names, omissions..."""
     state = get_state(request)
@@ -91,7 +90,7 @@ async def check(request: Request) -> JSONResponse:
     return JSONResponse(await state.in_thread(work))
 
 
-@router.post("/evaluate", openapi_extra=_body_doc(EvaluateBody))
+@router.post("/evaluate", openapi_extra=body_doc(EvaluateBody))
 async def evaluate_lines(request: Request) -> JSONResponse:
     """Score hypotheses against references: BLEU, chrF++ and TER with their signatures."""
     state = get_state(request)
