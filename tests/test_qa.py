@@ -190,12 +190,19 @@ def test_omission_and_addition(translation: str, expected: str | None) -> None:
     assert [i.severity for i in issues] == ([expected] if expected else [])
 
 
-def test_sentence_count_is_judged_on_paragraphs_only() -> None:
+def test_merged_sentences_are_fine_a_dropped_one_is_pointed_at() -> None:
     merged = EN_PARA.replace(". The minister", ", and the minister")
-    para = OmissionCheck().check(AR_PARA, merged, Context(unit="paragraph"))
-    seg = OmissionCheck().check(AR_PARA, merged, Context(unit="segment"))
-    assert [i.severity for i in para] == ["warning"]
-    assert seg == []
+    assert OmissionCheck().check(AR_PARA, merged, Context(unit="paragraph")) == []
+    dropped = EN_PARA.replace(" The minister said the project would create many jobs.", "")
+    (issue,) = OmissionCheck().check(AR_PARA, dropped, Context(unit="paragraph"))
+    assert issue.source_text == "وقال الوزير إن المشروع سيوفر وظائف كثيرة."
+    assert "source sentence 2 has no counterpart" in issue.message
+
+
+def test_sentences_are_aligned_in_paragraphs_only() -> None:
+    dropped = EN_PARA.replace(" The minister said the project would create many jobs.", "")
+    seg = OmissionCheck().check(AR_PARA, dropped, Context(unit="segment"))
+    assert all("no counterpart" not in i.message for i in seg)
 
 
 def test_issue_carries_paragraph_segment_and_both_spans() -> None:
