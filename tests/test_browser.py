@@ -140,6 +140,13 @@ def test_translate_article_side_by_side(page: Any, server: str, tmp_path: Path) 
     assert (tmp_path / "translation.txt").read_text(encoding="utf-8") == downloaded["text"]
 
 
+def test_open_a_txt_file(page: Any) -> None:
+    page.set_input_files("#file", str(SAMPLES / "port-expansion.ar.txt"))
+    sync_api.expect(page.locator("#status")).to_contain_text("Loaded port-expansion.ar.txt")
+    assert page.locator("#source-text").input_value() == ARTICLE
+    assert f"{len(ARTICLE):,} / 50,000 characters" == page.locator("#count").inner_text()
+
+
 def test_user_and_model_text_is_never_markup(page: Any) -> None:
     hostile = '<img src=x onerror="window.pwned=1">مرحبا <b>بكم</b>'
     translate(page, hostile)
