@@ -73,9 +73,10 @@ def run(args: argparse.Namespace) -> int:
     registry = Registry.load(settings)
     app = create_app(settings, registry, keys=keys)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    log = logging.getLogger("tarjama.server")
+    if keys is not None and not any(k.revoked is None for k in keys.list()):
+        log.warning("API keys are required but none is active: create one with 'tarjama keys add'")
     names = ", ".join(m.name for m in registry.models)
-    logging.getLogger("tarjama.server").info(
-        "serving %s on http://%s:%d (docs at /docs)", names, settings.host, settings.port
-    )
+    log.info("serving %s on http://%s:%d (docs at /docs)", names, settings.host, settings.port)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return 0
