@@ -109,7 +109,7 @@ def _term(word: str) -> int:
 
 def _terms(key: str) -> list[int]:
     """Ids of the distinct words of ``key``, lower-cased."""
-    return [_term(w) for w in {w.lower() for w in _WORD.findall(key)}]
+    return [_term(w) for w in set(_WORD.findall(key.lower()))]
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,9 @@ class TranslationMemory:
                     " target, origin, created, kh, th) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
-                new = self._db.execute("SELECT id, key FROM entries WHERE id > ?", (last,))
+                new = self._db.execute(
+                    "SELECT id, key FROM entries WHERE id > ?", (last,)
+                ).fetchall()
                 postings = sorted((t, i) for i, key in new for t in _terms(key))
                 self._db.executemany("INSERT INTO postings VALUES (?, ?)", postings)
                 self._db.executemany(
@@ -302,13 +304,11 @@ class TranslationMemory:
                     " ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
                     sorted(Counter(t for t, _ in postings).items()),
                 )
-                (added,) = self._db.execute(
-                    "SELECT count(*) FROM entries WHERE id > ?", (last,)
-                ).fetchone()
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+            added = len(new)
         except sqlite3.Error as exc:
             raise MemoryStoreError(f"cannot write translation memory {self.path}: {exc}") from exc
         return added, len(chunk) - added
