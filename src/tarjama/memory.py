@@ -50,7 +50,7 @@ SCHEMA_VERSION = "3"
 DEFAULT_THRESHOLD = 0.85
 
 #: Most postings rows one fuzzy query reads.
-_POSTINGS_BUDGET = 40_000
+_POSTINGS_BUDGET = 30_000
 #: Share of the query's distinct words a fuzzy match is assumed to contain (for blocking):
 #: at 0.85 character similarity about one word in six or seven may differ.
 _MIN_SHARED = 0.8
