@@ -47,6 +47,7 @@ TRANSLIT = Path(__file__).resolve().parents[1] / ".." / "shared" / "models" / "a
         ("منذ الستينيات", "since the 1960s", False),
         ("منذ الستينيات", "since the sixties", False),
         ("منذ الستينيات", "since then", True),
+        ("منذ الستينيات", "since the 9960s", True),
         ("الساعة 14:00", "at 2 pm", False),
         ("الساعة ٩:٣٠ صباحاً", "at 9:30 am", False),
         ("الساعة 12:00 بتوقيت جرينتش", "at 1200 GMT", False),

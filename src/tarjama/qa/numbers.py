@@ -325,7 +325,9 @@ def read_quantities(text: str, lang: str) -> list[Quantity]:
     if lang != "ar":
         for m in _DECADE_EN.finditer(t):
             y = m.group(1)
-            add(m.start(), m.end(), {f"{y[-2:]}s", y}, True)
+            # "the 1960s" is الستينيات; "the 9960s" is no decade anyone writes about.
+            plausible = len(y) == 2 or 1000 <= int(y) < 2100
+            add(m.start(), m.end(), {f"{y[-2:]}s", y} if plausible else {y}, True)
     if lang != "ar":
         for m in _ROMAN.finditer(t):
             value = _roman(m.group(1))
