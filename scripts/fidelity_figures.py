@@ -12,7 +12,7 @@
 - Description: each check's flag rate on six systems' outputs of FLORES devtest.
 
 Every line a check fires on in the false-alarm run is written to ``--lines`` (default
-``fidelity-lines.txt`` in the current directory) so that a reader can judge it.
+``.bench/fidelity-lines.txt``, git-ignored) so that a reader can judge it.
 ``--calibrate`` only re-derives the length norm (FLORES dev) into
 src/tarjama/data/length_norm.json.
 """
@@ -66,6 +66,7 @@ def false_alarms(refs: list[tuple[str, str, str]], names: NameMatcher | None, ou
     fired: Counter[str] = Counter()
     errors: Counter[str] = Counter()
     any_error = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as report:
         for where, ar, en in refs:
             issues = check_pair(ar, en, names=names)
@@ -216,7 +217,7 @@ def describe(names: NameMatcher | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--lines", type=Path, default=Path("fidelity-lines.txt"))
+    parser.add_argument("--lines", type=Path, default=REPO / ".bench" / "fidelity-lines.txt")
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--no-names", action="store_true", help="skip the transliteration model")
