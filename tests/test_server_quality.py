@@ -1,5 +1,6 @@
-"""The fidelity side of the native API: named and default glossaries on /v1/translate, and
-/v1/check and /v1/evaluate agreeing with the library calls behind `tarjama check|evaluate`."""
+"""The fidelity side of the native API: glossaries and the translation memory on
+/v1/translate, and /v1/check and /v1/evaluate agreeing with the library calls behind
+`tarjama check` and `tarjama evaluate`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from tarjama.evaluate import evaluate
 from tarjama.glossary import Glossary
+from tarjama.memory import Entry, TranslationMemory
 from tarjama.names import NameMatcher
 from tarjama.pipeline import Translator
 from tarjama.qa import check_paragraphs
@@ -69,6 +71,28 @@ def test_glossary_is_reread_when_edited(client: TestClient, tmp_path: Path) -> N
     os.utime(path, (1, 1))  # a different modification time, whatever the clock's resolution
     body = client.post("/v1/translate", json={"text": TEXT, "glossary": "desk"}).json()
     assert "Poutine" in body["text"]
+
+
+def test_translation_memory(client: TestClient, tmp_path: Path) -> None:
+    first = "قال الرئيس بوتين إن المحادثات كانت مفيدة."
+    with TranslationMemory.open(tmp_path / "memory.sqlite") as memory:
+        memory.add(Entry(first, "President Putin said the talks were useful."))
+    used = client.post("/v1/translate", json={"text": TEXT}).json()
+    with TranslationMemory.open(tmp_path / "memory.sqlite") as memory:
+        translator = Translator(FakeEngine(), source="ar", target="en", memory=memory)
+        assert used == translator.translate_document(TEXT).to_json()
+    assert used["paragraphs"][0]["segments"][0]["origin"] == "memory"
+    off = client.post("/v1/translate", json={"text": TEXT, "memory": False}).json()
+    assert off == library(TEXT, None)
+
+
+def test_memory_asked_for_but_absent(client: TestClient, tmp_path: Path) -> None:
+    r = client.post("/v1/translate", json={"text": TEXT, "memory": True})
+    assert r.status_code == 400
+    assert r.json()["error"].startswith(f"no translation memory at {tmp_path / 'memory.sqlite'}")
+    assert not (tmp_path / "memory.sqlite").exists()  # asking did not create one
+    r = client.post("/v1/translate", json={"text": TEXT, "memory": "yes"})
+    assert r.json() == {"error": "Invalid request: memory must be true or false"}
 
 
 @pytest.mark.parametrize("name", ["nope", "../glossary", ".hidden", "a/b"])

@@ -137,6 +137,14 @@ def int_field(fields: Fields, name: str, default: int, *, low: int, high: int) -
     return value
 
 
+def flag_field(fields: Fields, name: str) -> bool | None:
+    """A JSON true or false; None when absent."""
+    value = fields.get(name)
+    if value is None or isinstance(value, bool):
+        return value
+    raise bad_request(f"Invalid request: {name} must be true or false")
+
+
 def quoted(value: str, limit: int = 40) -> str:
     """A client's value inside an error message, cut short."""
     return value if len(value) <= limit else value[: limit - 1] + "…"

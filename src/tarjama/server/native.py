@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from ..text import detect_script
-from .body import body_doc, int_field, quoted, read_json_fields, text_field
+from .body import body_doc, flag_field, int_field, quoted, read_json_fields, text_field
 from .errors import bad_request
 from .registry import ServedModel
 from .state import ServerState, get_state
@@ -31,6 +31,7 @@ class DocumentBody(BaseModel):
     target: str | None = None
     model: str | None = None
     glossary: str | None = None
+    memory: bool | None = None
     beam: int | None = None
     api_key: str | None = None
 
@@ -78,6 +79,7 @@ async def translate_document(request: Request) -> JSONResponse:
     target = text_field(fields, "target")
     name = text_field(fields, "model")
     glossary_name = text_field(fields, "glossary")
+    use_memory = flag_field(fields, "memory")
     beam = None
     if fields.get("beam") is not None:
         beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
@@ -96,9 +98,19 @@ async def translate_document(request: Request) -> JSONResponse:
 
     def work() -> dict[str, Any]:
         glossary = registry.glossaries.get(glossary_name)
-        translator = model.document_translator(
-            source, target, glossary=glossary, names=registry.names(glossary), beam=beam
-        )
-        return translator.translate_document(text).to_json()
+        memory = registry.open_memory(use_memory)
+        try:
+            translator = model.document_translator(
+                source,
+                target,
+                glossary=glossary,
+                names=registry.names(glossary),
+                memory=memory,
+                beam=beam,
+            )
+            return translator.translate_document(text).to_json()
+        finally:
+            if memory is not None:
+                memory.close()
 
     return JSONResponse(await state.in_thread(work))

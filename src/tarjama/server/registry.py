@@ -14,6 +14,7 @@ from typing import Any
 from ..engines.base import Engine
 from ..errors import ConfigError, InputError
 from ..glossary import Glossary
+from ..memory import TranslationMemory
 from ..models import ModelStore, default_home, load_engine
 from ..names import NameMatcher
 from ..pipeline import Translator
@@ -58,6 +59,7 @@ class ServedModel:
         *,
         glossary: Glossary | None,
         names: NameMatcher,
+        memory: TranslationMemory | None = None,
         beam: int | None = None,
     ) -> Translator:
         """A translator for one document request, with its glossary and, if set, its beam."""
@@ -69,7 +71,9 @@ class ServedModel:
             engine = copy.copy(engine)
             engine.beam_size = beam
         batched = CoalescedEngine(engine, self.coalescer)
-        return Translator(batched, source=source, target=target, glossary=glossary, names=names)
+        return Translator(
+            batched, source=source, target=target, glossary=glossary, names=names, memory=memory
+        )
 
     def info(self) -> dict[str, Any]:
         return {
@@ -93,7 +97,10 @@ class Registry:
             raise ConfigError("no models to serve")
         #: Spells Arabic names in Latin letters for the names check (none: glossary only).
         self.transliterator = transliterator
-        self.glossaries = Glossaries(settings.home or default_home())
+        home = settings.home or default_home()
+        self.glossaries = Glossaries(home)
+        #: The newsroom's translation memory (`tarjama memory import`), used when present.
+        self.memory_path = home / "memory.sqlite"
         self.models: list[ServedModel] = []
         for engine in engines:
             coalescer = Coalescer(
@@ -130,6 +137,20 @@ class Registry:
 
     def names(self, glossary: Glossary | None) -> NameMatcher:
         return NameMatcher(self.transliterator, glossary)
+
+    def open_memory(self, wanted: bool | None) -> TranslationMemory | None:
+        """The memory for one request (its connection belongs to the calling thread):
+        used when present unless ``wanted`` is False; an error if asked for and absent."""
+        if wanted is False:
+            return None
+        if self.memory_path.is_file():
+            return TranslationMemory.open(self.memory_path)
+        if wanted:
+            raise InputError(
+                f"no translation memory at {self.memory_path}; "
+                "add segments with 'tarjama memory import'"
+            )
+        return None
 
     async def start(self) -> None:
         for m in self.models:
