@@ -147,6 +147,22 @@ def test_open_a_txt_file(page: Any) -> None:
     assert f"{len(ARTICLE):,} / 50,000 characters" == page.locator("#count").inner_text()
 
 
+def test_options_reach_the_api(page: Any) -> None:
+    sent: list[Any] = []
+
+    def record(route: Any) -> None:
+        sent.append(json.loads(route.request.post_data))
+        route.continue_()
+
+    page.route("**/v1/translate", record)
+    page.locator("#glossary").select_option(value="none")
+    page.locator("#memory").uncheck()
+    translate(page, "مرحبا")
+    assert sent == [
+        {"text": "مرحبا", "source": "ar", "target": "en", "glossary": "none", "memory": False}
+    ]
+
+
 def test_user_and_model_text_is_never_markup(page: Any) -> None:
     hostile = '<img src=x onerror="window.pwned=1">مرحبا <b>بكم</b>'
     translate(page, hostile)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+from pathlib import Path
 
 from ..models import default_home
 
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         batch_limit=args.batch_limit,
         req_limit=args.req_limit,
         device=args.device,
-        home=args.home,
+        home=Path(args.home) if args.home else None,
     )
     home = settings.home or default_home()
     keys = KeyStore.in_home(home) if settings.api_keys else None

@@ -136,7 +136,7 @@ async function loadSettings() {
     for (const name of glossaries.glossaries) {
       $("glossary").append(el("option", { value: name }, name));
     }
-    $("glossary-default").textContent = glossaries.default ? "the default" : "none";
+    $("glossary-default").textContent = glossaries.default ? "the default" : "none set";
     updateCount();
     setStatus("Ready. Paste an article, one paragraph per line, or open a .txt file.");
   } catch (err) {
@@ -289,6 +289,7 @@ async function translate(event) {
   const body = { text, source: $("source").value, target: $("target").value };
   if ($("model").value) body.model = $("model").value;
   if ($("glossary").value) body.glossary = $("glossary").value;
+  if (!$("memory").checked) body.memory = false; // else: used when the server has one
   if (!$("key-label").hidden) body.api_key = $("api-key").value;
   const started = performance.now();
   try {
