@@ -6,10 +6,11 @@ spellings under which it may appear on the other side: ``٣٫٥ مليار`` has
 has ``14:00``, ``14``, ``2:00`` and ``2``, ``الستينيات`` has ``60s``. Two quantities match
 when their keys meet.
 
-- A number written in digits in the source must match a quantity in the translation
-  (digits or words): otherwise it is missing or changed (error).
-- A number written in digits in the translation must match some quantity in the source
-  (digits or words): otherwise it was made up or changed (error).
+- An *exact* number in the source must match a quantity in the translation (digits or
+  words): otherwise it is missing or changed (error). Exact: written in digits, a decade,
+  or number words that say their number as precisely (see :func:`_exact`).
+- An exact number in the translation must match some quantity in the source (digits or
+  words): otherwise it was made up or changed (error).
 - Matched numbers must come in the same order on both sides; two numbers that trade places
   ("from 1990 to 2000" -> "from 2000 to 1990") are an error.
 """
