@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tarjama.cli import main
-from tarjama.errors import InputError
+from tarjama.errors import ConfigError, InputError
 from tarjama.evaluate import evaluate
 
 FLORES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "mozilla-eval" / "ar-en"
@@ -22,8 +22,10 @@ def _lines(name: str) -> list[str]:
 @pytest.mark.parametrize("system", SYSTEMS)
 def test_reproduces_published_bleu(system: str) -> None:
     published = float((FLORES / f"flores-test.{system}.en.bleu").read_text())
-    result = evaluate(_lines(f"flores-test.{system}.en"), _lines("flores-test.en"))
-    bleu = next(s for s in result.scores if s.metric == "BLEU")
+    result = evaluate(
+        _lines(f"flores-test.{system}.en"), _lines("flores-test.en"), metrics=["BLEU"]
+    )
+    (bleu,) = result.scores
     assert round(bleu.score, 1) == published
     assert bleu.signature.startswith("nrefs:1|case:mixed|eff:no|tok:13a")
 
@@ -53,6 +55,11 @@ def test_cli_text_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     out = capsys.readouterr().out
     assert out.startswith("BLEU    100.00")
     assert "COMET   skipped:" in out
+
+
+def test_unknown_metric_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="METEOR"):
+        evaluate(["a"], ["a"], metrics=["METEOR"])
 
 
 def test_line_count_mismatch_is_an_input_error() -> None:

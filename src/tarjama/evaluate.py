@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from sacrebleu.metrics.bleu import BLEU
 from sacrebleu.metrics.chrf import CHRF
 from sacrebleu.metrics.ter import TER
 
-from .errors import InputError
+from .errors import ConfigError, InputError
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,18 @@ class Evaluation:
         return "\n".join(out) + "\n"
 
 
+METRICS = ("BLEU", "chrF++", "TER")
+
+
 def evaluate(
-    hypotheses: list[str], references: list[str], sources: list[str] | None = None
+    hypotheses: list[str],
+    references: list[str],
+    sources: list[str] | None = None,
+    *,
+    metrics: Sequence[str] = METRICS,
 ) -> Evaluation:
-    """Score ``hypotheses`` against ``references`` (one line each, in the same order)."""
+    """Score ``hypotheses`` against ``references`` (one line each, in the same order) with
+    the sacrebleu ``metrics`` named, then COMET when it can run."""
     if len(hypotheses) != len(references):
         raise InputError(
             f"{len(hypotheses)} hypothesis lines but {len(references)} reference lines"
@@ -62,7 +71,16 @@ def evaluate(
     if sources is not None and len(sources) != len(references):
         raise InputError(f"{len(sources)} source lines but {len(references)} reference lines")
     result = Evaluation(lines=len(hypotheses))
-    for name, metric in (("BLEU", BLEU()), ("chrF++", CHRF(word_order=2)), ("TER", TER())):
+    unknown = set(metrics) - set(METRICS)
+    if unknown:
+        raise ConfigError(f"unknown metric(s) {sorted(unknown)}; known: {', '.join(METRICS)}")
+    factories: dict[str, Callable[[], Any]] = {
+        "BLEU": BLEU,
+        "chrF++": lambda: CHRF(word_order=2),
+        "TER": TER,
+    }
+    for name in metrics:
+        metric = factories[name]()
         score = metric.corpus_score(hypotheses, [references])
         result.scores.append(Score(name, float(score.score), str(metric.get_signature())))
     comet, why = _comet_checkpoint(sources)
