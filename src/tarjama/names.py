@@ -147,8 +147,10 @@ class NameMatcher:
         en_words = _EN_WORD.findall(english)
         en_words += [p for w in en_words for p in re.split("[-'’]", w)]
         en_keys = {phonetic_key(v) for w in en_words for v in _english_spellings(w)}
-        ar_words = [s for m in ARABIC_WORD.finditer(fold(arabic, "ar").text) for s in _stems(m)]
-        ar_keys = {k for ks in self._keys(list(dict.fromkeys(ar_words))).values() for k in ks}
+        ar_keys: set[str] = set()
+        if en_names:  # transliterating every Arabic word is the costly part: only when needed
+            words = [s for m in ARABIC_WORD.finditer(fold(arabic, "ar").text) for s in _stems(m)]
+            ar_keys = {k for ks in self._keys(list(dict.fromkeys(words))).values() for k in ks}
         latin = {w.lower() for w in _EN_WORD.findall(arabic)}
         lost_ar = [
             n
@@ -196,7 +198,8 @@ class NameMatcher:
 
 
 def _stems(m: re.Match[str]) -> list[str]:
-    return clitic_stems(fold_letters(m.group(0)), min_stem=3)
+    """The word and its reading without its longest proclitic (وبالرياض -> رياض)."""
+    return clitic_stems(fold_letters(m.group(0)), min_stem=3)[:2]
 
 
 _SUFFIXES = ("ها", "هم", "هما", "هن", "كم", "نا", "ه", "ك", "ي", "ات", "ين", "ون", "ان", "تا", "ة")
