@@ -12,13 +12,17 @@ from .errors import (
     DecodeError,
     EngineError,
     FileNotFound,
+    GlossaryError,
     InputError,
+    MemoryStoreError,
     ModelError,
     PullError,
     TarjamaError,
     UnknownModel,
     UnsupportedPair,
 )
+from .glossary import Glossary
+from .memory import TranslationMemory
 from .models import ModelStore
 from .pipeline import Translator
 
@@ -29,8 +33,11 @@ __all__ = [
     "Document",
     "EngineError",
     "FileNotFound",
+    "Glossary",
+    "GlossaryError",
     "InputError",
     "Issue",
+    "MemoryStoreError",
     "ModelError",
     "ModelStore",
     "Paragraph",
@@ -38,6 +45,7 @@ __all__ = [
     "Segment",
     "TarjamaError",
     "TranslatedDocument",
+    "TranslationMemory",
     "Translator",
     "UnknownModel",
     "UnsupportedPair",

@@ -11,13 +11,14 @@
     │   └── PullError         downloading or converting a model failed
     ├── EngineError           the engine failed while translating (not the user's fault)
     ├── MemoryStoreError      the translation memory database is unusable
+    ├── KeyStoreError         the server's API-key database is unusable
     ├── GlossaryError         a glossary file cannot be read
     └── ConfigError           a setting has an invalid value
 
 Foreign errors (ctranslate2, sentencepiece, sqlite3, huggingface_hub) are translated into
 this tree at the one place that calls them, with ``raise ... from exc``. The CLI maps every
 TarjamaError to exit code 2 and one line on stderr; the server maps them to 4xx, and
-EngineError to 503.
+EngineError, MemoryStoreError and KeyStoreError (the server's own state) to 503.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ class EngineError(TarjamaError):
 
 class MemoryStoreError(TarjamaError):
     """The translation memory database cannot be used."""
+
+
+class KeyStoreError(TarjamaError):
+    """The API-key database cannot be used (the server answers 503, the CLI exits 2)."""
 
 
 class GlossaryError(TarjamaError):

@@ -35,6 +35,10 @@ def default_model_dir() -> Path | None:
     return None
 
 
+#: Words kept in a transliterator's cache; news vocabulary repeats, so this covers a lot.
+_CACHE_LIMIT = 100_000
+
+
 class Transliterator:
     """Batch transliteration of Arabic words with a character model."""
 
@@ -61,6 +65,8 @@ class Transliterator:
     def transliterate(self, words: Sequence[str]) -> list[str]:
         """Latin spelling of each Arabic word (empty string for a word with no letters)."""
         todo = list(dict.fromkeys(w for w in words if w and w not in self._cache))
+        if len(self._cache) + len(todo) > _CACHE_LIMIT:
+            self._cache.clear()  # a long-running server must not grow without bound
         if todo:
             try:
                 results = self._translator.translate_batch(

@@ -17,8 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import EngineError, MemoryStoreError, TarjamaError
-from .keys import KeyStoreError
+from ..errors import EngineError, KeyStoreError, MemoryStoreError, TarjamaError
 
 log = logging.getLogger("tarjama.server")
 

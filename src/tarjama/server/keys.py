@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import ConfigError, InputError, TarjamaError
+from ..errors import ConfigError, InputError, KeyStoreError
 
 PREFIX = "tj_"
 _SCHEMA = """
@@ -30,10 +30,6 @@ CREATE TABLE IF NOT EXISTS api_keys (
     revoked TEXT
 )
 """
-
-
-class KeyStoreError(TarjamaError):
-    """The key database cannot be used (the server answers 503, the CLI exits 2)."""
 
 
 @dataclass(frozen=True)
