@@ -94,23 +94,13 @@ class SentencePair:
 
 
 @dataclass(frozen=True)
-class ParagraphPair:
-    source: str
-    target: str
-    score: float
-    flagged: bool
-    kind: str
+class ParagraphPair(SentencePair):
+    """A paragraph link and the sentence links inside it."""
+
     sentences: tuple[SentencePair, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "target": self.target,
-            "score": round(self.score, 4),
-            "flagged": self.flagged,
-            "kind": self.kind,
-            "sentences": [s.to_json() for s in self.sentences],
-        }
+        return {**super().to_json(), "sentences": [s.to_json() for s in self.sentences]}
 
 
 @dataclass
