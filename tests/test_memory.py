@@ -317,3 +317,12 @@ def test_cli_bad_database_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["memory", "stats", "--memory", str(junk)]) == 2
     err = capsys.readouterr().err
     assert "cannot open translation memory" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n"])
+def test_cli_empty_search_is_a_user_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    assert main(["memory", "search", text, "--memory", str(tmp_path / "tm.sqlite")]) == 2
+    err = capsys.readouterr().err
+    assert err == "tarjama: error: nothing to search for: the text is empty\n"

@@ -114,6 +114,8 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_search(args: argparse.Namespace) -> int:
+    if not args.text.strip():
+        raise InputError("nothing to search for: the text is empty")
     with TranslationMemory.open(args.memory) as tm:
         exact = tm.lookup(args.text, args.source, args.target)
         found = tm.search(
