@@ -80,3 +80,14 @@ def test_alternatives_are_returned(tiny_model_dir: Path) -> None:
     hyp = t.translate_units(["مرحبا بكم"], num_alternatives=2)[0]
     assert len(hyp.alternatives) == 2
     assert all(a.strip() for a in hyp.alternatives)
+
+
+def test_with_beam_shares_the_model_and_changes_only_the_beam(tiny_model_dir: Path) -> None:
+    t = Translator.load(tiny_model_dir)
+    engine = t.engine
+    wide = engine.with_beam(2)  # type: ignore[attr-defined]
+    assert (engine.signature["beam"], wide.signature["beam"]) == (4, 2)
+    assert wide._translator is engine._translator  # type: ignore[attr-defined]
+    assert Translator(wide).translate(["مرحبا بكم"])[0].strip()
+    with pytest.raises(ConfigError, match="beam size"):
+        engine.with_beam(0)  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -81,6 +82,14 @@ class CTranslate2Engine:
             )
         except (RuntimeError, ValueError, OSError, IndexError) as exc:
             raise CorruptModel(f"cannot load model '{name}' from {model_dir}: {exc}") from exc
+
+    def with_beam(self, beam_size: int) -> CTranslate2Engine:
+        """The same loaded model decoding with another beam (shares weights and threads)."""
+        if beam_size < 1:
+            raise ConfigError(f"beam size must be at least 1, not {beam_size}")
+        other = copy.copy(self)
+        other.beam_size = beam_size
+        return other
 
     @property
     def signature(self) -> dict[str, Any]:

@@ -6,7 +6,6 @@ a :class:`~tarjama.pipeline.Translator` whose engine batches through the model's
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,11 +64,10 @@ class ServedModel:
         """A translator for one document request, with its glossary and, if set, its beam."""
         engine = self.engine
         if beam is not None and beam != getattr(engine, "beam_size", None):
-            if not hasattr(engine, "beam_size"):
+            with_beam = getattr(engine, "with_beam", None)
+            if with_beam is None:
                 raise InputError(f"model '{self.name}' has a fixed beam size")
-            # A shallow copy shares the loaded weights; only the decoding setting differs.
-            engine = copy.copy(engine)
-            engine.beam_size = beam
+            engine = with_beam(beam)
         batched = CoalescedEngine(engine, self.coalescer)
         return Translator(
             batched, source=source, target=target, glossary=glossary, names=names, memory=memory
