@@ -124,3 +124,20 @@ def test_corrupt_installed_model(store: Path, tmp_path: Path) -> None:
     r = tarjama("translate", "-m", "t", home=home, stdin="تاس".encode())
     assert r.returncode == 2 and b"cannot load model 't'" in r.stderr
     assert r.stderr.count(b"\n") == 1
+
+
+def test_huge_input_is_one_line_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import io
+
+    from tarjama import document
+    from tarjama.cli import main
+
+    monkeypatch.setattr(document, "MAX_INPUT_BYTES", 2**20)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"x" * (2**20 + 1))))
+    assert main(["translate", "-m", str(TRANSLIT_MODEL)]) == 2
+    assert capsys.readouterr().err == (
+        "tarjama: error: standard input holds more than 1 MB, the most tarjama reads at a "
+        "time (split it into smaller files)\n"
+    )

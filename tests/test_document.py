@@ -57,3 +57,13 @@ def test_binary_is_refused() -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFound, match="no such file"):
         read_text(tmp_path / "nope.txt")
+
+
+def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * 3000)
+    with pytest.raises(
+        InputError, match=r"big.txt is 0.0 MB; tarjama reads at most 0.00195312 MB at a time"
+    ):
+        read_text(big, limit=2048)
+    assert read_text(big, limit=4096) == "a" * 3000

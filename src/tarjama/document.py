@@ -14,6 +14,10 @@ from typing import Any
 
 from .errors import DecodeError, FileNotFound, InputError
 
+#: The most one file or stream may hold: far beyond any article or archive file, small
+#: enough that a wrong file (a disk image, a video) is refused at once instead of read.
+MAX_INPUT_BYTES = 64 * 2**20
+
 #: A paragraph is a line holding something other than whitespace.
 _CONTENT_LINE = re.compile(r"[^\n]*\S[^\n]*")
 
@@ -185,12 +189,29 @@ def decode_bytes(data: bytes, where: str = "input") -> str:
     return normalize_newlines(text)
 
 
-def read_text(path: str | Path) -> str:
-    """Read a UTF-8 text file, raising tarjama errors for a missing or undecodable file."""
+def too_large(where: str, limit: int, size: int | None = None) -> InputError:
+    """The error for an input over ``limit`` bytes (``size`` when it is known)."""
+    most = f"{limit / 2**20:g} MB"
+    if size is None:
+        return InputError(
+            f"{where} holds more than {most}, the most tarjama reads at a time "
+            "(split it into smaller files)"
+        )
+    return InputError(
+        f"{where} is {size / 2**20:.1f} MB; tarjama reads at most {most} at a time "
+        "(split it into smaller files)"
+    )
+
+
+def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
+    """Read a UTF-8 text file, raising tarjama errors for a missing, huge or undecodable file."""
     p = Path(path)
     if not p.is_file():
         raise FileNotFound(str(path))
     try:
+        size = p.stat().st_size
+        if size > limit:
+            raise too_large(str(path), limit, size)
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
