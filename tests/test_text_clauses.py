@@ -51,3 +51,31 @@ def test_a_megabyte_without_marks_is_cut_quickly() -> None:
     pieces = cut_clauses(text, max_len(500))
     assert all(len(p) <= 500 for p in pieces)
     assert sum(len(p.split()) for p in pieces) == 200_000
+
+
+def _greedy(words: list[str], limit: int) -> list[str]:
+    """Reference packing: add words one by one while the run fits."""
+    out: list[str] = []
+    for word in words:
+        if out and len(out[-1]) + 1 + len(word) <= limit:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return out
+
+
+@pytest.mark.parametrize("limit", [12, 40, 200])
+def test_packing_is_greedy_with_few_calls(limit: int) -> None:
+    words = [w * (1 + i % 7) for i, w in enumerate("abcdefghij" * 300)]
+    calls = 0
+
+    def fits(text: str) -> bool:
+        nonlocal calls
+        calls += 1
+        return len(text) <= limit
+
+    pieces = cut_clauses(" ".join(words), fits)
+    assert pieces == _greedy(words, limit)
+    # Galloping search: far fewer calls than one per word once pieces hold many words.
+    if limit >= 200:
+        assert calls < len(words) // 2

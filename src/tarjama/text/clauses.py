@@ -41,21 +41,34 @@ def _split_after(text: str, mark: str) -> list[str]:
 
 
 def _pack(pieces: list[str], fits: Callable[[str], bool]) -> list[str]:
-    """Greedily join neighbouring pieces while they fit; recurse into pieces that don't."""
+    """Greedily join neighbouring pieces while they fit; recurse into pieces that don't.
+
+    The longest run that fits is found by galloping then bisecting, so a long text costs
+    O(n log n) calls of ``fits`` on growing runs, not one call per added piece (which is
+    quadratic when ``fits`` tokenizes its argument). Adding a piece never makes a run
+    shorter, so the result is the same greedy packing.
+    """
     out: list[str] = []
-    current = ""
-    for piece in pieces:
-        candidate = f"{current} {piece}" if current else piece
-        if fits(candidate):
-            current = candidate
+    i, n = 0, len(pieces)
+    while i < n:
+        if not fits(pieces[i]):
+            out.extend(cut_clauses(pieces[i], fits))
+            i += 1
             continue
-        if current:
-            out.append(current)
-        if fits(piece):
-            current = piece
-        else:
-            out.extend(cut_clauses(piece, fits))
-            current = ""
-    if current:
-        out.append(current)
+        good, step = i + 1, 1  # pieces[i:good] fits
+        while good < n:
+            probe = min(n, good + step)
+            if fits(" ".join(pieces[i:probe])):
+                good, step = probe, step * 2
+                continue
+            bad = probe
+            while bad - good > 1:
+                mid = (good + bad) // 2
+                if fits(" ".join(pieces[i:mid])):
+                    good = mid
+                else:
+                    bad = mid
+            break
+        out.append(" ".join(pieces[i:good]))
+        i = good
     return out
