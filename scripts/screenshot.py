@@ -1,0 +1,90 @@
+"""Take the README's picture of the review page: docs/screenshot.png.
+
+Serves the tiny random-weight model with a translation memory built from the bilingual
+sample, pastes the sample article with its fourth paragraph reworded (so that paragraph
+goes to the model while the rest comes from the memory), translates, and hovers a
+sentence. Needs Debian's chromium and the `test` extra (Playwright).
+
+    python scripts/screenshot.py [--out docs/screenshot.png]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright import sync_api
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from tests.test_server_process import start_server, stop_server  # noqa: E402
+
+from tarjama.testing import build_marian_model  # noqa: E402
+
+SHARED = REPO / ".." / "shared"
+SAMPLES = SHARED / "samples"
+FLORES = SHARED / "data" / "mozilla-eval" / "ar-en"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshot.png")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        model = build_marian_model(
+            Path(tmp) / "tiny",
+            (FLORES / "flores-dev.ar").read_text(encoding="utf-8").splitlines(),
+            (FLORES / "flores-dev.en").read_text(encoding="utf-8").splitlines(),
+        )
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tarjama",
+                "memory",
+                "import",
+                "-q",
+                str(SAMPLES / "port-expansion.bilingual.txt"),
+                "--memory",
+                str(home / "memory.sqlite"),
+            ],
+            check=True,
+        )
+        paragraphs = (SAMPLES / "port-expansion.ar.txt").read_text(encoding="utf-8").splitlines()
+        paragraphs[3] = paragraphs[3].replace("4.8 مليون", "5.1 مليون")
+        proc, url = start_server(model, home)
+        try:
+            with sync_api.sync_playwright() as pw:
+                browser = pw.chromium.launch(
+                    executable_path="/usr/bin/chromium",
+                    args=[
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--no-first-run",
+                    ],
+                )
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(url)
+                page.wait_for_selector("#source option", state="attached")
+                page.locator("#source-text").fill("\n".join(paragraphs))
+                page.click("#translate")
+                page.wait_for_selector(".pair")
+                page.evaluate("document.querySelector('#result').scrollIntoView()")
+                page.locator('.source .seg[data-key="1-0"]').hover()
+                page.screenshot(path=str(args.out))
+                browser.close()
+        finally:
+            stop_server(proc)
+    print(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
