@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -122,8 +121,6 @@ def test_translate_article_side_by_side(page: Any, server: str, tmp_path: Path) 
     page.locator('.source .seg[data-key="0-0"]').hover()
     shot = ARTIFACTS / "server-page.png"
     page.screenshot(path=str(shot))
-    if os.environ.get("TARJAMA_UPDATE_SCREENSHOT") == "1":  # refresh the README's picture
-        shutil.copy(shot, REPO / "docs" / "screenshot.png")
 
     # The downloaded JSON is the document the API returns.
     with page.expect_download() as info:
