@@ -123,3 +123,19 @@ def test_empty_document_calls_no_engine() -> None:
     engine = FakeEngine()
     assert Translator(engine).translate_document("  \n").text == "  \n"
     assert engine.calls == []
+
+
+@pytest.mark.parametrize(
+    ("digits", "expected"),
+    [(None, "<It cost 3.5 billion, up 12%.>"), ("arabic", "<It cost ٣٫٥ billion, up ١٢٪.>")],
+)
+def test_digit_system_of_arabic_output(digits: str | None, expected: str) -> None:
+    doc = Translator(FakeEngine(), source="en", target="ar", digits=digits).translate_document(
+        "It cost 3.5 billion, up 12%."
+    )
+    assert doc.text == expected
+
+
+def test_unknown_digit_system() -> None:
+    with pytest.raises(ConfigError, match="digits must be one of ascii, arabic"):
+        Translator(FakeEngine(), digits="roman")

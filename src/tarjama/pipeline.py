@@ -22,6 +22,7 @@ from .memory import TranslationMemory
 from .names import NameMatcher
 from .qa import check_document
 from .text import clean, cut_clauses, render, split_sentences
+from .text.render import DIGIT_SYSTEMS
 
 
 class Translator:
@@ -40,7 +41,11 @@ class Translator:
         glossary: Glossary | None = None,
         names: NameMatcher | None = None,
         memory: TranslationMemory | None = None,
+        digits: str | None = None,
     ) -> None:
+        if digits is not None and digits not in DIGIT_SYSTEMS:
+            raise ConfigError(f"digits must be one of {', '.join(DIGIT_SYSTEMS)}, not '{digits}'")
+        self.digits = digits
         self.engine = engine
         self.glossary = glossary
         self.memory = memory
@@ -70,6 +75,7 @@ class Translator:
         glossary: Glossary | None = None,
         names: NameMatcher | None = None,
         memory: TranslationMemory | None = None,
+        digits: str | None = None,
     ) -> Translator:
         """Open an installed model by name, or a model directory, as a translator."""
         from .models import load_engine
@@ -83,7 +89,13 @@ class Translator:
             threads=threads,
         )
         return cls(
-            engine, source=source, target=target, glossary=glossary, names=names, memory=memory
+            engine,
+            source=source,
+            target=target,
+            glossary=glossary,
+            names=names,
+            memory=memory,
+            digits=digits,
         )
 
     @property
@@ -153,7 +165,7 @@ class Translator:
         if term is None or not term.text(self.target):
             return False
         filled, _ = self.glossary.protect(seg.normalized, self.source, self.target)
-        seg.translation = render(filled, self.target)
+        seg.translation = render(filled, self.target, digits=self.digits)
         seg.score, seg.origin = None, "glossary"
         return True
 
@@ -210,11 +222,13 @@ class Translator:
         done: dict[str, Hypothesis] = {}
         for text, (a, b) in spans.items():
             parts_out = raw[a:b]
-            joined = render(" ".join(h.text for h in parts_out), self.target)
+            joined = render(" ".join(h.text for h in parts_out), self.target, digits=self.digits)
             score = sum(h.score for h in parts_out) / len(parts_out)
             alts: tuple[str, ...] = ()
             if b - a == 1:
-                alts = tuple(render(x, self.target) for x in parts_out[0].alternatives)
+                alts = tuple(
+                    render(x, self.target, digits=self.digits) for x in parts_out[0].alternatives
+                )
             done[text] = Hypothesis(joined, score, alts)
         return [done[t] if t else Hypothesis("", 0.0) for t in texts]
 

@@ -36,6 +36,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="DB",
         help="translation memory: exact matches reused, close ones suggested",
     )
+    p.add_argument(
+        "--digits",
+        choices=("ascii", "arabic"),
+        default=None,
+        help="digit system of the model's output (default: ASCII into English, as written "
+        "into Arabic)",
+    )
     p.set_defaults(func=run)
 
 
@@ -54,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         glossary=glossary,
         names=names,
         memory=TranslationMemory.open(args.memory) if args.memory else None,
+        digits=args.digits,
     )
     doc = translator.translate_document(text)
     if doc.segments:  # nothing translated, nothing to report
