@@ -2,7 +2,8 @@
 
 No torch and no download: SentencePiece models are trained on local text and the
 Transformer weights are drawn from a seeded generator with ``ctranslate2.specs``. Random
-weights test plumbing and speed, never quality.
+weights test plumbing and speed, never quality. :func:`build_copy_model` crafts its weights
+instead: a real engine whose output is its input, to follow text through decoding.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -202,4 +203,116 @@ def build_nllb_model(
         shutil.copy(model, out / "sentencepiece.bpe.model")
     vocab = _pieces(out / "sentencepiece.bpe.model") + sorted(NLLB_CODES.values())
     _build(out, arch, vocab, vocab, seed)
+    return out
+
+
+#: Positions a copy model can address: OPUS-MT's 512 source tokens and their copy.
+_COPY_POSITIONS = 1024
+
+
+def _copy_positions(rows: int, offset: int, d_model: int) -> np.ndarray:
+    """Position codes on circles of period 2, 4, ..., ``rows``, in dims ``offset`` on.
+
+    Each period takes four dims (cos, sin, -cos, -sin): every code then sums to zero and has
+    the same norm, so a layer norm only rescales it. Two codes' dot product is
+    ``2 * sum(cos(2 pi (t - s) / period))``: largest at equal positions and at least 4 lower
+    anywhere else (some period sees the two positions half a turn apart).
+    """
+    t = np.arange(rows, dtype=np.float64)[:, None]
+    periods = 2.0 ** np.arange(1, int(np.log2(rows)) + 1)
+    angle = 2 * np.pi * t / periods
+    codes = np.concatenate([np.cos(angle), np.sin(angle), -np.cos(angle), -np.sin(angle)], 1)
+    out = np.zeros((rows, d_model), dtype=np.float32)
+    out[:, offset : offset + codes.shape[1]] = codes
+    return out
+
+
+def build_copy_model(
+    output_dir: str | Path,
+    lines: Iterable[str],
+    *,
+    spm_vocab: int = 1000,
+    replace: Mapping[str, str] | None = None,
+) -> Path:
+    """Write a CTranslate2 model in the OPUS-MT layout whose output copies its input.
+
+    The weights are crafted, not trained: a real engine that reproduces its source token by
+    token (then ``</s>``), so that tests can follow inline text such as a protected glossary
+    term through real decoding. One encoder and one decoder layer, one head, pre-norm:
+
+    - the model width is V + 4K: a one-hot token code in the first V dims and a position
+      code (see :func:`_copy_positions`) in the last 4K; embeddings are not scaled;
+    - self-attention and feed-forward blocks are zero, so they add nothing to the residual;
+    - the decoder's embeddings are zero: at step t its state is its position code alone;
+    - cross-attention compares position codes only, sharply enough that step t reads source
+      position t; its values and output carry the token code into the decoder state;
+    - the output layer reads the token code back as logits; ``replace`` (piece -> piece)
+      rewires it so that those pieces come out as others, a near-copy like a real model's
+      misspelt name.
+
+    Every layer norm sees vectors of one norm and one mean (codes of equal norm), so it acts
+    as the same affine map at every position and keeps the argmax where the code put it.
+    """
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        model = train_sentencepiece(lines, Path(tmp) / "copy", spm_vocab)
+        shutil.copy(model, out / "source.spm")
+        shutil.copy(model, out / "target.spm")
+    vocab = _pieces(out / "source.spm")
+    v = len(vocab)
+    positions = _copy_positions(_COPY_POSITIONS, v, v + 4 * int(np.log2(_COPY_POSITIONS)))
+    d = positions.shape[1]
+    tokens, pos = np.zeros((d, d), np.float32), np.zeros((d, d), np.float32)
+    tokens[:v, :v] = np.eye(v)
+    pos[v:, v:] = np.eye(d - v)
+    # Layer norms stretch the codes to norm ~sqrt(d) and attention divides scores by sqrt(d),
+    # so the score gap between the right source position and any other is about
+    # query_scale * 4 * sqrt(d) / 20: over 60 for 1000 pieces, a weight of e^-60 elsewhere.
+    query_scale = 10.0
+    # The copied token's logit then leads every other by about 50 (for 1000 pieces).
+    logit_scale = 2.0
+
+    projection = np.eye(v, d, dtype=np.float32)
+    for old, new in (replace or {}).items():
+        i, j = vocab.index(old), vocab.index(new)
+        projection[i, i] = 0.0
+        projection[j, i] = 1.0
+
+    spec = transformer_spec.TransformerSpec.from_config((1, 1), 1, pre_norm=True)
+    values: dict[str, np.ndarray] = {
+        "encoder/embeddings_0/weight": np.eye(v, d, dtype=np.float32),
+        "decoder/embeddings/weight": np.zeros((v, d), np.float32),
+        "decoder/projection/weight": logit_scale * projection,
+        "decoder/layer_0/attention/linear_0/weight": query_scale * pos,
+        "decoder/layer_0/attention/linear_1/weight": np.concatenate([pos, tokens]),
+        "decoder/layer_0/attention/linear_2/weight": tokens,
+    }
+    for name, value in spec.variables().items():
+        if value is not None or name in values:
+            continue
+        if name.endswith("gamma"):
+            values[name] = np.ones(d, np.float32)
+        elif name.endswith("beta"):
+            values[name] = np.zeros(d, np.float32)
+        elif name.endswith("self_attention/linear_0/weight"):
+            values[name] = np.zeros((3 * d, d), np.float32)
+        elif name.endswith("ffn/linear_0/weight"):
+            values[name] = np.zeros((1, d), np.float32)
+        elif name.endswith("ffn/linear_1/weight"):
+            values[name] = np.zeros((d, 1), np.float32)
+        else:  # self_attention/linear_1: the zero output that mutes self-attention
+            values[name] = np.zeros((d, d), np.float32)
+    for name, value in values.items():
+        owner, attr = _resolve(spec, name)
+        setattr(owner, attr, value)
+    for stack in (spec.encoder, spec.decoder):
+        stack.scale_embeddings = False
+        stack.position_encodings.encodings = positions
+    spec.register_source_vocabulary(vocab)
+    spec.register_target_vocabulary(vocab)
+    spec.validate()
+    spec.optimize()
+    spec.save(str(out))
+    ctranslate2.Translator(str(out), device="cpu")
     return out
