@@ -104,6 +104,8 @@ def test_near_copy_is_repaired_to_the_glossary_form(
 
 def test_term_the_model_cannot_write_becomes_an_issue(copy_dir: Path) -> None:
     # "ğ" is not in the SentencePiece vocabulary: the model writes "Erdo ⁇ an".
+    sp = spm.SentencePieceProcessor(model_file=str(copy_dir / "source.spm"))
+    assert sp.unk_id() in sp.encode("Erdoğan")
     glossary = Glossary([Term("أردوغان", "Erdoğan")])
     doc = Translator.load(copy_dir, glossary=glossary).translate_document("التقى أردوغان أمس.")
     (seg,) = doc.segments
