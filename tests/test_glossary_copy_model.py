@@ -102,14 +102,42 @@ def test_near_copy_is_repaired_to_the_glossary_form(
     assert [i for i in seg.issues if i.check == "glossary"] == []
 
 
-def test_term_the_model_cannot_write_becomes_an_issue(copy_dir: Path) -> None:
-    # "ğ" is not in the SentencePiece vocabulary: the model writes "Erdo ⁇ an".
+@pytest.mark.parametrize(
+    ("arabic", "english"),
+    [("أردوغان", "Erdoğan"), ("رجب طيب أردوغان", "Recep Tayyip Erdoğan")],
+)
+def test_term_with_a_character_the_model_lacks_is_restored(
+    copy_dir: Path, arabic: str, english: str
+) -> None:
+    # "ğ" is not in the SentencePiece vocabulary: the engine alone writes "Erdo ⁇ an".
     sp = spm.SentencePieceProcessor(model_file=str(copy_dir / "source.spm"))
     assert sp.unk_id() in sp.encode("Erdoğan")
-    glossary = Glossary([Term("أردوغان", "Erdoğan")])
-    doc = Translator.load(copy_dir, glossary=glossary).translate_document("التقى أردوغان أمس.")
+    (raw,) = _engine_output(copy_dir, [f"التقى {english} أمس."], 1)
+    assert "⁇" in raw
+    glossary = Glossary([Term(arabic, english)])
+    doc = Translator.load(copy_dir, glossary=glossary).translate_document(f"التقى {arabic} أمس.")
     (seg,) = doc.segments
-    assert "Erdoğan" not in seg.translation
+    # The whole split run is replaced by the glossary's form: nothing of it is left over.
+    assert f"التقى {english} أمس" in seg.translation
+    assert "⁇" not in seg.translation
+    assert [i for i in seg.issues if i.check == "glossary"] == []
+
+
+def test_term_the_model_garbles_becomes_an_issue(tmp_path: Path) -> None:
+    sp_dir = build_copy_model(tmp_path / "probe", _lines())
+    sp = spm.SentencePieceProcessor(model_file=str(sp_dir / "source.spm"))
+    # Rewire every piece of the name to "the": the engine no longer writes anything like it.
+    model = build_copy_model(
+        tmp_path / "garble",
+        _lines(),
+        replace={piece: "▁the" for piece in sp.encode(" Putin", out_type=str)},
+    )
+    (raw,) = _engine_output(model, ["التقى Putin أمس في موسكو."], 1)
+    assert "Put" not in raw
+    glossary = Glossary([Term("بوتين", "Putin")])
+    doc = Translator.load(model, glossary=glossary).translate_document(SENTENCE)
+    (seg,) = doc.segments
+    assert "Putin" not in seg.translation
     issues = [i for i in seg.issues if i.check == "glossary"]
-    assert len(issues) == 1
-    assert "Erdoğan" in issues[0].message
+    assert len(issues) == 1 and issues[0].severity == "error"
+    assert "Putin" in issues[0].message

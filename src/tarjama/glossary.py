@@ -33,6 +33,8 @@ from .qa._fold import ARABIC_WORD, clitic_stems, fold, fold_letters
 
 #: Fuzzy score (0-100) above which a near-copy of a protected term is repaired.
 REPAIR_SCORE = 80.0
+#: How SentencePiece writes a piece it does not know when decoding.
+UNKNOWN_PIECE = "\u2047"
 # Words of an Arabic term: Arabic words, numbers and Latin words (رؤية 2030، قمة G20).
 _AR_TOKEN = re.compile(ARABIC_WORD.pattern + r"|\d+(?:[.,]\d+)*|[A-Za-z]+")
 _TRAILING = ".,;:!?\"'»)”"
@@ -194,19 +196,31 @@ def _restore_one(hypothesis: str, wanted: str) -> tuple[str, bool]:
             return hypothesis[: m.start()] + wanted + hypothesis[m.end() :], True
     elif contains(hypothesis, wanted, "ar"):
         return hypothesis, True
-    # A near-copy: the run of as many words as the term that is most like it.
+    # A near-copy: the run of words most like the term, compared on letters alone. The
+    # model may have merged two of its words, or split one around a character it cannot
+    # write (SentencePiece's unknown piece: "Erdo ⁇ an"); longer runs are tried only
+    # across such a split, so a neighbouring real word is never swallowed.
     words = list(re.finditer(r"\S+", hypothesis))
     n = len(wanted.split())
+    target = _letters(wanted)
     best, span = 0.0, (0, 0)
-    for i in range(len(words) - n + 1):
-        start, end = words[i].start(), words[i + n - 1].end()
-        chunk = hypothesis[start:end].rstrip(_TRAILING)
-        score = fuzz.ratio(wanted.lower(), chunk.lower())
-        if score > best:
-            best, span = score, (start, start + len(chunk))
+    for k in range(max(1, n - 1), n + 3):
+        for i in range(len(words) - k + 1):
+            start, end = words[i].start(), words[i + k - 1].end()
+            chunk = hypothesis[start:end].rstrip(_TRAILING)
+            if k > n and UNKNOWN_PIECE not in chunk:
+                continue
+            score = fuzz.ratio(target, _letters(chunk))
+            if score > best:
+                best, span = score, (start, start + len(chunk))
     if best >= REPAIR_SCORE:
         return hypothesis[: span[0]] + wanted + hypothesis[span[1] :], True
     return hypothesis, False
+
+
+def _letters(text: str) -> str:
+    """Lower-case letters and digits only: what a near-copy is judged on."""
+    return re.sub(r"[\W_]+", "", text.lower())
 
 
 def _ar_tokens(text: str) -> list[str]:
