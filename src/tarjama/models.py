@@ -37,7 +37,6 @@ from .engines.tokenizers import (
 from .errors import ConfigError, CorruptModel, InputError, UnknownModel
 
 MANIFEST = "tarjama.json"
-FAMILIES = ("marian", "nllb", "characters")
 LANGUAGES = ("ar", "en")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
