@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,37 +27,19 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from build_bench_model import FLORES, build
+from build_bench_model import FLORES, REPO, build
+
+sys.path.insert(0, str(REPO))
+from tests.servers import start_server, stop_server
 
 TARGET = 2.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start(
     model: Path, home: Path, *, coalesce: bool, device: str
 ) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
     env = {**os.environ, "TARJAMA_COALESCE": "1" if coalesce else "0", "TARJAMA_DEVICE": device}
-    cmd = [sys.executable, "-m", "tarjama", "serve", "--model", str(model), "--port", str(port)]
-    cmd += ["--home", str(home)]
-    log = (home / f"server-{port}.log").open("wb")
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        if proc.poll() is not None:
-            raise SystemExit(f"server failed to start; see {log.name}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start within 2 minutes")
+    return start_server(model, home, env=env, timeout=120)
 
 
 async def round_trip(
@@ -129,8 +110,7 @@ def main() -> int:
                     print(f"round {r + 1} {mode:>13}: {rate:6.2f} req/s", flush=True)
         finally:
             for proc, _ in servers.values():
-                proc.terminate()
-                proc.wait()
+                stop_server(proc)
 
     print(
         f"\n{args.clients} clients, {args.per_client} sentences each, {args.rounds} rounds, "

@@ -20,7 +20,7 @@ from playwright import sync_api
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from tests.test_server_process import start_server, stop_server  # noqa: E402
+from tests.servers import launch_chromium, start_server, stop_server  # noqa: E402
 
 from tarjama.testing import build_marian_model  # noqa: E402
 
@@ -59,17 +59,7 @@ def main() -> int:
         proc, url = start_server(model, home)
         try:
             with sync_api.sync_playwright() as pw:
-                browser = pw.chromium.launch(
-                    executable_path="/usr/bin/chromium",
-                    args=[
-                        "--headless",
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                        "--no-first-run",
-                    ],
-                )
+                browser = launch_chromium(pw)
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(url)
                 page.wait_for_selector("#source option", state="attached")

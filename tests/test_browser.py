@@ -4,7 +4,6 @@ against `tarjama serve` running the tiny model on a free loopback port."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,8 @@ import pytest
 from playwright import sync_api
 
 from .conftest import REPO, SAMPLES
-from .test_server_process import start_server, stop_server
+from .servers import CHROMIUM, launch_chromium, start_server, stop_server
 
-CHROMIUM = Path(os.environ.get("TARJAMA_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = REPO / "test-artifacts"
 ARTICLE = (SAMPLES / "port-expansion.ar.txt").read_text(encoding="utf-8")
 
@@ -34,17 +32,7 @@ def server(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 def browser() -> Iterator[Any]:
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium"
     with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+        b = launch_chromium(pw)
         try:
             yield b
         finally:

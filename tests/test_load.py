@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from .conftest import FLORES
-from .test_server_process import rss_bytes, start_server, stop_server
+from .servers import rss_bytes, start_server, stop_server
 
 CLIENTS = 32
 REQUESTS = 2000
