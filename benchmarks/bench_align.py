@@ -12,14 +12,17 @@ F1 is over links, null links included: a link counts only if both its sides are 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
 from pathlib import Path
 
-from tarjama.align import Aligner, Transliterate
+from tarjama.archive import Aligner, Transliterate
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+SHARED = Path(
+    os.environ.get("TARJAMA_TEST_DATA", Path(__file__).resolve().parents[1] / ".." / "shared")
+)
 FLORES = SHARED / "data" / "mozilla-eval" / "ar-en"
 TRANSLIT_MODEL = SHARED / "models" / "aren-transliteration"
 
@@ -82,7 +85,7 @@ def f1(aligner: Aligner, cases: list[tuple[list[str], list[str], set[LinkKey]]])
 
 def load_transliterator() -> Transliterate | None:
     try:
-        from tarjama.translit import Transliterator
+        from tarjama.engines.characters import Transliterator
     except ImportError:
         return None
     if not TRANSLIT_MODEL.is_dir():

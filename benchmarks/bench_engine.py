@@ -14,6 +14,7 @@ where torch and transformers are installed.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -30,7 +31,11 @@ from tarjama.engines.ct2 import available_cores, decoding_limit
 from tarjama.pipeline import Translator
 from tarjama.testing import OPUS_MT
 
-ARTICLE = REPO / ".." / "shared" / "samples" / "port-expansion.ar.txt"
+ARTICLE = (
+    Path(os.environ.get("TARJAMA_TEST_DATA", REPO / ".." / "shared"))
+    / "samples"
+    / "port-expansion.ar.txt"
+)
 
 
 def _timed(fn: Callable[[], object], times: list[float]) -> None:

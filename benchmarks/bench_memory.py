@@ -30,7 +30,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from wordfreq import top_n_list
 
-from tarjama.memory import Entry, TranslationMemory
+from tarjama.archive import Entry, TranslationMemory
 
 IMPORT_PAIRS = 100_000
 QUERIES = 500

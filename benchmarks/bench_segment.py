@@ -13,13 +13,19 @@ the same order as FLORES; a quadratic one collapses (or never returns).
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from tarjama.text import clean, render, split_sentences
 
-FLORES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "mozilla-eval" / "ar-en"
+FLORES = (
+    Path(os.environ.get("TARJAMA_TEST_DATA", Path(__file__).resolve().parents[1] / ".." / "shared"))
+    / "data"
+    / "mozilla-eval"
+    / "ar-en"
+)
 MB = 1_000_000
 
 

@@ -10,13 +10,19 @@ on FLORES dev, padded to the real model's size), weights stored as int8 like the
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from tarjama.testing import OPUS_MT, build_marian_model
 
 REPO = Path(__file__).resolve().parents[1]
-FLORES = REPO / ".." / "shared" / "data" / "mozilla-eval" / "ar-en"
+FLORES = (
+    Path(os.environ.get("TARJAMA_TEST_DATA", REPO / ".." / "shared"))
+    / "data"
+    / "mozilla-eval"
+    / "ar-en"
+)
 DEFAULT_OUT = REPO / ".bench" / "opus-mt-random"
 
 

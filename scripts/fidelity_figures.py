@@ -20,13 +20,14 @@ src/tarjama/data/length_norm.json.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 from collections import Counter
 from pathlib import Path
 
-from tarjama.names import NameMatcher
-from tarjama.qa import (
+from tarjama.engines.characters import Transliterator
+from tarjama.fidelity import (
     Check,
     NumbersCheck,
     OmissionCheck,
@@ -34,13 +35,14 @@ from tarjama.qa import (
     check_pair,
     default_checks,
 )
-from tarjama.qa.length import calibrate, dump_norm
-from tarjama.qa.numbers import read_quantities
+from tarjama.fidelity.length import calibrate, dump_norm
+from tarjama.fidelity.names import NameMatcher
 from tarjama.text import split_sentences
-from tarjama.translit import Transliterator, default_model_dir
+from tarjama.text.numbers import read_quantities
 
 REPO = Path(__file__).resolve().parents[1]
-FLORES = REPO / ".." / "shared" / "data" / "mozilla-eval" / "ar-en"
+SHARED = Path(os.environ.get("TARJAMA_TEST_DATA", REPO / ".." / "shared"))
+FLORES = SHARED / "data" / "mozilla-eval" / "ar-en"
 SYSTEMS = ("google", "microsoft", "bergamot-base", "nllb", "opusmt", "argos")
 
 
@@ -92,7 +94,7 @@ def false_alarms(refs: list[tuple[str, str, str]], names: NameMatcher | None, ou
 
 
 def _fires(check: Check, ar: str, en: str) -> list[str]:
-    from tarjama.qa import Context
+    from tarjama.fidelity import Context
 
     return [i.severity for i in check.check(ar, en, Context())]
 
@@ -229,8 +231,8 @@ def main() -> None:
         path.write_text(dump_norm(norm), encoding="utf-8")
         print(f"length norm {norm} written to {path}")
         return
-    model = None if args.no_names else default_model_dir()
-    names = NameMatcher(Transliterator.load(model)) if model else None
+    model = None if args.no_names else SHARED / "models" / "aren-transliteration"
+    names = NameMatcher(Transliterator.load(model).transliterate) if model else None
     print(f"names check: {'transliteration model ' + str(model) if names else 'off (no model)'}")
     refs = references()
     false_alarms(refs, names, args.lines)

@@ -11,6 +11,7 @@ sentence. Needs Debian's chromium and the `test` extra (Playwright).
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -24,7 +25,7 @@ from tests.servers import launch_chromium, start_server, stop_server  # noqa: E4
 
 from tarjama.testing import build_marian_model  # noqa: E402
 
-SHARED = REPO / ".." / "shared"
+SHARED = Path(os.environ.get("TARJAMA_TEST_DATA", REPO / ".." / "shared"))
 SAMPLES = SHARED / "samples"
 FLORES = SHARED / "data" / "mozilla-eval" / "ar-en"
 

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from tarjama.text.accuracy import Miss, flores_figures, gold_mismatches
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+SHARED = Path(
+    os.environ.get("TARJAMA_TEST_DATA", Path(__file__).resolve().parents[1] / ".." / "shared")
+)
 SAMPLES = SHARED / "samples"
 FLORES = SHARED / "data" / "mozilla-eval" / "ar-en"
 TARGET = 0.99

@@ -1,7 +1,13 @@
-"""Fixtures shared by the whole suite: paths to shared data and small real models."""
+"""Fixtures shared by the whole suite: paths to test data and small real models.
+
+Data that the repository does not hold (the shared sample article, FLORES, the real
+transliteration model) is read from ``$TARJAMA_TEST_DATA``, by default ``../shared`` beside
+the repository. Tests that read it are marked ``needs_data``.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +16,7 @@ import pytest
 from tarjama.testing import build_marian_model, build_nllb_model
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared"
+SHARED = Path(os.environ.get("TARJAMA_TEST_DATA", REPO / ".." / "shared"))
 SAMPLES = SHARED / "samples"
 FLORES = SHARED / "data" / "mozilla-eval" / "ar-en"
 TRANSLIT_MODEL = SHARED / "models" / "aren-transliteration"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tarjama.engines.base import Hypothesis
+from tarjama.engines import Hypothesis
 
 
 class FakeEngine:

@@ -11,7 +11,8 @@ from tarjama.cli import main
 from tarjama.errors import ConfigError, InputError
 from tarjama.evaluate import evaluate
 
-FLORES = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "mozilla-eval" / "ar-en"
+from .conftest import FLORES
+
 SYSTEMS = ["google", "microsoft", "bergamot-base", "nllb", "opusmt", "argos"]
 
 

@@ -1,15 +1,15 @@
 """Corpus-level scores of a translation against references: BLEU, chrF++, TER (sacrebleu),
 each with its signature, and COMET when it can run here without the network.
 
-COMET needs the ``unbabel-comet`` package and a local checkpoint: ``$TARJAMA_COMET_MODEL``
-(a ``.ckpt`` file or a model directory holding ``checkpoints/model.ckpt``), else
-``$TARJAMA_HOME/models/comet``. Without them the report says COMET was skipped, and why.
+COMET needs the ``unbabel-comet`` package and a local checkpoint, passed as ``comet_model``
+(a ``.ckpt`` file or a model directory holding ``checkpoints/model.ckpt``; the workspace
+finds ``$TARJAMA_COMET_MODEL`` or ``$TARJAMA_HOME/models/comet``). Without them the report
+says COMET was skipped, and why.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +61,7 @@ def evaluate(
     sources: list[str] | None = None,
     *,
     metrics: Sequence[str] = METRICS,
+    comet_model: Path | None = None,
 ) -> Evaluation:
     """Score ``hypotheses`` against ``references`` (one line each, in the same order) with
     the sacrebleu ``metrics`` named, then COMET when it can run."""
@@ -83,7 +84,7 @@ def evaluate(
         metric = factories[name]()
         score = metric.corpus_score(hypotheses, [references])
         result.scores.append(Score(name, float(score.score), str(metric.get_signature())))
-    comet, why = _comet_checkpoint(sources)
+    comet, why = _comet_checkpoint(sources, comet_model)
     if comet is None:
         result.comet_skipped = why
     else:
@@ -91,15 +92,13 @@ def evaluate(
     return result
 
 
-def _comet_checkpoint(sources: list[str] | None) -> tuple[Path | None, str]:
+def _comet_checkpoint(sources: list[str] | None, candidate: Path | None) -> tuple[Path | None, str]:
     if sources is None:
         return None, "COMET needs the source text (--src)"
     if importlib.util.find_spec("comet") is None:
         return None, "the unbabel-comet package is not installed"
-    from .models import default_home
-
-    env = os.environ.get("TARJAMA_COMET_MODEL")
-    candidate = Path(env) if env else default_home() / "models" / "comet"
+    if candidate is None:
+        return None, "no COMET model given (set TARJAMA_COMET_MODEL)"
     if candidate.is_dir():
         candidate = candidate / "checkpoints" / "model.ckpt"
     if not candidate.is_file():

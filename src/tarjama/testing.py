@@ -194,7 +194,7 @@ def build_nllb_model(
     seed: int = 1234,
 ) -> Path:
     """A random-weight model in the NLLB layout: one SentencePiece model, language codes."""
-    from .engines.tokenizers import NLLB_CODES
+    from .store.models import NLLB_CODES
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)

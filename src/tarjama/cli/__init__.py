@@ -37,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .. import __version__
+    from .._version import __version__
 
     parser = _Parser(prog="tarjama", description="Arabic<->English news translation")
     parser.add_argument("--version", action="version", version=f"tarjama {__version__}")

@@ -6,7 +6,8 @@ import argparse
 import json
 import sys
 
-from ..align import Aligner, default_transliterate, read_articles
+from ..archive import read_articles
+from ..workspace import Workspace
 from ._io import write_output
 
 
@@ -26,7 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     articles = read_articles(args.file, args.en)
-    aligner = Aligner(transliterate=default_transliterate(), threshold=args.threshold)
+    aligner = Workspace.open().aligner(threshold=args.threshold)
     alignments = [aligner.align(a.arabic, a.english, origin=a.origin) for a in articles]
     if args.format == "json":
         out = json.dumps([a.to_json() for a in alignments], ensure_ascii=False, indent=2) + "\n"

@@ -10,10 +10,7 @@ import argparse
 import json
 
 from ..document import Issue
-from ..glossary import Glossary
-from ..names import NameMatcher
-from ..qa import check_paragraphs
-from ..translit import Transliterator, default_model_dir
+from ..workspace import Workspace
 from ._io import read_input, write_output
 
 
@@ -35,16 +32,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     source = read_input(args.source_file)
     translation = read_input(args.translation_file)
-    glossary = Glossary.load(args.glossary) if args.glossary else Glossary.default()
-    model = default_model_dir()
-    names = NameMatcher(Transliterator.load(model) if model else None, glossary)
-    issues = check_paragraphs(
+    ws = Workspace.open()
+    issues = ws.check(
         source,
         translation,
         source_lang=args.source,
         target_lang=args.target,
-        glossary=glossary,
-        names=names,
+        glossary=ws.glossary(args.glossary),
     )
     if args.format == "json":
         write_output(json.dumps([i.to_json() for i in issues], ensure_ascii=False) + "\n", None)

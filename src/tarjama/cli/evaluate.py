@@ -6,6 +6,7 @@ import argparse
 import json
 
 from ..evaluate import evaluate
+from ..workspace import Workspace
 from ._io import read_input, write_output
 
 
@@ -24,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     hyps = read_input(args.hyp).splitlines()
     refs = read_input(args.ref).splitlines()
     srcs = read_input(args.src).splitlines() if args.src else None
-    result = evaluate(hyps, refs, srcs)
+    result = evaluate(hyps, refs, srcs, comet_model=Workspace.open().comet_model())
     if args.format == "json":
         write_output(json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n", None)
     else:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..models import default_home
-from ..server.keys import KeyStore
+from ..workspace import Workspace
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,7 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = KeyStore.in_home(args.home or default_home())
+    store = Workspace.open(args.home).keys()
     if args.action == "add":
         key, record = store.add(args.name, req_limit=args.req_limit)
         print(key)

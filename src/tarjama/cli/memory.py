@@ -11,10 +11,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..align import Aligner, default_transliterate
+from ..archive import DEFAULT_THRESHOLD, FORMATS, Suggestion, load_entries, write_tmx, write_tsv
 from ..errors import InputError
-from ..memory import DEFAULT_THRESHOLD, Suggestion, TranslationMemory
-from ..tmx import FORMATS, load_entries, write_tmx, write_tsv
+from ..workspace import Workspace
 
 
 def _memory_option(p: argparse.ArgumentParser) -> None:
@@ -60,9 +59,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
-    aligner = Aligner(transliterate=default_transliterate())
-    loaded = load_entries(args.files, args.format, aligner=aligner)
-    with TranslationMemory.open(args.memory) as tm:
+    ws = Workspace.open()
+    loaded = load_entries(args.files, args.format, aligner=ws.aligner())
+    with ws.open_memory(args.memory) as tm:
         columns = (
             TextColumn("importing"),
             BarColumn(),
@@ -90,7 +89,7 @@ def run_export(args: argparse.Namespace) -> int:
     suffix = Path(args.file).suffix.lower()
     if suffix not in (".tmx", ".tsv"):
         raise InputError(f"export writes .tmx or .tsv files, not {args.file}")
-    with TranslationMemory.open(args.memory) as tm:
+    with Workspace.open().open_memory(args.memory) as tm:
         write = write_tmx if suffix == ".tmx" else write_tsv
         count = write(tm.entries(), args.file)
     print(f"{count} entries written to {args.file}", file=sys.stderr)
@@ -98,7 +97,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    with TranslationMemory.open(args.memory) as tm:
+    with Workspace.open().open_memory(args.memory) as tm:
         stats = tm.stats()
     if args.format == "json":
         print(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
@@ -116,7 +115,7 @@ def run_stats(args: argparse.Namespace) -> int:
 def run_search(args: argparse.Namespace) -> int:
     if not args.text.strip():
         raise InputError("nothing to search for: the text is empty")
-    with TranslationMemory.open(args.memory) as tm:
+    with Workspace.open().open_memory(args.memory) as tm:
         exact = tm.lookup(args.text, args.source, args.target)
         found = tm.search(
             args.text, args.source, args.target, threshold=args.threshold, limit=args.limit

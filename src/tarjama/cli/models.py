@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..models import ModelStore
-from ..pull import CATALOGUE, pull
+from ..workspace import CATALOGUE, Workspace
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,7 +41,7 @@ def _mb(size: int) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    store = ModelStore(args.home)
+    store = Workspace.open(args.home).models
     manifests = store.manifests()
     if manifests:
         for m in manifests:
@@ -57,25 +56,27 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    manifest = ModelStore(args.home).manifest(args.name)
+    manifest = Workspace.open(args.home).models.manifest(args.name)
     print(json.dumps(manifest.to_json(), ensure_ascii=False, indent=2))
     return 0
 
 
 def _add(args: argparse.Namespace) -> int:
-    m = ModelStore(args.home).add(args.directory, args.name, source=args.source, target=args.target)
+    m = Workspace.open(args.home).models.add(
+        args.directory, args.name, source=args.source, target=args.target
+    )
     pairs = ", ".join(f"{s}->{t}" for s, t in m.pairs)
     print(f"added {m.name} ({m.family}, {pairs}, {_mb(m.size_bytes)})")
     return 0
 
 
 def _pull(args: argparse.Namespace) -> int:
-    m = pull(args.name, home=args.home)
+    m = Workspace.open(args.home).pull(args.name)
     print(f"pulled {m.name} ({m.family}, {_mb(m.size_bytes)}) from {m.origin.get('repo')}")
     return 0
 
 
 def _remove(args: argparse.Namespace) -> int:
-    ModelStore(args.home).remove(args.name)
+    Workspace.open(args.home).models.remove(args.name)
     print(f"removed {args.name}")
     return 0

@@ -7,8 +7,8 @@ import json
 import re
 from typing import Any
 
-from ..document import Document
-from ..text import detect_script, split_sentences
+from ..pipeline import segment as split_document
+from ..text import detect_script
 from ._io import read_input, write_output
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -40,12 +40,9 @@ def segment(text: str, lang: str) -> list[dict[str, Any]]:
         {
             "index": p.index,
             "text": p.source,
-            "sentences": [
-                {"text": s.text, "start": s.start, "end": s.end}
-                for s in split_sentences(p.source, lang)
-            ],
+            "sentences": [{"text": s.source, "start": s.start, "end": s.end} for s in p.segments],
         }
-        for p in Document.parse(text).paragraphs
+        for p in split_document(text, lang).paragraphs
     ]
 
 

@@ -7,7 +7,7 @@ import logging
 import os
 from pathlib import Path
 
-from ..models import default_home
+from ..workspace import Workspace
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from ..server import KeyStore, Registry, Settings, create_app
+    from ..server import Registry, Settings, create_app
 
     settings = Settings.from_env(os.environ).replace(
         host=args.host,
@@ -69,9 +69,9 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
         home=Path(args.home) if args.home else None,
     )
-    home = settings.home or default_home()
-    keys = KeyStore.in_home(home) if settings.api_keys else None
-    registry = Registry.load(settings)
+    workspace = Workspace.open(settings.home)
+    keys = workspace.keys() if settings.api_keys else None
+    registry = Registry.load(settings, workspace)
     app = create_app(settings, registry, keys=keys)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("tarjama.server")

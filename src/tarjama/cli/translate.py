@@ -7,11 +7,7 @@ import json
 import sys
 
 from ..document import Issue
-from ..glossary import Glossary
-from ..memory import TranslationMemory
-from ..names import NameMatcher
-from ..pipeline import Translator
-from ..translit import Transliterator, default_model_dir
+from ..workspace import Workspace
 from ._io import read_input, write_output
 
 
@@ -48,19 +44,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     text = read_input(args.file)
-    glossary = Glossary.load(args.glossary) if args.glossary else Glossary.default()
-    translit = default_model_dir()
-    names = NameMatcher(Transliterator.load(translit) if translit else None, glossary)
-    translator = Translator.load(
+    ws = Workspace.open(args.home)
+    translator = ws.translator(
         args.model,
         source=args.source,
         target=args.target,
         device=args.device,
         beam_size=args.beam,
-        home=args.home,
-        glossary=glossary,
-        names=names,
-        memory=TranslationMemory.open(args.memory) if args.memory else None,
+        glossary=ws.glossary(args.glossary),
+        memory=ws.memory(args.memory),
         digits=args.digits,
     )
     doc = translator.translate_document(text)

@@ -54,6 +54,7 @@ class CTranslate2Engine:
         tokenizer: Tokenizer,
         *,
         name: str,
+        family: str = "",
         pairs: list[tuple[str, str]],
         max_input_tokens: int = 512,
         model_id: str = "",
@@ -65,6 +66,7 @@ class CTranslate2Engine:
         if beam_size < 1:
             raise ConfigError(f"beam size must be at least 1, not {beam_size}")
         self.name = name
+        self.family = family
         self.pairs = pairs
         self.max_input_tokens = max_input_tokens
         self.device = resolve_device(device)

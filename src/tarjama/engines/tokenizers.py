@@ -15,9 +15,7 @@ from typing import Protocol
 import sentencepiece as spm
 
 from ..errors import CorruptModel
-
-# NLLB/M2M-100 language codes for the languages tarjama handles.
-NLLB_CODES = {"ar": "arb_Arab", "en": "eng_Latn"}
+from ..store.models import NLLB_CODES
 
 
 class Tokenizer(Protocol):

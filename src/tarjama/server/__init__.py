@@ -5,8 +5,8 @@ Thin by design: requests are parsed and checked here, translated by
 (:mod:`.coalescer`). Build an app with :func:`create_app`; ``tarjama serve`` runs it.
 """
 
+from ..workspace import ApiKey, KeyStore
 from .app import create_app
-from .keys import ApiKey, KeyStore
 from .registry import Registry
 from .settings import Settings
 

@@ -11,10 +11,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from .. import __version__
+from .._version import __version__
+from ..errors import ConfigError
+from ..workspace import KeyStore
 from . import libre, native, quality
 from .errors import CatchAllMiddleware, install_error_handlers
-from .keys import KeyStore
 from .limits import BodyLimitMiddleware
 from .registry import Registry
 from .settings import Settings
@@ -40,7 +41,7 @@ def create_app(settings: Settings, registry: Registry, *, keys: KeyStore | None 
     and stop with the app's lifespan.
     """
     if settings.api_keys and keys is None:
-        raise ValueError("settings.api_keys is on but no KeyStore was given")
+        raise ConfigError("settings.api_keys is on but no KeyStore was given")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

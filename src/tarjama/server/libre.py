@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from ..pipeline import Translator
+from ..pipeline import TextResult, Translator
 from ..text import arabic_ratio, detect_script
 from .body import Fields, body_doc, int_field, quoted, read_fields, text_field, texts_field
 from .errors import bad_request
@@ -48,28 +48,6 @@ class DetectBody(BaseModel):
 def detection(text: str) -> dict[str, Any]:
     lang, confidence = detect_script(text)
     return {"confidence": round(confidence * 100, 1), "language": lang}
-
-
-def translate_pieces(
-    translator: Translator, pieces: list[str], alternatives: int
-) -> list[tuple[str, list[str]]]:
-    """Translate short texts keeping their line layout: (best, [alternatives]) per text.
-
-    Every sentence of every text goes through one ``translate_units`` call. An alternative
-    of a text takes each sentence's alternative of the same rank (or its best, if fewer).
-    """
-    docs = [translator.segment(p) for p in pieces]
-    segments = [s for d in docs for s in d.segments if s.normalized]
-    hyps = translator.translate_units(
-        [s.normalized for s in segments], num_alternatives=alternatives
-    )
-    variants: list[list[str]] = []
-    for rank in range(alternatives + 1):
-        for seg, hyp in zip(segments, hyps, strict=True):
-            ranked = 0 < rank <= len(hyp.alternatives)
-            seg.translation = hyp.alternatives[rank - 1] if ranked else hyp.text
-        variants.append([d.text for d in docs])
-    return [(variants[0][i], [v[i] for v in variants[1:]]) for i in range(len(pieces))]
 
 
 @router.post("/translate", openapi_extra=body_doc(TranslateBody))
@@ -109,16 +87,18 @@ async def translate(request: Request) -> JSONResponse:
             raise bad_request(not_available(src, target))
         routes[src] = model.translator(src, target)
 
-    async def run_group(src: str, indices: list[int]) -> list[list[tuple[str, list[str]]]]:
+    async def run_group(src: str, indices: list[int]) -> list[list[TextResult]]:
         flat = [p for i in indices for p in pieces[i]]
-        done = await state.in_thread(lambda: translate_pieces(routes[src], flat, alternatives))
+        done = await state.in_thread(
+            lambda: routes[src].translate_texts(flat, alternatives=alternatives)
+        )
         out, start = [], 0
         for i in indices:
             out.append(done[start : start + len(pieces[i])])
             start += len(pieces[i])
         return out
 
-    results: list[list[tuple[str, list[str]]]] = [[] for _ in items]
+    results: list[list[TextResult]] = [[] for _ in items]
     outcomes = await asyncio.gather(*(run_group(s, ix) for s, ix in groups.items()))
     for (_, indices), outcome in zip(groups.items(), outcomes, strict=True):
         for i, translated in zip(indices, outcome, strict=True):
@@ -127,11 +107,13 @@ async def translate(request: Request) -> JSONResponse:
     texts: list[str] = []
     alts: list[list[str]] = []
     for i, translated in enumerate(results):
-        best = [b for b, _ in translated]
+        best = [r.text for r in translated]
         texts.append(fragments[i].render(best) if fragments else best[0])
         ranked = []
         for rank in range(alternatives):
-            chosen = [a[rank] if rank < len(a) else b for b, a in translated]
+            chosen = [
+                r.alternatives[rank] if rank < len(r.alternatives) else r.text for r in translated
+            ]
             ranked.append(fragments[i].render(chosen) if fragments else chosen[0])
         alts.append(ranked)
 

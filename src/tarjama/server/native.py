@@ -63,8 +63,8 @@ async def models(request: Request) -> list[dict[str, Any]]:
 @router.get("/glossaries")
 async def glossaries(request: Request) -> dict[str, Any]:
     """Glossaries a request may name, and whether a default one applies when it names none."""
-    shelf = get_state(request).registry.glossaries
-    return {"glossaries": shelf.names(), "default": shelf.default_path.is_file()}
+    files = get_state(request).registry.workspace.glossary_files
+    return {"glossaries": files.names(), "default": files.default_path.is_file()}
 
 
 @router.post("/translate", openapi_extra=body_doc(DocumentBody))
@@ -97,16 +97,11 @@ async def translate_document(request: Request) -> JSONResponse:
     registry = state.registry
 
     def work() -> dict[str, Any]:
-        glossary = registry.glossaries.get(glossary_name)
+        glossary = registry.workspace.named_glossary(glossary_name)
         memory = registry.open_memory(use_memory)
         try:
             translator = model.document_translator(
-                source,
-                target,
-                glossary=glossary,
-                names=registry.names(glossary),
-                memory=memory,
-                beam=beam,
+                source, target, glossary=glossary, memory=memory, beam=beam
             )
             return translator.translate_document(text).to_json()
         finally:

@@ -9,7 +9,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from ..evaluate import evaluate
-from ..qa import check_paragraphs
 from .body import Fields, body_doc, read_json_fields, text_field, texts_field
 from .errors import bad_request
 from .state import get_state
@@ -71,14 +70,13 @@ async def check(request: Request) -> JSONResponse:
     registry = state.registry
 
     def work() -> dict[str, Any]:
-        glossary = registry.glossaries.get(glossary_name)
-        issues = check_paragraphs(
+        workspace = registry.workspace
+        issues = workspace.check(
             text,
             translation,
             source_lang=source,
             target_lang=target,
-            glossary=glossary,
-            names=registry.names(glossary),
+            glossary=workspace.named_glossary(glossary_name),
         )
         errors = sum(i.severity == "error" for i in issues)
         return {
@@ -99,5 +97,8 @@ async def evaluate_lines(request: Request) -> JSONResponse:
     hypotheses = _lines(fields, "hypotheses")
     references = _lines(fields, "references")
     sources = _lines(fields, "sources") if fields.get("sources") is not None else None
-    result = await state.in_thread(lambda: evaluate(hypotheses, references, sources))
+    comet = state.registry.workspace.comet_model()
+    result = await state.in_thread(
+        lambda: evaluate(hypotheses, references, sources, comet_model=comet)
+    )
     return JSONResponse(result.to_json())

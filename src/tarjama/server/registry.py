@@ -10,17 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engines.base import Engine
+from ..archive import TranslationMemory
 from ..errors import ConfigError, InputError
-from ..glossary import Glossary
-from ..memory import TranslationMemory
-from ..models import ModelStore, default_home, load_engine
-from ..names import NameMatcher
-from ..pipeline import Translator
-from ..qa import check_paragraphs
-from ..translit import Transliterator, default_model_dir
+from ..fidelity import Glossary
+from ..pipeline import Engine, Translator
+from ..workspace import Workspace
 from .coalescer import CoalescedEngine, Coalescer
-from .glossaries import Glossaries
 from .settings import Settings
 
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
@@ -41,6 +36,7 @@ class ServedModel:
 
     engine: Engine
     coalescer: Coalescer
+    workspace: Workspace
     translators: dict[tuple[str, str], Translator] = field(default_factory=dict)
 
     @property
@@ -57,7 +53,6 @@ class ServedModel:
         target: str,
         *,
         glossary: Glossary | None,
-        names: NameMatcher,
         memory: TranslationMemory | None = None,
         beam: int | None = None,
     ) -> Translator:
@@ -69,8 +64,8 @@ class ServedModel:
                 raise InputError(f"model '{self.name}' has a fixed beam size")
             engine = with_beam(beam)
         batched = CoalescedEngine(engine, self.coalescer)
-        return Translator(
-            batched, source=source, target=target, glossary=glossary, names=names, memory=memory
+        return self.workspace.translator(
+            batched, source=source, target=target, glossary=glossary, memory=memory
         )
 
     def info(self) -> dict[str, Any]:
@@ -89,16 +84,12 @@ class Registry:
         engines: Sequence[Engine],
         settings: Settings,
         *,
-        transliterator: Transliterator | None = None,
+        workspace: Workspace | None = None,
     ) -> None:
         if not engines:
             raise ConfigError("no models to serve")
-        #: Spells Arabic names in Latin letters for the names check (none: glossary only).
-        self.transliterator = transliterator
-        home = settings.home or default_home()
-        self.glossaries = Glossaries(home)
-        #: The newsroom's translation memory (`tarjama memory import`), used when present.
-        self.memory_path = home / "memory.sqlite"
+        #: The home's policy: glossaries, the memory, the names check.
+        self.workspace = workspace or Workspace.open(settings.home)
         self.models: list[ServedModel] = []
         for engine in engines:
             coalescer = Coalescer(
@@ -107,48 +98,31 @@ class Registry:
                 wait_ms=settings.batch_wait_ms,
                 max_tokens=settings.batch_tokens,
             )
-            served = ServedModel(engine, coalescer)
+            served = ServedModel(engine, coalescer, self.workspace)
             batched = CoalescedEngine(engine, coalescer)
             for source, target in engine.pairs:
-                served.translators[(source, target)] = Translator(
+                served.translators[(source, target)] = self.workspace.translator(
                     batched, source=source, target=target
                 )
             self.models.append(served)
 
     @classmethod
-    def load(cls, settings: Settings) -> Registry:
+    def load(cls, settings: Settings, workspace: Workspace | None = None) -> Registry:
         """Load the settings' models (every installed one when none is named)."""
-        store = ModelStore(settings.home)
-        names = list(settings.models) or store.names()
+        workspace = workspace or Workspace.open(settings.home)
+        names = list(settings.models) or workspace.models.names()
         if not names:
             raise ConfigError(
-                f"no models installed in {store.root}; add one with 'tarjama models add DIR "
-                "--name NAME' or 'tarjama models pull NAME', or pass --model DIR"
+                f"no models installed in {workspace.models.root}; add one with 'tarjama models "
+                "add DIR --name NAME' or 'tarjama models pull NAME', or pass --model DIR"
             )
-        engines: list[Engine] = [
-            load_engine(n, home=settings.home, device=settings.device) for n in names
-        ]
-        translit = default_model_dir()
-        return cls(
-            engines, settings, transliterator=Transliterator.load(translit) if translit else None
-        )
-
-    def names(self, glossary: Glossary | None) -> NameMatcher:
-        return NameMatcher(self.transliterator, glossary)
+        engines = [workspace.engine(n, device=settings.device) for n in names]
+        return cls(engines, settings, workspace=workspace)
 
     def open_memory(self, wanted: bool | None) -> TranslationMemory | None:
         """The memory for one request (its connection belongs to the calling thread):
         used when present unless ``wanted`` is False; an error if asked for and absent."""
-        if wanted is False:
-            return None
-        if self.memory_path.is_file():
-            return TranslationMemory.open(self.memory_path)
-        if wanted:
-            raise InputError(
-                f"no translation memory at {self.memory_path}; "
-                "add segments with 'tarjama memory import'"
-            )
-        return None
+        return self.workspace.memory(use_home=wanted)
 
     async def start(self) -> None:
         for m in self.models:
@@ -162,12 +136,8 @@ class Registry:
             for target in targets:
                 if source not in WARM_UP or target not in WARM_UP:
                     continue
-                check_paragraphs(
-                    WARM_UP[source],
-                    WARM_UP[target],
-                    source_lang=source,
-                    target_lang=target,
-                    names=self.names(None),
+                self.workspace.check(
+                    WARM_UP[source], WARM_UP[target], source_lang=source, target_lang=target
                 )
 
     async def close(self) -> None:

@@ -10,8 +10,8 @@ from typing import TypeVar
 
 from fastapi import Request
 
+from ..workspace import KeyStore
 from .errors import ApiError
-from .keys import KeyStore
 from .limits import RateLimiter
 from .registry import Registry
 from .settings import Settings

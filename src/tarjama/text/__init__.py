@@ -1,13 +1,15 @@
-"""Text handling for Arabic and English: clean-up, sentence splitting, rendering.
+"""All Arabic and English language logic: clean-up, sentence splitting, rendering, the
+one number reader, folding and clitics, script detection and phonetic keys.
 
-Pure functions, no engine inside. The pipeline calls only the names exported here, so the
-implementations behind them can change without touching it.
+Pure functions, no engine inside: this package imports nothing of tarjama but its own
+modules, and no third-party library (import-linter checks both). Callers use the names
+exported here, or the modules :mod:`.numbers`, :mod:`.fold` and :mod:`.phonetic`.
 """
 
 from .clauses import cut_clauses
 from .normalize import Cleaned, clean
 from .render import render
-from .script import arabic_ratio, detect_script
+from .script import arabic_ratio, detect_script, script_of
 from .split import Sentence, split_sentences
 
 __all__ = [
@@ -18,5 +20,6 @@ __all__ = [
     "cut_clauses",
     "detect_script",
     "render",
+    "script_of",
     "split_sentences",
 ]

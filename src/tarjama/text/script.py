@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._chars import is_arabic_letter
 
-__all__ = ["arabic_ratio", "detect_script", "is_arabic_char"]
+__all__ = ["arabic_ratio", "detect_script", "is_arabic_char", "script_of"]
 
 #: True for letters of the Arabic script blocks (not digits, marks or punctuation).
 is_arabic_char = is_arabic_letter
@@ -27,8 +27,18 @@ def detect_script(text: str) -> tuple[str, float]:
     The confidence is the share of letters in the chosen script; a text without letters
     (numbers, emoji) is "en" with confidence 0.0.
     """
+    script = script_of(text)
     ratio = arabic_ratio(text)
-    if ratio >= 0.5:
+    if script == "ar":
         return "ar", ratio
-    letters = any(ch.isalpha() for ch in text)
-    return "en", (1.0 - ratio) if letters else 0.0
+    return "en", (1.0 - ratio) if script else 0.0
+
+
+def script_of(text: str) -> str | None:
+    """ "ar" when most letters are Arabic, "en" when most are not, None without letters.
+
+    The one rule for telling the two languages of an archive apart.
+    """
+    if not any(ch.isalpha() for ch in text):
+        return None
+    return "ar" if arabic_ratio(text) >= 0.5 else "en"

@@ -1,0 +1,34 @@
+"""The newsroom's archive: aligning past bilingual articles, and the translation memory
+learned from them.
+
+- :mod:`.types`, :mod:`.anchors`, :mod:`.aligner`, :mod:`.readers`: what alignment produces,
+  the evidence it weighs, the dynamic programme, and the archive files it reads;
+- :mod:`.entries`, :mod:`.memory`: the SQLite memory with exact and fuzzy lookup;
+- :mod:`.tmx`: exchange formats (TMX, XLIFF, TSV) and importing any supported file.
+
+No engine inside: names are compared through an injected ``transliterate`` callable.
+"""
+
+from .aligner import Aligner
+from .entries import Entry, Suggestion
+from .memory import DEFAULT_THRESHOLD, TranslationMemory
+from .readers import read_articles
+from .tmx import FORMATS, Loaded, load_entries, write_tmx, write_tsv
+from .types import Alignment, Article, Transliterate
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "FORMATS",
+    "Aligner",
+    "Alignment",
+    "Article",
+    "Entry",
+    "Loaded",
+    "Suggestion",
+    "TranslationMemory",
+    "Transliterate",
+    "load_entries",
+    "read_articles",
+    "write_tmx",
+    "write_tsv",
+]

@@ -1,0 +1,227 @@
+"""Files into and out of the translation memory: TMX, XLIFF, TSV and bilingual archives.
+
+Exchange formats: TMX and XLIFF through translate-toolkit, and TSV.
+TMX keeps everything an entry has: both languages (``xml:lang`` on each ``tuv``), the
+creation time (``creationdate`` on the ``tu``) and the origin (the ``tu``'s note). TSV is
+the plain-text equivalent, one entry per line with a header::
+
+    source_lang  target_lang  source  target  origin  created
+
+Tabs, newlines and backslashes inside a field are written as ``\\t``, ``\\n`` and ``\\\\``.
+A TSV without that header is read as ``source<TAB>target`` lines (Arabic to English).
+XLIFF is read only. Bilingual archives (text files) go through :mod:`.aligner`, and
+only their confident sentence links become entries. Parse errors become
+:class:`~tarjama.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from translate.storage import tmx, xliff
+
+from ..document import read_text
+from ..errors import InputError
+from ..text import script_of
+from .aligner import Aligner
+from .entries import Entry, now
+from .readers import paragraphs_of, read_articles
+from .types import Article, SentencePair
+
+TSV_HEADER = ("source_lang", "target_lang", "source", "target", "origin", "created")
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n"}
+_UNESCAPES = {v: k for k, v in _ESCAPES.items()}
+_ESCAPED = re.compile(r"\\[\\tn]")
+
+
+def _to_tmx_date(created: str) -> str:
+    """``2026-11-29T02:16:31Z`` -> ``20261129T021631Z`` (TMX's format)."""
+    return created.replace("-", "").replace(":", "")
+
+
+def _from_tmx_date(value: str | None) -> str:
+    if not value:
+        return now()
+    try:
+        moment = datetime.strptime(value, "%Y%m%dT%H%M%SZ")
+    except ValueError as exc:
+        raise InputError(f"bad TMX creationdate {value!r}") from exc
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_tmx(entries: Iterable[Entry], path: str | Path) -> int:
+    """Write entries as TMX 1.4; returns how many."""
+    store = tmx.tmxfile(sourcelanguage="ar")
+    count = 0
+    for entry in entries:
+        unit = store.addsourceunit(entry.source, entry.source_lang)  # type: ignore[no-untyped-call]
+        unit.settarget(entry.target, entry.target_lang)
+        unit.xmlelement.set("creationdate", _to_tmx_date(entry.created))
+        if entry.origin:
+            unit.addnote(entry.origin)
+        count += 1
+    try:
+        store.savefile(str(path))
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from exc
+    return count
+
+
+def read_tmx(path: str | Path) -> Iterator[Entry]:
+    """Entries of a TMX file: one per ``tu`` with a source and a target ``tuv``."""
+    try:
+        with open(path, "rb") as handle:
+            store = tmx.tmxfile(handle)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    except Exception as exc:  # lxml and translate-toolkit raise many kinds on bad XML
+        raise InputError(f"{path} is not a valid TMX file: {exc}") from exc
+    default_source = store.sourcelanguage or "ar"
+    for unit in store.units:
+        nodes = unit.getlanguageNodes()
+        if len(nodes) < 2:
+            continue
+        langs = [node.get(_XML_LANG) or "" for node in nodes]
+        source_lang = unit.xmlelement.get("srclang") or default_source
+        s = langs.index(source_lang) if source_lang in langs else 0
+        t = 1 if s == 0 else 0
+        yield Entry(
+            source=unit.getNodeText(nodes[s]) or "",
+            target=unit.getNodeText(nodes[t]) or "",
+            source_lang=langs[s],
+            target_lang=langs[t],
+            origin=unit.getnotes() or "",
+            created=_from_tmx_date(unit.xmlelement.get("creationdate")),
+        )
+
+
+def read_xliff(path: str | Path) -> Iterator[Entry]:
+    """Translated units of an XLIFF file."""
+    try:
+        with open(path, "rb") as handle:
+            store = xliff.xlifffile(handle)  # type: ignore[var-annotated]
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    except Exception as exc:  # as above: many parser error types
+        raise InputError(f"{path} is not a valid XLIFF file: {exc}") from exc
+    source_lang = store.sourcelanguage or "ar"
+    target_lang = store.targetlanguage or "en"
+    for unit in store.units:
+        if unit.source and unit.target:
+            yield Entry(unit.source, unit.target, source_lang, target_lang, str(path), now())
+
+
+def _escape(field: str) -> str:
+    return "".join(_ESCAPES.get(ch, ch) for ch in field)
+
+
+def _unescape(field: str) -> str:
+    return _ESCAPED.sub(lambda m: _UNESCAPES[m.group(0)], field)
+
+
+def write_tsv(entries: Iterable[Entry], path: str | Path) -> int:
+    lines = ["\t".join(TSV_HEADER)]
+    for e in entries:
+        fields = (e.source_lang, e.target_lang, e.source, e.target, e.origin, e.created)
+        lines.append("\t".join(_escape(f) for f in fields))
+    try:
+        Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from exc
+    return len(lines) - 1
+
+
+def read_tsv(path: str | Path) -> Iterator[Entry]:
+    lines = read_text(path).split("\n")
+    full = bool(lines) and tuple(lines[0].split("\t")) == TSV_HEADER
+    for number, line in enumerate(lines[1:] if full else lines, 2 if full else 1):
+        if not line.strip():
+            continue
+        fields = [_unescape(f) for f in line.split("\t")]
+        if full and len(fields) == len(TSV_HEADER):
+            yield Entry(fields[2], fields[3], fields[0], fields[1], fields[4], fields[5])
+        elif not full and len(fields) == 2:
+            yield Entry(fields[0], fields[1], origin=f"{path}:{number}")
+        else:
+            want = len(TSV_HEADER) if full else 2
+            raise InputError(f"{path}:{number}: expected {want} tab-separated fields")
+
+
+# --- importing any supported file ------------------------------------------------------------
+
+FORMATS = ("auto", "bilingual", "pair", "tmx", "xliff", "tsv")
+_BY_SUFFIX = {".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff", ".tsv": "tsv"}
+
+
+@dataclass
+class Loaded:
+    """Entries read from files, and the alignment links left out as low-confidence."""
+
+    entries: list[Entry] = field(default_factory=list)
+    flagged: list[SentencePair] = field(default_factory=list)
+
+
+def aligned_entries(articles: Iterable[Article], aligner: Aligner) -> Loaded:
+    """Sentence pairs of aligned articles as entries; flagged links are kept apart."""
+    loaded = Loaded()
+    created = now()
+    for article in articles:
+        alignment = aligner.align(article.arabic, article.english, origin=article.origin)
+        for pair in alignment.sentences:
+            if pair.flagged:
+                loaded.flagged.append(pair)
+            else:
+                loaded.entries.append(
+                    Entry(pair.source, pair.target, "ar", "en", article.origin, created)
+                )
+    return loaded
+
+
+def load_entries(
+    paths: Sequence[str | Path], fmt: str = "auto", *, aligner: Aligner | None = None
+) -> Loaded:
+    """Read memory entries from ``paths`` in format ``fmt`` (see :data:`FORMATS`).
+
+    ``auto`` decides by suffix (.tmx, .xlf/.xliff, .tsv); a folder or a text file holding
+    both scripts is a bilingual archive; one-language text files pair up in the order
+    given (Arabic, then its English). ``pair`` reads the paths two by two.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown memory format {fmt!r} (known: {', '.join(FORMATS)})")
+    aligner = aligner or Aligner()
+    loaded = Loaded()
+    articles: list[Article] = []
+    halves: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        kind = fmt if fmt != "auto" else _BY_SUFFIX.get(path.suffix.lower(), "text")
+        if kind == "tmx":
+            loaded.entries.extend(read_tmx(path))
+        elif kind == "xliff":
+            loaded.entries.extend(read_xliff(path))
+        elif kind == "tsv":
+            loaded.entries.extend(read_tsv(path))
+        elif kind == "pair" or (kind == "text" and not path.is_dir() and _one_language(path)):
+            halves.append(path)
+            if len(halves) == 2:
+                articles.extend(read_articles(*halves))
+                halves = []
+        else:
+            articles.extend(read_articles(path))
+    if halves:
+        raise InputError(f"{halves[0]} holds one language and has no partner file")
+    aligned = aligned_entries(articles, aligner)
+    loaded.entries.extend(aligned.entries)
+    loaded.flagged.extend(aligned.flagged)
+    return loaded
+
+
+def _one_language(path: Path) -> bool:
+    paragraphs = paragraphs_of(read_text(path))
+    return len({script_of(p) == "ar" for p in paragraphs}) < 2

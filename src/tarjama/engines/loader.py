@@ -1,0 +1,50 @@
+"""Open a model of the store (or any model directory) as an engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import CorruptModel
+from ..store.models import Manifest, ModelStore
+from .ct2 import CTranslate2Engine
+from .tokenizers import CharacterTokenizer, MarianTokenizer, NllbTokenizer, Tokenizer
+
+
+def make_tokenizer(directory: Path, manifest: Manifest) -> Tokenizer:
+    tok = manifest.tokenizer
+    if manifest.family == "marian":
+        return MarianTokenizer(
+            directory / tok["source"], directory / tok["target"], manifest.source_prefix
+        )
+    if manifest.family == "nllb":
+        return NllbTokenizer(directory / tok["model"])
+    if manifest.family == "characters":
+        return CharacterTokenizer([directory / tok["source"], directory / tok["target"]])
+    raise CorruptModel(f"model '{manifest.name}': unknown family '{manifest.family}'")
+
+
+def load_engine(
+    name_or_dir: str | Path,
+    *,
+    home: str | Path | None = None,
+    device: str = "auto",
+    beam_size: int = 4,
+    compute_type: str | None = None,
+    threads: int | None = None,
+) -> CTranslate2Engine:
+    """Open an installed model (or a model directory) as an engine."""
+    directory, manifest = ModelStore(home).resolve(name_or_dir)
+    tokenizer = make_tokenizer(directory, manifest)
+    return CTranslate2Engine(
+        directory,
+        tokenizer,
+        name=manifest.name,
+        family=manifest.family,
+        pairs=manifest.pairs,
+        max_input_tokens=manifest.max_input_tokens,
+        model_id=manifest.model_id,
+        device=device,
+        compute_type=compute_type,
+        beam_size=beam_size,
+        threads=threads,
+    )

@@ -1,0 +1,147 @@
+"""Fidelity: the checks on every translation (numbers, names, glossary, untranslated text,
+omissions and additions, loops, quotations, empty output and low confidence), the
+newsroom's glossary, and name matching. No engine inside: names are compared through an
+injected ``transliterate`` callable.
+
+>>> from tarjama.fidelity import check_pair
+>>> [i.check for i in check_pair("بلغت الزيادة 6%.", "The increase was 9%.")]
+['numbers', 'numbers']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..document import Document, Issue, TranslatedDocument
+from ..errors import InputError
+from .base import ERROR, WARNING, Check, Context
+from .glossary import Glossary
+from .length import OmissionCheck
+from .names import NameMatcher
+from .numbers import NumbersCheck
+from .simple import ConfidenceCheck, EmptyCheck, QuotesCheck, RepetitionCheck, UntranslatedCheck
+from .terms import GlossaryCheck, NamesCheck
+
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "Check",
+    "ConfidenceCheck",
+    "Context",
+    "EmptyCheck",
+    "Glossary",
+    "GlossaryCheck",
+    "NameMatcher",
+    "NamesCheck",
+    "NumbersCheck",
+    "OmissionCheck",
+    "QuotesCheck",
+    "RepetitionCheck",
+    "UntranslatedCheck",
+    "check_document",
+    "check_pair",
+    "check_paragraphs",
+    "default_checks",
+]
+
+
+def default_checks() -> list[Check]:
+    return [
+        EmptyCheck(),
+        NumbersCheck(),
+        NamesCheck(),
+        GlossaryCheck(),
+        UntranslatedCheck(),
+        OmissionCheck(),
+        RepetitionCheck(),
+        QuotesCheck(),
+        ConfidenceCheck(),
+    ]
+
+
+def check_pair(
+    source: str,
+    translation: str,
+    *,
+    source_lang: str = "ar",
+    target_lang: str = "en",
+    glossary: Glossary | None = None,
+    names: NameMatcher | None = None,
+    paragraph: int = 0,
+    segment: int | None = None,
+    unit: str = "paragraph",
+    score: float | None = None,
+    checks: Sequence[Check] | None = None,
+) -> list[Issue]:
+    """Run every check on one source text and its translation."""
+    context = Context(source_lang, target_lang, paragraph, segment, unit, score, glossary, names)
+    if not translation.strip():
+        checks = [EmptyCheck()]  # nothing else can be said about an empty translation
+    return [i for c in (checks or default_checks()) for i in c.check(source, translation, context)]
+
+
+def check_paragraphs(
+    source_text: str,
+    translation_text: str,
+    *,
+    source_lang: str = "ar",
+    target_lang: str = "en",
+    glossary: Glossary | None = None,
+    names: NameMatcher | None = None,
+    checks: Sequence[Check] | None = None,
+) -> list[Issue]:
+    """Check a paragraph-aligned pair of texts (a human's, another system's, ours)."""
+    src = Document.parse(source_text).paragraphs
+    tgt = Document.parse(translation_text).paragraphs
+    if len(src) != len(tgt):
+        raise InputError(
+            f"the texts are not paragraph-aligned: {len(src)} source paragraphs, "
+            f"{len(tgt)} in the translation"
+        )
+    checks = checks or default_checks()
+    return [
+        issue
+        for s, t in zip(src, tgt, strict=True)
+        for issue in check_pair(
+            s.source,
+            t.source,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            glossary=glossary,
+            names=names,
+            paragraph=s.index + 1,
+            checks=checks,
+        )
+    ]
+
+
+def check_document(
+    doc: TranslatedDocument,
+    *,
+    glossary: Glossary | None = None,
+    names: NameMatcher | None = None,
+    checks: Sequence[Check] | None = None,
+) -> list[Issue]:
+    """Check each translated segment of ``doc`` and attach the issues to it.
+
+    Paragraph numbers in the issues count from 1, like the ``check`` command's report.
+    """
+    checks = checks or default_checks()
+    found: list[Issue] = []
+    for seg in doc.segments:
+        issues = check_pair(
+            seg.source,
+            seg.translation,
+            source_lang=doc.source_lang,
+            target_lang=doc.target_lang,
+            glossary=glossary,
+            names=names,
+            paragraph=seg.paragraph + 1,
+            segment=seg.index,
+            unit="segment",
+            score=seg.score,
+            checks=checks,
+        )
+        seg.issues.extend(issues)
+        found.extend(issues)
+    return found

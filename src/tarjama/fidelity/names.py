@@ -1,0 +1,214 @@
+"""Matching proper names across an Arabic text and its English translation.
+
+- English names: capitalised words that do not start a sentence and are not common English
+  words (``wordfreq`` Zipf frequency below :data:`EN_COMMON_ZIPF`), acronyms aside.
+- Arabic names: the word after a title (الرئيس، وزير، السفير، السيد، د. ...), glossary
+  terms, and words rare in Arabic (Zipf frequency below :data:`AR_RARE_ZIPF`: transliterated
+  foreign names such as بيلاوسوف are rare; common Arabic words are not names).
+
+An Arabic word, stripped of its clitics, is transliterated (by any ``transliterate``
+callable, such as :class:`tarjama.engines.characters.Transliterator`) and compared with
+English words on :func:`tarjama.text.phonetic.phonetic_key` (بيلاوسوف -> bellausov ->
+``blsv`` = Belousov).
+A name with no counterpart on the other side is reported. Without a transliterator only
+Latin-script names in the Arabic text (A1GP, HK Management) are judged: they must be
+copied. Glossary names are the glossary check's business. See docs/fidelity.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+from wordfreq import zipf_frequency
+
+from ..text.fold import ARABIC_WORD, clitic_stems, fold, fold_letters
+from ..text.phonetic import Transliterate, phonetic_key
+from .glossary import Glossary, contains
+
+EN_COMMON_ZIPF = 3.5
+AR_RARE_ZIPF = 1.0
+#: Words after which Arabic news puts a person's name.
+_TITLE_WORDS = (
+    "الرئيس", "وزير", "وزيرة", "السفير", "السفيرة", "السيد", "السيدة", "د", "الدكتور",
+    "الشيخ", "الأمير", "الملك", "الجنرال", "العقيد", "القاضي", "النائب", "المستشار",
+)  # fmt: skip
+TITLES = frozenset(fold_letters(w) for w in _TITLE_WORDS)
+_PERSON_TITLES = frozenset(fold_letters(w) for w in ("السيد", "السيدة", "د", "الدكتور", "الشيخ"))
+_EN_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_LATIN_NAME = re.compile(r"(?<![\w])[A-Z][A-Za-z0-9]+(?:[ .-][A-Z0-9][A-Za-z0-9]*)*")
+_SENTENCE_START = re.compile(r"[.!?:;\"“«(]\s*$")
+_POSSESSIVE = re.compile(r"['’]s$")
+# Capitalised adjectives and nouns of kind (Croatian, Icelandic, Meteorological, Colonists)
+# are translated, not transliterated: no sound match is to be expected.
+_NOT_A_NAME = re.compile(r"(?:ians?|eses?|ic|ical|ists?|ions?|isms?|ology)$")
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    start: int
+    end: int
+    keys: tuple[str, ...]  # phonetic keys of its readings; empty without a transliterator
+
+
+def keys_match(a: str, b: str) -> bool:
+    """Two phonetic keys sound alike: equal, or (both 4+ letters) 75% alike (Levenshtein) or one a
+    prefix of the other (an ending the other language adds: lgst ~ lgstks)."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4:
+        return False
+    return a.startswith(b) or b.startswith(a) or Levenshtein.normalized_similarity(a, b) >= 0.75
+
+
+class NameMatcher:
+    def __init__(
+        self, transliterate: Transliterate | None = None, glossary: Glossary | None = None
+    ) -> None:
+        self.transliterate = transliterate
+        self.glossary = glossary
+
+    # -- finding names -----------------------------------------------------------------
+
+    def english_names(self, text: str) -> list[Name]:
+
+        names = []
+        for m in _EN_WORD.finditer(text):
+            word = _POSSESSIVE.sub("", m.group(0).strip("'’-"))
+            if not word[:1].isupper() or len(word) < 3 or word.rstrip("s").isupper():
+                continue
+            if m.start() == 0 or _SENTENCE_START.search(text[max(0, m.start() - 4) : m.start()]):
+                continue
+            if _NOT_A_NAME.search(word):
+                continue
+            parts = [p for p in re.split(r"[-'’]", word) if len(p) > 2]
+            if all(zipf_frequency(p.lower(), "en") >= EN_COMMON_ZIPF for p in parts):
+                continue
+            start = m.start()
+            keys = tuple(dict.fromkeys(phonetic_key(v) for v in _english_spellings(word)))
+            names.append(Name(word, start, start + len(word), keys))
+        return names
+
+    def arabic_names(self, text: str) -> list[Name]:
+        folded = fold(text, "ar")
+        words = list(ARABIC_WORD.finditer(folded.text))
+        chosen: list[tuple[int, list[str]]] = []
+        for i, m in enumerate(words):
+            stems = clitic_stems(fold_letters(m.group(0)), min_stem=3)
+            after = i > 0 and fold_letters(words[i - 1].group(0)) in TITLES
+            after_dot = (
+                i > 0
+                and fold_letters(words[i - 1].group(0)) == "د"
+                and folded.text[words[i - 1].end() : m.start()].startswith(".")
+            )
+            person = after_dot or (after and fold_letters(words[i - 1].group(0)) in _PERSON_TITLES)
+            freq = max(zipf_frequency(s, "ar") for s in _readings(m.group(0)))
+            if len(stems[0]) >= 3 and (freq < AR_RARE_ZIPF or person or (after and freq < 4.0)):
+                chosen.append((i, stems))
+        keys = self._keys(list(dict.fromkeys(s for _, stems in chosen for s in stems)))
+        out = []
+        for i, stems in chosen:
+            start, end = folded.span(*words[i].span())
+            name_keys = tuple(dict.fromkeys(k for s in stems for k in keys[s]))
+            out.append(Name(text[start:end], start, end, name_keys))
+        return out
+
+    def _keys(self, arabic_words: list[str]) -> dict[str, tuple[str, ...]]:
+        """Phonetic keys of each word's transliteration, also with ج read as g (Egyptian)."""
+        if self.transliterate is None:
+            return {w: () for w in arabic_words}
+
+        latin = self.transliterate(arabic_words)
+        return {
+            w: tuple(
+                dict.fromkeys(k for k in (phonetic_key(t), phonetic_key(t.replace("j", "g"))) if k)
+            )
+            for w, t in zip(arabic_words, latin, strict=True)
+        }
+
+    # -- comparing ---------------------------------------------------------------------
+
+    def unmatched(self, arabic: str, english: str) -> tuple[list[Name], list[Name]]:
+        """Arabic names with no English counterpart, and English names with no Arabic one."""
+
+        if self.transliterate is None:
+            return self._latin_only(arabic, english)
+        ar_names = self.arabic_names(arabic)
+        en_names = self.english_names(english)
+        en_words = _EN_WORD.findall(english)
+        en_words += [p for w in en_words for p in re.split("[-'’]", w)]
+        en_keys = {phonetic_key(v) for w in en_words for v in _english_spellings(w)}
+        ar_keys: set[str] = set()
+        if en_names:  # transliterating every Arabic word is the costly part: only when needed
+            words = [s for m in ARABIC_WORD.finditer(fold(arabic, "ar").text) for s in _stems(m)]
+            ar_keys = {k for ks in self._keys(list(dict.fromkeys(words))).values() for k in ks}
+        latin = {w.lower() for w in _EN_WORD.findall(arabic)}
+        lost_ar = [
+            n
+            for n in ar_names
+            if not any(keys_match(a, k) for a in n.keys for k in en_keys)
+            and not self._glossed(n.text, english)
+        ]
+        lost_en = [
+            n
+            for n in en_names
+            if n.text.lower() not in latin
+            and not any(keys_match(e, k) for e in n.keys for k in ar_keys)
+            and not self._glossed_en(n.text, arabic)
+        ]
+        return lost_ar, lost_en
+
+    def _latin_only(self, arabic: str, english: str) -> tuple[list[Name], list[Name]]:
+        """Without a transliterator: Latin-script names in the Arabic text must be copied."""
+        lost = [
+            Name(m.group(0), m.start(), m.end(), ())
+            for m in _LATIN_NAME.finditer(arabic)
+            if not re.search(rf"(?<!\w){re.escape(m.group(0))}(?!\w)", english, re.IGNORECASE)
+        ]
+        return lost, []
+
+    def _glossed(self, arabic_name: str, english: str) -> bool:
+        """The glossary translates this Arabic name, and its translation is in the English."""
+        if self.glossary is None:
+            return False
+
+        return any(
+            contains(english, m.term.en, "en") for m in self.glossary.find(arabic_name, "ar")
+        )
+
+    def _glossed_en(self, english_name: str, arabic: str) -> bool:
+        """This English name is part of the glossary translation of a term in the Arabic."""
+        if self.glossary is None:
+            return False
+
+        return any(
+            contains(m.term.en, english_name, "en") for m in self.glossary.find(arabic, "ar")
+        )
+
+
+def _stems(m: re.Match[str]) -> list[str]:
+    """The word and its reading without its longest proclitic (وبالرياض -> رياض)."""
+    return clitic_stems(fold_letters(m.group(0)), min_stem=3)[:2]
+
+
+_SUFFIXES = ("ها", "هم", "هما", "هن", "كم", "نا", "ه", "ك", "ي", "ات", "ين", "ون", "ان", "تا", "ة")
+
+
+def _readings(word: str) -> list[str]:
+    """The word without clitics and without a pronoun or plural ending: a rare form of a
+    common word (تستكشفه, it explores it) is not a name."""
+    out = []
+    for stem in clitic_stems(word, min_stem=3):
+        out.append(stem)
+        out += [stem[: -len(x)] for x in _SUFFIXES if stem.endswith(x) and len(stem) - len(x) >= 3]
+    return out
+
+
+def _english_spellings(word: str) -> list[str]:
+    """The word and its soft-c and cedilla readings: Triceratops sounds tri-s-eratops."""
+    soft = re.sub(r"[cC](?=[eiyEIY])", "s", word).replace("ç", "s")
+    return [word, soft] if soft != word else [word]

@@ -1,0 +1,65 @@
+"""Checks that compare named things: glossary terms and proper names."""
+
+from __future__ import annotations
+
+from ..document import Issue
+from .base import WARNING, Check, Context
+from .glossary import contains
+
+
+class GlossaryCheck(Check):
+    """A glossary term in the source whose glossary translation is not in the target."""
+
+    id = "glossary"
+
+    def check(self, source: str, translation: str, context: Context) -> list[Issue]:
+        if context.glossary is None:
+            return []
+        issues = []
+        for m in context.glossary.find(source, context.source_lang):
+            wanted = m.term.text(context.target_lang)
+            if wanted and not contains(translation, wanted, context.target_lang):
+                issues.append(
+                    self.issue(
+                        context,
+                        f"glossary: {m.text!r} should be translated as {wanted!r}",
+                        source=source,
+                        source_span=(m.start, m.end),
+                    )
+                )
+        return issues
+
+
+class NamesCheck(Check):
+    """A proper name on one side with no counterpart on the other.
+
+    Matching names across scripts is a heuristic (see :mod:`tarjama.names`), so a finding is
+    a warning; a name the glossary fixes is checked, as an error, by the glossary check.
+    """
+
+    id = "names"
+    severity = WARNING
+
+    def check(self, source: str, translation: str, context: Context) -> list[Issue]:
+        matcher = context.names
+        if matcher is None or {context.source_lang, context.target_lang} != {"ar", "en"}:
+            return []
+        arabic, english = (
+            (source, translation) if context.source_lang == "ar" else (translation, source)
+        )
+        lost_ar, lost_en = matcher.unmatched(arabic, english)
+        issues = []
+        for name, lost_in in [(n, "English") for n in lost_ar] + [(n, "Arabic") for n in lost_en]:
+            on_source = (lost_in == "English") == (context.source_lang == "ar")
+            span = (name.start, name.end)
+            issues.append(
+                self.issue(
+                    context,
+                    f"name {name.text!r} has no counterpart in the {lost_in} text",
+                    source=source,
+                    translation=translation,
+                    source_span=span if on_source else None,
+                    target_span=None if on_source else span,
+                )
+            )
+        return issues

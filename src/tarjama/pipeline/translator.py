@@ -1,0 +1,290 @@
+"""The one place that orchestrates a translation.
+
+document -> paragraphs -> sentences (text/) -> clean-up -> stages (memory, glossary) ->
+engine -> rendering -> stages undone -> checks
+
+Every segment reaches the engine in one call: deduplicated, and cut at clause boundaries
+when longer than the model's input limit (then joined back). Three ways in, one path:
+
+- :meth:`Translator.translate_document`: a whole document, checked;
+- :meth:`Translator.translate_texts`: short texts (LibreTranslate's ``q``, HTML text nodes)
+  with ranked alternatives, not checked;
+- :meth:`Translator.translate`: each text as one sentence, not checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .._version import __version__
+from ..archive import TranslationMemory
+from ..document import Document, Segment, TranslatedDocument
+from ..engines import Engine, Hypothesis
+from ..errors import ConfigError, UnsupportedPair
+from ..fidelity import check_document
+from ..fidelity.glossary import Glossary
+from ..fidelity.names import NameMatcher
+from ..text import clean, cut_clauses, render, split_sentences
+from ..text.render import DIGIT_SYSTEMS
+from .stages import Direction, GlossaryStage, MemoryStage, Stage
+
+
+@dataclass(frozen=True)
+class TextResult:
+    """One short text translated: the best translation and its ranked alternatives."""
+
+    text: str
+    alternatives: list[str]
+
+
+def segment(text: str, lang: str) -> Document:
+    """Parse paragraphs and split them into cleaned sentences (nothing translated yet)."""
+    doc = Document.parse(text)
+    for para in doc.paragraphs:
+        for sent in split_sentences(para.source, lang):
+            para.segments.append(
+                Segment(
+                    paragraph=para.index,
+                    index=len(para.segments),
+                    source=sent.text,
+                    start=sent.start,
+                    end=sent.end,
+                    normalized=clean(sent.text, lang).text,
+                )
+            )
+    return doc
+
+
+class Translator:
+    """Translate sentences or whole documents with one engine and its stages.
+
+    ``memory`` and ``glossary`` become the stages :class:`~.stages.MemoryStage` and
+    :class:`~.stages.GlossaryStage`, run in that order before any ``stages`` given.
+
+    >>> t = Translator.load("opus-mt-ar-en")          # doctest: +SKIP
+    >>> t.translate_document("...").text              # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        source: str | None = None,
+        target: str | None = None,
+        glossary: Glossary | None = None,
+        names: NameMatcher | None = None,
+        memory: TranslationMemory | None = None,
+        digits: str | None = None,
+        stages: Sequence[Stage] = (),
+    ) -> None:
+        if digits is not None and digits not in DIGIT_SYSTEMS:
+            raise ConfigError(f"digits must be one of {', '.join(DIGIT_SYSTEMS)}, not '{digits}'")
+        self.digits = digits
+        self.engine = engine
+        self.glossary = glossary
+        self.memory = memory
+        # Without a transliterator, names are judged by the glossary alone (see fidelity.names).
+        self.names = names or NameMatcher(None, glossary)
+        if source is None or target is None:
+            default_source, default_target = _default_pair(engine.pairs)
+            source = source or default_source
+            target = target or default_target
+        if (source, target) not in engine.pairs:
+            raise UnsupportedPair(engine.name, source, target, engine.pairs)
+        self.source = source
+        self.target = target
+        self.stages: list[Stage] = [
+            *([MemoryStage(memory)] if memory is not None else []),
+            *([GlossaryStage(glossary)] if glossary is not None else []),
+            *stages,
+        ]
+        self._way = Direction(source, target, digits)
+
+    @classmethod
+    def load(
+        cls,
+        name_or_dir: str | Path,
+        *,
+        source: str | None = None,
+        target: str | None = None,
+        device: str = "auto",
+        beam_size: int = 4,
+        home: str | Path | None = None,
+        compute_type: str | None = None,
+        threads: int | None = None,
+        glossary: Glossary | None = None,
+        names: NameMatcher | None = None,
+        memory: TranslationMemory | None = None,
+        digits: str | None = None,
+    ) -> Translator:
+        """Open an installed model by name, or a model directory, as a translator."""
+        from ..engines.loader import load_engine
+
+        engine = load_engine(
+            name_or_dir,
+            home=home,
+            device=device,
+            beam_size=beam_size,
+            compute_type=compute_type,
+            threads=threads,
+        )
+        return cls(
+            engine,
+            source=source,
+            target=target,
+            glossary=glossary,
+            names=names,
+            memory=memory,
+            digits=digits,
+        )
+
+    @property
+    def model_info(self) -> dict[str, Any]:
+        signature = {**self.engine.signature, "tarjama": __version__}
+        text = "|".join(f"{k}:{v}" for k, v in signature.items())
+        return {"name": self.engine.name, "signature": signature, "signature_text": text}
+
+    # -- the three ways in ------------------------------------------------------------
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        """Translate each text as one unit (a sentence, typically), through the stages;
+        order is kept. Not checked: use :meth:`translate_document` for a report."""
+        if isinstance(texts, str):
+            raise ConfigError("translate() takes a list of texts; use translate_document()")
+        segments = [
+            Segment(
+                paragraph=0, index=i, source=t, end=len(t), normalized=clean(t, self.source).text
+            )
+            for i, t in enumerate(texts)
+        ]
+        self._translate_segments(segments)
+        return [s.translation for s in segments]
+
+    def translate_texts(self, texts: Sequence[str], *, alternatives: int = 0) -> list[TextResult]:
+        """Translate short texts keeping their line layout, through the stages; each with
+        up to ``alternatives`` ranked alternatives. Not checked.
+
+        Every sentence of every text goes to the engine in one call. An alternative of a
+        text takes each sentence's alternative of the same rank (or its best, if fewer).
+        """
+        docs = [self.segment(t) for t in texts]
+        segments = [s for d in docs for s in d.segments]
+        ranked = self._translate_segments(segments, alternatives)
+        variants: list[list[str]] = []
+        for rank in range(alternatives + 1):
+            for seg in segments:
+                alts = ranked.get(id(seg), [])
+                best = alts[0] if alts else seg.translation
+                seg.translation = alts[rank] if 0 < rank < len(alts) else best
+            variants.append([d.text for d in docs])
+        return [TextResult(variants[0][i], [v[i] for v in variants[1:]]) for i in range(len(docs))]
+
+    def translate_document(self, text: str) -> TranslatedDocument:
+        """Translate a whole document, keeping its paragraph layout, and check it.
+
+        A segment found in the translation memory is filled from it (origin "memory") and
+        never reaches the engine; close matches become its ``suggestions``. Glossary terms
+        are written inline before the engine and verified (and repaired) after it; a
+        segment that is one glossary term is filled from the glossary. Every segment is
+        then checked (:mod:`tarjama.fidelity`): a glossary miss, a changed number or a
+        left-over word becomes an issue on its segment.
+        """
+        doc = self.segment(text)
+        self._translate_segments(doc.segments)
+        check_document(doc, glossary=self.glossary, names=self.names)
+        return doc
+
+    def segment(self, text: str) -> TranslatedDocument:
+        """Parse paragraphs and split them into cleaned sentences (nothing translated yet)."""
+        parsed = segment(text, self.source)
+        return TranslatedDocument(
+            paragraphs=parsed.paragraphs,
+            prefix=parsed.prefix,
+            source_lang=self.source,
+            target_lang=self.target,
+            model=self.model_info,
+        )
+
+    # -- the one path -----------------------------------------------------------------
+
+    def _translate_segments(
+        self, segments: Sequence[Segment], alternatives: int = 0
+    ) -> dict[int, list[str]]:
+        """Fill every segment: by a stage, else by the engine between wrap and unwrap.
+
+        Returns, for each segment the engine translated, its best translation followed by
+        its alternatives (by ``id`` of the segment).
+        """
+        way = self._way
+        pending = [
+            s for s in segments if s.normalized and not any(st.fill(s, way) for st in self.stages)
+        ]
+        inputs: list[str] = []
+        states: list[list[Any]] = []
+        for seg in pending:
+            text, held = seg.normalized, []
+            for stage in self.stages:
+                text, state = stage.wrap(text, way)
+                held.append(state)
+            inputs.append(text)
+            states.append(held)
+        hyps = self.translate_units(inputs, num_alternatives=alternatives)
+        ranked: dict[int, list[str]] = {}
+        for seg, hyp, held in zip(pending, hyps, states, strict=True):
+            outputs = [hyp.text, *hyp.alternatives]
+            origin = ["model"]
+            for stage, state in reversed(list(zip(self.stages, held, strict=True))):
+                changed = False
+                for k, out in enumerate(outputs):
+                    outputs[k], mended = stage.unwrap(out, state, way)
+                    changed = changed or (k == 0 and mended)
+                if changed:
+                    origin.append(stage.name)
+            seg.translation, seg.score, seg.origin = outputs[0], hyp.score, "+".join(origin)
+            ranked[id(seg)] = outputs
+        return ranked
+
+    def translate_units(
+        self, texts: Sequence[str], *, num_alternatives: int = 0
+    ) -> list[Hypothesis]:
+        """Translate cleaned texts in one engine call: deduplicated, long ones cut and
+        rejoined, rendered for the target language. No stages: the engine alone."""
+        unique = list(dict.fromkeys(t for t in texts if t))
+        pieces: list[str] = []
+        spans: dict[str, tuple[int, int]] = {}
+        limit = self.engine.max_input_tokens
+        for text in unique:
+            parts = cut_clauses(text, lambda s: self.engine.count_tokens(s, self.source) <= limit)
+            spans[text] = (len(pieces), len(pieces) + len(parts))
+            pieces.extend(parts)
+        raw = (
+            self.engine.translate_batch(
+                pieces, self.source, self.target, num_alternatives=num_alternatives
+            )
+            if pieces
+            else []
+        )
+        done: dict[str, Hypothesis] = {}
+        for text, (a, b) in spans.items():
+            parts_out = raw[a:b]
+            joined = render(" ".join(h.text for h in parts_out), self.target, digits=self.digits)
+            score = sum(h.score for h in parts_out) / len(parts_out)
+            alts: tuple[str, ...] = ()
+            if b - a == 1:
+                alts = tuple(
+                    render(x, self.target, digits=self.digits) for x in parts_out[0].alternatives
+                )
+            done[text] = Hypothesis(joined, score, alts)
+        return [done[t] if t else Hypothesis("", 0.0) for t in texts]
+
+
+def _default_pair(pairs: list[tuple[str, str]]) -> tuple[str, str]:
+    """ar->en when the model offers it (the newsroom's main direction), else its first pair."""
+    if ("ar", "en") in pairs:
+        return "ar", "en"
+    if not pairs:
+        raise ConfigError("the model declares no language pair")
+    return pairs[0]

@@ -1,0 +1,175 @@
+"""The one number reader for Arabic and English: digits in both systems, decimals,
+percentages, scale words, times, decades, Roman numerals and numbers written as words.
+
+Each side is read into :class:`Quantity` objects. A quantity carries a set of *keys*, the
+spellings under which it may appear on the other side: ``٣٫٥ مليار`` has the keys
+``3500000000`` and ``3.5`` (so "3.5 billion" and "3,500,000,000" both match it), ``14:00``
+has ``14:00``, ``14``, ``2:00`` and ``2``, ``الستينيات`` has ``60s``. Two quantities match
+when their keys meet. A quantity is *exact* when written in digits, as a decade, or in
+number words that say their number as precisely (see :mod:`.number_words`); other
+number words (خمس، الأول) only ever serve as counterparts. The fidelity check
+(:mod:`tarjama.fidelity.numbers`) and the aligner's anchors both read numbers here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .fold import fold
+from .number_words import AR_SCALES, EN_SCALES, ar_lookup, arabic_word_numbers, english_word_numbers
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number found in a text: where, how it was written, and the keys it matches on."""
+
+    start: int
+    end: int
+    keys: frozenset[str]
+    #: Written exactly (digits, or a decade such as الستينيات): the other side must have it.
+    #: Other number words (خمس، الأول) only ever serve as counterparts.
+    exact: bool
+
+
+def _key(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --- Reading numbers -----------------------------------------------------------------------
+
+_TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])(?:\s*([ap])\.?\s?m\b\.?)?", re.I)
+# Thousands grouped by "," (or the Arabic comma "،" that some writers use); a decimal point,
+# or in Arabic text a decimal comma ("6,34") when the digits after it are not a group of three.
+# Thousands may also be grouped by dots when there are two groups or more (1.000.000).
+_NUMBER = re.compile(
+    r"(?<!\d)(?<!\d[.,،])(?<!&#)(?<!&#x)"
+    r"(\d{1,3}(?:[,،]\d{3})+(?!\d)|\d{1,3}(?:\.\d{3}){2,}(?![.\d])|\d+)(?:\.(\d+))?(?![\d])"
+)
+_AR_DECIMAL_COMMA = re.compile(r"[,،](\d{1,2}|\d{4,})(?!\d)")
+_DECADE_EN = re.compile(r"(?<![\d])'?(\d{2}|\d{4})'?s\b")
+_EN_SCALE_AFTER = re.compile(r"\s?(hundred|thousand|million|billion|trillion|bn)\b", re.I)
+_AMPM_AFTER = re.compile(r"\s?([ap])\.?\s?m\b", re.I)
+# Roman numerals (World War II, Louis XVI, WWII); a lone I, V or X only after a capitalised
+# word, since "I" is also the pronoun.
+_ROMAN = re.compile(r"(?<![A-Za-z])(?:WW)?([IVXLC]+)(?![A-Za-z])")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][a-z]+ $")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_AR_SCALE_AFTER = re.compile(r"\s?([\u0621-\u064a]+)")
+
+
+def _roman(text: str) -> int:
+    """The value of a Roman numeral, 0 when the letters are not one (IIII, VX)."""
+    total = 0
+    for a, b in zip(text, text[1:] + " ", strict=True):
+        v = _ROMAN_VALUES[a]
+        total += -v if b != " " and _ROMAN_VALUES[b] > v else v
+    return total if total and _to_roman(total) == text else 0
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for v, r in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V")):
+        while n >= v:
+            out, n = out + r, n - v
+    return out + ("IV" if n == 4 else "I" * n)
+
+
+def _time_keys(hour: int, minute: int, meridiem: str | None) -> set[str]:
+    hours = {hour}
+    if meridiem and meridiem.lower() == "p" and hour < 12:
+        hours.add(hour + 12)
+    if hour > 12:
+        hours.add(hour - 12)
+    keys = {f"{h}:{minute:02d}" for h in hours}
+    if minute == 0:
+        keys |= {str(h) for h in hours}
+    return keys
+
+
+def _scale_after(text: str, pos: int, lang: str) -> tuple[int, int]:
+    """The scale word right after ``pos`` (``12 ألف``, ``4 million``): (multiplier, end)."""
+    if lang == "ar":
+        m = _AR_SCALE_AFTER.match(text, pos)
+        if m:
+            scale = ar_lookup(m.group(1), AR_SCALES)
+            if scale:
+                return scale, m.end()
+        return 1, pos
+    m = _EN_SCALE_AFTER.match(text, pos)
+    if m:
+        return EN_SCALES[m.group(1).lower()], m.end()
+    return 1, pos
+
+
+def read_quantities(text: str, lang: str) -> list[Quantity]:
+    """Every number in ``text``, in order, with spans into ``text`` itself."""
+    folded = fold(text, lang)
+    t = folded.text
+    found: list[tuple[int, int, frozenset[str], bool]] = []
+    taken = [False] * (len(t) + 1)
+
+    def add(start: int, end: int, keys: set[str] | frozenset[str], exact: bool) -> None:
+        if any(taken[start:end]):
+            return
+        for i in range(start, end):
+            taken[i] = True
+        found.append((start, end, frozenset(keys), exact))
+
+    for m in _TIME.finditer(t):
+        add(m.start(), m.end(), _time_keys(int(m.group(1)), int(m.group(2)), m.group(3)), True)
+    if lang != "ar":
+        for m in _DECADE_EN.finditer(t):
+            y = m.group(1)
+            # "the 1960s" is الستينيات; "the 9960s" is no decade anyone writes about.
+            plausible = len(y) == 2 or 1000 <= int(y) < 2100
+            add(m.start(), m.end(), {f"{y[-2:]}s", y} if plausible else {y}, True)
+    if lang != "ar":
+        for m in _ROMAN.finditer(t):
+            value = _roman(m.group(1))
+            lone = len(m.group(0)) == 1
+            if value and (
+                not lone or _CAPITALISED_BEFORE.search(t, max(0, m.start() - 20), m.start())
+            ):
+                add(m.start(), m.end(), {str(value)}, False)
+    for m in _NUMBER.finditer(t):
+        whole = re.sub("[,،.]", "", m.group(1))
+        fraction = m.group(2)
+        end = m.end()
+        if lang == "ar" and not fraction and (comma := _AR_DECIMAL_COMMA.match(t, end)):
+            fraction, end = comma.group(1), comma.end()
+        raw = Decimal(whole + ("." + fraction if fraction else ""))
+        keys = {_key(raw)}
+        scale, scale_end = _scale_after(t, end, lang)
+        if scale > 1:
+            keys.add(_key(raw * scale))
+            end = scale_end
+        if lang != "ar":
+            ampm = _AMPM_AFTER.match(t, end)
+            if ampm and not fraction and raw <= 12:
+                keys |= _time_keys(int(raw), 0, ampm.group(1))
+        hhmm = len(m.group(1)) == 4 and not fraction  # 1200 GMT = 12:00, but not 1,200
+        if hhmm and int(whole[:2]) < 24 and int(whole[2:]) < 60:
+            keys |= _time_keys(int(whole[:2]), int(whole[2:]), None)
+        add(m.start(), end, keys, True)
+    for start, end, word_keys, exact in (
+        arabic_word_numbers(t) if lang == "ar" else english_word_numbers(t)
+    ):
+        add(start, end, word_keys, exact)
+    found.sort(key=lambda q: q[0])
+    return [Quantity(*folded.span(s, e), keys=k, exact=d) for s, e, k, d in found]
+
+
+def canonical_key(quantity: Quantity) -> str:
+    """One key per quantity, the same on both sides of a translation: the largest value
+    among its numeric keys (``12 ألف`` and ``12,000`` both give ``12000``; ``2 p.m.`` and
+    ``14:00`` both give ``14``), for counting numbers as alignment anchors."""
+    values = []
+    for key in quantity.keys:
+        try:
+            values.append((Decimal(key), key))
+        except InvalidOperation:
+            continue
+    return max(values)[1] if values else min(quantity.keys)

@@ -1,0 +1,58 @@
+"""A phonetic key to compare spellings of a name across transliteration conventions.
+
+Character models and people write what they hear (بيلاوسوف -> bellausov); comparing on
+:func:`phonetic_key` folds the differences between conventions (bellausov ~ Belousov,
+darcheev ~ Darchiev).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+
+#: Turns Arabic words into Latin spellings, one output per input: a character model
+#: (:class:`tarjama.engines.characters.Transliterator`) or any function that does the same.
+#: The aligner and the names check take one, or None, and never load a model themselves.
+Transliterate = Callable[[list[str]], list[str]]
+
+_FOLDS = (
+    (r"ph", "f"),
+    (r"p", "b"),  # Arabic has no /p/: ب serves for both
+    (r"f", "v"),
+    (r"[kq]h", "k"),
+    (r"gh", "g"),
+    (r"[ck]", "k"),
+    (r"q", "k"),
+    (r"th", "t"),
+    (r"dh", "d"),
+    (r"sh|ch|tch|tsch", "s"),
+    (r"[sz]", "s"),
+    (r"[jy]", "y"),
+    (r"x", "ks"),
+)
+
+
+@lru_cache(maxsize=65536)
+def phonetic_key(word: str) -> str:
+    """A coarse sound key: consonant skeleton with common spelling variants folded.
+
+    Vowels and semi-vowels are dropped except a leading one, ``al-``/``el-`` prefixes are
+    removed, and doubled letters collapse, so bellausov and Belousov share the key ``blsv``.
+    """
+    w = unicodedata.normalize("NFKD", word.lower())
+    w = "".join(ch for ch in w if "a" <= ch <= "z")
+    w = re.sub(r"^(al|el|ul)", "", w) if len(w) > 4 else w
+    for pattern, repl in _FOLDS:
+        w = re.sub(pattern, repl, w)
+    if not w:
+        return ""
+    head, tail = w[0], w[1:]
+    # Vowels, h and the semi-vowels w/y are written inconsistently across conventions.
+    tail = re.sub(r"[aeiouhwy]", "", tail)
+    key = head if head not in "aeiou" else "a"
+    for ch in tail:
+        if ch != key[-1]:
+            key += ch
+    return key

@@ -1,0 +1,230 @@
+"""The one assembly point: a home directory, its policy, and ready translators.
+
+Every face (the CLI, the server, scripts) opens a :class:`Workspace` and asks it for what
+it needs, so that the defaults below are decided once:
+
+- **models**: the store in ``home/models``; a name or a model directory opens an engine;
+- **glossary**: a file the user names, else ``home/glossary.csv`` when it exists (the
+  newsroom's spelling policy applies unless asked otherwise); the server's named
+  glossaries live in ``home/glossaries/`` and are read again when they change;
+- **memory**: the file the user names; the server also uses ``home/memory.sqlite`` when
+  it exists (see :meth:`Workspace.memory`);
+- **names**: the character model installed as ``aren-transliteration`` transliterates
+  Arabic names for the names check; without it, names are judged by the glossary and by
+  Latin-script names alone.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from .archive import Aligner, TranslationMemory
+from .document import Issue
+from .engines import Engine
+from .engines.characters import MODEL_NAME as TRANSLITERATION_MODEL
+from .engines.characters import Transliterator
+from .engines.loader import load_engine
+from .errors import InputError
+from .fidelity import Glossary, NameMatcher, check_paragraphs
+from .pipeline import Translator
+from .store import CATALOGUE, ApiKey, KeyStore, Manifest, ModelStore, default_home
+from .store.glossaries import NONE as NO_GLOSSARY
+from .store.glossaries import GlossaryFiles
+from .store.paths import COMET, MEMORY
+from .store.pull import pull
+from .text.phonetic import Transliterate
+
+__all__ = [
+    "CATALOGUE",
+    "NO_GLOSSARY",
+    "TRANSLITERATION_MODEL",
+    "ApiKey",
+    "KeyStore",
+    "Manifest",
+    "ModelStore",
+    "Workspace",
+]
+
+
+class Workspace:
+    """A tarjama home (``$TARJAMA_HOME``) and the policy for using what it holds.
+
+    ``transliteration_model`` overrides where the names check finds its character model
+    (tests and benchmarks pass one in; otherwise the installed ``aren-transliteration``).
+    """
+
+    def __init__(self, home: str | Path, *, transliteration_model: str | Path | None = None):
+        self.home = Path(home)
+        self.models = ModelStore(self.home)
+        self.glossary_files = GlossaryFiles(self.home)
+        self._translit_dir = Path(transliteration_model) if transliteration_model else None
+        self._transliterator: Transliterator | None = None
+        self._transliterator_loaded = False
+        self._glossaries: dict[Path, tuple[float, Glossary]] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls, home: str | Path | None = None, *, transliteration_model: str | Path | None = None
+    ) -> Workspace:
+        """The workspace at ``home``, by default ``$TARJAMA_HOME`` (else the XDG data dir)."""
+        return cls(
+            home if home is not None else default_home(),
+            transliteration_model=transliteration_model,
+        )
+
+    # -- the store ----------------------------------------------------------------------
+
+    def engine(
+        self,
+        model: str | Path,
+        *,
+        device: str = "auto",
+        beam_size: int = 4,
+        compute_type: str | None = None,
+        threads: int | None = None,
+    ) -> Engine:
+        """An installed model by name, or a model directory, loaded as an engine."""
+        return load_engine(
+            model,
+            home=self.home,
+            device=device,
+            beam_size=beam_size,
+            compute_type=compute_type,
+            threads=threads,
+        )
+
+    def pull(self, name: str, **options: Any) -> Manifest:
+        """Download and install catalogue model ``name`` (the only network access)."""
+        return pull(name, home=self.home, **options)
+
+    def keys(self) -> KeyStore:
+        """The server's API keys."""
+        return KeyStore.in_home(self.home)
+
+    # -- policy -------------------------------------------------------------------------
+
+    def glossary(self, path: str | Path | None = None) -> Glossary | None:
+        """The glossary file the user named, else the home's default one (if any)."""
+        if path is not None:
+            return Glossary.load(path)
+        return self.named_glossary(None)
+
+    def named_glossary(self, name: str | None) -> Glossary | None:
+        """A glossary of the home by name; the default for None; none for ``"none"``.
+        Each file is read once, and again when it changes."""
+        path = self.glossary_files.path(name)
+        if path is None:
+            return None
+        stamp = path.stat().st_mtime
+        with self._lock:
+            cached = self._glossaries.get(path)
+            if cached is None or cached[0] != stamp:
+                cached = (stamp, Glossary.load(path))
+                self._glossaries[path] = cached
+            return cached[1]
+
+    @property
+    def memory_path(self) -> Path:
+        return self.home / MEMORY
+
+    def memory(
+        self, path: str | Path | None = None, *, use_home: bool | None = False
+    ) -> TranslationMemory | None:
+        """The translation memory to translate with, opened for the calling thread.
+
+        ``path`` names one. Without it, ``use_home`` decides about ``home/memory.sqlite``:
+        False, none; None, the home's when it exists; True, the home's, which must exist.
+        """
+        if path is not None:
+            return TranslationMemory.open(path)
+        if use_home is False:
+            return None
+        if self.memory_path.is_file():
+            return TranslationMemory.open(self.memory_path)
+        if use_home:
+            raise InputError(
+                f"no translation memory at {self.memory_path}; "
+                "add segments with 'tarjama memory import'"
+            )
+        return None
+
+    def open_memory(self, path: str | Path | None = None) -> TranslationMemory:
+        """A memory to manage (import, export, stats, search): ``path``, else the home's."""
+        return TranslationMemory.open(path if path is not None else self.memory_path)
+
+    @property
+    def transliterate(self) -> Transliterate | None:
+        """Arabic -> Latin spelling for names, or None when no character model is installed.
+        Loaded once, on first use."""
+        with self._lock:
+            if not self._transliterator_loaded:
+                found = self._translit_dir or self.models.path(TRANSLITERATION_MODEL)
+                if (found / "model.bin").is_file():
+                    self._transliterator = Transliterator.load(found)
+                self._transliterator_loaded = True
+        return self._transliterator.transliterate if self._transliterator else None
+
+    def names(self, glossary: Glossary | None) -> NameMatcher:
+        return NameMatcher(self.transliterate, glossary)
+
+    def aligner(self, *, threshold: float = 0.5) -> Aligner:
+        return Aligner(transliterate=self.transliterate, threshold=threshold)
+
+    def comet_model(self) -> Path | None:
+        """A local COMET checkpoint: ``$TARJAMA_COMET_MODEL``, else ``home/models/comet``."""
+        env = os.environ.get("TARJAMA_COMET_MODEL")
+        return Path(env) if env else self.home / COMET
+
+    # -- translating and checking -------------------------------------------------------
+
+    def translator(
+        self,
+        model: str | Path | Engine,
+        *,
+        source: str | None = None,
+        target: str | None = None,
+        glossary: Glossary | None = None,
+        memory: TranslationMemory | None = None,
+        digits: str | None = None,
+        device: str = "auto",
+        beam_size: int = 4,
+    ) -> Translator:
+        """A translator over ``model`` (a name, a directory or a loaded engine) with the
+        glossary and memory given, and the home's names check."""
+        engine = (
+            model
+            if isinstance(model, Engine)
+            else self.engine(model, device=device, beam_size=beam_size)
+        )
+        return Translator(
+            engine,
+            source=source,
+            target=target,
+            glossary=glossary,
+            names=self.names(glossary),
+            memory=memory,
+            digits=digits,
+        )
+
+    def check(
+        self,
+        source_text: str,
+        translation_text: str,
+        *,
+        source_lang: str = "ar",
+        target_lang: str = "en",
+        glossary: Glossary | None = None,
+    ) -> list[Issue]:
+        """Check a paragraph-aligned translation with the home's names check."""
+        return check_paragraphs(
+            source_text,
+            translation_text,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            glossary=glossary,
+            names=self.names(glossary),
+        )

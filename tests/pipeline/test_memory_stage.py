@@ -1,0 +1,94 @@
+"""The memory inside translation: exact matches skip the model, close ones are suggested."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tarjama.archive import TranslationMemory
+from tarjama.archive.tmx import load_entries
+from tarjama.errors import EngineError
+from tarjama.pipeline import Translator
+
+from ..conftest import SAMPLES
+from ..fakes import FakeEngine
+
+ARABIC = (SAMPLES / "port-expansion.ar.txt").read_text(encoding="utf-8")
+ENGLISH = (SAMPLES / "port-expansion.en.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def memory(tmp_path: Path) -> Iterator[TranslationMemory]:
+    with TranslationMemory(tmp_path / "tm.sqlite") as tm:
+        tm.add_many(load_entries([SAMPLES / "port-expansion.bilingual.txt"]).entries)
+        yield tm
+
+
+def test_whole_article_from_memory_never_calls_the_model(memory: TranslationMemory) -> None:
+    engine = FakeEngine(fail=EngineError("the model must not be called"))
+    doc = Translator(engine, memory=memory).translate_document(ARABIC)
+    assert engine.calls == []
+    assert [p.translation for p in doc.paragraphs] == ENGLISH.splitlines()
+    assert doc.text == ENGLISH
+    assert doc.segments and all(s.origin == "memory" for s in doc.segments)
+
+
+def test_close_match_goes_to_the_model_with_suggestions(memory: TranslationMemory) -> None:
+    changed = "وأضاف أن المشروع سيوفر نحو 15 ألف وظيفة مباشرة."
+    text = ARABIC.replace("وأضاف أن المشروع سيوفر نحو 12 ألف وظيفة مباشرة.", changed)
+    engine = FakeEngine()
+    doc = Translator(engine, memory=memory).translate_document(text)
+    assert engine.calls == [[changed]]
+    (seg,) = [s for s in doc.segments if s.origin != "memory"]
+    assert seg.source == changed and seg.origin == "model"
+    (suggestion,) = seg.suggestions
+    assert (
+        suggestion["target"] == "He added that the project would create about 12,000 direct jobs."
+    )
+    assert 0.85 <= suggestion["score"] < 1
+    assert [d for d in suggestion["diff"] if d["op"] != "equal"] == [
+        {"op": "replace", "query": "15", "memory": "12"}
+    ]
+    assert suggestion["origin"].endswith("port-expansion.bilingual.txt#1")
+    assert json.dumps(doc.to_json(), ensure_ascii=False).count('"suggestions": [{') == 1
+
+
+def test_without_memory_everything_goes_to_the_model() -> None:
+    engine = FakeEngine()
+    doc = Translator(engine).translate_document(ARABIC)
+    assert len(engine.calls) == 1 and len(engine.calls[0]) == len(doc.segments)
+    assert all(s.origin == "model" and not s.suggestions for s in doc.segments)
+
+
+def test_cli_translate_with_memory(tmp_path: Path, tiny_model_dir: Path) -> None:
+    env = {**os.environ, "TARJAMA_HOME": str(tmp_path / "home")}
+    db = tmp_path / "tm.sqlite"
+
+    def tarjama(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tarjama", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
+
+    r = tarjama(
+        "memory", "import", str(SAMPLES / "port-expansion.bilingual.txt"), "--memory", str(db)
+    )
+    assert r.returncode == 0, r.stderr
+    ar = str(SAMPLES / "port-expansion.ar.txt")
+    # The tiny model has random weights: any sentence it translated would show.
+    r = tarjama("translate", ar, "--model", str(tiny_model_dir), "--memory", str(db))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ENGLISH
+    r = tarjama("translate", ar, "--model", str(tiny_model_dir), "--memory", str(db), "-f", "json")
+    doc = json.loads(r.stdout)
+    origins = {s["origin"] for p in doc["paragraphs"] for s in p["segments"]}
+    assert origins == {"memory"}

@@ -1,0 +1,513 @@
+"""A table of bad requests: each gets its status and its exact {"error": ...} message."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tarjama.server import Registry, Settings, create_app
+
+from ..fakes import FakeEngine
+
+SETTINGS = Settings(char_limit=100, batch_limit=3)
+LIMIT = SETTINGS.max_body_bytes
+OK = {"source": "ar", "target": "en"}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def chunks(size: int) -> Iterator[bytes]:
+    """A body with no Content-Length (sent chunked)."""
+    for _ in range(size // 65536 + 1):
+        yield b"x" * 65536
+
+
+def raw_json(body: str | bytes) -> dict[str, Any]:
+    data = body.encode() if isinstance(body, str) else body
+    return {"content": data, "headers": {"Content-Type": "application/json"}}
+
+
+# (id, method, path, request keyword arguments, status, message)
+CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
+    # -- q: missing, empty, wrong types
+    ("q-missing", "POST", "/translate", {"json": OK}, 400, "Invalid request: missing q parameter"),
+    (
+        "q-empty",
+        "POST",
+        "/translate",
+        {"json": {"q": "", **OK}},
+        400,
+        "Invalid request: missing q parameter",
+    ),
+    (
+        "q-empty-list",
+        "POST",
+        "/translate",
+        {"json": {"q": [], **OK}},
+        400,
+        "Invalid request: missing q parameter",
+    ),
+    (
+        "q-null",
+        "POST",
+        "/translate",
+        {"json": {"q": None, **OK}},
+        400,
+        "Invalid request: missing q parameter",
+    ),
+    (
+        "q-number",
+        "POST",
+        "/translate",
+        {"json": {"q": 5, **OK}},
+        400,
+        "Invalid request: q must be a string or a list of strings",
+    ),
+    (
+        "q-object",
+        "POST",
+        "/translate",
+        {"json": {"q": {"a": 1}, **OK}},
+        400,
+        "Invalid request: q must be a string or a list of strings",
+    ),
+    (
+        "q-list-of-numbers",
+        "POST",
+        "/translate",
+        {"json": {"q": [1, 2], **OK}},
+        400,
+        "Invalid request: q must be a string or a list of strings",
+    ),
+    (
+        "q-list-with-null",
+        "POST",
+        "/translate",
+        {"json": {"q": ["a", None], **OK}},
+        400,
+        "Invalid request: q must be a string or a list of strings",
+    ),
+    (
+        "q-nested-list",
+        "POST",
+        "/translate",
+        {"json": {"q": [["a"]], **OK}},
+        400,
+        "Invalid request: q must be a string or a list of strings",
+    ),
+    (
+        "q-lone-surrogate",
+        "POST",
+        "/translate",
+        raw_json('{"q": "ab\\ud800", "source": "ar", "target": "en"}'),
+        400,
+        "Invalid request: q is not valid Unicode (lone surrogate at offset 2)",
+    ),
+    # -- languages and format
+    (
+        "source-missing",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", "target": "en"}},
+        400,
+        "Invalid request: missing source parameter",
+    ),
+    (
+        "target-missing",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", "source": "ar"}},
+        400,
+        "Invalid request: missing target parameter",
+    ),
+    (
+        "source-number",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", "source": 1, "target": "en"}},
+        400,
+        "Invalid request: source must be a string",
+    ),
+    (
+        "target-list",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", "source": "ar", "target": ["en"]}},
+        400,
+        "Invalid request: target must be a string",
+    ),
+    (
+        "source-unknown",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", "source": "xx", "target": "en"}},
+        400,
+        "xx is not supported",
+    ),
+    (
+        "target-unknown",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", "source": "ar", "target": "fr"}},
+        400,
+        "fr is not supported",
+    ),
+    (
+        "source-long-unknown",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", "source": "z" * 500, "target": "en"}},
+        400,
+        "z" * 39 + "… is not supported",
+    ),
+    (
+        "pair-unavailable",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", "source": "ar", "target": "ar"}},
+        400,
+        "Arabic (ar) is not available as a target language from Arabic (ar)",
+    ),
+    (
+        "format-unknown",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", **OK, "format": "pdf"}},
+        400,
+        "pdf format is not supported",
+    ),
+    (
+        "format-number",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", **OK, "format": 3}},
+        400,
+        "Invalid request: format must be a string",
+    ),
+    # -- alternatives and api_key
+    (
+        "alternatives-negative",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", **OK, "alternatives": -1}},
+        400,
+        "Invalid request: alternatives must be at least 0",
+    ),
+    (
+        "alternatives-too-many",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", **OK, "alternatives": 99}},
+        400,
+        "Invalid request: alternatives must be at most 5",
+    ),
+    (
+        "alternatives-text",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", **OK, "alternatives": "two"}},
+        400,
+        "Invalid request: alternatives must be an integer",
+    ),
+    (
+        "alternatives-float",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", **OK, "alternatives": 1.5}},
+        400,
+        "Invalid request: alternatives must be an integer",
+    ),
+    (
+        "alternatives-bool",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", **OK, "alternatives": True}},
+        400,
+        "Invalid request: alternatives must be an integer",
+    ),
+    (
+        "alternatives-form-text",
+        "POST",
+        "/translate",
+        {"data": {"q": "x", **OK, "alternatives": "abc"}},
+        400,
+        "Invalid request: alternatives must be an integer",
+    ),
+    (
+        "alternatives-huge-digits",
+        "POST",
+        "/translate",
+        {"data": {"q": "x", **OK, "alternatives": "9" * 5000}},
+        400,
+        "Invalid request: alternatives must be at most 5",
+    ),
+    (
+        "api-key-number",
+        "POST",
+        "/translate",
+        {"json": {"q": "x", **OK, "api_key": 7}},
+        400,
+        "Invalid request: api_key must be a string",
+    ),
+    # -- limits
+    (
+        "chars-over-limit",
+        "POST",
+        "/translate",
+        {"json": {"q": "a" * 101, **OK}},
+        400,
+        "Invalid request: request (101) exceeds text limit (100)",
+    ),
+    (
+        "chars-over-limit-list",
+        "POST",
+        "/translate",
+        {"json": {"q": ["a" * 60, "b" * 60], **OK}},
+        400,
+        "Invalid request: request (120) exceeds text limit (100)",
+    ),
+    (
+        "batch-over-limit",
+        "POST",
+        "/translate",
+        {"json": {"q": ["a", "b", "c", "d"], **OK}},
+        400,
+        "Invalid request: request (4) exceeds text limit (3)",
+    ),
+    (
+        "body-too-large",
+        "POST",
+        "/translate",
+        {"content": b"x" * (LIMIT + 1), "headers": {"Content-Type": "application/json"}},
+        413,
+        f"Invalid request: body too large ({LIMIT + 1} bytes; the limit is {LIMIT} bytes)",
+    ),
+    (
+        "body-too-large-chunked",
+        "POST",
+        "/translate",
+        {"content": chunks(LIMIT), "headers": {"Content-Type": "application/json"}},
+        413,
+        f"Invalid request: body too large (the limit is {LIMIT} bytes)",
+    ),
+    (
+        "body-too-large-native",
+        "POST",
+        "/v1/translate",
+        {"content": b" " * (LIMIT + 10), "headers": {"Content-Type": "application/json"}},
+        413,
+        f"Invalid request: body too large ({LIMIT + 10} bytes; the limit is {LIMIT} bytes)",
+    ),
+    # -- malformed bodies
+    (
+        "invalid-utf8",
+        "POST",
+        "/translate",
+        raw_json(b'{"q": "\xff\xfe", "source": "ar", "target": "en"}'),
+        400,
+        "Invalid request: body is not valid UTF-8 (first bad byte at offset 7)",
+    ),
+    (
+        "json-syntax",
+        "POST",
+        "/translate",
+        raw_json("{"),
+        400,
+        "Invalid JSON format: Expecting property name enclosed in double quotes: "
+        "line 1 column 2 (char 1)",
+    ),
+    ("json-not-object", "POST", "/translate", raw_json("[1, 2]"), 400, "Invalid JSON format"),
+    (
+        "json-too-deep",
+        "POST",
+        "/translate",
+        raw_json("[" * 50_000),
+        400,
+        "Invalid JSON format: nested too deeply",
+    ),
+    ("json-string", "POST", "/translate", raw_json('"q"'), 400, "Invalid JSON format"),
+    (
+        "multipart-no-boundary",
+        "POST",
+        "/translate",
+        {"content": b"q=x", "headers": {"Content-Type": "multipart/form-data"}},
+        400,
+        "Missing boundary in multipart.",
+    ),
+    (
+        "form-missing-q",
+        "POST",
+        "/translate",
+        {"data": OK},
+        400,
+        "Invalid request: missing q parameter",
+    ),
+    (
+        "form-unknown-source",
+        "POST",
+        "/translate",
+        {"data": {"q": "x", "source": "zz", "target": "en"}},
+        400,
+        "zz is not supported",
+    ),
+    ("no-body", "POST", "/translate", {}, 400, "Invalid request: missing q parameter"),
+    (
+        "form-invalid-utf8",
+        "POST",
+        "/translate",
+        {"content": b"q=\xff&source=ar", "headers": FORM},
+        400,
+        "Invalid request: body is not valid UTF-8 (first bad byte at offset 2)",
+    ),
+    (
+        "form-escaped-invalid-utf8",
+        "POST",
+        "/translate",
+        {"content": b"q=%FF&source=ar", "headers": FORM},
+        400,
+        "Invalid request: a %-escaped form value is not valid UTF-8",
+    ),
+    (
+        "form-too-many-fields",
+        "POST",
+        "/translate",
+        {"content": b"&".join([b"a=1"] * 1001), "headers": FORM},
+        400,
+        "Invalid request: too many form fields",
+    ),
+    # -- /detect
+    (
+        "detect-missing-q",
+        "POST",
+        "/detect",
+        {"json": {}},
+        400,
+        "Invalid request: missing q parameter",
+    ),
+    (
+        "detect-q-list",
+        "POST",
+        "/detect",
+        {"json": {"q": ["a"]}},
+        400,
+        "Invalid request: q must be a string",
+    ),
+    (
+        "detect-over-limit",
+        "POST",
+        "/detect",
+        {"data": {"q": "a" * 101}},
+        400,
+        "Invalid request: request (101) exceeds text limit (100)",
+    ),
+    # -- /v1/translate
+    (
+        "native-form",
+        "POST",
+        "/v1/translate",
+        {"data": {"text": "x"}},
+        400,
+        "Invalid request: send a JSON body (Content-Type: application/json)",
+    ),
+    (
+        "native-missing-text",
+        "POST",
+        "/v1/translate",
+        {"json": {}},
+        400,
+        "Invalid request: missing text parameter",
+    ),
+    (
+        "native-text-number",
+        "POST",
+        "/v1/translate",
+        {"json": {"text": 5}},
+        400,
+        "Invalid request: text must be a string",
+    ),
+    (
+        "native-unknown-field",
+        "POST",
+        "/v1/translate",
+        {"json": {"text": "x", "glosary": "a"}},
+        400,
+        "Invalid request: unknown field 'glosary'",
+    ),
+    (
+        "native-unknown-model",
+        "POST",
+        "/v1/translate",
+        {"json": {"text": "x", "model": "nope"}},
+        400,
+        "unknown model 'nope' (loaded: fake)",
+    ),
+    (
+        "native-unknown-target",
+        "POST",
+        "/v1/translate",
+        {"json": {"text": "x", "target": "de"}},
+        400,
+        "de is not supported",
+    ),
+    (
+        "native-beam-zero",
+        "POST",
+        "/v1/translate",
+        {"json": {"text": "x", "beam": 0}},
+        400,
+        "Invalid request: beam must be at least 1",
+    ),
+    (
+        "native-beam-huge",
+        "POST",
+        "/v1/translate",
+        {"json": {"text": "x", "beam": 17}},
+        400,
+        "Invalid request: beam must be at most 16",
+    ),
+    (
+        "native-over-limit",
+        "POST",
+        "/v1/translate",
+        {"json": {"text": "a" * 101}},
+        400,
+        "Invalid request: request (101) exceeds text limit (100)",
+    ),
+    # -- routes and methods
+    ("unknown-path", "GET", "/nope", {}, 404, "Not Found"),
+    ("wrong-method", "GET", "/translate", {}, 405, "Method Not Allowed"),
+]
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    app = create_app(SETTINGS, Registry([FakeEngine()], SETTINGS))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_the_table_is_big_enough() -> None:
+    assert len(CASES) >= 30
+    assert len({c[0] for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status", "message"),
+    [c[1:] for c in CASES],
+    ids=[c[0] for c in CASES],
+)
+def test_bad_request(
+    client: TestClient, method: str, path: str, kwargs: dict[str, Any], status: int, message: str
+) -> None:
+    r = client.request(method, path, **kwargs)
+    assert r.status_code == status
+    assert r.headers["content-type"].startswith("application/json")
+    assert r.json() == {"error": message}
+
+
+def test_error_bodies_are_plain_json(client: TestClient) -> None:
+    r = client.post("/translate", json={"q": "x", "source": "\u00e9t\u00e9", "target": "en"})
+    assert json.loads(r.content.decode("utf-8")) == {"error": "été is not supported"}

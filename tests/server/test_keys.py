@@ -1,0 +1,230 @@
+"""API keys (hashed in SQLite, `tarjama keys`), per-key and per-client rate limits, settings
+from the environment and flags of `tarjama serve`."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tarjama.cli import main
+from tarjama.errors import ConfigError, InputError
+from tarjama.server import KeyStore, Registry, Settings, create_app
+from tarjama.server.limits import RateLimiter
+from tarjama.server.state import KEY_INVALID, KEY_REQUIRED
+
+from ..fakes import FakeEngine
+
+BODY = {"q": "مرحبا", "source": "ar", "target": "en"}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> KeyStore:
+    return KeyStore.in_home(tmp_path)
+
+
+def keyed_client(store: KeyStore, **settings: Any) -> TestClient:
+    s = Settings(api_keys=True, **settings)
+    return TestClient(create_app(s, Registry([FakeEngine()], s), keys=store))
+
+
+def test_keys_are_stored_hashed(store: KeyStore) -> None:
+    key, record = store.add("newsdesk", req_limit=30)
+    assert key.startswith("tj_") and len(key) > 40
+    assert store.lookup(key) == record
+    assert store.lookup(key + "x") is None
+    assert key.encode() not in store.path.read_bytes()
+    assert [k.name for k in store.list()] == ["newsdesk"]
+
+
+@pytest.mark.parametrize("how", ["id", "key"])
+def test_revoke_by_id_or_key(store: KeyStore, how: str) -> None:
+    key, record = store.add("a")
+    other, _ = store.add("b")
+    revoked = store.revoke(str(record.id) if how == "id" else key)
+    assert revoked.revoked is not None
+    assert store.lookup(key) is None and store.lookup(other) is not None
+    with pytest.raises(InputError, match="no active key"):
+        store.revoke(str(record.id))
+
+
+def test_key_limit_must_be_positive(store: KeyStore) -> None:
+    with pytest.raises(ConfigError):
+        store.add("x", req_limit=0)
+
+
+@pytest.mark.parametrize(
+    ("api_key", "status", "message"),
+    [(None, 403, KEY_REQUIRED), ("", 403, KEY_REQUIRED), ("tj_wrong", 403, KEY_INVALID)],
+)
+def test_requests_without_a_valid_key_are_refused(
+    store: KeyStore, api_key: str | None, status: int, message: str
+) -> None:
+    store.add("someone")
+    with keyed_client(store) as c:
+        for path, body in (
+            ("/translate", BODY),
+            ("/detect", {"q": "x"}),
+            ("/v1/translate", {"text": "x"}),
+        ):
+            r = c.post(path, json={**body, "api_key": api_key} if api_key is not None else body)
+            assert (r.status_code, r.json()) == (status, {"error": message})
+        assert c.get("/languages").status_code == 200  # metadata needs no key
+        assert c.get("/frontend/settings").json()["keyRequired"] is True
+
+
+def test_valid_key_revoked_while_serving(store: KeyStore) -> None:
+    key, record = store.add("desk")
+    with keyed_client(store) as c:
+        assert c.post("/translate", json={**BODY, "api_key": key}).status_code == 200
+        assert c.post("/translate", data={**BODY, "api_key": key}).status_code == 200
+        store.revoke(str(record.id))
+        r = c.post("/translate", json={**BODY, "api_key": key})
+        assert (r.status_code, r.json()) == (403, {"error": KEY_INVALID})
+
+
+def test_per_key_limit_overrides_the_default(store: KeyStore) -> None:
+    slow, _ = store.add("slow", req_limit=2)
+    fast, _ = store.add("fast")
+    with keyed_client(store, req_limit=5) as c:
+        codes = [c.post("/translate", json={**BODY, "api_key": slow}).status_code for _ in range(3)]
+        assert codes == [200, 200, 429]
+        r = c.post("/translate", json={**BODY, "api_key": slow})
+        assert r.json() == {"error": "Slowdown: 2 per 1 minute"}
+        codes = [c.post("/translate", json={**BODY, "api_key": fast}).status_code for _ in range(6)]
+        assert codes == [200] * 5 + [429]
+
+
+def test_client_limit_without_keys() -> None:
+    s = Settings(req_limit=3)
+    with TestClient(create_app(s, Registry([FakeEngine()], s))) as c:
+        codes = [c.post("/detect", json={"q": "x"}).status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        assert c.get("/health").status_code == 200
+
+
+def test_rate_limiter_refills_over_the_minute() -> None:
+    now = [0.0]
+    limiter = RateLimiter(clock=lambda: now[0])
+    assert [limiter.allow("a", 2) for _ in range(3)] == [True, True, False]
+    assert limiter.allow("b", 2)  # another client has its own bucket
+    now[0] = 30.0  # half a minute refills one request
+    assert [limiter.allow("a", 2) for _ in range(2)] == [True, False]
+    assert limiter.allow("a", -1)
+    now[0] = 200.0
+    limiter.allow("c", 2)
+    assert set(limiter._buckets) == {"c"}  # full buckets are forgotten
+
+
+def test_keys_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = ["keys", "--home", str(tmp_path)]
+    assert main([*home, "add", "--name", "desk", "--req-limit", "10"]) == 0
+    key = capsys.readouterr().out.strip()
+    assert KeyStore.in_home(tmp_path).lookup(key) is not None
+    assert main([*home, "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "desk" in listing and "10/min" in listing and "active" in listing and key not in listing
+    assert main([*home, "revoke", key]) == 0
+    assert main([*home, "list"]) == 0
+    assert "revoked" in capsys.readouterr().out
+    assert main([*home, "revoke", "99"]) == 2
+    assert "no active key" in capsys.readouterr().err
+
+
+# -- settings ---------------------------------------------------------------------------
+
+
+def test_settings_from_environment() -> None:
+    s = Settings.from_env(
+        {
+            "TARJAMA_HOST": "0.0.0.0",
+            "TARJAMA_PORT": "8080",
+            "TARJAMA_MODEL": "a, b",
+            "TARJAMA_API_KEYS": "yes",
+            "TARJAMA_CHAR_LIMIT": "-1",
+            "TARJAMA_BATCH_LIMIT": "10",
+            "TARJAMA_REQ_LIMIT": "60",
+            "TARJAMA_COALESCE": "0",
+            "TARJAMA_BATCH_WAIT_MS": "2.5",
+            "TARJAMA_HOME": "/tmp/h",
+        }
+    )
+    assert (s.host, s.port, s.models, s.api_keys) == ("0.0.0.0", 8080, ("a", "b"), True)
+    assert (s.char_limit, s.batch_limit, s.req_limit) == (-1, 10, 60)
+    assert (s.coalesce, s.batch_wait_ms, s.home) == (False, 2.5, Path("/tmp/h"))
+    assert Settings.from_env({}) == Settings()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"TARJAMA_PORT": "http"}, "TARJAMA_PORT must be an integer, not 'http'"),
+        ({"TARJAMA_API_KEYS": "maybe"}, "TARJAMA_API_KEYS must be true or false, not 'maybe'"),
+        ({"TARJAMA_CHAR_LIMIT": "0"}, "char-limit must be positive or -1, not 0"),
+        ({"TARJAMA_REQ_LIMIT": "-5"}, "req-limit must be positive or -1, not -5"),
+        ({"TARJAMA_PORT": "70000"}, "port must be between 0 and 65535, not 70000"),
+        ({"TARJAMA_BATCH_WAIT_MS": "soon"}, "TARJAMA_BATCH_WAIT_MS must be a number, not 'soon'"),
+    ],
+)
+def test_bad_settings(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        Settings.from_env(env)
+    assert str(err.value) == message
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """Runs `tarjama serve` up to the point where uvicorn would start, and records it."""
+    import uvicorn
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(app: Any, **kwargs: Any) -> None:
+        seen.update(kwargs, app=app)
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    yield seen
+
+
+def test_serve_flags_override_environment(
+    served: dict[str, Any], tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TARJAMA_PORT", "7000")
+    monkeypatch.setenv("TARJAMA_CHAR_LIMIT", "10")
+    monkeypatch.setenv("TARJAMA_MODEL", "not-installed")
+    argv = ["serve", "--model", str(tiny_model_dir), "--char-limit", "20", "--api-keys"]
+    assert main([*argv, "--home", str(tmp_path)]) == 0
+    assert (served["host"], served["port"]) == ("127.0.0.1", 7000)
+    state = served["app"].state.server
+    assert state.settings.char_limit == 20 and state.keys is not None
+    assert [m.name for m in state.registry.models] == [tiny_model_dir.name]
+
+
+def test_serve_without_models_is_a_clear_error(
+    served: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--home", str(tmp_path)]) == 2
+    assert "no models installed" in capsys.readouterr().err
+    assert main(["serve", "--home", str(tmp_path), "--model", "missing"]) == 2
+    assert "unknown model 'missing'" in capsys.readouterr().err
+    assert not served
+
+
+def test_serve_parser_lists_every_flag() -> None:
+    from tarjama.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    flags = {o for a in sub.choices["serve"]._actions for o in a.option_strings}
+    expected = ["--host", "--port", "--model", "--api-keys", "--char-limit", "--batch-limit"]
+    assert {*expected, "--req-limit"} <= flags
+
+
+def test_keys_on_without_a_store_is_a_config_error(home: Path) -> None:
+    s = Settings(api_keys=True)
+    with pytest.raises(ConfigError, match="no KeyStore"):
+        create_app(s, Registry([FakeEngine()], s))
