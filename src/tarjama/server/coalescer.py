@@ -21,8 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engines.base import Engine, Hypothesis
 from ..errors import EngineError
+from ..pipeline import Engine, Hypothesis
 
 log = logging.getLogger("tarjama.server")
 
@@ -73,6 +73,11 @@ class Coalescer:
         self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"engine-{self.name}")
         self._queue = asyncio.Queue()
         self._worker = self.loop.create_task(self._run(), name=f"coalescer-{self.name}")
+
+    @property
+    def pending(self) -> int:
+        """Jobs waiting for a batch (not counting the one being translated)."""
+        return self._queue.qsize() if self._queue is not None else 0
 
     async def close(self) -> None:
         if self._worker is not None:
