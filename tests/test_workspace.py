@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tarjama.errors import InputError, UnknownModel
+from tarjama.errors import ConfigError, InputError, NoModelForPair, UnknownModel
 from tarjama.fidelity.glossary import Glossary
 from tarjama.pipeline import GlossaryStage, MemoryStage
+from tarjama.text import romanize
 from tarjama.workspace import Workspace
 
 from .fakes import FakeEngine
@@ -59,10 +60,32 @@ def test_memory_policy(tmp_path: Path) -> None:
     named.close()
 
 
-def test_names_without_a_transliteration_model(tmp_path: Path) -> None:
+def test_names_without_a_transliteration_model_use_the_romaniser(tmp_path: Path) -> None:
     ws = Workspace.open(tmp_path)
-    assert ws.transliterate is None
-    assert ws.names(None).transliterate is None
+    assert ws.transliterate is romanize.transliterate
+    assert ws.names(None).transliterate is romanize.transliterate
+    assert ws.transliterate(["بوتين"]) == ["butyn"]
+
+
+def test_the_pair_picks_the_model_and_never_a_helper(
+    tmp_path: Path, tiny_model_dir: Path, tiny_characters_dir: Path, tiny_nllb_dir: Path
+) -> None:
+    ws = Workspace.open(tmp_path)
+    with pytest.raises(NoModelForPair, match="pull one: tarjama models pull opus-mt-tc-big-ar-en"):
+        ws.model_for("ar", "en")
+    ws.models.add(tiny_characters_dir, "aren-transliteration")
+    with pytest.raises(NoModelForPair):
+        ws.model_for("ar", "en")  # a helper is installed, but it is no translator
+    ws.models.add(tiny_nllb_dir, "zz-nllb")
+    assert ws.model_for("ar", "en") == ws.model_for("en", "ar") == "zz-nllb"
+    ws.models.add(tiny_model_dir, "opus-mt-ar-en")  # in the catalogue, better for ar->en
+    assert ws.model_for("ar", "en") == "opus-mt-ar-en"
+    ws.models.add(tiny_model_dir, "opus-mt-tc-big-ar-en")  # the default for the pair
+    assert ws.model_for("ar", "en") == "opus-mt-tc-big-ar-en"
+    assert ws.model_for("en", "ar") == "zz-nllb"
+    with pytest.raises(ConfigError, match="'aren-transliteration' is a helper"):
+        ws.translator("aren-transliteration")
+    assert ws.translator(target="ar").engine.name == "zz-nllb"
 
 
 def test_translator_over_an_engine_gets_its_stages_and_names(tmp_path: Path) -> None:

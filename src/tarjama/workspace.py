@@ -4,14 +4,18 @@ Every face (the CLI, the server, scripts) opens a :class:`Workspace` and asks it
 it needs, so that the defaults below are decided once:
 
 - **models**: the store in ``home/models``; a name or a model directory opens an engine;
+  without a name, the pair decides (:meth:`Workspace.model_for`): the catalogue's default
+  for the pair when installed, else the best installed translator for it. A helper (the
+  transliteration model) never translates;
 - **glossary**: a file the user names, else ``home/glossary.csv`` when it exists (the
   newsroom's spelling policy applies unless asked otherwise); the server's named
   glossaries live in ``home/glossaries/`` and are read again when they change;
-- **memory**: the file the user names; the server also uses ``home/memory.sqlite`` when
-  it exists (see :meth:`Workspace.memory`);
-- **names**: the character model installed as ``aren-transliteration`` transliterates
-  Arabic names for the names check; without it, names are judged by the glossary and by
-  Latin-script names alone.
+- **memory**: the file the user names, else ``home/memory.sqlite`` when it exists, unless
+  the user turns it off (``--no-memory``, ``"memory": false``): the CLI and the server
+  alike, since the newsroom's memory, like its glossary, is its policy;
+- **names**: the names check always runs; Arabic names are spelled in Latin letters by the
+  character model installed as ``aren-transliteration`` when there is one, else by the
+  built-in romaniser (:mod:`tarjama.text.romanize`).
 """
 
 from __future__ import annotations
@@ -27,26 +31,52 @@ from .engines import Engine
 from .engines.characters import MODEL_NAME as TRANSLITERATION_MODEL
 from .engines.characters import Transliterator
 from .engines.loader import load_engine
-from .errors import InputError
+from .errors import ConfigError, InputError, NoModelForPair
 from .fidelity import Glossary, NameMatcher, check_paragraphs
 from .pipeline import Translator
-from .store import CATALOGUE, ApiKey, KeyStore, Manifest, ModelStore, default_home
+from .store import (
+    CATALOGUE,
+    DEFAULTS,
+    ApiKey,
+    CatalogueEntry,
+    KeyStore,
+    Manifest,
+    ModelStore,
+    default_home,
+)
 from .store.glossaries import NONE as NO_GLOSSARY
 from .store.glossaries import GlossaryFiles
 from .store.paths import COMET, MEMORY
 from .store.pull import pull
+from .text import romanize
 from .text.phonetic import Transliterate
 
 __all__ = [
     "CATALOGUE",
+    "DEFAULTS",
     "NO_GLOSSARY",
     "TRANSLITERATION_MODEL",
     "ApiKey",
+    "CatalogueEntry",
     "KeyStore",
     "Manifest",
     "ModelStore",
     "Workspace",
+    "complete_pair",
 ]
+
+LANGUAGES = ("ar", "en")
+
+
+def complete_pair(source: str | None, target: str | None) -> tuple[str, str]:
+    """A pair from what the user gave: ar->en by default, the other language when one is
+    given (``--target ar`` is en->ar)."""
+    other = {"ar": "en", "en": "ar"}
+    if source is None and target is None:
+        return "ar", "en"
+    if source is None:
+        return other.get(target or "", "ar"), target or "en"
+    return source, target or other.get(source, "en")
 
 
 class Workspace:
@@ -78,6 +108,36 @@ class Workspace:
 
     # -- the store ----------------------------------------------------------------------
 
+    def model_for(self, source: str, target: str) -> str:
+        """The installed translator for a pair: the catalogue's default for it when it is
+        installed, else the installed catalogue model best for the pair, else the first
+        other installed translator by name. Never a helper."""
+        found = [
+            m.name
+            for m in self.models.manifests()
+            if m.role == "translator" and (source, target) in m.pairs
+        ]
+        if not found:
+            raise NoModelForPair(source, target, DEFAULTS.get((source, target)))
+
+        def rank(name: str) -> tuple[int, float, str]:
+            entry = CATALOGUE.get(name)
+            quality = entry.quality(source, target) if entry else 0.0
+            return (DEFAULTS.get((source, target)) != name, -quality, name)
+
+        return min(found, key=rank)
+
+    def add_model(self, directory: str | Path, name: str, **options: Any) -> Manifest:
+        """Install a model directory or a transformers checkpoint, and prove it loads: a
+        model that cannot load is removed again, with the reason."""
+        manifest = self.models.add(directory, name, **options)
+        try:
+            load_engine(name, home=self.home, device="cpu")
+        except Exception:
+            self.models.remove(name)
+            raise
+        return manifest
+
     def engine(
         self,
         model: str | Path,
@@ -87,7 +147,14 @@ class Workspace:
         compute_type: str | None = None,
         threads: int | None = None,
     ) -> Engine:
-        """An installed model by name, or a model directory, loaded as an engine."""
+        """An installed translator by name, or a model directory, loaded as an engine.
+        A helper model (transliteration) is refused: it serves the checks, not users."""
+        _, manifest = self.models.resolve(model)
+        if manifest.role != "translator":
+            raise ConfigError(
+                f"model '{manifest.name}' is a {manifest.role} ({manifest.family}: it serves "
+                "the names check), not a translator"
+            )
         return load_engine(
             model,
             home=self.home,
@@ -132,12 +199,13 @@ class Workspace:
         return self.home / MEMORY
 
     def memory(
-        self, path: str | Path | None = None, *, use_home: bool | None = False
+        self, path: str | Path | None = None, *, use_home: bool | None = None
     ) -> TranslationMemory | None:
         """The translation memory to translate with, opened for the calling thread.
 
         ``path`` names one. Without it, ``use_home`` decides about ``home/memory.sqlite``:
-        False, none; None, the home's when it exists; True, the home's, which must exist.
+        None (the default), the home's when it exists; False, none; True, the home's,
+        which must exist.
         """
         if path is not None:
             return TranslationMemory.open(path)
@@ -157,16 +225,18 @@ class Workspace:
         return TranslationMemory.open(path if path is not None else self.memory_path)
 
     @property
-    def transliterate(self) -> Transliterate | None:
-        """Arabic -> Latin spelling for names, or None when no character model is installed.
-        Loaded once, on first use."""
+    def transliterate(self) -> Transliterate:
+        """Arabic -> Latin spelling for names: the installed character model (loaded once,
+        on first use), else the built-in romaniser."""
         with self._lock:
             if not self._transliterator_loaded:
                 found = self._translit_dir or self.models.path(TRANSLITERATION_MODEL)
                 if (found / "model.bin").is_file():
                     self._transliterator = Transliterator.load(found)
                 self._transliterator_loaded = True
-        return self._transliterator.transliterate if self._transliterator else None
+        return (
+            self._transliterator.transliterate if self._transliterator else romanize.transliterate
+        )
 
     def names(self, glossary: Glossary | None) -> NameMatcher:
         return NameMatcher(self.transliterate, glossary)
@@ -183,7 +253,7 @@ class Workspace:
 
     def translator(
         self,
-        model: str | Path | Engine,
+        model: str | Path | Engine | None = None,
         *,
         source: str | None = None,
         target: str | None = None,
@@ -193,8 +263,12 @@ class Workspace:
         device: str = "auto",
         beam_size: int = 4,
     ) -> Translator:
-        """A translator over ``model`` (a name, a directory or a loaded engine) with the
-        glossary and memory given, and the home's names check."""
+        """A translator over ``model`` (a name, a directory or a loaded engine; by default
+        the one :meth:`model_for` picks for the pair) with the glossary and memory given,
+        and the home's names check."""
+        if model is None:
+            source, target = complete_pair(source, target)
+            model = self.model_for(source, target)
         engine = (
             model
             if isinstance(model, Engine)
