@@ -27,6 +27,29 @@ class Tokenizer(Protocol):
 
     def decode(self, units: Sequence[Sequence[str]]) -> str: ...
 
+    def word_ids(self, tokens: Sequence[str]) -> list[int | None]:
+        """For each token of one unit, the word of the unit's text it belongs to (None
+        for control tokens): what turns token attention into a word alignment."""
+        ...
+
+
+#: Control tokens of SentencePiece models: never part of a word.
+_CONTROL = frozenset({"</s>", "<s>", "<pad>"})
+
+
+def piece_word_ids(tokens: Sequence[str], control: frozenset[str]) -> list[int | None]:
+    """SentencePiece pieces to words: a piece starting with "▁" starts a new word."""
+    ids: list[int | None] = []
+    word = -1
+    for token in tokens:
+        if token in control or token in _CONTROL:
+            ids.append(None)
+            continue
+        if word < 0 or token.startswith("▁"):
+            word += 1
+        ids.append(word)
+    return ids
+
 
 def file_hash(paths: Sequence[Path]) -> str:
     h = hashlib.sha256()
@@ -42,6 +65,9 @@ def _load_spm(path: Path) -> spm.SentencePieceProcessor:
         raise CorruptModel(f"cannot load SentencePiece model {path}: {exc}") from exc
 
 
+_NLLB_CODES = frozenset(NLLB_CODES.values())
+
+
 class MarianTokenizer:
     """OPUS-MT: source.spm and target.spm, ``</s>`` closes the source.
 
@@ -52,6 +78,7 @@ class MarianTokenizer:
         self._src = _load_spm(source_spm)
         self._tgt = _load_spm(target_spm)
         self._prefix = list(source_prefix)
+        self._control = frozenset(self._prefix)
         self.hash = file_hash([source_spm, target_spm])
 
     def encode(self, text: str, source: str, target: str) -> list[list[str]]:
@@ -62,6 +89,9 @@ class MarianTokenizer:
 
     def decode(self, units: Sequence[Sequence[str]]) -> str:
         return " ".join(str(self._tgt.decode_pieces(list(u))) for u in units)
+
+    def word_ids(self, tokens: Sequence[str]) -> list[int | None]:
+        return piece_word_ids(tokens, self._control)
 
 
 class NllbTokenizer:
@@ -83,6 +113,9 @@ class NllbTokenizer:
             str(self._sp.decode_pieces([t for t in u if t not in codes])) for u in units
         )
 
+    def word_ids(self, tokens: Sequence[str]) -> list[int | None]:
+        return piece_word_ids(tokens, _NLLB_CODES)
+
 
 class CharacterTokenizer:
     """One token per character, one unit per word (the models were trained on words)."""
@@ -98,3 +131,6 @@ class CharacterTokenizer:
 
     def decode(self, units: Sequence[Sequence[str]]) -> str:
         return " ".join("".join(u) for u in units)
+
+    def word_ids(self, tokens: Sequence[str]) -> list[int | None]:
+        return [0] * len(tokens)  # a unit is one word

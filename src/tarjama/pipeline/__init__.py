@@ -5,6 +5,8 @@ backend (the server's coalescing engine implements it too).
 """
 
 from ..engines import Engine, Hypothesis
+from .blocks import TranslatedBlocks
+from .files import TranslatedFile
 from .stages import Direction, GlossaryStage, MemoryStage, Stage
 from .translator import TextResult, Translator, segment
 
@@ -16,6 +18,8 @@ __all__ = [
     "MemoryStage",
     "Stage",
     "TextResult",
+    "TranslatedBlocks",
+    "TranslatedFile",
     "Translator",
     "segment",
 ]
