@@ -214,8 +214,8 @@ def too_large(where: str, limit: int, size: int | None = None) -> InputError:
     )
 
 
-def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
-    """Read a UTF-8 text file, raising tarjama errors for a missing, huge or undecodable file."""
+def read_bytes(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """Read a file's bytes, raising tarjama errors for a missing or huge file."""
     p = Path(path)
     if not p.is_file():
         raise FileNotFound(str(path))
@@ -223,7 +223,11 @@ def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
         size = p.stat().st_size
         if size > limit:
             raise too_large(str(path), limit, size)
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
-    return decode_bytes(data, where=str(path))
+
+
+def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
+    """Read a UTF-8 text file, raising tarjama errors for a missing, huge or undecodable file."""
+    return decode_bytes(read_bytes(path, limit=limit), where=str(path))

@@ -33,8 +33,9 @@ from .pipeline import Translator
 from .store import CATALOGUE, ApiKey, KeyStore, Manifest, ModelStore, default_home
 from .store.glossaries import NONE as NO_GLOSSARY
 from .store.glossaries import GlossaryFiles
-from .store.paths import COMET, MEMORY
+from .store.paths import COMET, MEMORY, RESULTS
 from .store.pull import pull
+from .store.results import DEFAULT_TTL, ResultStore
 from .text.phonetic import Transliterate
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "KeyStore",
     "Manifest",
     "ModelStore",
+    "ResultStore",
     "Workspace",
 ]
 
@@ -104,6 +106,10 @@ class Workspace:
     def keys(self) -> KeyStore:
         """The server's API keys."""
         return KeyStore.in_home(self.home)
+
+    def results(self, *, ttl: float = DEFAULT_TTL) -> ResultStore:
+        """Translated files waiting for download: ``home/results``, private, expiring."""
+        return ResultStore(self.home / RESULTS, ttl=ttl)
 
     # -- policy -------------------------------------------------------------------------
 

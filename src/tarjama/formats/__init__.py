@@ -36,6 +36,10 @@ KINDS = tuple(FORMATS)
 EXTENSIONS = tuple(ext for exts, _, _ in FORMATS.values() for ext in exts)
 
 
+#: Document formats people will try that tarjama does not read (yet): a clear refusal.
+UNSUPPORTED = frozenset({".doc", ".odt", ".pptx", ".ppt", ".odp", ".pdf", ".epub", ".rtf"})
+
+
 def kind_of(name: str, declared: str | None = None) -> str:
     """The format of a file: ``declared`` (``--input-format``), else its extension."""
     if declared is not None:
@@ -46,12 +50,11 @@ def kind_of(name: str, declared: str | None = None) -> str:
     for kind, (exts, _, _) in FORMATS.items():
         if suffix in exts:
             return kind
-    if not suffix:
-        return "txt"  # stdin and extension-less files are plain text, as always
-    raise InputError(
-        f"{name}: '{suffix}' is not a format tarjama reads "
-        f"({', '.join(EXTENSIONS)}; or name one with --input-format)"
-    )
+    if suffix in UNSUPPORTED:
+        raise InputError(
+            f"{name}: {suffix} files are not supported (tarjama reads {', '.join(EXTENSIONS)})"
+        )
+    return "txt"  # stdin and any other name are plain text, as always
 
 
 def media_type(kind: str) -> str:

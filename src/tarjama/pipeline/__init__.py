@@ -4,7 +4,7 @@ The engine protocol is re-exported here, since it is the pipeline's contract wit
 backend (the server's coalescing engine implements it too).
 """
 
-from ..engines import Engine, Hypothesis
+from ..engines import Engine, Hypothesis, can_align
 from .blocks import TranslatedBlocks
 from .files import TranslatedFile
 from .stages import Direction, GlossaryStage, MemoryStage, Stage
@@ -21,5 +21,6 @@ __all__ = [
     "TranslatedBlocks",
     "TranslatedFile",
     "Translator",
+    "can_align",
     "segment",
 ]

@@ -12,7 +12,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from ..text import detect_script
-from .body import body_doc, flag_field, int_field, quoted, read_json_fields, text_field
+from .body import (
+    body_doc,
+    flag_field,
+    int_field,
+    quoted,
+    read_fields,
+    read_json_fields,
+    text_field,
+)
 from .errors import bad_request
 from .registry import ServedModel
 from .state import ServerState, get_state
@@ -69,7 +77,13 @@ async def glossaries(request: Request) -> dict[str, Any]:
 
 @router.post("/translate", openapi_extra=body_doc(DocumentBody))
 async def translate_document(request: Request) -> JSONResponse:
-    """Translate a document (one paragraph per line); the JSON of `tarjama translate`."""
+    """Translate a document (one paragraph per line); the JSON of `tarjama translate`.
+    Sent as multipart with a ``file``, the file is translated and returned beside its
+    report (see :mod:`.files`)."""
+    if request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        from .files import translate_upload  # files builds on this module
+
+        return await translate_upload(request, await read_fields(request))
     state = get_state(request)
     fields = await read_json_fields(request, _FIELDS)
     await state.check_access(request, text_field(fields, "api_key"))
