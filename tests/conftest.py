@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tarjama.testing import build_marian_model, build_nllb_model
+from tarjama.testing import build_copy_model, build_marian_model, build_nllb_model
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("TARJAMA_TEST_DATA", REPO / ".." / "shared"))
@@ -37,6 +37,13 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_nllb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("models") / "tiny-nllb"
     return build_nllb_model(out, _lines("flores-dev.ar") + _lines("flores-dev.en"))
+
+
+@pytest.fixture(scope="session")
+def copy_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A crafted model that writes its source back (see :func:`tarjama.testing.build_copy_model`)."""
+    out = tmp_path_factory.mktemp("models") / "copy-ar-en"
+    return build_copy_model(out, _lines("flores-dev.ar") + _lines("flores-dev.en"))
 
 
 @pytest.fixture

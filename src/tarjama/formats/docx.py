@@ -28,8 +28,6 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.part import PartFactory, XmlPart
 from docx.oxml.ns import qn
-from docx.oxml.text.font import CT_RPr
-from docx.oxml.text.parfmt import CT_PPr
 from lxml import etree
 
 from ..errors import InputError
@@ -49,6 +47,8 @@ PartFactory.part_type_for.setdefault(CT.WML_ENDNOTES, XmlPart)
 #: Parts whose paragraphs are translated, in the order the report lists them.
 STORIES = (CT.WML_DOCUMENT_MAIN, CT.WML_HEADER, CT.WML_FOOTER, CT.WML_FOOTNOTES, CT.WML_ENDNOTES)
 PROPERTIES = ("title", "subject")
+#: The most a core property holds.
+MAX_PROPERTY = 255
 
 _P, _R, _T, _RPR, _PPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:rPr"), qn("w:pPr")
 _HYPERLINK = qn("w:hyperlink")
@@ -206,7 +206,8 @@ class DocxDocument:
             _rebuild(para, result.tokens)
         core = self.doc.core_properties
         for name, result in zip(self.properties, results[n:], strict=True):
-            setattr(core, name, "".join(t for t in result.tokens if isinstance(t, str)))
+            value = "".join(t for t in result.tokens if isinstance(t, str))
+            setattr(core, name, _fit(value, MAX_PROPERTY))
         if core.language and same_language(core.language, source):
             core.language = target
         for part in self.parts:
@@ -217,6 +218,14 @@ class DocxDocument:
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
+
+
+def _fit(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word (core properties hold 255)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"
 
 
 def _rebuild(para: _Paragraph, tokens: Sequence[Token]) -> None:
@@ -272,37 +281,41 @@ def _rebuild(para: _Paragraph, tokens: Sequence[Token]) -> None:
 
 def switch_language(root: Any, source: str, target: str) -> None:
     """``w:lang`` of the source language names the target; into a left-to-right language,
-    right-to-left marks (``w:bidi`` on paragraphs, ``w:rtl`` on runs) are dropped."""
+    right-to-left marks (``w:bidi`` on paragraphs, ``w:rtl`` on runs) are dropped, and so
+    are the properties they leave empty."""
+    # w:bidi names the language of right-to-left runs: it changes only into one.
+    slots = ["w:val", "w:eastAsia", *(["w:bidi"] if direction(target) == "rtl" else [])]
     for lang in root.iter(qn("w:lang")):
-        for attr in (qn("w:val"), qn("w:bidi"), qn("w:eastAsia")):
+        for attr in map(qn, slots):
             if same_language(lang.get(attr), source):
                 lang.set(attr, target)
     if direction(target) == "ltr":
         for props, tag in ((_PPR, "w:bidi"), (_RPR, "w:rtl")):
-            for el in root.iter(props):
+            for el in list(root.iter(props)):
                 for flag in el.findall(qn(tag)):
                     el.remove(flag)
+                if not len(el) and not el.attrib and el.getparent() is not None:
+                    el.getparent().remove(el)
+
+
+#: What follows ``w:bidi`` in a paragraph's properties (ECMA-376 CT_PPr), so that a new
+#: one goes where Word expects it.
+_AFTER_BIDI = tuple(
+    f"w:{name}"
+    for name in (
+        "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap "
+        "jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr "
+        "pPrChange"
+    ).split()
+)
 
 
 def set_direction(p: Any, target: str) -> None:
     """A paragraph translated into a right-to-left language reads right to left."""
     if direction(target) != "rtl":
         return
-    _set_flag(p.get_or_add_pPr(), "w:bidi", CT_PPr._tag_seq)
+    ppr = p.get_or_add_pPr()
+    if ppr.find(qn("w:bidi")) is None:
+        ppr.insert_element_before(ppr.makeelement(qn("w:bidi"), {}), *_AFTER_BIDI)
     for run in p.iter(_R):
-        _set_flag(run.get_or_add_rPr(), "w:rtl", CT_RPr._tag_seq)
-
-
-def _set_flag(props: Any, tag: str, order: tuple[str, ...]) -> None:
-    """Switch on an on/off child (``w:bidi``, ``w:rtl``), added at its schema position."""
-    found = props.find(qn(tag))
-    if found is not None:
-        found.attrib.pop(qn("w:val"), None)
-        return
-    later = {qn(t) for t in order[order.index(tag) + 1 :]}
-    flag = etree.Element(qn(tag))
-    for k, child in enumerate(props):
-        if child.tag in later:
-            props.insert(k, flag)
-            return
-    props.append(flag)
+        run.get_or_add_rPr().get_or_add_rtl()

@@ -98,17 +98,35 @@ def cue_lines(tokens: Sequence[Token], count: int) -> list[list[str]]:
 
 
 def _share(cues: list[list[str]]) -> list[list[str]]:
-    """A cue left without words takes the last word of the one before (when it has two)."""
-    for i in range(1, len(cues)):
-        if any(line.strip() for line in cues[i]):
-            continue
-        before = cues[i - 1]
-        last = max((k for k, line in enumerate(before) if line.strip()), default=None)
-        if last is not None and len(before[last].split()) > 1:
-            head, word = before[last].rsplit(" ", 1)
-            before[last] = head
-            cues[i][0] = word
+    """A cue left without words gets one: words move one cue on, from the nearest cue
+    before it that has two or more, keeping their order."""
+
+    def words(cue: list[str]) -> int:
+        return sum(len(line.split()) for line in cue)
+
+    for _ in range(sum(map(words, cues)) * len(cues)):
+        empty = next((i for i in range(1, len(cues)) if not words(cues[i])), None)
+        if empty is None:
+            break
+        donor = next((j for j in range(empty - 1, -1, -1) if words(cues[j]) > 1), None)
+        if donor is None:
+            break
+        last = max(k for k, line in enumerate(cues[donor]) if line.split())
+        head, _, word = cues[donor][last].rpartition(" ")
+        cues[donor][last] = head
+        after = cues[donor + 1]
+        after[0] = f"{word} {after[0]}".strip()
     return cues
+
+
+#: A SubRip timing line as players read it (pysrt itself reads "00:0x:02" as 00:00:02).
+_SRT_TIMING = re.compile(
+    r"^\s*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}(?:\s.*)?$"
+)
+
+
+def _timing_lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if "-->" in line]
 
 
 class SrtDocument:
@@ -122,6 +140,10 @@ class SrtDocument:
             raise InputError(f"{where} has a cue with broken timings: {exc}") from None
         if not self.items and text.strip():
             raise InputError(f"{where} holds no subtitle cue (is it SubRip?)")
+        bad = [line for line in _timing_lines(text) if not _SRT_TIMING.match(line)]
+        if bad or len(_timing_lines(text)) != len(self.items):
+            shown = (bad or ["a cue"])[0].strip()
+            raise InputError(f"{where} has a cue with broken timings: {shown[:60]!r}")
         for item in self.items:
             if item.end < item.start:
                 raise InputError(f"{where}: cue {item.index} ends before it starts")
@@ -147,6 +169,8 @@ class VttDocument:
             self.vtt: Any = webvtt.from_buffer(io.StringIO(text))
         except (MalformedFileError, MalformedCaptionError, ValueError) as exc:
             raise InputError(f"{where} is not valid WebVTT (broken timings?): {exc}") from None
+        if len(_timing_lines(text)) != len(self.vtt.captions):
+            raise InputError(f"{where} is not valid WebVTT (broken timings: a cue was unreadable)")
         for n, caption in enumerate(self.vtt.captions, 1):
             if caption.end_in_seconds < caption.start_in_seconds:
                 raise InputError(f"{where}: cue {n} ends before it starts")
