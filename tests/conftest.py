@@ -41,7 +41,7 @@ def tiny_nllb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def copy_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A crafted model that writes its source back (see :func:`tarjama.testing.build_copy_model`)."""
+    """A crafted model that writes its source back (:func:`tarjama.testing.build_copy_model`)."""
     out = tmp_path_factory.mktemp("models") / "copy-ar-en"
     return build_copy_model(out, _lines("flores-dev.ar") + _lines("flores-dev.en"))
 

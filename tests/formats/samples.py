@@ -106,7 +106,9 @@ def png() -> bytes:
     """A 2x2 grey PNG (python-docx reads its size)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)
     raw = zlib.compress(b"\x00\x80\x80" * 2)
@@ -125,7 +127,7 @@ def _hyperlink(paragraph: docx.text.paragraph.Paragraph, text: str) -> None:
 def _footnotes(document: docx.document.Document) -> None:
     """A footnotes part (python-docx writes none) and a reference to it."""
     xml = (
-        f'<w:footnotes {nsdecls("w")}>'
+        f"<w:footnotes {nsdecls('w')}>"
         '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
         '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
         "</w:r></w:p></w:footnote>"
@@ -156,7 +158,7 @@ def _textbox(paragraph: docx.text.paragraph.Paragraph) -> None:
 def _rtl(paragraph: docx.text.paragraph.Paragraph) -> None:
     """An Arabic paragraph as Word writes it: right to left, runs marked rtl."""
     ppr = paragraph._p.get_or_add_pPr()
-    ppr.insert(0, parse_xml(f'<w:bidi {nsdecls("w")}/>'))
+    ppr.insert(0, parse_xml(f"<w:bidi {nsdecls('w')}/>"))
     for run in paragraph.runs:
         run.font.rtl = True
 
@@ -203,7 +205,9 @@ XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF20 = "urn:oasis:names:tc:xliff:document:2.0"
 
 
-def _inline(parent: etree._Element, pieces: list[tuple[str, str | None]], ns: str, v2: bool) -> None:
+def _inline(
+    parent: etree._Element, pieces: list[tuple[str, str | None]], ns: str, v2: bool
+) -> None:
     paired = f"{{{ns}}}{'pc' if v2 else 'g'}"
     for n, (text, code) in enumerate(pieces, 1):
         if code is None:
@@ -311,7 +315,10 @@ def markdown() -> bytes:
 
     def inline(pieces: list[tuple[str, str | None]]) -> str:
         marks = {"b": ("**", "**"), "i": ("*", "*"), "a": ("[", f"]({LINK})")}
-        return "".join(text if code is None else marks[code][0] + text + marks[code][1] for text, code in pieces)
+        return "".join(
+            text if code is None else marks[code][0] + text + marks[code][1]
+            for text, code in pieces
+        )
 
     lines = [
         f"# {TITLE}",

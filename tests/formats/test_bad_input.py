@@ -24,9 +24,12 @@ XXE = (
 )
 LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE xliff [<!ENTITY a "haha">'
-    + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + k]), (b"&%s;" % bytes([97 + k])) * 10) for k in range(8))
-    + b']><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="ar"'
-    b' datatype="plaintext" original="x"><body><trans-unit id="1"><source>&i;</source>'
+    + b"".join(
+        b'<!ENTITY %s "%s">' % (bytes([98 + k]), (b"&%s;" % bytes([97 + k])) * 10) for k in range(8)
+    )
+    + b']><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+    b'<file source-language="ar" datatype="plaintext" original="x"><body><trans-unit id="1">'
+    b"<source>&i;</source>"
     b"</trans-unit></body></file></xliff>"
 )
 EXTERNAL_DTD = b'<?xml version="1.0"?><!DOCTYPE xliff SYSTEM "http://example.com/x.dtd"><xliff/>'
@@ -47,11 +50,13 @@ def _many_entries() -> bytes:
 def _inflating() -> bytes:
     """A small zip that would inflate past the cap: zeros compress a thousandfold."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("word/document.xml", "w", force_zip64=True) as entry:
-            chunk = b"\0" * 2**20
-            for _ in range(MAX_UNCOMPRESSED // 2**20 + 1):
-                entry.write(chunk)
+    with (
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("word/document.xml", "w", force_zip64=True) as entry,
+    ):
+        chunk = b"\0" * 2**20
+        for _ in range(MAX_UNCOMPRESSED // 2**20 + 1):
+            entry.write(chunk)
     return out.getvalue()
 
 
@@ -79,15 +84,30 @@ CASES = [
     ("docx-many-entries", "docx", None, "zip entries; at most"),
     ("docx-zip-bomb", "docx", None, "a zip bomb?"),
     ("docx-xxe", "docx", None, "declares XML entities"),
-    ("html-50mb", "html", b"<p>" + b"x" * (50 * 2**20) + b"</p>", "50.0 MB; a document may be at most 20 MB"),
+    (
+        "html-50mb",
+        "html",
+        b"<p>" + b"x" * (50 * 2**20) + b"</p>",
+        "50.0 MB; a document may be at most 20 MB",
+    ),
     ("html-binary", "html", b"\x89PNG\r\n\x1a\n\x00\x00", "not valid UTF-8"),
-    ("html-is-a-zip", "html", None, "does not hold HTML page or fragment: its content is Word document"),
+    (
+        "html-is-a-zip",
+        "html",
+        None,
+        "does not hold HTML page or fragment: its content is Word document",
+    ),
     ("xliff-xxe", "xliff", XXE, "declares XML entities"),
     ("xliff-billion-laughs", "xliff", LAUGHS, "declares XML entities"),
     ("xliff-external-dtd", "xliff", EXTERNAL_DTD, "external"),
     ("xliff-is-html", "xliff", b"<!DOCTYPE html><html><p>x</p></html>", "its content is HTML"),
     ("xliff-broken", "xliff", b"<xliff version='1.2'><file>", "not well-formed XML"),
-    ("srt-broken-timings", "srt", "1\n00:00:01,000 --> 00:00:0x,500\nنص\n".encode(), "broken timings"),
+    (
+        "srt-broken-timings",
+        "srt",
+        "1\n00:00:01,000 --> 00:00:0x,500\nنص\n".encode(),
+        "broken timings",
+    ),
     ("srt-is-vtt", "srt", None, "its content is WebVTT subtitles"),
     ("vtt-is-srt", "vtt", None, "its content is SubRip subtitles"),
     ("markdown-is-a-zip", "markdown", None, "its content is Word document"),

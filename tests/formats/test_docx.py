@@ -133,7 +133,9 @@ def test_into_arabic_paragraphs_read_right_to_left() -> None:
     buf = io.BytesIO()
     document.save(buf)
     read = DocxDocument(buf.getvalue())
-    results = [BlockResult(b.tokens, Paragraph(index=k, source=b.text)) for k, b in enumerate(read.blocks)]
+    results = [
+        BlockResult(b.tokens, Paragraph(index=k, source=b.text)) for k, b in enumerate(read.blocks)
+    ]
     out = _open(read.write(results, source="en", target="ar"))
     ppr = out.paragraphs[0]._p.pPr
     assert [c.tag for c in ppr][:2] == [qn("w:bidi"), qn("w:jc")]

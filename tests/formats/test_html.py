@@ -63,7 +63,9 @@ def test_the_tiny_model_changes_every_text_and_no_tag(tiny: Translator) -> None:
     assert after.find(".//article").get("class") == "story"
     for value in (link.get("title"), after.find(".//img").get("alt"), after.findtext(".//title")):
         assert value and not ARABIC.search(value)
-    assert len(result.document.paragraphs) == len(tiny.translate_file(page, "html").document.paragraphs)
+    assert len(result.document.paragraphs) == len(
+        tiny.translate_file(page, "html").document.paragraphs
+    )
 
 
 def test_inline_tags_are_kept_around_some_words(tiny: Translator) -> None:
@@ -76,7 +78,9 @@ def test_inline_tags_are_kept_around_some_words(tiny: Translator) -> None:
         assert el.text and el.text.strip()
     for seg in result.document.segments:
         if seg.markup is not None and "<g" in seg.markup:
-            assert seg.target_markup is not None and seg.target_markup.count("<g") == seg.markup.count("<g")
+            assert seg.target_markup is not None and seg.target_markup.count(
+                "<g"
+            ) == seg.markup.count("<g")
 
 
 @pytest.mark.parametrize(

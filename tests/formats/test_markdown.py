@@ -16,7 +16,13 @@ def _shape(text: str) -> list[tuple[str, str, str]]:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     out = []
     for token in md.parse(text):
-        out.append((token.type, token.markup, token.content if "code" in token.type or token.type == "fence" else ""))
+        out.append(
+            (
+                token.type,
+                token.markup,
+                token.content if "code" in token.type or token.type == "fence" else "",
+            )
+        )
         for child in token.children or []:
             keep = child.content if child.type in ("code_inline", "image") else ""
             out.append((child.type, child.markup, keep))
@@ -43,7 +49,9 @@ def test_the_tiny_model_keeps_the_syntax(tiny: Translator) -> None:
 
 def test_text_that_would_become_markup_is_escaped() -> None:
     # The fake engine writes "<text>": the brackets must not become inline HTML.
-    out = Translator(FakeEngine()).translate_file("قال *الرئيس* إن الخطة جاهزة.\n".encode(), "markdown")
+    out = Translator(FakeEngine()).translate_file(
+        "قال *الرئيس* إن الخطة جاهزة.\n".encode(), "markdown"
+    )
     text = out.data.decode()
     assert text.startswith("\\<")
     html = MarkdownIt("commonmark").render(text)

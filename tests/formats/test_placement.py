@@ -67,7 +67,16 @@ def test_nested_codes_stay_nested() -> None:
     link, inner = Code("a", True), Code("b", True)
     text = SENTENCE
     block = Block(
-        ["قال ", Open(link), Open(inner), "الرئيس", Close(inner), " إن", Close(link), " الخطة جاهزة."]
+        [
+            "قال ",
+            Open(link),
+            Open(inner),
+            "الرئيس",
+            Close(inner),
+            " إن",
+            Close(link),
+            " الخطة جاهزة.",
+        ]
     )
     assert block.text == text
     placed = place(block, [Sentence(0, len(text), ENGLISH, LINKS)])
@@ -96,7 +105,9 @@ def test_an_unsure_alignment_falls_back_to_order(
 
 def test_siblings_the_alignment_would_overlap_fall_back_to_order() -> None:
     one, two = Code("b", True), Code("i", True)
-    block = Block(["قال ", Open(one), "الرئيس", Close(one), " ", Open(two), "إن", Close(two), " الخطة جاهزة."])
+    block = Block(
+        ["قال ", Open(one), "الرئيس", Close(one), " ", Open(two), "إن", Close(two), " الخطة جاهزة."]
+    )
     both = ((0, 0), (1, 1), (1, 2), (2, 2), (3, 3), (4, 4))  # two words share target 2
     placed = place(block, [Sentence(0, len(SENTENCE), "a b c d e", both)])
     assert placed.by_order == {0: ["b", "i"]}
@@ -141,7 +152,7 @@ def test_the_memory_markup_places_codes_exactly() -> None:
 
 
 def test_a_memory_markup_for_other_codes_is_not_used() -> None:
-    block, code = bold("الرئيس")
+    block, _ = bold("الرئيس")
     memory = parse_markup("The <g1>president</g1> said <x2/>the plan is ready.")
     placed = place(block, [Sentence(0, len(SENTENCE), ENGLISH, None, memory)])
     assert placed.by_order == {0: ["b"]}
@@ -181,9 +192,11 @@ def _random_block(rng: random.Random) -> tuple[Block, list[Sentence]]:
         start = m.start() + len(m.group()) - len(m.group().lstrip())
         n_src = len(block.text[start : m.end()].split())
         n_tgt = rng.randint(1, 2 * n_src + 1)
-        links = tuple(
-            (rng.randrange(n_src), t) for t in range(n_tgt) if rng.random() < 0.9
-        ) if rng.random() < 0.8 else None
+        links = (
+            tuple((rng.randrange(n_src), t) for t in range(n_tgt) if rng.random() < 0.9)
+            if rng.random() < 0.8
+            else None
+        )
         translation = " ".join(f"t{k}" for k in range(n_tgt))
         sentences.append(Sentence(start, m.end(), translation, links))
     return block, sentences

@@ -74,10 +74,9 @@ def test_broken_timings_are_refused(kind: str, text: str, message: str) -> None:
 
 
 def test_a_cue_keeps_a_word_when_the_translation_is_short() -> None:
-    from tarjama.formats.subtitles import cue_lines
-
     # Three cues; the translation gave every word to the first.
     from tarjama.formats.inline import Code, Point
+    from tarjama.formats.subtitles import cue_lines
 
     tokens = ["one two three", Point(Code("cue", False)), "", Point(Code("cue", False)), ""]
     assert cue_lines(tokens, 3) == [["one"], ["two"], ["three"]]

@@ -40,9 +40,7 @@ def _codes(el: etree._Element) -> list[tuple[str, str | None]]:
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_the_copy_model_fills_each_target_with_its_source(
-    copier: Translator, version: str
-) -> None:
+def test_the_copy_model_fills_each_target_with_its_source(copier: Translator, version: str) -> None:
     build, ns, _ = VERSIONS[version]
     source = build()
     out = copier.translate_file(source, "xliff").data
@@ -135,5 +133,5 @@ def test_a_file_for_another_pair_is_refused_before_translating() -> None:
 
 
 def test_xml_that_is_not_xliff_is_refused() -> None:
-    with pytest.raises(InputError, match="not XLIFF 1.2 or 2.x"):
+    with pytest.raises(InputError, match=r"not XLIFF 1\.2 or 2\.x"):
         Translator(FakeEngine()).translate_file(b"<?xml version='1.0'?><tmx/>", "xliff")

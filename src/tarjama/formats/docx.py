@@ -300,13 +300,24 @@ def switch_language(root: Any, source: str, target: str) -> None:
 
 #: What follows ``w:bidi`` in a paragraph's properties (ECMA-376 CT_PPr), so that a new
 #: one goes where Word expects it.
-_AFTER_BIDI = tuple(
-    f"w:{name}"
-    for name in (
-        "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap "
-        "jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr "
-        "pPrChange"
-    ).split()
+_AFTER_BIDI = (
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
 )
 
 
