@@ -14,8 +14,9 @@ import base64
 from pathlib import PurePath
 from typing import Any
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
+from starlette.datastructures import UploadFile
 
 from .. import formats
 from ..text import detect_script
