@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import ctranslate2
+import numpy as np
 
 from ..errors import ConfigError, CorruptModel, EngineError, UnsupportedPair
 from .base import Alignment, Hypothesis
@@ -173,13 +174,13 @@ class CTranslate2Engine:
             if len(attention) != len(tgt_ids):
                 return None
             columns = [k for k, w in enumerate(src_ids) if w is not None]
-            for row, tw in zip(attention, tgt_ids, strict=True):
-                if tw is None or not columns:
-                    continue
-                k = max(columns, key=lambda c: row[c] if c < len(row) else -1.0)
-                sw = src_ids[k]
-                assert sw is not None
-                links.add((src_offset + sw, tgt_offset + tw))
+            rows = [k for k, w in enumerate(tgt_ids) if w is not None]
+            if columns and rows:
+                weights = np.asarray(attention, dtype=np.float32)[np.ix_(rows, columns)]
+                for row, column in zip(rows, weights.argmax(axis=1).tolist(), strict=True):
+                    sw, tw = src_ids[columns[column]], tgt_ids[row]
+                    assert sw is not None and tw is not None
+                    links.add((src_offset + sw, tgt_offset + tw))
             src_offset += 1 + max((w for w in src_ids if w is not None), default=-1)
             tgt_offset += len(self.tokenizer.decode([hyps[0]]).split())
         if src_offset != len(text.split()) or tgt_offset != len(best.split()):

@@ -5,8 +5,9 @@ cell) is a block; emphasis, strong, strikethrough and links are paired codes; co
 images, inline HTML and autolinks are standalone codes kept as they were written, and so
 are line breaks (a paragraph keeps its line count). Only those runs are rewritten, in
 place, in the source: headings' ``#``, list markers, quotes' ``>``, tables' ``|``, code
-blocks, front matter and everything else stay byte for byte. Translated text is escaped
-where it would otherwise become markup.
+blocks, HTML blocks and everything else stay byte for byte. Translated text is escaped
+where it would otherwise become markup. Link destinations are written back as markdown-it
+normalised them, so a reference link (``[text][ref]``) comes back inline.
 """
 
 from __future__ import annotations
