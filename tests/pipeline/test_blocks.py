@@ -99,6 +99,25 @@ def test_a_plain_memory_match_for_a_tagged_sentence_is_used_and_flagged(tmp_path
     assert b"</b>" in result.data
 
 
+@pytest.mark.parametrize(
+    ("kind", "document"),
+    [
+        ("html", "<p>قال <b>الرئيس</b> إن الخطة جاهزة.</p>"),
+        ("markdown", "قال **الرئيس** إن الخطة جاهزة.\n"),
+        ("srt", "1\n00:00:01,000 --> 00:00:02,000\nقال <b>الرئيس</b> إن الخطة جاهزة.\n\n"),
+    ],
+)
+def test_the_copy_model_puts_bold_around_the_same_word(
+    copy_model_dir: Path, kind: str, document: str
+) -> None:
+    result = Translator.load(copy_model_dir, device="cpu").translate_file(document.encode(), kind)
+    assert result.data.decode() == document
+    (seg,) = result.document.segments
+    assert seg.target_markup == "قال <g1>الرئيس</g1> إن الخطة جاهزة."
+    assert seg.alignment == ((0, 0), (1, 1), (2, 2), (3, 3), (4, 4))
+    assert [i for i in seg.issues if i.check == "markup"] == []
+
+
 def test_the_alignment_survives_the_glossary(copy_model_dir: Path) -> None:
     """The engine sees the glossary's inline term; the bold word's link is carried back
     through it to the source word, and the tag goes around the restored term."""

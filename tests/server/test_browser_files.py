@@ -15,24 +15,14 @@ from playwright import sync_api
 from tarjama.pipeline import Translator
 
 from ..formats import samples
-from ..servers import CHROMIUM, launch_chromium, start_server, stop_server
+from ..servers import start_server, stop_server
+from .test_browser import browser  # noqa: F401  (the same Chromium fixture)
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium"
-    with sync_api.sync_playwright() as pw:
-        b = launch_chromium(pw)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def page(browser: Any) -> Iterator[Any]:  # noqa: F811  (the imported fixture)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     p = context.new_page()
     errors: list[str] = []

@@ -134,6 +134,14 @@ def test_the_native_endpoint_detects_the_source_language(client: TestClient) -> 
     assert (r.json()["source"], r.json()["target"]) == ("ar", "en")
 
 
+def test_a_misspelt_field_with_a_file_is_an_error(client: TestClient) -> None:
+    r = client.post(
+        "/v1/translate", data={"glosary": "desk"}, files={"file": ("a.md", samples.markdown())}
+    )
+    assert r.status_code == 400
+    assert r.json() == {"error": "Invalid request: unknown field 'glosary'"}
+
+
 def test_json_requests_to_the_native_endpoint_are_unchanged(client: TestClient) -> None:
     r = client.post("/v1/translate", json={"text": "قال الرئيس.", "source": "ar"})
     assert r.status_code == 200

@@ -104,8 +104,10 @@ def refuse_entities(root: Any, where: str) -> None:
 
 def cap_text(blocks: Sequence[Block], where: str, limit: int | None) -> None:
     """Refuse a document with more than ``limit`` characters to translate."""
-    if limit is None or limit < 0:
-        return
-    size = sum(len(b.text) for b in blocks)
-    if size > limit:
+    cap_chars(sum(len(b.text) for b in blocks), where, limit)
+
+
+def cap_chars(size: int, where: str, limit: int | None) -> None:
+    """Refuse more than ``limit`` characters to translate (None or -1: no limit)."""
+    if limit is not None and 0 <= limit < size:
         raise InputError(f"{where} holds {size} characters to translate; the limit is {limit}")

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import formats
-from ..document import TranslatedDocument, decode_bytes
-from ..formats.base import BlockResult, cap_text, check_size
+from ..document import MAX_INPUT_BYTES, TranslatedDocument, decode_bytes
+from ..formats.base import BlockResult, cap_chars, cap_text, check_size
 from .blocks import translate_blocks
 
 if TYPE_CHECKING:
@@ -49,10 +49,9 @@ def translate_file(
     limit); ``where`` names the input in error messages.
     """
     if kind == "txt":
-        check_size(data, where, limit=64 * 2**20)
+        check_size(data, where, limit=MAX_INPUT_BYTES)
         text = decode_bytes(data, where)
-        if char_limit is not None and 0 <= char_limit < len(text):
-            raise_limit(where, len(text), char_limit)
+        cap_chars(len(text), where, char_limit)
         doc = translator.translate_document(text)
         out = doc.text if doc.text.endswith("\n") or not doc.text else doc.text + "\n"
         return TranslatedFile(out.encode("utf-8"), kind, doc)
@@ -68,9 +67,3 @@ def translate_file(
     ]
     out_bytes = document.write(results, source=translator.source, target=translator.target)
     return TranslatedFile(out_bytes, kind, done.document)
-
-
-def raise_limit(where: str, size: int, limit: int) -> None:
-    from ..errors import InputError
-
-    raise InputError(f"{where} holds {size} characters to translate; the limit is {limit}")

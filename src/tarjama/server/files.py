@@ -12,25 +12,26 @@ from __future__ import annotations
 
 import base64
 from pathlib import PurePath
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.datastructures import UploadFile
 
 from .. import formats
-from ..text import detect_script
+from ..pipeline import TranslatedFile
 from .body import Fields, flag_field, int_field, quoted, read_fields, text_field
 from .errors import ApiError, bad_request
-from .native import MAX_BEAM, pick_model
-from .state import ServerState, get_state
-from .validate import check_language
+from .native import MAX_BEAM, Options, pick_model, pick_pair, with_translator
+from .state import get_state
 
 #: The largest upload read (the body limit of the file endpoints): a long article's DOCX
 #: with its pictures fits many times over; the formats cap what is inside (see docs/formats.md).
 UPLOAD_LIMIT = 32 * 2**20
 #: Paths whose multipart bodies may be that large.
 UPLOAD_PATHS = ("/translate_file", "/v1/translate")
+
+#: What ``/v1/translate`` takes with a file: the JSON body's fields, ``text`` replaced.
+_NATIVE_FIELDS = {"file", "source", "target", "model", "glossary", "memory", "beam", "api_key"}
 
 router = APIRouter(tags=["files"])
 
@@ -53,23 +54,6 @@ async def _upload(fields: Fields) -> tuple[str, str, bytes]:
     return name, formats.kind_of(name), data
 
 
-def _languages(
-    state: ServerState, fields: Fields, kind: str, data: bytes, name: str
-) -> tuple[str, str]:
-    source = text_field(fields, "source") or "auto"
-    target = text_field(fields, "target")
-    check_language(state.registry, source, auto=True)
-    if source == "auto":
-        source = detect_script(_sample(kind, data, name))[0]
-    if target is None:
-        targets = state.registry.sources().get(source, [])
-        if not targets:
-            raise bad_request(f"{source} is not supported")
-        target = targets[0]
-    check_language(state.registry, target)
-    return source, target
-
-
 def _sample(kind: str, data: bytes, name: str) -> str:
     """The text of a document, for telling its language."""
     if kind == "txt":
@@ -79,33 +63,33 @@ def _sample(kind: str, data: bytes, name: str) -> str:
 
 async def _translate(
     request: Request, fields: Fields, *, native: bool
-) -> tuple[str, str, str, Any]:
-    """Translate the upload; returns its name, source, target and the TranslatedFile."""
+) -> tuple[str, str, str, TranslatedFile]:
+    """Translate the upload; returns its name, source, target and the translated file."""
     state = get_state(request)
     await state.check_access(request, text_field(fields, "api_key"))
     name, kind, data = await _upload(fields)
-    source, target = await state.in_thread(lambda: _languages(state, fields, kind, data, name))
-    model_name = text_field(fields, "model") if native else None
-    glossary_name = text_field(fields, "glossary") if native else None
-    use_memory = _memory_flag(fields) if native else None
-    beam = None
-    if native and fields.get("beam") not in (None, ""):
-        beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
-    model = pick_model(state, model_name, source, target)
-    registry = state.registry
+    asked = text_field(fields, "source") or "auto", text_field(fields, "target")
+    source, target = await state.in_thread(
+        lambda: pick_pair(state, *asked, lambda: _sample(kind, data, name))
+    )
+    options = Options()
+    if native:
+        beam = None
+        if fields.get("beam") not in (None, ""):
+            beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
+        options = Options(text_field(fields, "glossary"), _memory_flag(fields), beam)
+    model = pick_model(state, text_field(fields, "model") if native else None, source, target)
     limit = state.settings.char_limit
 
-    def work() -> Any:
-        glossary = registry.workspace.named_glossary(glossary_name)
-        memory = registry.open_memory(use_memory)
-        try:
-            translator = model.document_translator(
-                source, target, glossary=glossary, memory=memory, beam=beam
-            )
-            return translator.translate_file(data, kind, where=name, char_limit=limit)
-        finally:
-            if memory is not None:
-                memory.close()
+    def work() -> TranslatedFile:
+        return with_translator(
+            state,
+            model,
+            source,
+            target,
+            options,
+            lambda t: t.translate_file(data, kind, where=name, char_limit=limit),
+        )
 
     return name, source, target, await state.in_thread(work)
 
@@ -153,6 +137,9 @@ async def download_file(request: Request, name: str) -> FileResponse:
 async def translate_upload(request: Request, fields: Fields) -> JSONResponse:
     """``POST /v1/translate`` with a file: the report of ``tarjama translate --format json``
     and the translated file beside it (``file``: name, format, media type, base64)."""
+    unknown = sorted(set(fields.values) - _NATIVE_FIELDS)
+    if unknown:  # a misspelt option must not be silently ignored
+        raise bad_request(f"Invalid request: unknown field '{quoted(unknown[0])}'")
     name, source, target, result = await _translate(request, fields, native=True)
     body = result.to_json()
     body["file"] = {
