@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+from lxml import etree
 
 from tarjama.formats.html import HtmlDocument
 from tarjama.pipeline import Translator
@@ -117,3 +118,16 @@ def test_a_page_in_windows_1256_is_read_and_written_as_utf8(copier: Translator) 
     out = copier.translate_file(page.encode("cp1256"), "html").data.decode("utf-8")
     assert "جملة." in out
     assert 'charset="utf-8"' in out
+
+
+def test_xhtml_stays_xml(copier: Translator) -> None:
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" lang="ar" dir="rtl"><head><title>عنوان</title>'
+        "</head><body><p>جملة.<br/>ثانية</p></body></html>"
+    )
+    out = copier.translate_file(page.encode(), "html").data
+    root = etree.fromstring(out)  # still well-formed XML, <br/> and all
+    assert out.startswith(b"<?xml")
+    assert (root.get("lang"), root.get("dir")) == ("en", "ltr")
+    assert root.find(".//{http://www.w3.org/1999/xhtml}br") is not None

@@ -80,6 +80,16 @@ def test_upload_then_download_the_same_type(client: TestClient, key: str) -> Non
         assert got.content.strip()
 
 
+def test_plain_text_files_are_translated_too(client: TestClient) -> None:
+    r = upload(
+        client, "story.txt", "قال الرئيس إن الخطة جاهزة.\nوأضاف أن الميناء سيفتح غدا.\n".encode()
+    )
+    got = client.get(r.json()["translatedFileUrl"])
+    assert got.headers["content-type"] == "text/plain; charset=utf-8"
+    assert 'filename="story.en.txt"' in got.headers["content-disposition"]
+    assert len(got.text.splitlines()) == 2
+
+
 def test_results_are_private_random_and_expire(
     client: TestClient, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -8,7 +8,10 @@ import re
 _HEAD = 2048
 _BOM = b"\xef\xbb\xbf"
 _XLIFF = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:\w+:)?xliff\b", re.S)
-_HTML = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html\b|head\b|body\b)", re.I | re.S)
+_HTML = re.compile(
+    rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html\b|head\b|body\b)",
+    re.I | re.S,
+)
 _SRT = re.compile(rb"^\s*\d+\s*\r?\n\s*\d+:\d+:\d+[,.]\d+\s*-->")
 _VTT = re.compile(rb"^WEBVTT(?:[ \t\r\n]|$)")
 

@@ -99,6 +99,7 @@ KEPT_BLOCKS = frozenset(
 #: Attributes whose text is translated.
 ATTRIBUTES = ("alt", "title")
 
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>\s*", re.I)
 _DOCUMENT = re.compile(r"^\s*(?:<!--.*?-->\s*)*(?:<!doctype|<html)", re.I | re.S)
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.I)
 
@@ -142,6 +143,11 @@ class HtmlDocument:
 
     def __init__(self, data: bytes, where: str = "HTML") -> None:
         text = _decode(data, where)
+        # XHTML: lxml.html reads it without its XML declaration; it is written back as XML.
+        declaration = _DECLARATION.match(text)
+        self.xhtml = declaration is not None
+        if declaration is not None:
+            text = text[declaration.end() :]
         self.whole = bool(_DOCUMENT.match(text))
         try:
             if self.whole:
@@ -214,6 +220,14 @@ class HtmlDocument:
         switch_language(self.root, source, target, whole=self.whole)
         if self.whole:
             _declare_utf8(self.root)
+            if self.xhtml:
+                xml: bytes = etree.tostring(
+                    self.root.getroottree(),
+                    doctype=self.doctype or None,
+                    encoding="utf-8",
+                    xml_declaration=True,
+                )
+                return xml + b"\n"
             out: bytes = lxml.html.tostring(
                 self.root, doctype=self.doctype or None, encoding="utf-8", method="html"
             )
