@@ -189,3 +189,11 @@ def test_office_formats_tarjama_does_not_read_are_named(name: str) -> None:
 )
 def test_the_output_is_named_after_the_input(name: str, source: str, target: str, out: str) -> None:
     assert formats.output_name(name, source, target) == out
+
+
+def test_markup_nested_absurdly_deep_is_refused() -> None:
+    engine = FakeEngine()
+    deep = ("*" * 5000 + "قال" + "*" * 5000 + "\n").encode()
+    with pytest.raises(InputError, match="nested more than 100 deep"):
+        Translator(engine).translate_file(deep, "markdown")
+    assert engine.calls == []

@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -167,10 +168,19 @@ class DocxDocument:
         check_zip(data, where)
         try:
             self.doc = docx.Document(io.BytesIO(data))
-        except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
-            raise InputError(f"{where} is a zip archive but not a Word document") from None
         except etree.XMLSyntaxError as exc:
             raise InputError(f"{where} holds XML that cannot be read: {exc}") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
+            raise InputError(f"{where} is a damaged zip archive: {exc}") from None
+        except (PackageNotFoundError, KeyError, ValueError, IndexError):
+            raise InputError(f"{where} is a zip archive but not a Word document") from None
+        try:  # parts whose content type was damaged load as plain parts
+            self.styles = self.doc.styles.element
+            core = self.doc.core_properties
+        except (AttributeError, KeyError, ValueError):
+            raise InputError(
+                f"{where} is a damaged Word document (its parts are mislabelled)"
+            ) from None
         self.parts = sorted(
             (p for p in self.doc.part.package.iter_parts() if p.content_type in STORIES),
             key=lambda p: STORIES.index(p.content_type),
@@ -193,7 +203,6 @@ class DocxDocument:
                 if block.text.strip():
                     self.paragraphs.append(para)
                     self.blocks.append(block)
-        core = self.doc.core_properties
         for name in PROPERTIES:
             value = getattr(core, name)
             if value and value.strip():
@@ -214,7 +223,7 @@ class DocxDocument:
             switch_language(part.element, source, target)
         for para in self.paragraphs:
             set_direction(para.p, target)
-        switch_language(self.doc.styles.element, source, target)
+        switch_language(self.styles, source, target)
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()

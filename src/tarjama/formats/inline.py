@@ -16,11 +16,17 @@ memory's key for the sentence, and put back after translation by :mod:`.placemen
 from __future__ import annotations
 
 import html
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
+
+from ..errors import InputError
+
+#: Inline codes nested deeper than this are refused (no article needs a tenth of it).
+MAX_DEPTH = 100
 
 
 @dataclass(eq=False)
@@ -96,6 +102,8 @@ class Block:
                 at += len(token)
             elif isinstance(token, Open):
                 parent = stack[-1] if stack else None
+                if len(stack) >= MAX_DEPTH:
+                    raise InputError(f"inline markup is nested more than {MAX_DEPTH} deep")
                 stack.append(len(self.spans))
                 self.spans.append(Span(token.code, at, at, parent, order))
             elif isinstance(token, Close):
@@ -116,23 +124,49 @@ class Block:
         """The codes to place inside the sentence ``[start, end)``: spans with an edge
         strictly inside it (clipped to it) and marks strictly inside it, numbered from 1
         in document order. Codes around the whole sentence need no placing."""
-        found: list[tuple[int, Span | Mark, int, int]] = []
+        return self.locals([(start, end)])[0]
+
+    def locals(self, bounds: Sequence[tuple[int, int]]) -> list[list[Local]]:
+        """:meth:`local` for many sentences (in order, not overlapping) in one sweep."""
+        starts = [a for a, _ in bounds]
+        found: list[dict[int, tuple[int, Span | Mark]]] = [{} for _ in bounds]
+
+        def inside(at: int) -> int | None:
+            k = bisect_right(starts, at) - 1
+            return k if k >= 0 and bounds[k][0] < at < bounds[k][1] else None
+
         for span in self.spans:
-            inner = start < span.start < end or start < span.end < end
-            if inner and span.start < end and span.end > start:
-                found.append((span.order, span, max(span.start, start), min(span.end, end)))
+            for edge in (span.start, span.end):
+                k = inside(edge)
+                if k is not None:
+                    found[k][span.order] = (span.order, span)
         for mark in self.marks:
-            if start < mark.at < end:
-                found.append((mark.order, mark, mark.at, mark.at))
-        found.sort(key=lambda f: f[0])
-        return [(n, item, a, b) for n, (_, item, a, b) in enumerate(found, 1)]
+            k = inside(mark.at)
+            if k is not None:
+                found[k][mark.order] = (mark.order, mark)
+        out: list[list[Local]] = []
+        for (start, end), items in zip(bounds, found, strict=True):
+            ordered = [item for _, item in sorted(items.values(), key=lambda f: f[0])]
+            out.append([(n, item, *(_clip(item, start, end))) for n, item in enumerate(ordered, 1)])
+        return out
 
     def markup(self, start: int, end: int) -> str | None:
         """The sentence ``[start, end)`` with its codes written in; None without codes."""
-        local = self.local(start, end)
-        if not local:
-            return None
-        return write_markup(self.tokens, start, end, {id(i.code): n for n, i, _, _ in local})
+        return self.markups([(start, end)])[0]
+
+    def markups(self, bounds: Sequence[tuple[int, int]]) -> list[str | None]:
+        """:meth:`markup` for many sentences."""
+        offsets = token_offsets(self.tokens)
+        return [
+            write_markup(self.tokens, offsets, start, end, local) if local else None
+            for (start, end), local in zip(bounds, self.locals(bounds), strict=True)
+        ]
+
+
+def _clip(item: Span | Mark, start: int, end: int) -> tuple[int, int]:
+    if isinstance(item, Mark):
+        return item.at, item.at
+    return max(item.start, start), min(item.end, end)
 
 
 def merge_text(tokens: Iterable[Token]) -> list[Token]:
@@ -149,31 +183,49 @@ def merge_text(tokens: Iterable[Token]) -> list[Token]:
     return out
 
 
-def write_markup(tokens: Sequence[Token], start: int, end: int, numbers: dict[int, int]) -> str:
-    """The text ``[start, end)`` of ``tokens`` with the codes numbered in ``numbers`` (by
-    ``id``) written in as ``<gN>…</gN>`` and ``<xN/>``, in token order. A span that starts
-    before ``start`` opens at the beginning, one that ends after ``end`` closes at the end."""
-    head: list[str] = []
-    body: list[str] = []
-    tail: list[str] = []
-    at = 0
+def token_offsets(tokens: Sequence[Token]) -> list[int]:
+    """The text offset at which each token starts."""
+    out, at = [], 0
     for token in tokens:
+        out.append(at)
+        if isinstance(token, str):
+            at += len(token)
+    return out
+
+
+def write_markup(
+    tokens: Sequence[Token],
+    offsets: Sequence[int],
+    start: int,
+    end: int,
+    local: Sequence[Local],
+) -> str:
+    """The text ``[start, end)`` of ``tokens`` (whose :func:`token_offsets` are ``offsets``)
+    with the sentence's ``local`` codes written in as ``<gN>…</gN>`` and ``<xN/>``, in token
+    order. A span that began before the sentence opens at its beginning, one that ends
+    after it closes at its end (the inner one first)."""
+    numbers = {id(item.code): n for n, item, _, _ in local}
+    head = [f"<g{n}>" for n, item, a, _ in local if isinstance(item, Span) and item.start < a]
+    tail = [
+        f"</g{n}>" for n, item, _, b in reversed(local) if isinstance(item, Span) and item.end > b
+    ]
+    body: list[str] = []
+    k = max(bisect_left(offsets, start) - 1, 0)
+    while k < len(tokens) and offsets[k] <= end:
+        token, at = tokens[k], offsets[k]
+        k += 1
         if isinstance(token, str):
             a, b = max(at, start), min(at + len(token), end)
             if a < b:
                 body.append(html.escape(token[a - at : b - at], quote=False))
-            at += len(token)
             continue
         number = numbers.get(id(token.code))
-        if number is None:
+        if number is None or at < start:
             continue
         if isinstance(token, Open):
-            (head if at < start else body).append(f"<g{number}>")
+            body.append(f"<g{number}>")
         elif isinstance(token, Close):
-            if at > end:
-                tail.append(f"</g{number}>")
-            else:
-                body.append(f"</g{number}>")
+            body.append(f"</g{number}>")
         else:
             body.append(f"<x{number}/>")
     return "".join(head + body + tail)

@@ -23,12 +23,14 @@ comes first and the codes follow it, empty, in source order: still translated, f
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .inline import (
     Block,
     Close,
+    Local,
     Mark,
     Open,
     ParsedMarkup,
@@ -66,13 +68,15 @@ class Placed:
     failed: bool = False
     #: Each sentence's offsets in ``text``.
     offsets: list[tuple[int, int]] = field(default_factory=list)
+    #: Each sentence's codes to place (see :meth:`.inline.Block.local`).
+    locals: list[list[Local]] = field(default_factory=list)
 
 
 def place(block: Block, sentences: Sequence[Sentence]) -> Placed:
     """The translation of ``block``, whose sentences (in order) are ``sentences``."""
     target, offsets = _assemble(block.text, sentences)
     if not block.spans and not block.marks:
-        return Placed(merge_text([target]), target, offsets=offsets)
+        return Placed(merge_text([target]), target, offsets=offsets, locals=[[] for _ in sentences])
     layout = _Layout(block, sentences, target, offsets)
     methods = {i: layout.first_method(i) for i in range(len(sentences))}
     while True:
@@ -86,7 +90,7 @@ def place(block: Block, sentences: Sequence[Sentence]) -> Placed:
             shifted = [
                 (a + sum(p <= a for p in added), b + sum(p < b for p in added)) for a, b in offsets
             ]
-            return Placed(tokens, text_of(tokens), by_order, offsets=shifted)
+            return Placed(tokens, text_of(tokens), by_order, offsets=shifted, locals=layout.local)
         # The blamed sentences go by order; if none can, every sentence does.
         fixable = {i for i in blamed if methods.get(i, "order") != "order"}
         fixable = fixable or {i for i, m in methods.items() if m != "order"}
@@ -95,7 +99,9 @@ def place(block: Block, sentences: Sequence[Sentence]) -> Placed:
         for i in fixable:
             methods[i] = "order"
     tail: list[Token] = [t for t in block.tokens if not isinstance(t, str)]
-    return Placed(merge_text([target, *tail]), target, failed=True, offsets=offsets)
+    return Placed(
+        merge_text([target, *tail]), target, failed=True, offsets=offsets, locals=layout.local
+    )
 
 
 def _assemble(text: str, sentences: Sequence[Sentence]) -> tuple[str, list[tuple[int, int]]]:
@@ -133,7 +139,8 @@ class _Layout:
         self.sentences = sentences
         self.target = target
         self.offsets = offsets
-        self.local = [block.local(s.start, s.end) for s in sentences]
+        self.local = block.locals([(s.start, s.end) for s in sentences])
+        self._starts = [s.start for s in sentences]
 
     # -- methods per sentence -----------------------------------------------------------
 
@@ -254,22 +261,18 @@ class _Layout:
 
     def _exact(self, p: int) -> int | None:
         """The target offset of source offset ``p`` outside every sentence's inside."""
-        sentences = self.sentences
-        if not sentences or p <= sentences[0].start:
-            return p
-        for k, sent in enumerate(sentences):
-            start, end = self.offsets[k]
-            if p == sent.start:
-                return start
-            if sent.start < p < sent.end:
-                return None
-            nxt = sentences[k + 1].start if k + 1 < len(sentences) else len(self.block.text)
-            if sent.end <= p <= nxt:
-                return end + (p - sent.end)
-        return None
+        k = bisect_right(self._starts, p) - 1
+        if k < 0:
+            return p  # before the first sentence
+        sent, (start, end) = self.sentences[k], self.offsets[k]
+        if p == sent.start:
+            return start
+        if p < sent.end:
+            return None
+        return end + (p - sent.end)  # in the space after sentence k
 
     def _inside(self, p: int) -> int:
-        return next(k for k, s in enumerate(self.sentences) if s.start < p < s.end)
+        return bisect_right(self._starts, p) - 1
 
     def positions(self, methods: dict[int, str]) -> _Positions:
         places = {i: self._sentence_places(i, m) for i, m in methods.items() if self.local[i]}

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..document import Issue, Paragraph, Segment, TranslatedDocument
 from ..fidelity import check_document
-from ..formats.inline import Block, Span, parse_markup, write_markup
+from ..formats.inline import Block, Span, parse_markup, token_offsets, write_markup
 from ..formats.placement import Placed, Sentence, place
 from ..text import clean, split_sentences
 
@@ -45,7 +45,9 @@ def split_blocks(translator: Translator, blocks: Sequence[Block]) -> TranslatedD
     )
     for k, block in enumerate(blocks):
         para = Paragraph(index=k, source=block.text)
-        for sent in split_sentences(block.text.translate(_BREAKS), translator.source):
+        sentences = split_sentences(block.text.translate(_BREAKS), translator.source)
+        markups = block.markups([(s.start, s.end) for s in sentences])
+        for sent, markup in zip(sentences, markups, strict=True):
             para.segments.append(
                 Segment(
                     paragraph=k,
@@ -54,7 +56,7 @@ def split_blocks(translator: Translator, blocks: Sequence[Block]) -> TranslatedD
                     start=sent.start,
                     end=sent.end,
                     normalized=clean(sent.text, translator.source).text,
-                    markup=block.markup(sent.start, sent.end),
+                    markup=markup,
                 )
             )
         doc.paragraphs.append(para)
@@ -66,9 +68,9 @@ def translate_blocks(translator: Translator, blocks: Sequence[Block]) -> Transla
     doc = split_blocks(translator, blocks)
     # Only sentences with a paired code inside need the alignment (and pay for it).
     align = [
-        s.markup is not None and _has_paired(block, s.start, s.end)
+        any(isinstance(item, Span) for _, item, _, _ in local)
         for block, para in zip(blocks, doc.paragraphs, strict=True)
-        for s in para.segments
+        for local in block.locals([(s.start, s.end) for s in para.segments])
     ]
     translator._translate_segments(doc.segments, align=align)
     check_document(doc, glossary=translator.glossary, names=translator.names)
@@ -88,14 +90,12 @@ def _place(block: Block, para: Paragraph) -> Placed:
         for s in para.segments
     ]
     result = place(block, sentences)
-    for i, seg in enumerate(para.segments):
-        local = block.local(seg.start, seg.end)
+    offsets = token_offsets(result.tokens)
+    for i, (seg, local) in enumerate(zip(para.segments, result.locals, strict=True)):
         if not local:
             continue
         start, end = result.offsets[i]
-        seg.target_markup = write_markup(
-            result.tokens, start, end, {id(item.code): n for n, item, _, _ in local}
-        )
+        seg.target_markup = write_markup(result.tokens, offsets, start, end, local)
         names = result.by_order.get(i)
         if names and not result.failed:
             why = "no word alignment" if seg.alignment is None else "the word alignment was unsure"
@@ -126,7 +126,3 @@ def _place(block: Block, para: Paragraph) -> Placed:
 def _listed(names: list[str]) -> str:
     tags = [f"<{n}>" for n in dict.fromkeys(names)]
     return ("inline code " if len(tags) == 1 else "inline codes ") + ", ".join(tags)
-
-
-def _has_paired(block: Block, start: int, end: int) -> bool:
-    return any(isinstance(item, Span) for _, item, _, _ in block.local(start, end))
