@@ -18,7 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from tarjama.testing import build_character_model, build_marian_model, build_nllb_model
+from tarjama.testing import (
+    build_character_model,
+    build_copy_model,
+    build_marian_model,
+    build_nllb_model,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
@@ -83,6 +88,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"skipped {count} tests ({marker}): {REQUIREMENTS[marker][1]}")
 
 
+#: Every letter, digit and mark the tests' documents use, so that a copy model trained on
+#: the corpus can write each of them back.
+COVERAGE = [
+    "ابتثجحخدذرزسشصضطظعغفقكلمنهوي ءآأؤإئىة ًٌٍَُِّْ ٠١٢٣٤٥٦٧٨٩ ٫٬٪ ،؛؟ «»",
+    "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789",
+    ". , ; : ! ? ' \" ( ) [ ] { } < > - _ = + * / \\ | @ # $ % ^ & ~ ` “ ” ‘ ’ … – —",
+]
+
+
 def corpus(lang: str) -> list[str]:
     """Every paragraph of the repository's test articles in ``lang``."""
     return [
@@ -111,6 +125,13 @@ def tiny_characters_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight character model in the layout of the transliteration model."""
     out = tmp_path_factory.mktemp("models") / "tiny-characters"
     return build_character_model(out, corpus("ar"), corpus("en"))
+
+
+@pytest.fixture(scope="session")
+def copy_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A crafted model that writes its source back (:func:`tarjama.testing.build_copy_model`)."""
+    out = tmp_path_factory.mktemp("models") / "copy-ar-en"
+    return build_copy_model(out, corpus("ar") + corpus("en") + COVERAGE)
 
 
 @pytest.fixture

@@ -49,3 +49,31 @@ class FakeEngine:
             )
             for t in texts
         ]
+
+
+class AligningFakeEngine(FakeEngine):
+    """A fake engine that can align: it writes its input back word for word (so each word
+    links to itself) and records which texts asked for an alignment."""
+
+    aligns = True
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.align_calls: list[list[bool] | None] = []
+
+    def translate_batch(  # type: ignore[override]
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        *,
+        num_alternatives: int = 0,
+        align: Sequence[bool] | None = None,
+    ) -> list[Hypothesis]:
+        self.calls.append(list(texts))
+        self.align_calls.append(list(align) if align is not None else None)
+        flags = list(align) if align is not None else [False] * len(texts)
+        return [
+            Hypothesis(t, -0.5, (), tuple((i, i) for i in range(len(t.split()))) if a else None)
+            for t, a in zip(texts, flags, strict=True)
+        ]

@@ -70,9 +70,16 @@ class Segment:
     suggestions: list[dict[str, Any]] = field(default_factory=list)
     #: The cleaned source the model and the memory see (not part of the JSON output).
     normalized: str = field(default="", repr=False)
+    #: A sentence of a formatted document with inline codes to place: the source with
+    #: them written in (``<g1>…</g1>``, ``<x2/>``; the memory's key), and the translation
+    #: with them put back. None for plain text.
+    markup: str | None = field(default=None, repr=False)
+    target_markup: str | None = field(default=None, repr=False)
+    #: (source word, translation word) links, when the engine was asked to align.
+    alignment: tuple[tuple[int, int], ...] | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "index": self.index,
             "source": self.source,
             "start": self.start,
@@ -83,6 +90,10 @@ class Segment:
             "issues": [i.to_json() for i in self.issues],
             "suggestions": self.suggestions,
         }
+        if self.markup is not None:
+            out["markup"] = self.markup
+            out["target_markup"] = self.target_markup
+        return out
 
 
 @dataclass
@@ -207,8 +218,8 @@ def too_large(where: str, limit: int, size: int | None = None) -> InputError:
     )
 
 
-def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
-    """Read a UTF-8 text file, raising tarjama errors for a missing, huge or undecodable file."""
+def read_bytes(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """Read a file's bytes, raising tarjama errors for a missing or huge file."""
     p = Path(path)
     if p.is_dir():
         raise InputError(f"{path} is a directory, not a file")
@@ -218,7 +229,11 @@ def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
         size = p.stat().st_size
         if size > limit:
             raise too_large(str(path), limit, size)
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
-    return decode_bytes(data, where=str(path))
+
+
+def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
+    """Read a UTF-8 text file, raising tarjama errors for a missing, huge or undecodable file."""
+    return decode_bytes(read_bytes(path, limit=limit), where=str(path))

@@ -46,8 +46,9 @@ from .store import (
 )
 from .store.glossaries import NONE as NO_GLOSSARY
 from .store.glossaries import GlossaryFiles
-from .store.paths import COMET, MEMORY
+from .store.paths import COMET, MEMORY, RESULTS
 from .store.pull import pull
+from .store.results import DEFAULT_TTL, ResultStore
 from .text import romanize
 from .text.phonetic import Transliterate
 
@@ -61,11 +62,10 @@ __all__ = [
     "KeyStore",
     "Manifest",
     "ModelStore",
+    "ResultStore",
     "Workspace",
     "complete_pair",
 ]
-
-LANGUAGES = ("ar", "en")
 
 
 def complete_pair(source: str | None, target: str | None) -> tuple[str, str]:
@@ -171,6 +171,10 @@ class Workspace:
     def keys(self) -> KeyStore:
         """The server's API keys."""
         return KeyStore.in_home(self.home)
+
+    def results(self, *, ttl: float = DEFAULT_TTL) -> ResultStore:
+        """Translated files waiting for download: ``home/results``, private, expiring."""
+        return ResultStore(self.home / RESULTS, ttl=ttl)
 
     # -- policy -------------------------------------------------------------------------
 

@@ -7,8 +7,10 @@ import json
 import sys
 
 from ..document import Issue
+from ..formats import KINDS, kind_of
 from ..workspace import Workspace
 from ._io import read_input, write_output
+from .files import read_document, translate_file
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,7 +25,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="installed model name or a directory (default: the installed model for the pair)",
     )
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
-    p.add_argument("--output", "-o", default=None, help="write here instead of stdout")
+    p.add_argument(
+        "--output",
+        "-o",
+        default=None,
+        help="write here instead of stdout (documents: default NAME.en.EXT beside the input)",
+    )
+    p.add_argument(
+        "--input-format",
+        choices=KINDS,
+        default=None,
+        help="the input's format (default: from its extension; plain text otherwise)",
+    )
     p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--home", default=None, help="model store (default $TARJAMA_HOME)")
@@ -51,7 +64,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    text = read_input(args.file)
+    kind = kind_of(args.file, args.input_format)
+    text = read_input(args.file) if kind == "txt" else ""
+    data = read_document(args.file) if kind != "txt" else b""
     ws = Workspace.open(args.home)
     translator = ws.translator(
         args.model,
@@ -63,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
         memory=ws.memory(args.memory, use_home=False if args.no_memory else None),
         digits=args.digits,
     )
+    if kind != "txt":  # HTML, DOCX, XLIFF, subtitles, Markdown: the same format back
+        return translate_file(args, translator, kind, data)
     doc = translator.translate_document(text)
     if doc.segments:  # nothing translated, nothing to report
         print(issue_summary(doc.issues), file=sys.stderr)

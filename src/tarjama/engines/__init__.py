@@ -4,6 +4,6 @@ Batching, sorting by length, decoding limits and thread settings live here, not 
 pipeline.
 """
 
-from .base import Engine, Hypothesis
+from .base import Alignment, Engine, Hypothesis, can_align
 
-__all__ = ["Engine", "Hypothesis"]
+__all__ = ["Alignment", "Engine", "Hypothesis", "can_align"]

@@ -6,14 +6,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+#: A word alignment: (source word, target word) pairs, words being the whitespace-separated
+#: words of the input text and of the hypothesis text (``str.split()``), counted from 0.
+Alignment = tuple[tuple[int, int], ...]
+
 
 @dataclass(frozen=True)
 class Hypothesis:
-    """A translation of one input, with the model's length-normalised log-probability."""
+    """A translation of one input, with the model's length-normalised log-probability.
+
+    ``alignment`` links the input's words to ``text``'s words; it is None unless the
+    pipeline asked for it (``align=``) and the engine can give it (``aligns``).
+    """
 
     text: str
     score: float
     alternatives: tuple[str, ...] = field(default=())
+    alignment: Alignment | None = field(default=None, compare=False)
 
 
 @runtime_checkable
@@ -23,6 +32,11 @@ class Engine(Protocol):
     ``translate_batch`` receives every text of a document in one call and returns one
     hypothesis per text, in order. ``count_tokens`` and ``max_input_tokens`` let the
     pipeline cut sentences that are too long before they reach the model.
+
+    Word alignment is optional. An engine that can align says so with a true ``aligns``
+    attribute and then accepts ``align=`` (one flag per text) in ``translate_batch``; the
+    pipeline passes it only to such engines, so an engine without the attribute (a test
+    fake, a remote service) keeps the plain signature. Only the flagged texts pay for it.
     """
 
     name: str
@@ -42,3 +56,8 @@ class Engine(Protocol):
         *,
         num_alternatives: int = 0,
     ) -> list[Hypothesis]: ...
+
+
+def can_align(engine: object) -> bool:
+    """Whether ``engine`` accepts ``align=`` in ``translate_batch``."""
+    return bool(getattr(engine, "aligns", False))

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import ctranslate2
+import numpy as np
 
 from ..errors import ConfigError, CorruptModel, EngineError, UnsupportedPair
-from .base import Hypothesis
+from .base import Alignment, Hypothesis
 from .tokenizers import Tokenizer
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -47,6 +48,9 @@ def resolve_device(device: str) -> str:
 
 class CTranslate2Engine:
     """Runs a CTranslate2 model directory with a tokenizer from :mod:`.tokenizers`."""
+
+    #: Word alignment from cross-attention, for the texts that ask (see :class:`.base.Engine`).
+    aligns = True
 
     def __init__(
         self,
@@ -115,7 +119,11 @@ class CTranslate2Engine:
         target: str,
         *,
         num_alternatives: int = 0,
+        align: Sequence[bool] | None = None,
     ) -> list[Hypothesis]:
+        """One hypothesis per text; texts flagged in ``align`` also get a word alignment,
+        read from the model's cross-attention (decoded in their own batches: attention
+        costs time, and only those texts pay it)."""
         if (source, target) not in self.pairs:
             raise UnsupportedPair(self.name, source, target, self.pairs)
         # Flatten texts into units; remember which units belong to which text.
@@ -125,40 +133,83 @@ class CTranslate2Engine:
             for unit in self.tokenizer.encode(text, source, target):
                 units.append(unit)
                 owner.append(i)
-        outputs = self._run(units, target, 1 + max(0, num_alternatives))
-        per_text: list[list[tuple[list[list[str]], float]]] = [[] for _ in texts]
-        for unit_index, (hyps, score) in enumerate(outputs):
-            per_text[owner[unit_index]].append((hyps, score))
+        attend = [bool(align[i]) for i in owner] if align is not None else [False] * len(units)
+        outputs = self._run(units, target, 1 + max(0, num_alternatives), attend)
+        per_text: list[list[int]] = [[] for _ in texts]
+        for unit_index, i in enumerate(owner):
+            per_text[i].append(unit_index)
         results: list[Hypothesis] = []
-        for parts in per_text:
-            if not parts:
+        for text, unit_ids in zip(texts, per_text, strict=True):
+            if not unit_ids:
                 results.append(Hypothesis("", 0.0))
                 continue
-            n_hyp = min(len(h) for h, _ in parts)
-            best = self.tokenizer.decode([h[0] for h, _ in parts])
-            alts = tuple(self.tokenizer.decode([h[k] for h, _ in parts]) for k in range(1, n_hyp))
-            score = sum(s for _, s in parts) / len(parts)
-            results.append(Hypothesis(best, score, alts))
+            parts = [outputs[u] for u in unit_ids]
+            n_hyp = min(len(h) for h, _, _ in parts)
+            best = self.tokenizer.decode([h[0] for h, _, _ in parts])
+            alts = tuple(
+                self.tokenizer.decode([h[k] for h, _, _ in parts]) for k in range(1, n_hyp)
+            )
+            score = sum(s for _, s, _ in parts) / len(parts)
+            alignment = None
+            if all(a is not None for _, _, a in parts):
+                alignment = self._alignment(text, best, [units[u] for u in unit_ids], parts)
+            results.append(Hypothesis(best, score, alts, alignment))
         return results
 
+    def _alignment(
+        self,
+        text: str,
+        best: str,
+        units: list[list[str]],
+        parts: list[tuple[list[list[str]], float, list[list[float]] | None]],
+    ) -> Alignment | None:
+        """Word links from attention: each target token to the source token it attends
+        most. None when the tokens' words do not add up to the texts' words."""
+        links: set[tuple[int, int]] = set()
+        src_offset = tgt_offset = 0
+        for unit, (hyps, _, attention) in zip(units, parts, strict=True):
+            assert attention is not None
+            src_ids = self.tokenizer.word_ids(unit)
+            tgt_ids = self.tokenizer.word_ids(hyps[0])
+            if len(attention) != len(tgt_ids):
+                return None
+            columns = [k for k, w in enumerate(src_ids) if w is not None]
+            rows = [k for k, w in enumerate(tgt_ids) if w is not None]
+            if columns and rows:
+                weights = np.asarray(attention, dtype=np.float32)[np.ix_(rows, columns)]
+                for row, column in zip(rows, weights.argmax(axis=1).tolist(), strict=True):
+                    sw, tw = src_ids[columns[column]], tgt_ids[row]
+                    assert sw is not None and tw is not None
+                    links.add((src_offset + sw, tgt_offset + tw))
+            src_offset += 1 + max((w for w in src_ids if w is not None), default=-1)
+            tgt_offset += len(self.tokenizer.decode([hyps[0]]).split())
+        if src_offset != len(text.split()) or tgt_offset != len(best.split()):
+            return None
+        return tuple(sorted(links))
+
     def _run(
-        self, units: list[list[str]], target: str, n_best: int
-    ) -> list[tuple[list[list[str]], float]]:
-        """Translate units sorted by length in token-capped batches; results in input order."""
-        order = sorted(range(len(units)), key=lambda i: len(units[i]))
-        results: list[tuple[list[list[str]], float]] = [([], 0.0)] * len(units)
+        self, units: list[list[str]], target: str, n_best: int, attend: list[bool]
+    ) -> list[tuple[list[list[str]], float, list[list[float]] | None]]:
+        """Translate units sorted by length in token-capped batches; results in input order.
+        Units that need attention are batched apart from the others."""
+        results: list[tuple[list[list[str]], float, list[list[float]] | None]] = [
+            ([], 0.0, None)
+        ] * len(units)
         prefix = self.tokenizer.target_prefix(target)
-        batch: list[int] = []
-        longest = 0
-        for i in order:
-            length = len(units[i])
-            if batch and max(longest, length) * (len(batch) + 1) > MAX_BATCH_TOKENS:
-                self._run_batch(units, batch, longest, prefix, n_best, results)
-                batch, longest = [], 0
-            batch.append(i)
-            longest = max(longest, length)
-        if batch:
-            self._run_batch(units, batch, longest, prefix, n_best, results)
+        for with_attention in (False, True):
+            chosen = [i for i in range(len(units)) if attend[i] == with_attention]
+            order = sorted(chosen, key=lambda i: len(units[i]))
+            batch: list[int] = []
+            longest = 0
+            for i in order:
+                length = len(units[i])
+                if batch and max(longest, length) * (len(batch) + 1) > MAX_BATCH_TOKENS:
+                    self._run_batch(units, batch, longest, prefix, n_best, with_attention, results)
+                    batch, longest = [], 0
+                batch.append(i)
+                longest = max(longest, length)
+            if batch:
+                self._run_batch(units, batch, longest, prefix, n_best, with_attention, results)
         return results
 
     def _run_batch(
@@ -168,7 +219,8 @@ class CTranslate2Engine:
         longest: int,
         prefix: list[str] | None,
         n_best: int,
-        results: list[tuple[list[list[str]], float]],
+        attention: bool,
+        results: list[tuple[list[list[str]], float, list[list[float]] | None]],
     ) -> None:
         try:
             out = self._translator.translate_batch(
@@ -177,6 +229,7 @@ class CTranslate2Engine:
                 beam_size=max(self.beam_size, n_best),
                 num_hypotheses=n_best,
                 return_scores=True,
+                return_attention=attention,
                 # The pipeline cuts long sentences itself; never let CTranslate2 truncate.
                 max_input_length=0,
                 max_decoding_length=decoding_limit(longest),
@@ -185,4 +238,5 @@ class CTranslate2Engine:
             raise EngineError(f"model '{self.name}' failed to translate: {exc}") from exc
         for i, result in zip(batch, out, strict=False):
             scores = result.scores or [0.0]
-            results[i] = ([list(h) for h in result.hypotheses], float(scores[0]))
+            weights = [list(r) for r in result.attention[0]] if attention else None
+            results[i] = ([list(h) for h in result.hypotheses], float(scores[0]), weights)

@@ -34,6 +34,26 @@ class Tokenizer(Protocol):
 
     def decode(self, units: Sequence[Sequence[str]]) -> str: ...
 
+    def word_ids(self, tokens: Sequence[str]) -> list[int | None]:
+        """For each token of one unit, the word of the unit's text it belongs to (None
+        for control tokens): what turns token attention into a word alignment."""
+        ...
+
+
+def piece_word_ids(tokens: Sequence[str]) -> list[int | None]:
+    """SentencePiece pieces to words: a piece starting with "▁" starts a new word; special
+    tokens belong to none (an unknown piece stands for letters, so it stays in its word)."""
+    ids: list[int | None] = []
+    word = -1
+    for token in tokens:
+        if is_special(token) and token != "<unk>":
+            ids.append(None)
+            continue
+        if word < 0 or token.startswith("▁"):
+            word += 1
+        ids.append(word)
+    return ids
+
 
 def file_hash(paths: Sequence[Path]) -> str:
     h = hashlib.sha256()
@@ -89,6 +109,9 @@ class MarianTokenizer:
     def decode(self, units: Sequence[Sequence[str]]) -> str:
         return " ".join(decode_pieces(self._tgt, u) for u in units)
 
+    def word_ids(self, tokens: Sequence[str]) -> list[int | None]:
+        return piece_word_ids(tokens)
+
 
 class NllbTokenizer:
     """NLLB/M2M-100: one SentencePiece model, language codes around the tokens."""
@@ -106,6 +129,9 @@ class NllbTokenizer:
     def decode(self, units: Sequence[Sequence[str]]) -> str:
         return " ".join(decode_pieces(self._sp, u) for u in units)
 
+    def word_ids(self, tokens: Sequence[str]) -> list[int | None]:
+        return piece_word_ids(tokens)
+
 
 class CharacterTokenizer:
     """One token per character, one unit per word (the models were trained on words)."""
@@ -121,3 +147,6 @@ class CharacterTokenizer:
 
     def decode(self, units: Sequence[Sequence[str]]) -> str:
         return " ".join("".join(t for t in u if not is_special(t)) for u in units)
+
+    def word_ids(self, tokens: Sequence[str]) -> list[int | None]:
+        return [0] * len(tokens)  # a unit is one word

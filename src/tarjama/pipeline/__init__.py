@@ -4,7 +4,9 @@ The engine protocol is re-exported here, since it is the pipeline's contract wit
 backend (the server's coalescing engine implements it too).
 """
 
-from ..engines import Engine, Hypothesis
+from ..engines import Engine, Hypothesis, can_align
+from .blocks import TranslatedBlocks
+from .files import TranslatedFile
 from .stages import Direction, GlossaryStage, MemoryStage, Stage
 from .translator import TextResult, Translator, segment
 
@@ -16,6 +18,9 @@ __all__ = [
     "MemoryStage",
     "Stage",
     "TextResult",
+    "TranslatedBlocks",
+    "TranslatedFile",
     "Translator",
+    "can_align",
     "segment",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 from ..archive import TranslationMemory
 from ..document import Segment
 from ..fidelity.glossary import Glossary, Protected
+from ..formats.inline import strip_markup
 from ..text import render
 
 
@@ -48,7 +49,11 @@ class Stage:
 
 class MemoryStage(Stage):
     """An exact match in the translation memory fills the segment; otherwise its close
-    matches ride along as ``suggestions``."""
+    matches ride along as ``suggestions``.
+
+    A sentence with inline codes (``seg.markup``) is looked up by its markup first, so a
+    match brings the memory's placement of the codes (``seg.target_markup``); failing
+    that, by its text, and the codes are then placed by order."""
 
     name = "memory"
 
@@ -56,6 +61,13 @@ class MemoryStage(Stage):
         self.memory = memory
 
     def fill(self, seg: Segment, way: Direction) -> bool:
+        if seg.markup is not None:
+            tagged = self.memory.lookup(seg.markup, way.source, way.target)
+            text = strip_markup(tagged.target) if tagged is not None else None
+            if tagged is not None and text is not None:
+                seg.translation, seg.score, seg.origin = text, None, "memory"
+                seg.target_markup = tagged.target
+                return True
         exact = self.memory.lookup(seg.source, way.source, way.target)
         if exact is not None:
             seg.translation, seg.score, seg.origin = exact.target, None, "memory"

@@ -22,13 +22,18 @@ from typing import Any
 from .._version import __version__
 from ..archive import TranslationMemory
 from ..document import Document, Segment, TranslatedDocument
-from ..engines import Engine, Hypothesis
+from ..engines import Engine, Hypothesis, can_align
 from ..errors import ConfigError, UnsupportedPair
 from ..fidelity import check_document
 from ..fidelity.glossary import Glossary
 from ..fidelity.names import NameMatcher
+from ..formats.inline import Block
 from ..text import clean, cut_clauses, render, romanize, split_sentences
 from ..text.render import DIGIT_SYSTEMS
+from .alignment import carry, word_map
+from .alignment import joined as joined_alignment
+from .blocks import TranslatedBlocks, translate_blocks
+from .files import TranslatedFile, translate_file
 from .stages import Direction, GlossaryStage, MemoryStage, Stage
 
 
@@ -197,6 +202,20 @@ class Translator:
         check_document(doc, glossary=self.glossary, names=self.names)
         return doc
 
+    def translate_blocks(self, blocks: Sequence[Block]) -> TranslatedBlocks:
+        """Translate a formatted document's blocks (text with inline codes) like a document:
+        the same stages, one engine call, the same checks; then put the codes back. The
+        report has one paragraph per block; a code placed without a sure alignment is an
+        issue on its segment (see :mod:`.blocks`)."""
+        return translate_blocks(self, blocks)
+
+    def translate_file(
+        self, data: bytes, kind: str, *, where: str = "input", char_limit: int | None = None
+    ) -> TranslatedFile:
+        """Translate a file of format ``kind`` (``html``, ``docx``, ``xliff``, ``srt``,
+        ``vtt``, ``markdown`` or ``txt``) into the same format (see :mod:`.files`)."""
+        return translate_file(self, data, kind, where=where, char_limit=char_limit)
+
     def segment(self, text: str) -> TranslatedDocument:
         """Parse paragraphs and split them into cleaned sentences (nothing translated yet)."""
         parsed = segment(text, self.source)
@@ -211,14 +230,19 @@ class Translator:
     # -- the one path -----------------------------------------------------------------
 
     def _translate_segments(
-        self, segments: Sequence[Segment], alternatives: int = 0
+        self,
+        segments: Sequence[Segment],
+        alternatives: int = 0,
+        align: Sequence[bool] | None = None,
     ) -> dict[int, list[str]]:
         """Fill every segment: by a stage, else by the engine between wrap and unwrap.
 
         Returns, for each segment the engine translated, its best translation followed by
-        its alternatives (by ``id`` of the segment).
+        its alternatives (by ``id`` of the segment). Segments flagged in ``align`` get
+        their word alignment (``Segment.alignment``) when the engine can give one.
         """
         way = self._way
+        wanted = {id(s) for s, a in zip(segments, align or [], strict=False) if a}
         pending = [
             s for s in segments if s.normalized and not any(st.fill(s, way) for st in self.stages)
         ]
@@ -231,9 +255,10 @@ class Translator:
                 held.append(state)
             inputs.append(text)
             states.append(held)
-        hyps = self.translate_units(inputs, num_alternatives=alternatives)
+        flags = [id(s) in wanted for s in pending] if wanted else None
+        hyps = self.translate_units(inputs, num_alternatives=alternatives, align=flags)
         ranked: dict[int, list[str]] = {}
-        for seg, hyp, held in zip(pending, hyps, states, strict=True):
+        for seg, text, hyp, held in zip(pending, inputs, hyps, states, strict=True):
             outputs = [hyp.text, *hyp.alternatives]
             origin = ["model"]
             for stage, state in reversed(list(zip(self.stages, held, strict=True))):
@@ -244,15 +269,27 @@ class Translator:
                 if changed:
                     origin.append(stage.name)
             seg.translation, seg.score, seg.origin = outputs[0], hyp.score, "+".join(origin)
+            if hyp.alignment is not None:
+                seg.alignment = carry(
+                    hyp.alignment, word_map(text, seg.source), word_map(hyp.text, seg.translation)
+                )
             ranked[id(seg)] = outputs
         return ranked
 
     def translate_units(
-        self, texts: Sequence[str], *, num_alternatives: int = 0
+        self,
+        texts: Sequence[str],
+        *,
+        num_alternatives: int = 0,
+        align: Sequence[bool] | None = None,
     ) -> list[Hypothesis]:
         """Translate cleaned texts in one engine call: deduplicated, long ones cut and
-        rejoined, rendered for the target language. No stages: the engine alone."""
+        rejoined, rendered for the target language. No stages: the engine alone.
+
+        Texts flagged in ``align`` come back with a word alignment when the engine can
+        align (:func:`~tarjama.engines.can_align`)."""
         unique = list(dict.fromkeys(t for t in texts if t))
+        aligned = {t for t, a in zip(texts, align or [], strict=False) if a and t}
         pieces: list[str] = []
         spans: dict[str, tuple[int, int]] = {}
         limit = self.engine.max_input_tokens
@@ -260,24 +297,37 @@ class Translator:
             parts = cut_clauses(text, lambda s: self.engine.count_tokens(s, self.source) <= limit)
             spans[text] = (len(pieces), len(pieces) + len(parts))
             pieces.extend(parts)
+        options: dict[str, Any] = {"num_alternatives": num_alternatives}
+        if aligned and can_align(self.engine):
+            options["align"] = [
+                any(t in aligned for t, (a, b) in spans.items() if a <= k < b)
+                for k in range(len(pieces))
+            ]
         raw = (
-            self.engine.translate_batch(
-                pieces, self.source, self.target, num_alternatives=num_alternatives
-            )
+            self.engine.translate_batch(pieces, self.source, self.target, **options)
             if pieces
             else []
         )
         done: dict[str, Hypothesis] = {}
         for text, (a, b) in spans.items():
             parts_out = raw[a:b]
-            joined = render(" ".join(h.text for h in parts_out), self.target, digits=self.digits)
+            glued = " ".join(h.text for h in parts_out)
+            joined = render(glued, self.target, digits=self.digits)
             score = sum(h.score for h in parts_out) / len(parts_out)
             alts: tuple[str, ...] = ()
             if b - a == 1:
                 alts = tuple(
                     render(x, self.target, digits=self.digits) for x in parts_out[0].alternatives
                 )
-            done[text] = Hypothesis(joined, score, alts)
+            alignment = None
+            if text in aligned:
+                found = joined_alignment(
+                    [(p, h.text, h.alignment) for p, h in zip(pieces[a:b], parts_out, strict=True)],
+                    text,
+                )
+                if found is not None:
+                    alignment = carry(found, word_map(text, text), word_map(glued, joined))
+            done[text] = Hypothesis(joined, score, alts, alignment)
         return [done[t] if t else Hypothesis("", 0.0) for t in texts]
 
 

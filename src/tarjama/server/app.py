@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from .._version import __version__
 from ..errors import ConfigError
 from ..workspace import KeyStore
-from . import libre, native, quality
+from . import files, libre, native, quality
 from .errors import CatchAllMiddleware, install_error_handlers
 from .limits import BodyLimitMiddleware
 from .registry import Registry
@@ -67,6 +67,7 @@ def create_app(settings: Settings, registry: Registry, *, keys: KeyStore | None 
     app.include_router(libre.router)
     app.include_router(native.router)
     app.include_router(quality.router)
+    app.include_router(files.router)
 
     @app.get("/health", tags=["LibreTranslate"])
     async def health() -> dict[str, str]:
@@ -83,5 +84,9 @@ def create_app(settings: Settings, registry: Registry, *, keys: KeyStore | None 
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
     )
     # Outermost, so that an oversized body is refused before anything reads it.
-    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=settings.max_body_bytes,
+        uploads=dict.fromkeys(files.UPLOAD_PATHS, files.UPLOAD_LIMIT),
+    )
     return app

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import EngineError
-from ..pipeline import Engine, Hypothesis
+from ..pipeline import Engine, Hypothesis, can_align
 
 log = logging.getLogger("tarjama.server")
 
@@ -36,6 +36,8 @@ class _Job:
     alternatives: int
     tokens: int
     future: asyncio.Future[list[Hypothesis]] = field(repr=False)
+    #: Which texts want a word alignment (None: none do).
+    align: list[bool] | None = None
 
     @property
     def group(self) -> tuple[int, str, str, int]:
@@ -97,6 +99,7 @@ class Coalescer:
         *,
         alternatives: int = 0,
         tokens: int = 1,
+        align: Sequence[bool] | None = None,
     ) -> list[Hypothesis]:
         """Queue ``texts`` for the next batch and wait for their hypotheses."""
         if not texts:
@@ -105,6 +108,7 @@ class Coalescer:
             raise RuntimeError("Coalescer.start() was not called")
         future: asyncio.Future[list[Hypothesis]] = self.loop.create_future()
         job = _Job(engine, list(texts), source, target, alternatives, max(tokens, 1), future)
+        job.align = list(align) if align is not None else None
         await self._queue.put(job)
         return await future
 
@@ -144,13 +148,14 @@ class Coalescer:
     async def _execute(self, jobs: list[_Job]) -> None:
         first = jobs[0]
         texts = [t for job in jobs for t in job.texts]
+        options: dict[str, Any] = {"num_alternatives": first.alternatives}
+        if any(job.align for job in jobs):
+            options["align"] = [a for job in jobs for a in (job.align or [False] * len(job.texts))]
         assert self.loop is not None and self._executor is not None
         try:
             hyps = await self.loop.run_in_executor(
                 self._executor,
-                lambda: first.engine.translate_batch(
-                    texts, first.source, first.target, num_alternatives=first.alternatives
-                ),
+                lambda: first.engine.translate_batch(texts, first.source, first.target, **options),
             )
         except EngineError as exc:
             if len(jobs) > 1:
@@ -193,6 +198,8 @@ class CoalescedEngine:
         self.name = engine.name
         self.pairs = engine.pairs
         self.max_input_tokens = engine.max_input_tokens
+        #: Word alignment passes through to the engine that can give it.
+        self.aligns = can_align(engine)
 
     @property
     def signature(self) -> dict[str, Any]:
@@ -208,6 +215,7 @@ class CoalescedEngine:
         target: str,
         *,
         num_alternatives: int = 0,
+        align: Sequence[bool] | None = None,
     ) -> list[Hypothesis]:
         loop = self.coalescer.loop
         if loop is None:
@@ -215,7 +223,13 @@ class CoalescedEngine:
         tokens = sum(self.engine.count_tokens(t, source) for t in texts)
         pending = asyncio.run_coroutine_threadsafe(
             self.coalescer.submit(
-                self.engine, texts, source, target, alternatives=num_alternatives, tokens=tokens
+                self.engine,
+                texts,
+                source,
+                target,
+                alternatives=num_alternatives,
+                tokens=tokens,
+                align=align if self.aligns else None,
             ),
             loop,
         )

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from ..formats import EXTENSIONS
 from ..pipeline import TextResult, Translator
 from ..text import arabic_ratio, detect_script
 from .body import Fields, body_doc, int_field, quoted, read_fields, text_field, texts_field
@@ -167,7 +168,8 @@ async def frontend_settings(request: Request) -> dict[str, Any]:
         "apiKeys": state.keys is not None,
         "keyRequired": state.keys is not None,
         "suggestions": False,
-        "supportedFilesFormat": [],
+        "filesTranslation": True,
+        "supportedFilesFormat": list(EXTENSIONS),
         "language": {
             "source": {"code": source, "name": language_name(source)},
             "target": {"code": target, "name": language_name(target)},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,24 +20,31 @@ def body_too_large(size: int | None, limit: int) -> str:
 
 
 class BodyLimitMiddleware:
-    """Refuse request bodies over ``limit`` bytes with 413 and the usual error shape."""
+    """Refuse request bodies over ``limit`` bytes with 413 and the usual error shape.
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    ``uploads`` names paths whose multipart bodies (file uploads) may reach a larger limit.
+    """
+
+    def __init__(
+        self, app: ASGIApp, limit: int, *, uploads: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.uploads = dict(uploads or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit_for(scope)
         declared = _content_length(scope)
         if declared == -1:
             await _refuse(send, 400, "Invalid request: bad Content-Length header")
             return
         if declared is not None:
-            if declared > self.limit:
-                await _discard(scope, receive, declared, self.limit)
-                await _refuse(send, 413, body_too_large(declared, self.limit))
+            if declared > limit:
+                await _discard(scope, receive, declared, limit)
+                await _refuse(send, 413, body_too_large(declared, limit))
                 return
             await self.app(scope, receive, send)
             return
@@ -50,8 +57,8 @@ class BodyLimitMiddleware:
             if message["type"] != "http.request":
                 break
             size += len(message.get("body", b""))
-            if size > self.limit:
-                await _refuse(send, 413, body_too_large(None, self.limit))
+            if size > limit:
+                await _refuse(send, 413, body_too_large(None, limit))
                 return
             if not message.get("more_body", False):
                 break
@@ -60,6 +67,14 @@ class BodyLimitMiddleware:
             return chunks.pop(0) if chunks else await receive()
 
         await self.app(scope, replay, send)
+
+    def _limit_for(self, scope: Scope) -> int:
+        upload = self.uploads.get(scope.get("path", ""))
+        if upload is not None:
+            for name, value in scope.get("headers", []):
+                if name == b"content-type" and value.lower().startswith(b"multipart/form-data"):
+                    return max(upload, self.limit)
+        return self.limit
 
 
 def _content_length(scope: Scope) -> int | None:

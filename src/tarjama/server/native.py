@@ -5,20 +5,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from ..pipeline import Translator
 from ..text import detect_script
-from .body import body_doc, flag_field, int_field, quoted, read_json_fields, text_field
+from .body import (
+    body_doc,
+    flag_field,
+    int_field,
+    quoted,
+    read_fields,
+    read_json_fields,
+    text_field,
+)
 from .errors import bad_request
 from .registry import ServedModel
 from .state import ServerState, get_state
 from .validate import check_language, check_limits, not_available
 
 router = APIRouter(prefix="/v1", tags=["tarjama"])
+T = TypeVar("T")
 
 MAX_BEAM = 16
 
@@ -69,7 +81,13 @@ async def glossaries(request: Request) -> dict[str, Any]:
 
 @router.post("/translate", openapi_extra=body_doc(DocumentBody))
 async def translate_document(request: Request) -> JSONResponse:
-    """Translate a document (one paragraph per line); the JSON of `tarjama translate`."""
+    """Translate a document (one paragraph per line); the JSON of `tarjama translate`.
+    Sent as multipart with a ``file``, the file is translated and returned beside its
+    report (see :mod:`.files`)."""
+    if request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        from .files import translate_upload  # files builds on this module
+
+        return await translate_upload(request, await read_fields(request))
     state = get_state(request)
     fields = await read_json_fields(request, _FIELDS)
     await state.check_access(request, text_field(fields, "api_key"))
@@ -84,28 +102,62 @@ async def translate_document(request: Request) -> JSONResponse:
     if fields.get("beam") is not None:
         beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
     check_limits(state.settings, [text], False)
+    source, target = pick_pair(state, source, target, lambda: text)
+    model = pick_model(state, name, source, target)
+    options = Options(glossary_name, use_memory, beam)
+
+    def work() -> dict[str, Any]:
+        return with_translator(
+            state, model, source, target, options, lambda t: t.translate_document(text).to_json()
+        )
+
+    return JSONResponse(await state.in_thread(work))
+
+
+def pick_pair(
+    state: ServerState, source: str, target: str | None, sample: Callable[[], str]
+) -> tuple[str, str]:
+    """The request's languages: ``auto`` told from ``sample()``, the target defaulting to
+    the first the source can go to."""
     check_language(state.registry, source, auto=True)
     if source == "auto":
-        source = detect_script(text)[0]
+        source = detect_script(sample())[0]
     if target is None:
         targets = state.registry.sources().get(source, [])
         if not targets:
             raise bad_request(f"{source} is not supported")
         target = targets[0]
     check_language(state.registry, target)
-    model = pick_model(state, name, source, target)
+    return source, target
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a native request may choose beyond the pair."""
+
+    glossary: str | None = None
+    memory: bool | None = None
+    beam: int | None = None
+
+
+def with_translator(
+    state: ServerState,
+    model: ServedModel,
+    source: str,
+    target: str,
+    options: Options,
+    work: Callable[[Translator], T],
+) -> T:
+    """Run ``work`` with a document translator that has the request's glossary, memory and
+    beam (in a request thread: the memory's connection belongs to it)."""
     registry = state.registry
-
-    def work() -> dict[str, Any]:
-        glossary = registry.workspace.named_glossary(glossary_name)
-        memory = registry.open_memory(use_memory)
-        try:
-            translator = model.document_translator(
-                source, target, glossary=glossary, memory=memory, beam=beam
-            )
-            return translator.translate_document(text).to_json()
-        finally:
-            if memory is not None:
-                memory.close()
-
-    return JSONResponse(await state.in_thread(work))
+    glossary = registry.workspace.named_glossary(options.glossary)
+    memory = registry.open_memory(options.memory)
+    try:
+        translator = model.document_translator(
+            source, target, glossary=glossary, memory=memory, beam=options.beam
+        )
+        return work(translator)
+    finally:
+        if memory is not None:
+            memory.close()

@@ -6,6 +6,7 @@ $TARJAMA_HOME/                 (default: $XDG_DATA_HOME/tarjama or ~/.local/shar
     glossaries/NAME.csv|tsv|tbx  named glossaries (the server's "glossary" field)
     memory.sqlite              the translation memory
     keys.sqlite3               the server's API keys
+    results/                   translated files waiting for download (private, expiring)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ GLOSSARIES = "glossaries"
 MEMORY = "memory.sqlite"
 KEYS = "keys.sqlite3"
 COMET = "models/comet"
+RESULTS = "results"
 
 
 def default_home() -> Path:

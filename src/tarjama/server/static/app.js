@@ -352,6 +352,8 @@ function main() {
   $("download-txt").addEventListener("click", () => {
     if (state.result) download("translation.txt", "text/plain;charset=utf-8", state.result.text);
   });
+  // A translated document's report (files.js) is shown like a text's.
+  document.addEventListener("tarjama:report", (e) => render(e.detail));
   $("download-json").addEventListener("click", () => {
     if (state.result) {
       download("translation.json", "application/json",

@@ -1,0 +1,325 @@
+"""HTML, a whole page or a CMS fragment, read and written with lxml.
+
+Blocks are the runs of inline content of each block element (a paragraph, a heading, a
+list item, a table cell, the ``<title>``): text and inline elements up to the next block
+element. Inline elements with text (``<b>``, ``<a>``, ``<span>``...) are paired codes;
+``<br>``, ``<img>``, comments and everything that must stay untouched are standalone codes
+that keep their element whole: ``<code>``, ``<kbd>``, ``<script>``, ``<style>``, ``<svg>``,
+and any element with ``translate="no"`` or the class ``notranslate``. Block elements that
+must stay untouched (``<pre>``, ``<script>``, ``<style>``, ``translate="no"``) are skipped.
+``alt`` and ``title`` attributes are blocks of their own. On writing, ``lang`` and ``dir``
+name the target language (see :func:`switch_language`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+from ..errors import InputError
+from .base import BlockResult, decode_markup, direction, same_language
+from .inline import Block, Close, Code, Open, Point, Token
+from .trees import fill, shallow
+
+#: Inline elements whose text is translated: paired codes around it.
+INLINE = frozenset(
+    [
+        "a",
+        "abbr",
+        "acronym",
+        "b",
+        "bdi",
+        "bdo",
+        "big",
+        "button",
+        "cite",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "ins",
+        "label",
+        "mark",
+        "nobr",
+        "output",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "tt",
+        "u",
+    ]
+)
+#: Inline elements kept whole, as standalone codes.
+KEPT_INLINE = frozenset(
+    [
+        "br",
+        "wbr",
+        "img",
+        "code",
+        "kbd",
+        "samp",
+        "var",
+        "input",
+        "select",
+        "textarea",
+        "svg",
+        "math",
+        "object",
+        "embed",
+        "iframe",
+        "picture",
+        "video",
+        "audio",
+        "canvas",
+        "map",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "ruby",
+    ]
+)
+#: Block elements whose content is never translated.
+KEPT_BLOCKS = frozenset(
+    ["pre", "script", "style", "noscript", "template", "svg", "math", "textarea"]
+)
+#: Attributes whose text is translated.
+ATTRIBUTES = ("alt", "title")
+
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>\s*", re.I)
+_DOCUMENT = re.compile(r"^\s*(?:<!--.*?-->\s*)*(?:<!doctype|<html)", re.I | re.S)
+_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.I)
+
+
+def _untouched(el: Any) -> bool:
+    if el.get("translate", "").lower() == "no":
+        return True
+    return "notranslate" in (el.get("class") or "").split()
+
+
+def _kind(el: Any) -> str:
+    """How an element takes part in a run: "paired", "point" or "block"."""
+    if not isinstance(el.tag, str):
+        return "point"  # a comment or a processing instruction
+    tag = el.tag.lower()
+    if tag in KEPT_INLINE or (tag in INLINE and _untouched(el)):
+        return "point"
+    if tag in INLINE and not any(_kind(c) == "block" for c in el):
+        return "paired"
+    return "block"
+
+
+@dataclass
+class _Run:
+    """A run of inline content: ``parent.text`` (no ``anchor``) or ``anchor.tail``, and
+    the inline children that follow it."""
+
+    parent: Any
+    anchor: Any | None
+    children: list[Any]
+
+
+@dataclass
+class _Attribute:
+    element: Any
+    name: str
+
+
+class HtmlDocument:
+    kind = "html"
+
+    def __init__(self, data: bytes, where: str = "HTML") -> None:
+        text = _decode(data, where)
+        # XHTML: lxml.html reads it without its XML declaration; it is written back as XML.
+        declaration = _DECLARATION.match(text)
+        self.xhtml = declaration is not None
+        if declaration is not None:
+            text = text[declaration.end() :]
+        self.whole = bool(_DOCUMENT.match(text))
+        try:
+            if self.whole:
+                self.root = lxml.html.document_fromstring(text)
+            else:
+                self.root = lxml.html.fragment_fromstring(text, create_parent="div")
+        except (etree.ParserError, ValueError) as exc:
+            raise InputError(f"{where} cannot be read as HTML: {exc}") from None
+        self.doctype = self.root.getroottree().docinfo.doctype if self.whole else ""
+        self.places: list[_Run | _Attribute] = []
+        self.blocks: list[Block] = []
+        self._collect(self.root)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _collect(self, container: Any) -> None:
+        if _untouched(container) or str(container.tag).lower() in KEPT_BLOCKS:
+            return
+        self._attributes(container)
+        run = _Run(container, None, [])
+        for child in container:
+            if _kind(child) == "block":
+                self._flush(run)
+                self._collect(child)
+                run = _Run(container, child, [])
+            else:
+                run.children.append(child)
+                if _kind(child) == "paired":
+                    self._attributes_within(child)
+                elif isinstance(child.tag, str) and not _untouched(child):
+                    self._attributes(child)  # <img alt>, <abbr title>
+        self._flush(run)
+
+    def _attributes_within(self, el: Any) -> None:
+        self._attributes(el)
+        for child in el:
+            if _kind(child) == "paired":
+                self._attributes_within(child)
+            elif isinstance(child.tag, str) and not _untouched(child):
+                self._attributes(child)
+
+    def _attributes(self, el: Any) -> None:
+        if not isinstance(el.tag, str):
+            return
+        for name in ATTRIBUTES:
+            value = el.get(name)
+            if value and value.strip():
+                self.places.append(_Attribute(el, name))
+                self.blocks.append(Block([value]))
+
+    def _flush(self, run: _Run) -> None:
+        tokens = list(_tokens(run))
+        block = Block(tokens)
+        if block.text.strip():
+            self.places.append(run)
+            self.blocks.append(block)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def write(self, results: Sequence[BlockResult], *, source: str, target: str) -> bytes:
+        # Attributes first: rebuilt inline elements copy them from the originals.
+        for place, result in zip(self.places, results, strict=True):
+            if isinstance(place, _Attribute):
+                place.element.set(
+                    place.name, "".join(t for t in result.tokens if isinstance(t, str))
+                )
+        for place, result in zip(self.places, results, strict=True):
+            if isinstance(place, _Run):
+                _replace(place, result.tokens)
+        switch_language(self.root, source, target, whole=self.whole)
+        if self.whole:
+            _declare_utf8(self.root)
+            if self.xhtml:
+                xml: bytes = etree.tostring(
+                    self.root.getroottree(),
+                    doctype=self.doctype or None,
+                    encoding="utf-8",
+                    xml_declaration=True,
+                )
+                return xml + b"\n"
+            out: bytes = lxml.html.tostring(
+                self.root, doctype=self.doctype or None, encoding="utf-8", method="html"
+            )
+            return out + b"\n"
+        inner = (self.root.text or "") + "".join(
+            lxml.html.tostring(c, encoding="unicode", method="html") for c in self.root
+        )
+        return inner.encode("utf-8")
+
+
+def _decode(data: bytes, where: str) -> str:
+    """UTF-8, or the charset the page declares (Arabic pages still come in windows-1256)."""
+    try:
+        return decode_markup(data, where)
+    except InputError:
+        found = _CHARSET.search(data[:4096])
+        if not found:
+            raise
+        try:
+            return data.decode(found.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            raise InputError(
+                f"{where} is neither UTF-8 nor the {found.group(1).decode('ascii')} it declares"
+            ) from None
+
+
+def _tokens(run: _Run) -> Iterator[Token]:
+    yield (run.anchor.tail if run.anchor is not None else run.parent.text) or ""
+    for child in run.children:
+        yield from _element_tokens(child)
+        yield child.tail or ""
+
+
+def _element_tokens(el: Any) -> Iterator[Token]:
+    if _kind(el) == "point":
+        yield Point(Code(el.tag if isinstance(el.tag, str) else "comment", False, el))
+        return
+    code = Code(str(el.tag), True, el)
+    yield Open(code)
+    yield el.text or ""
+    for child in el:
+        yield from _element_tokens(child)
+        yield child.tail or ""
+    yield Close(code)
+
+
+def _replace(run: _Run, tokens: Sequence[Token]) -> None:
+    """Put the translated run in place of the original one."""
+    parent = run.parent
+    index = parent.index(run.children[0]) if run.children else None
+    if index is None:
+        index = parent.index(run.anchor) + 1 if run.anchor is not None else 0
+    for child in run.children:
+        parent.remove(child)
+    holder = parent.makeelement("span", {})
+    fill(holder, tokens, paired=lambda code: shallow(code.data), point=lambda code: code.data)
+    lead = holder.text or ""
+    if run.anchor is not None:
+        run.anchor.tail = lead
+    else:
+        parent.text = lead
+    for offset, child in enumerate(list(holder)):
+        parent.insert(index + offset, child)
+
+
+def switch_language(root: Any, source: str, target: str, *, whole: bool) -> None:
+    """``lang`` of the source language becomes the target's, and ``dir`` follows; a whole
+    page's ``<html>`` gets both. Untouched regions keep theirs."""
+    skip: set[Any] = set()
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        parent = el.getparent()
+        if _untouched(el) or (parent is not None and parent in skip):
+            skip.add(el)
+            continue
+        if same_language(el.get("lang"), source):
+            el.set("lang", target)
+            if el.get("dir") is not None:
+                el.set("dir", direction(target))
+        elif el.get("dir") == direction(source) and el.get("lang") is None:
+            el.set("dir", direction(target))
+    if whole and root.tag == "html":
+        root.set("lang", target)
+        if root.get("dir") is not None or direction(target) == "rtl":
+            root.set("dir", direction(target))
+
+
+def _declare_utf8(root: Any) -> None:
+    """The page is written in UTF-8; its ``<meta>`` must say so."""
+    for meta in root.iter("meta"):
+        if meta.get("charset") is not None:
+            meta.set("charset", "utf-8")
+        elif (meta.get("http-equiv") or "").lower() == "content-type":
+            meta.set("content", "text/html; charset=utf-8")

@@ -1,0 +1,187 @@
+"""Subtitles: SubRip (pysrt) and WebVTT (webvtt-py).
+
+The cues of a file form one block: each cue boundary and each line break inside a cue is a
+standalone code, so that a sentence that runs across cues is translated as one sentence
+and given back to the same cues (its words shared out in proportion, each cue keeping at
+least a word where it can). Cue tags (``<i>``, ``<b>``, ``<font …>``, WebVTT's ``<c.…>``,
+``<v …>``, ``<lang …>``, timestamps) are codes too: an opening tag closed in the same cue
+is paired, anything else (a voice tag left open, ``{\\an8}`` positioning) standalone.
+Numbering, timings, positions and cue settings are the libraries' and are written back
+as they were read. A cue whose timing is broken, or that ends before it starts, is refused.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pysrt
+import webvtt
+from webvtt.errors import MalformedCaptionError, MalformedFileError
+
+from ..errors import InputError
+from .base import BlockResult, decode_markup
+from .inline import Block, Close, Code, Open, Point, Token
+
+#: A cue tag, as WebVTT and SubRip players read them: ``<…>`` on one line, or ``{\…}``.
+_TAG = re.compile(r"(<[^<>\n]*>|\{\\[^{}\n]*\})")
+_OPENING = re.compile(r"<([A-Za-z]+)[\s.>]")
+
+
+def _line_tokens(line: str) -> list[Token]:
+    """One line of cue text as text and codes; a tag closed on the same line is paired."""
+    parts = _TAG.split(line)  # text at even indices, tags at odd ones
+    closing_of: dict[int, int] = {}
+    stack: list[tuple[str, int]] = []
+    for k in range(1, len(parts), 2):
+        tag = parts[k]
+        if tag.startswith("</"):
+            name = tag[2:-1].strip().lower()
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == name:
+                    closing_of[stack[depth][1]] = k
+                    del stack[depth:]  # tags opened inside and left open stay standalone
+                    break
+        elif (m := _OPENING.match(tag)) is not None:
+            stack.append((m.group(1).lower(), k))
+    opening_of = {c: o for o, c in closing_of.items()}
+    codes: dict[int, Code] = {}
+    tokens: list[Token] = []
+    for k, part in enumerate(parts):
+        if k % 2 == 0:
+            tokens.append(part)
+        elif k in closing_of:
+            name = _OPENING.match(part) or _OPENING.match("<x>")
+            codes[k] = Code(
+                name.group(1).lower() if name else "tag", True, (part, parts[closing_of[k]])
+            )
+            tokens.append(Open(codes[k]))
+        elif k in opening_of:
+            tokens.append(Close(codes[opening_of[k]]))
+        else:
+            tokens.append(Point(Code("tag", False, part)))
+    return tokens
+
+
+def cues_block(cues: Iterable[list[str]]) -> Block:
+    """The cues' lines as one block: a space and a code between lines and between cues."""
+    tokens: list[Token] = []
+    for n, lines in enumerate(cues):
+        for k, line in enumerate(lines):
+            if n or k:
+                tokens += [" ", Point(Code("cue" if k == 0 else "line", False))]
+            tokens += _line_tokens(line)
+    return Block(tokens)
+
+
+def cue_lines(tokens: Sequence[Token], count: int) -> list[list[str]]:
+    """Translated tokens back into ``count`` cues of lines (tags written back)."""
+    cues: list[list[list[str]]] = [[[]]]
+    for token in tokens:
+        if isinstance(token, str):
+            cues[-1][-1].append(token)
+        elif isinstance(token, Point) and token.code.name == "cue":
+            cues.append([[]])
+        elif isinstance(token, Point) and token.code.name == "line":
+            cues[-1].append([])
+        elif isinstance(token, Point):
+            cues[-1][-1].append(token.code.data)
+        elif isinstance(token, Open):
+            cues[-1][-1].append(token.code.data[0])
+        else:
+            cues[-1][-1].append(token.code.data[1])
+    out = [[" ".join("".join(line).split()) for line in cue] for cue in cues]
+    out += [[""] for _ in range(count - len(out))]
+    return _share(out[:count])
+
+
+def _share(cues: list[list[str]]) -> list[list[str]]:
+    """A cue left without words gets one: words move one cue on, from the nearest cue
+    before it that has two or more, keeping their order."""
+
+    def words(cue: list[str]) -> int:
+        return sum(len(line.split()) for line in cue)
+
+    for _ in range(sum(map(words, cues)) * len(cues)):
+        empty = next((i for i in range(1, len(cues)) if not words(cues[i])), None)
+        if empty is None:
+            break
+        donor = next((j for j in range(empty - 1, -1, -1) if words(cues[j]) > 1), None)
+        if donor is None:
+            break
+        last = max(k for k, line in enumerate(cues[donor]) if line.split())
+        head, _, word = cues[donor][last].rpartition(" ")
+        cues[donor][last] = head
+        after = cues[donor + 1]
+        after[0] = f"{word} {after[0]}".strip()
+    return cues
+
+
+#: A SubRip timing line as players read it (pysrt itself reads "00:0x:02" as 00:00:02).
+_SRT_TIMING = re.compile(
+    r"^\s*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*\d{1,3}:\d{1,2}:\d{1,2}[,.]\d{1,3}(?:\s.*)?$"
+)
+
+
+def _timing_lines(text: str) -> list[str]:
+    return [line for line in text.split("\n") if "-->" in line]
+
+
+class SrtDocument:
+    kind = "srt"
+
+    def __init__(self, data: bytes, where: str = "SRT") -> None:
+        text = decode_markup(data, where)
+        try:
+            self.items = pysrt.from_string(text, error_handling=pysrt.ERROR_RAISE)
+        except (pysrt.Error, ValueError, IndexError) as exc:
+            raise InputError(f"{where} has a cue with broken timings: {exc}") from None
+        if not self.items and text.strip():
+            raise InputError(f"{where} holds no subtitle cue (is it SubRip?)")
+        bad = [line for line in _timing_lines(text) if not _SRT_TIMING.match(line)]
+        if bad or len(_timing_lines(text)) != len(self.items):
+            shown = (bad or ["a cue"])[0].strip()
+            raise InputError(f"{where} has a cue with broken timings: {shown[:60]!r}")
+        for item in self.items:
+            if item.end < item.start:
+                raise InputError(f"{where}: cue {item.index} ends before it starts")
+        self.blocks = [cues_block(item.text.split("\n") for item in self.items)]
+
+    def write(self, results: Sequence[BlockResult], *, source: str, target: str) -> bytes:
+        if self.items:
+            for item, lines in zip(
+                self.items, cue_lines(results[0].tokens, len(self.items)), strict=True
+            ):
+                item.text = "\n".join(lines)
+        out = io.StringIO()
+        self.items.write_into(out)
+        return out.getvalue().encode("utf-8")
+
+
+class VttDocument:
+    kind = "vtt"
+
+    def __init__(self, data: bytes, where: str = "WebVTT") -> None:
+        text = decode_markup(data, where)
+        try:
+            self.vtt: Any = webvtt.from_buffer(io.StringIO(text))
+        except (MalformedFileError, MalformedCaptionError, ValueError) as exc:
+            raise InputError(f"{where} is not valid WebVTT (broken timings?): {exc}") from None
+        if len(_timing_lines(text)) != len(self.vtt.captions):
+            raise InputError(f"{where} is not valid WebVTT (broken timings: a cue was unreadable)")
+        for n, caption in enumerate(self.vtt.captions, 1):
+            if caption.end_in_seconds < caption.start_in_seconds:
+                raise InputError(f"{where}: cue {n} ends before it starts")
+        self.blocks = [cues_block(list(c.lines) for c in self.vtt.captions)]
+
+    def write(self, results: Sequence[BlockResult], *, source: str, target: str) -> bytes:
+        captions = self.vtt.captions
+        if captions:
+            for caption, lines in zip(
+                captions, cue_lines(results[0].tokens, len(captions)), strict=True
+            ):
+                caption.lines = lines
+        content: str = self.vtt.content
+        return content.encode("utf-8")

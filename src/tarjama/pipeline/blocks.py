@@ -1,0 +1,128 @@
+"""Formatted documents through the one pipeline: blocks in, placed translations out.
+
+Each block of a document (:class:`~tarjama.formats.inline.Block`) becomes one paragraph of
+a :class:`~tarjama.document.TranslatedDocument`, split into sentences across its inline
+codes. The sentences of all blocks go through the same stages, engine call and checks as
+:meth:`Translator.translate_document`; the sentences that hold codes ask the engine for a
+word alignment, and :func:`~tarjama.formats.placement.place` puts the codes back. How each
+sentence's codes were placed becomes an issue when it was not by alignment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..document import Issue, Paragraph, Segment, TranslatedDocument
+from ..fidelity import check_document
+from ..formats.inline import Block, Span, parse_markup, token_offsets, write_markup
+from ..formats.placement import Placed, Sentence, place
+from ..text import clean, split_sentences
+
+if TYPE_CHECKING:
+    from .translator import Translator
+
+#: Line breaks inside a block are layout (HTML source lines), never sentence ends.
+_BREAKS = str.maketrans({"\n": " ", "\r": " ", "\u2028": " ", "\u2029": " "})
+
+
+@dataclass
+class TranslatedBlocks:
+    """The blocks' report (one paragraph per block) and each block placed."""
+
+    document: TranslatedDocument
+    placed: list[Placed]
+
+
+def split_blocks(translator: Translator, blocks: Sequence[Block]) -> TranslatedDocument:
+    """One paragraph per block, its sentences as segments (nothing translated yet)."""
+    doc = TranslatedDocument(
+        paragraphs=[],
+        source_lang=translator.source,
+        target_lang=translator.target,
+        model=translator.model_info,
+    )
+    for k, block in enumerate(blocks):
+        para = Paragraph(index=k, source=block.text)
+        sentences = split_sentences(block.text.translate(_BREAKS), translator.source)
+        markups = block.markups([(s.start, s.end) for s in sentences])
+        for sent, markup in zip(sentences, markups, strict=True):
+            para.segments.append(
+                Segment(
+                    paragraph=k,
+                    index=len(para.segments),
+                    source=sent.text,
+                    start=sent.start,
+                    end=sent.end,
+                    normalized=clean(sent.text, translator.source).text,
+                    markup=markup,
+                )
+            )
+        doc.paragraphs.append(para)
+    return doc
+
+
+def translate_blocks(translator: Translator, blocks: Sequence[Block]) -> TranslatedBlocks:
+    """Translate, check and place every block (see the module's docstring)."""
+    doc = split_blocks(translator, blocks)
+    # Only sentences with a paired code inside need the alignment (and pay for it).
+    align = [
+        any(isinstance(item, Span) for _, item, _, _ in local)
+        for block, para in zip(blocks, doc.paragraphs, strict=True)
+        for local in block.locals([(s.start, s.end) for s in para.segments])
+    ]
+    translator._translate_segments(doc.segments, align=align)
+    check_document(doc, glossary=translator.glossary, names=translator.names)
+    placed = [_place(block, para) for block, para in zip(blocks, doc.paragraphs, strict=True)]
+    return TranslatedBlocks(doc, placed)
+
+
+def _place(block: Block, para: Paragraph) -> Placed:
+    sentences = [
+        Sentence(
+            s.start,
+            s.end,
+            s.translation,
+            s.alignment,
+            parse_markup(s.target_markup) if s.origin == "memory" and s.target_markup else None,
+        )
+        for s in para.segments
+    ]
+    result = place(block, sentences)
+    offsets = token_offsets(result.tokens)
+    for i, (seg, local) in enumerate(zip(para.segments, result.locals, strict=True)):
+        if not local:
+            continue
+        start, end = result.offsets[i]
+        seg.target_markup = write_markup(result.tokens, offsets, start, end, local)
+        names = result.by_order.get(i)
+        if names and not result.failed:
+            why = "no word alignment" if seg.alignment is None else "the word alignment was unsure"
+            seg.issues.append(
+                Issue(
+                    check="markup",
+                    severity="warning",
+                    message=f"{_listed(names)} placed by word order ({why}): check the markup",
+                    paragraph=para.index + 1,
+                    segment=seg.index,
+                )
+            )
+    if result.failed and para.segments:
+        seg = para.segments[0]
+        seg.issues.append(
+            Issue(
+                check="markup",
+                severity="error",
+                message="the inline codes could not be put back in place; "
+                "they follow the translated text",
+                paragraph=para.index + 1,
+                segment=seg.index,
+            )
+        )
+    return result
+
+
+def _listed(names: list[str]) -> str:
+    tags = [f"<{n}>" for n in dict.fromkeys(names)]
+    return ("inline code " if len(tags) == 1 else "inline codes ") + ", ".join(tags)
