@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,6 +93,17 @@ def corpus(lang: str) -> list[str]:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
+
+
+def run_tarjama(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m tarjama ARGS`` with ``TARJAMA_HOME=home``, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "tarjama", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TARJAMA_HOME": str(home)},
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,9 @@ learned from them.
 
 - :mod:`.types`, :mod:`.anchors`, :mod:`.aligner`, :mod:`.readers`: what alignment produces,
   the evidence it weighs, the dynamic programme, and the archive files it reads;
-- :mod:`.entries`, :mod:`.memory`: the SQLite memory with exact and fuzzy lookup;
+- :mod:`.lexicon`: the bilingual lexicon an archive teaches, a further anchor;
+- :mod:`.entries`, :mod:`.schema`, :mod:`.memory`: the SQLite memory (its file, exact, span
+  and fuzzy lookup, and the stored lexicon);
 - :mod:`.tmx`: exchange formats (TMX, XLIFF, TSV) and importing any supported file.
 
 No engine inside: names are compared through an injected ``transliterate`` callable.
@@ -11,9 +13,10 @@ No engine inside: names are compared through an injected ``transliterate`` calla
 
 from .aligner import Aligner
 from .entries import Entry, Suggestion
+from .lexicon import Lexicon
 from .memory import DEFAULT_THRESHOLD, TranslationMemory
 from .readers import read_articles
-from .tmx import FORMATS, Loaded, load_entries, write_tmx, write_tsv
+from .tmx import FORMATS, Loaded, add_loaded, load_entries, write_tmx, write_tsv
 from .types import Alignment, Article, Transliterate
 
 __all__ = [
@@ -23,10 +26,12 @@ __all__ = [
     "Alignment",
     "Article",
     "Entry",
+    "Lexicon",
     "Loaded",
     "Suggestion",
     "TranslationMemory",
     "Transliterate",
+    "add_loaded",
     "load_entries",
     "read_articles",
     "write_tmx",

@@ -160,7 +160,7 @@ class Translator:
             )
             for i, t in enumerate(texts)
         ]
-        self._translate_segments(segments)
+        self._translate_segments([[s] for s in segments])  # each text on its own
         return [s.translation for s in segments]
 
     def translate_texts(self, texts: Sequence[str], *, alternatives: int = 0) -> list[TextResult]:
@@ -172,7 +172,9 @@ class Translator:
         """
         docs = [self.segment(t) for t in texts]
         segments = [s for d in docs for s in d.segments]
-        ranked = self._translate_segments(segments, alternatives)
+        ranked = self._translate_segments(
+            [p.segments for d in docs for p in d.paragraphs], alternatives
+        )
         variants: list[list[str]] = []
         for rank in range(alternatives + 1):
             for seg in segments:
@@ -193,7 +195,7 @@ class Translator:
         left-over word becomes an issue on its segment.
         """
         doc = self.segment(text)
-        self._translate_segments(doc.segments)
+        self._translate_segments([p.segments for p in doc.paragraphs])
         check_document(doc, glossary=self.glossary, names=self.names)
         return doc
 
@@ -211,17 +213,17 @@ class Translator:
     # -- the one path -----------------------------------------------------------------
 
     def _translate_segments(
-        self, segments: Sequence[Segment], alternatives: int = 0
+        self, paragraphs: Sequence[Sequence[Segment]], alternatives: int = 0
     ) -> dict[int, list[str]]:
-        """Fill every segment: by a stage, else by the engine between wrap and unwrap.
+        """Fill every segment of ``paragraphs`` (a stage may fill several consecutive
+        segments of one paragraph with one translation): by a stage, else by the engine
+        between wrap and unwrap.
 
         Returns, for each segment the engine translated, its best translation followed by
         its alternatives (by ``id`` of the segment).
         """
         way = self._way
-        pending = [
-            s for s in segments if s.normalized and not any(st.fill(s, way) for st in self.stages)
-        ]
+        pending = [s for p in paragraphs for s in self._fill(p, way)]
         inputs: list[str] = []
         states: list[list[Any]] = []
         for seg in pending:
@@ -246,6 +248,15 @@ class Translator:
             seg.translation, seg.score, seg.origin = outputs[0], hyp.score, "+".join(origin)
             ranked[id(seg)] = outputs
         return ranked
+
+    def _fill(self, paragraph: Sequence[Segment], way: Direction) -> list[Segment]:
+        """The segments of a paragraph no stage filled. Each stage sees runs of segments
+        that are still open and consecutive."""
+        runs = [[s for s in paragraph if s.normalized]]
+        for stage in self.stages:
+            left = {id(s) for run in runs for s in stage.fill_run(run, way)}
+            runs = _consecutive([s for s in paragraph if id(s) in left])
+        return [s for run in runs for s in run]
 
     def translate_units(
         self, texts: Sequence[str], *, num_alternatives: int = 0
@@ -279,6 +290,17 @@ class Translator:
                 )
             done[text] = Hypothesis(joined, score, alts)
         return [done[t] if t else Hypothesis("", 0.0) for t in texts]
+
+
+def _consecutive(segments: list[Segment]) -> list[list[Segment]]:
+    """``segments`` (of one paragraph, in order) cut wherever one is missing between two."""
+    runs: list[list[Segment]] = []
+    for seg in segments:
+        if runs and runs[-1][-1].index + 1 == seg.index:
+            runs[-1].append(seg)
+        else:
+            runs.append([seg])
+    return runs
 
 
 def _default_pair(pairs: list[tuple[str, str]]) -> tuple[str, str]:
