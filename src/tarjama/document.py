@@ -35,12 +35,16 @@ class Issue:
     target_span: tuple[int, int] | None = None
     source_text: str | None = None
     target_text: str | None = None
+    #: The finding in an editor's words ("This translation looks much shorter than the
+    #: Arabic: a sentence may be missing."); ``message`` keeps the technical figure.
+    plain: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "check": self.check,
             "severity": self.severity,
             "message": self.message,
+            "plain": self.plain or self.message,
             "paragraph": self.paragraph,
             "segment": self.segment,
             "source_span": list(self.source_span) if self.source_span else None,
