@@ -12,7 +12,7 @@ No engine inside: names are compared through an injected ``transliterate`` calla
 """
 
 from .aligner import Aligner
-from .entries import Entry, Suggestion
+from .entries import EDITOR, SUGGESTION, Entry, Suggestion, search_report
 from .lexicon import Lexicon
 from .memory import DEFAULT_THRESHOLD, TranslationMemory
 from .readers import read_articles
@@ -21,7 +21,9 @@ from .types import Alignment, Article, Transliterate
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "EDITOR",
     "FORMATS",
+    "SUGGESTION",
     "Aligner",
     "Alignment",
     "Article",
@@ -34,6 +36,7 @@ __all__ = [
     "add_loaded",
     "load_entries",
     "read_articles",
+    "search_report",
     "write_tmx",
     "write_tsv",
 ]

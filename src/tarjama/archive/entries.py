@@ -138,6 +138,21 @@ class Stats:
         }
 
 
+def search_report(exact: Entry | None, found: list[Suggestion]) -> dict[str, Any]:
+    """What ``memory search --format json`` prints and ``GET /v1/memory/search`` answers."""
+    return {
+        "exact": None
+        if exact is None
+        else {
+            "target": exact.target,
+            "origin": exact.origin,
+            "author": exact.author,
+            "created": exact.created,
+        },
+        "suggestions": [s.to_json() for s in found],
+    }
+
+
 def word_diff(query: str, memory: str) -> tuple[DiffOp, ...]:
     """Word-level edit script from ``query`` to ``memory``."""
     q, m = query.split(), memory.split()

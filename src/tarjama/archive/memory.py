@@ -51,9 +51,14 @@ DEFAULT_THRESHOLD = 0.85
 _BATCH = 1000
 #: The columns of an Entry, in its field order.
 _ENTRY = "source, target, source_lang, target_lang, origin, created, author, context"
-#: What may fill a segment, and which of several targets wins.
+#: What may fill a segment (which of several wins: :meth:`TranslationMemory.lookup_many`).
 _FILLS = f"origin != '{SUGGESTION}'"
-_WINS = f"origin = '{EDITOR}' DESC, created DESC, id DESC"
+#: An approval of a stored pair: it becomes the newest approval (the id, and so the word
+#: index, stay).
+_APPROVE = (
+    "UPDATE SET origin = excluded.origin, created = excluded.created,"
+    " author = excluded.author, context = excluded.context"
+)
 
 
 class TranslationMemory:
@@ -93,26 +98,32 @@ class TranslationMemory:
         *,
         batch: int = _BATCH,
         on_progress: Callable[[int], None] | None = None,
+        update: bool = False,
     ) -> ImportResult:
-        """Store entries in transactions of ``batch``; ``on_progress(n)`` after each one."""
+        """Store entries in transactions of ``batch``; ``on_progress(n)`` after each one.
+
+        A pair already stored is left as it is, unless ``update`` (an editor's approval):
+        then it takes the new entry's origin, time, author and context, so that an
+        approval of what the memory already holds counts as the newest approval.
+        """
         added = present = 0
         chunk: list[Entry] = []
         for entry in entries:
             chunk.append(entry)
             if len(chunk) >= batch:
-                a, p = self._write(chunk)
+                a, p = self._write(chunk, update)
                 added, present = added + a, present + p
                 if on_progress:
                     on_progress(len(chunk))
                 chunk = []
         if chunk:
-            a, p = self._write(chunk)
+            a, p = self._write(chunk, update)
             added, present = added + a, present + p
             if on_progress:
                 on_progress(len(chunk))
         return ImportResult(added, present)
 
-    def _write(self, chunk: list[Entry]) -> tuple[int, int]:
+    def _write(self, chunk: list[Entry], update: bool = False) -> tuple[int, int]:
         rows = []
         for e in chunk:
             key = normalise(e.source, e.source_lang)
@@ -139,9 +150,10 @@ class TranslationMemory:
             try:
                 (last,) = self._db.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()
                 self._db.executemany(
-                    "INSERT OR IGNORE INTO entries (source_lang, target_lang, key, source,"
+                    "INSERT INTO entries (source_lang, target_lang, key, source,"
                     " target, origin, created, kh, th, author, context)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kh, th) DO "
+                    + (_APPROVE if update else "NOTHING"),
                     rows,
                 )
                 new = self._db.execute(

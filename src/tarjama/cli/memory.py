@@ -17,6 +17,7 @@ from ..archive import (
     Suggestion,
     add_loaded,
     load_entries,
+    search_report,
     write_tmx,
     write_tsv,
 )
@@ -137,11 +138,7 @@ def run_search(args: argparse.Namespace) -> int:
             args.text, args.source, args.target, threshold=args.threshold, limit=args.limit
         )
     if args.format == "json":
-        payload = {
-            "exact": None if exact is None else {"target": exact.target, "origin": exact.origin},
-            "suggestions": [s.to_json() for s in found],
-        }
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        print(json.dumps(search_report(exact, found), ensure_ascii=False, indent=2))
         return 0
     out = Console(highlight=False)
     if exact is not None:

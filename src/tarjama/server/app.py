@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from .._version import __version__
 from ..errors import ConfigError
 from ..workspace import KeyStore
-from . import libre, native, quality
+from . import libre, memory_api, native, quality
 from .errors import CatchAllMiddleware, install_error_handlers
 from .limits import BodyLimitMiddleware
 from .registry import Registry
@@ -67,6 +67,7 @@ def create_app(settings: Settings, registry: Registry, *, keys: KeyStore | None 
     app.include_router(libre.router)
     app.include_router(native.router)
     app.include_router(quality.router)
+    app.include_router(memory_api.router)
 
     @app.get("/health", tags=["LibreTranslate"])
     async def health() -> dict[str, str]:
