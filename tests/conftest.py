@@ -126,6 +126,15 @@ def tiny_characters_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_character_model(out, corpus("ar"), corpus("en"))
 
 
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium through Playwright, for the tests marked ``needs_chromium``."""
+    from .servers import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty TARJAMA_HOME for one test."""

@@ -227,11 +227,11 @@ class Workspace:
     ) -> TranslationMemory:
         """A memory to manage (import, export, stats, search, approvals): ``path``, else
         the home's. It must exist unless ``create`` is set: a named one is then created in
-        its (existing) folder, the home's default one in the home, made if need be."""
+        its (existing) folder, the home's own in the home, made if need be."""
         if path is None:
             path = self.memory_path
-            if create:
-                self._make_home()
+        if create and Path(path).absolute() == self.memory_path.absolute():
+            self._make_home()
         return TranslationMemory.open(path, create=create)
 
     def _make_home(self) -> None:
