@@ -243,3 +243,17 @@ def test_flags_and_variables(
     assert main(argv) == 0
     settings = served["app"].state.server.settings
     assert (settings.suggestions, settings.memory_readonly) == (True, False)
+
+
+def test_a_sixteen_thousand_character_sentence_with_a_memory(home: Path) -> None:
+    """Hardening (issue H, 2): fuzzy lookup used to build one SELECT per rare word, and
+    SQLite refuses more than 500: this request was a 503."""
+    assert main(["memory", "import", str(FOOTBRIDGE), "-q"]) == 0
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    words = [a + b + c + "ان" for a in letters for b in letters for c in letters[:4]]
+    text = " ".join(words[:2700]) + "."
+    assert len(text) > 16_000
+    with client(home) as c:
+        r = c.post("/v1/translate", json={"text": text})
+    assert r.status_code == 200, r.text
+    assert segments(r.json())[0]["origin"] == "model"

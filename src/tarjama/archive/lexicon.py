@@ -105,7 +105,11 @@ class Lexicon:
         self.target_counts.update(target)
         self.pair_counts.update((s, t) for s in source for t in target)
         if len(self.pair_counts) > MAX_PAIRS:
-            self.pair_counts = Counter({k: c for k, c in self.pair_counts.items() if c > 1})
+            # Drop the rarest pairs until half the room is free, so this runs seldom.
+            floor = 1
+            while len(self.pair_counts) > MAX_PAIRS // 2:
+                self.pair_counts = Counter({k: c for k, c in self.pair_counts.items() if c > floor})
+                floor += 1
         self._table = None
 
     def copy(self) -> Lexicon:

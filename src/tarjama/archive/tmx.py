@@ -204,7 +204,8 @@ class Loaded:
     """Entries read from files, and the alignment links left out as low-confidence.
 
     ``learnable`` are the entries a lexicon may learn from: the confident 1-1 links of
-    archives, and every pair of an exchange file (a translator aligned those by hand).
+    the archives aligned here. (Exchange files teach it nothing: counting word pairs costs
+    more than storing their pairs, and they need no alignment.)
     """
 
     entries: list[Entry] = field(default_factory=list)
@@ -268,9 +269,7 @@ def load_entries(
         path = Path(raw)
         kind = fmt if fmt != "auto" else _BY_SUFFIX.get(path.suffix.lower(), "text")
         if kind in _READERS:
-            read = list(_READERS[kind](path))
-            loaded.entries.extend(read)
-            loaded.learnable.extend(read)
+            loaded.entries.extend(_READERS[kind](path))
         elif kind == "pair" or (kind == "text" and not path.is_dir() and _one_language(path)):
             halves.append(path)
             if len(halves) == 2:
