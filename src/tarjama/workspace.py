@@ -264,7 +264,7 @@ class Workspace:
         ``memory`` (else the home's) when that memory exists."""
         path = Path(memory) if memory is not None else self.memory_path
         lexicon = None
-        if path.exists():
+        if path.is_file() and path.stat().st_size:  # an empty file is a memory to be
             with TranslationMemory.open(path) as tm:
                 lexicon = tm.lexicon()
         return Aligner(transliterate=self.transliterate, threshold=threshold, lexicon=lexicon)

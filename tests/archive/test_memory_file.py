@@ -30,7 +30,7 @@ def _foreign(path: Path) -> bytes:
 
 @pytest.mark.parametrize("command", ["stats", "export", "search", "import"])
 def test_another_applications_database_is_refused_untouched(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, home: Path
 ) -> None:
     other = tmp_path / "other.db"
     before = _foreign(other)
@@ -48,7 +48,7 @@ def test_another_applications_database_is_refused_untouched(
 
 
 def test_a_mistyped_path_creates_no_folder(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], home: Path
 ) -> None:
     typo = tmp_path / "a" / "b" / "x.sqlite"
     assert main(["memory", "stats", "--memory", str(typo)]) == 2
@@ -79,13 +79,16 @@ def test_creating_is_explicit(tmp_path: Path, home: Path) -> None:
     assert (home / "memory.sqlite").is_file()
 
 
-def test_an_empty_file_becomes_a_memory_only_when_creating(tmp_path: Path) -> None:
+def test_an_empty_file_becomes_a_memory_only_when_creating(tmp_path: Path, home: Path) -> None:
     empty = tmp_path / "empty.sqlite"
     empty.touch()
     with pytest.raises(MemoryStoreError, match="empty"):
         TranslationMemory(empty)
     with TranslationMemory(empty, create=True) as tm:
         assert len(tm) == 0
+    other = tmp_path / "other-empty.sqlite"
+    other.touch()
+    assert main(["memory", "import", str(ARTICLE_BILINGUAL), "--memory", str(other), "-q"]) == 0
 
 
 def test_schema_3_is_upgraded_in_place(tmp_path: Path) -> None:
