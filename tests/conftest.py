@@ -126,9 +126,11 @@ def tiny_characters_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_character_model(out, corpus("ar"), corpus("en"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium through Playwright, for the tests marked ``needs_chromium``."""
+    """Debian's Chromium through Playwright, for the tests marked ``needs_chromium``. Per
+    module: Playwright's sync API holds an event loop in this thread while it runs, and
+    the asyncio tests of other modules need the thread free."""
     from .servers import chromium
 
     with chromium() as launched:
