@@ -91,7 +91,7 @@ def main() -> int:
     db = args.db or Path(tmp.name) / "bench.sqlite"
     gen = Sentences(args.seed)
     reuse = db.exists()
-    with TranslationMemory(db) as tm:
+    with TranslationMemory(db, create=True) as tm:
         if not reuse:
             t0 = time.perf_counter()
             added = tm.add_many(entries(gen, 0, IMPORT_PAIRS)).added

@@ -1,9 +1,11 @@
-"""Take the README's picture of the review page: docs/screenshot.png.
+"""Take the README's picture of the editor's desk: docs/screenshot.png.
 
 Serves the tiny random-weight model with a translation memory built from the bilingual
-sample, pastes the sample article with its fourth paragraph reworded (so that paragraph
-goes to the model while the rest comes from the memory), translates, and hovers a
-sentence. Needs Debian's chromium and the `test` extra (Playwright).
+sample, pastes the sample article with one number changed in its fourth paragraph (so that
+sentence goes to the model, with the memory's close match as a suggestion, while the rest
+comes from the memory), translates, accepts the suggestion with Alt+1, and shows that
+sentence: the suggestion under it, and the numbers check firing on the number the
+suggestion still has wrong. Needs Debian's chromium and the `test` extra (Playwright).
 
     python scripts/screenshot.py [--out docs/screenshot.png]
 """
@@ -50,10 +52,9 @@ def main() -> int:
                 "import",
                 "-q",
                 str(SAMPLES / "port-expansion.bilingual.txt"),
-                "--memory",
-                str(home / "memory.sqlite"),
             ],
             check=True,
+            env={**os.environ, "TARJAMA_HOME": str(home)},  # the home's memory, created
         )
         paragraphs = (SAMPLES / "port-expansion.ar.txt").read_text(encoding="utf-8").splitlines()
         paragraphs[3] = paragraphs[3].replace("4.8 مليون", "5.1 مليون")
@@ -61,14 +62,20 @@ def main() -> int:
         try:
             with sync_api.sync_playwright() as pw:
                 browser = launch_chromium(pw)
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page = browser.new_page(viewport={"width": 1280, "height": 1180})
                 page.goto(url)
                 page.wait_for_selector("#source option", state="attached")
                 page.locator("#source-text").fill("\n".join(paragraphs))
                 page.click("#translate")
-                page.wait_for_selector(".pair")
+                sentence = page.locator('.target-text[data-unit="3-0"]')
+                sync_api.expect(sentence).to_be_visible()
+                page.locator("#article-title").fill("Jeddah port expansion")
+                sentence.focus()
+                page.keyboard.press("Alt+1")  # the memory's suggestion, into the sentence
+                notes = page.locator('.row[data-unit="3-0"] .notes li.error')
+                sync_api.expect(notes.first).to_be_visible()
                 page.evaluate("document.querySelector('#result').scrollIntoView()")
-                page.locator('.source .seg[data-key="1-0"]').hover()
+                page.locator('.source .seg[data-key="3-0"]').hover()
                 page.screenshot(path=str(args.out))
                 browser.close()
         finally:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,6 +109,17 @@ def corpus(lang: str) -> list[str]:
     ]
 
 
+def run_tarjama(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m tarjama ARGS`` with ``TARJAMA_HOME=home``, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "tarjama", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TARJAMA_HOME": str(home)},
+        timeout=300,
+    )
+
+
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight OPUS-MT-layout model (SentencePiece source and target), built once."""
@@ -132,6 +145,17 @@ def copy_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A crafted model that writes its source back (:func:`tarjama.testing.build_copy_model`)."""
     out = tmp_path_factory.mktemp("models") / "copy-ar-en"
     return build_copy_model(out, corpus("ar") + corpus("en") + COVERAGE)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium through Playwright, for the tests marked ``needs_chromium``. Per
+    module: Playwright's sync API holds an event loop in this thread while it runs, and
+    the asyncio tests of other modules need the thread free."""
+    from .servers import chromium
+
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

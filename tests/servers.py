@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,20 @@ CHROMIUM_ARGS = [
 def launch_chromium(playwright: Any) -> Any:
     """Debian's Chromium through Playwright's sync API."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """A launched Debian Chromium, closed afterwards (Playwright is imported only here: the
+    server benchmark uses this module without it)."""
+    from playwright import sync_api
+
+    with sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def free_port() -> int:
@@ -67,6 +83,16 @@ def start_server(
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError(f"server did not start within {timeout:.0f} s")
+
+
+@contextmanager
+def serving(model_dir: Path, home: Path, *extra: str) -> Iterator[str]:
+    """`tarjama serve` for the length of a ``with``; yields its base URL."""
+    proc, url = start_server(model_dir, home, *extra)
+    try:
+        yield url
+    finally:
+        stop_server(proc)
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:

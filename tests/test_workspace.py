@@ -50,11 +50,17 @@ def test_memory_policy(tmp_path: Path) -> None:
     assert ws.memory(use_home=None) is None  # the home holds none yet
     with pytest.raises(InputError, match="no translation memory"):
         ws.memory(use_home=True)
-    ws.open_memory().close()  # creates home/memory.sqlite
+    with pytest.raises(InputError, match="no translation memory"):
+        ws.open_memory()  # managing one that is not there creates nothing
+    ws.open_memory(create=True).close()  # creates home/memory.sqlite
     found = ws.memory(use_home=None)
     assert found is not None and found.path == tmp_path / "memory.sqlite"
     found.close()
     assert ws.memory(use_home=False) is None
+    with pytest.raises(InputError, match="no translation memory"):
+        ws.memory(tmp_path / "other.sqlite")  # a mistyped --memory is an error, not a new file
+    assert not (tmp_path / "other.sqlite").exists()
+    ws.open_memory(tmp_path / "other.sqlite", create=True).close()
     named = ws.memory(tmp_path / "other.sqlite")
     assert named is not None and named.path.name == "other.sqlite"
     named.close()
@@ -91,7 +97,7 @@ def test_the_pair_picks_the_model_and_never_a_helper(
 def test_translator_over_an_engine_gets_its_stages_and_names(tmp_path: Path) -> None:
     ws = Workspace.open(tmp_path)
     glossary = Glossary.load(_csv(tmp_path))
-    with ws.open_memory() as memory:
+    with ws.open_memory(create=True) as memory:
         t = ws.translator(FakeEngine(), glossary=glossary, memory=memory, source="ar")
         assert [type(s) for s in t.stages] == [MemoryStage, GlossaryStage]
         assert t.names.glossary is glossary

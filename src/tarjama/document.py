@@ -35,12 +35,16 @@ class Issue:
     target_span: tuple[int, int] | None = None
     source_text: str | None = None
     target_text: str | None = None
+    #: The finding in an editor's words ("This translation looks much shorter than the
+    #: Arabic: a sentence may be missing."); ``message`` keeps the technical figure.
+    plain: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "check": self.check,
             "severity": self.severity,
             "message": self.message,
+            "plain": self.plain or self.message,
             "paragraph": self.paragraph,
             "segment": self.segment,
             "source_span": list(self.source_span) if self.source_span else None,
@@ -56,6 +60,11 @@ class Segment:
 
     ``start``/``end`` are character offsets into the paragraph's source text as the user
     gave it, so reports can point into the original.
+
+    A memory entry may translate several consecutive segments at once (an archive's 2-1
+    link, a whole paragraph): its first segment holds the translation and ``match`` (the
+    entry, with ``segments``, the indices it covers); the others hold no translation of
+    their own and name that first one in ``covered_by``.
     """
 
     paragraph: int
@@ -68,6 +77,10 @@ class Segment:
     origin: str = "model"
     issues: list[Issue] = field(default_factory=list)
     suggestions: list[dict[str, Any]] = field(default_factory=list)
+    #: The memory entry this segment's translation came from (origin "memory").
+    match: dict[str, Any] | None = None
+    #: The index of the segment whose memory match covers this one too.
+    covered_by: int | None = None
     #: The cleaned source the model and the memory see (not part of the JSON output).
     normalized: str = field(default="", repr=False)
     #: A sentence of a formatted document with inline codes to place: the source with
@@ -89,6 +102,8 @@ class Segment:
             "origin": self.origin,
             "issues": [i.to_json() for i in self.issues],
             "suggestions": self.suggestions,
+            "match": self.match,
+            "covered_by": self.covered_by,
         }
         if self.markup is not None:
             out["markup"] = self.markup
@@ -106,6 +121,17 @@ class Paragraph:
     @property
     def translation(self) -> str:
         return " ".join(s.translation for s in self.segments if s.translation)
+
+    def units(self) -> list[list[Segment]]:
+        """The segments grouped as they were translated: a memory match covering several
+        segments is one unit, every other segment a unit of its own."""
+        out: list[list[Segment]] = []
+        for seg in self.segments:
+            if seg.covered_by is not None and out and out[-1][0].index == seg.covered_by:
+                out[-1].append(seg)
+            else:
+                out.append([seg])
+        return out
 
     def to_json(self) -> dict[str, Any]:
         return {

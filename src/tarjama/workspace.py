@@ -12,7 +12,9 @@ it needs, so that the defaults below are decided once:
   glossaries live in ``home/glossaries/`` and are read again when they change;
 - **memory**: the file the user names, else ``home/memory.sqlite`` when it exists, unless
   the user turns it off (``--no-memory``, ``"memory": false``): the CLI and the server
-  alike, since the newsroom's memory, like its glossary, is its policy;
+  alike, since the newsroom's memory, like its glossary, is its policy. A memory is only
+  created on purpose: by ``memory import``, or by the first write (an editor's approval)
+  to the home's default one; the lexicon it learned aligns later imports;
 - **names**: the names check always runs; Arabic names are spelled in Latin letters by the
   character model installed as ``aren-transliteration`` when there is one, else by the
   built-in romaniser (:mod:`tarjama.text.romanize`).
@@ -224,9 +226,25 @@ class Workspace:
             )
         return None
 
-    def open_memory(self, path: str | Path | None = None) -> TranslationMemory:
-        """A memory to manage (import, export, stats, search): ``path``, else the home's."""
-        return TranslationMemory.open(path if path is not None else self.memory_path)
+    def open_memory(
+        self, path: str | Path | None = None, *, create: bool = False
+    ) -> TranslationMemory:
+        """A memory to manage (import, export, stats, search, approvals): ``path``, else
+        the home's. It must exist unless ``create`` is set: a named one is then created in
+        its (existing) folder, the home's own in the home, made if need be."""
+        if path is None:
+            path = self.memory_path
+        if create and Path(path).absolute() == self.memory_path.absolute():
+            self._make_home()
+        return TranslationMemory.open(path, create=create)
+
+    def _make_home(self) -> None:
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot create the tarjama home {self.home}: {exc.strerror}"
+            ) from exc
 
     @property
     def transliterate(self) -> Transliterate:
@@ -245,8 +263,15 @@ class Workspace:
     def names(self, glossary: Glossary | None) -> NameMatcher:
         return NameMatcher(self.transliterate, glossary)
 
-    def aligner(self, *, threshold: float = 0.5) -> Aligner:
-        return Aligner(transliterate=self.transliterate, threshold=threshold)
+    def aligner(self, *, threshold: float = 0.5, memory: str | Path | None = None) -> Aligner:
+        """The aligner, with the home's names, and the lexicon learned by the memory at
+        ``memory`` (else the home's) when that memory exists."""
+        path = Path(memory) if memory is not None else self.memory_path
+        lexicon = None
+        if path.is_file() and path.stat().st_size:  # an empty file is a memory to be
+            with TranslationMemory.open(path) as tm:
+                lexicon = tm.lexicon()
+        return Aligner(transliterate=self.transliterate, threshold=threshold, lexicon=lexicon)
 
     def comet_model(self) -> Path | None:
         """A local COMET checkpoint: ``$TARJAMA_COMET_MODEL``, else ``home/models/comet``."""

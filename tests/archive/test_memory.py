@@ -24,7 +24,7 @@ BILINGUAL = ARTICLE_BILINGUAL
 
 @pytest.fixture
 def tm(tmp_path: Path) -> Iterator[TranslationMemory]:
-    with TranslationMemory(tmp_path / "tm.sqlite") as memory:
+    with TranslationMemory(tmp_path / "tm.sqlite", create=True) as memory:
         yield memory
 
 
@@ -151,6 +151,17 @@ ENTRIES = [
         "2025-01-01T00:00:00Z",
     ),
     Entry("Hello", "مرحبا", "en", "ar", "", "2026-01-01T00:00:00Z"),
+    # An editor's approval: who approved it, and in which article.
+    Entry(
+        "افتتح الجسر أمس",
+        "The bridge opened yesterday",
+        "ar",
+        "en",
+        "editor",
+        "2026-02-01T09:30:00Z",
+        "lina",
+        "Footbridge opens\tover the coast road",
+    ),
 ]
 
 
@@ -176,16 +187,30 @@ def test_tmx_export_opens_in_translate_toolkit(tmp_path: Path) -> None:
     assert [(u.source, u.target) for u in store.units] == [(e.source, e.target) for e in ENTRIES]
     assert store.units[0].getnotes() == "a.txt#1"
     assert store.units[1].xmlelement.get("creationdate") == "20250203T040506Z"
+    approved = store.units[-1].xmlelement
+    assert approved.get("creationid") == "lina"
+    # TMX's order inside a tu: notes and props, then the tuvs.
+    assert [child.tag for child in approved][:2] == ["note", "prop"]
+
+
+def test_tsv_written_before_authors_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "old.tsv"
+    path.write_text(
+        "source_lang\ttarget_lang\tsource\ttarget\torigin\tcreated\n"
+        "ar\ten\tقال الوزير\tThe minister said\ta.txt#1\t2024-01-01T10:00:00Z\n",
+        encoding="utf-8",
+    )
+    assert list(read_tsv(path)) == [ENTRIES[0]]
 
 
 def test_import_export_round_trip_is_identical(tmp_path: Path) -> None:
     first, second = tmp_path / "first.tmx", tmp_path / "second.tmx"
-    with TranslationMemory(tmp_path / "a.sqlite") as a:
+    with TranslationMemory(tmp_path / "a.sqlite", create=True) as a:
         a.add_many(load_entries([BILINGUAL]).entries)
         a.add_many(ENTRIES)
         write_tmx(a.entries(), first)
         rows_a = list(a.entries())
-    with TranslationMemory(tmp_path / "b.sqlite") as b:
+    with TranslationMemory(tmp_path / "b.sqlite", create=True) as b:
         b.add_many(read_tmx(first))
         write_tmx(b.entries(), second)
         assert list(b.entries()) == rows_a
@@ -273,13 +298,15 @@ def test_bad_database_is_a_memory_store_error(tmp_path: Path) -> None:
     other = tmp_path / "other.sqlite"
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("CREATE TABLE entries (id INTEGER PRIMARY KEY)")
         db.execute("INSERT INTO meta VALUES ('schema', '99')")
+    db.close()
     with pytest.raises(MemoryStoreError, match="schema 99"):
         TranslationMemory(other)
 
 
 def test_default_database_lives_in_tarjama_home(home: Path) -> None:
-    with Workspace.open().open_memory() as memory:
+    with Workspace.open().open_memory(create=True) as memory:
         memory.add(Entry("قال", "said"))
     assert (home / "memory.sqlite").is_file()
 

@@ -67,7 +67,7 @@ def test_an_aligning_engine_places_the_tags_without_a_warning() -> None:
 
 @pytest.fixture
 def memory(tmp_path: Path) -> TranslationMemory:
-    tm = TranslationMemory(tmp_path / "tm.sqlite")
+    tm = TranslationMemory(tmp_path / "tm.sqlite", create=True)
     tm.add(
         Entry(
             "قال <g1>الرئيس</g1> إن الخطة جاهزة.", "The <g1>president</g1> said the plan is ready."
@@ -90,7 +90,7 @@ def test_a_memory_match_brings_its_markup(memory: TranslationMemory) -> None:
 
 
 def test_a_plain_memory_match_for_a_tagged_sentence_is_used_and_flagged(tmp_path: Path) -> None:
-    tm = TranslationMemory(tmp_path / "plain.sqlite")
+    tm = TranslationMemory(tmp_path / "plain.sqlite", create=True)
     tm.add(Entry("قال الرئيس إن الخطة جاهزة.", "The president said the plan is ready."))
     result = Translator(FakeEngine(), memory=tm).translate_file(PAGE, "html")
     seg = next(s for s in result.document.segments if s.markup)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from tarjama.archive.tmx import load_entries
 from tarjama.errors import EngineError
 from tarjama.pipeline import Translator
 
-from ..conftest import ARTICLE_AR, ARTICLE_BILINGUAL, ARTICLE_EN
+from ..conftest import ARTICLE_AR, ARTICLE_BILINGUAL, ARTICLE_EN, run_tarjama
 from ..fakes import FakeEngine
 
 ARABIC = (ARTICLE_AR).read_text(encoding="utf-8")
@@ -25,7 +23,7 @@ ENGLISH = (ARTICLE_EN).read_text(encoding="utf-8")
 
 @pytest.fixture
 def memory(tmp_path: Path) -> Iterator[TranslationMemory]:
-    with TranslationMemory(tmp_path / "tm.sqlite") as tm:
+    with TranslationMemory(tmp_path / "tm.sqlite", create=True) as tm:
         tm.add_many(load_entries([ARTICLE_BILINGUAL]).entries)
         yield tm
 
@@ -65,17 +63,10 @@ def test_without_memory_everything_goes_to_the_model() -> None:
 
 
 def test_cli_translate_with_memory(tmp_path: Path, tiny_model_dir: Path) -> None:
-    env = {**os.environ, "TARJAMA_HOME": str(tmp_path / "home")}
     db = tmp_path / "tm.sqlite"
 
     def tarjama(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "tarjama", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-        )
+        return run_tarjama(*args, home=tmp_path / "home")
 
     r = tarjama("memory", "import", str(ARTICLE_BILINGUAL), "--memory", str(db))
     assert r.returncode == 0, r.stderr

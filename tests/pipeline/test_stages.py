@@ -18,7 +18,7 @@ KNOWN = "وصل الوفد إلى الرياض."
 
 
 def test_memory_and_glossary_are_stages_in_order(tmp_path: Path) -> None:
-    with TranslationMemory(tmp_path / "tm.sqlite") as tm:
+    with TranslationMemory(tmp_path / "tm.sqlite", create=True) as tm:
         t = Translator(FakeEngine(), glossary=GLOSSARY, memory=tm)
         assert [type(s) for s in t.stages] == [MemoryStage, GlossaryStage]
     assert Translator(FakeEngine()).stages == []
@@ -26,7 +26,7 @@ def test_memory_and_glossary_are_stages_in_order(tmp_path: Path) -> None:
 
 def test_translate_applies_the_memory_and_the_glossary(tmp_path: Path) -> None:
     engine = FakeEngine()
-    with TranslationMemory(tmp_path / "tm.sqlite") as tm:
+    with TranslationMemory(tmp_path / "tm.sqlite", create=True) as tm:
         tm.add(Entry(KNOWN, "The delegation arrived in Riyadh."))
         t = Translator(engine, glossary=GLOSSARY, memory=tm)
         out = t.translate([KNOWN, "قال بوتين."])
@@ -36,7 +36,7 @@ def test_translate_applies_the_memory_and_the_glossary(tmp_path: Path) -> None:
 
 
 def test_translate_texts_applies_the_stages_to_best_and_alternatives(tmp_path: Path) -> None:
-    with TranslationMemory(tmp_path / "tm.sqlite") as tm:
+    with TranslationMemory(tmp_path / "tm.sqlite", create=True) as tm:
         tm.add(Entry(KNOWN, "The delegation arrived."))
         t = Translator(FakeEngine(), glossary=GLOSSARY, memory=tm)
         (first, second) = t.translate_texts([KNOWN, "قال بوتين."], alternatives=2)

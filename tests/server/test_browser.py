@@ -13,7 +13,7 @@ import pytest
 from playwright import sync_api
 
 from ..conftest import ARTICLE_AR, REPO
-from ..servers import launch_chromium, start_server, stop_server
+from ..servers import serving
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_chromium]
 
@@ -23,21 +23,8 @@ ARTICLE = (ARTICLE_AR).read_text(encoding="utf-8")
 
 @pytest.fixture(scope="module")
 def server(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    proc, url = start_server(tiny_model_dir, tmp_path_factory.mktemp("home"))
-    try:
+    with serving(tiny_model_dir, tmp_path_factory.mktemp("home")) as url:
         yield url
-    finally:
-        stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        b = launch_chromium(pw)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture
@@ -57,7 +44,7 @@ def translate(page: Any, text: str) -> None:
     box = page.locator("#source-text")
     box.fill(text)
     box.press("Control+Enter")  # the keyboard path
-    page.wait_for_selector("#result:not([hidden]) .pair")
+    page.wait_for_selector("#result:not([hidden]) .pair .row")
     sync_api.expect(page.locator("#translate")).to_be_enabled()
 
 
@@ -73,21 +60,23 @@ def test_translate_article_side_by_side(page: Any, server: str, tmp_path: Path) 
     paragraphs = [line for line in ARTICLE.splitlines() if line.strip()]
     assert page.locator(".pair").count() == len(paragraphs)
 
-    # Paragraph beside paragraph: same row, source then target; Arabic RTL, English LTR.
+    # Sentence beside sentence: same row, source then target; Arabic RTL, English LTR.
     first_source, first_target = (
-        box(page, ".pair >> nth=0 >> .source"),
-        box(page, ".pair >> nth=0 >> .target"),
+        box(page, ".row >> nth=0 >> .source"),
+        box(page, ".row >> nth=0 >> .target"),
     )
     assert abs(first_source["y"] - first_target["y"]) < 2
     assert first_source["x"] + first_source["width"] <= first_target["x"]
     direction = "el => getComputedStyle(el).direction"
-    assert page.locator(".pair >> nth=1 >> .source").evaluate(direction) == "rtl"
-    assert page.locator(".pair >> nth=1 >> .target").evaluate(direction) == "ltr"
-    font = page.locator(".pair >> nth=0 >> .source").evaluate(
+    assert page.locator(".row >> nth=1 >> .source").evaluate(direction) == "rtl"
+    assert page.locator(".row >> nth=1 >> .target").evaluate(direction) == "ltr"
+    font = page.locator(".row >> nth=0 >> .source").evaluate(
         "el => getComputedStyle(el).fontFamily"
     )
     assert "Noto Naskh Arabic" in font
-    assert "الأحد" in page.locator(".pair >> nth=0 >> .source").inner_text()
+    assert "الأحد" in page.locator(".row >> nth=0 >> .source").inner_text()
+    # Each paragraph's sentences stay together, in order.
+    assert page.locator('.pair[data-paragraph="1"] .row').count() == 2
 
     # Hovering a sentence highlights its counterpart; so does keyboard focus.
     source_seg = page.locator('.source .seg[data-key="1-1"]')
@@ -98,8 +87,11 @@ def test_translate_article_side_by_side(page: Any, server: str, tmp_path: Path) 
     assert "active" not in (target_seg.get_attribute("class") or "")
     page.locator('.source .seg[data-key="2-0"]').focus()
     assert "active" in (page.locator('.target .seg[data-key="2-0"]').get_attribute("class") or "")
-    page.keyboard.press("Enter")  # jump to the counterpart
+    page.keyboard.press("Enter")  # edits its translation, where it stands
     assert page.evaluate("document.activeElement.closest('.target') !== null")
+    assert page.evaluate("document.activeElement.isContentEditable")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.activeElement.isContentEditable")
     # Segment origins are shown: every sentence came from the model here.
     assert page.locator(".target .seg.origin-model").count() == page.locator(".target .seg").count()
 
@@ -233,8 +225,8 @@ def test_issues_and_origins_are_marked_inline(page: Any) -> None:
     assert issue["message"] in (marks.first.get_attribute("title") or "")
     assert page.locator(".source mark.issue").first.inner_text() == "٣٫٥"
     assert issue["message"] in page.locator(".issues li.error").inner_text()
-    assert page.locator(".target .seg.origin-memory .badge").inner_text() == "memory"
-    assert page.locator(".target .seg.origin-glossary .badge").inner_text() == "glossary"
-    mixed = page.locator(".target .seg.origin-model-glossary .badge")
+    assert page.locator(".target .badge.origin-memory").inner_text() == "memory"
+    assert page.locator(".target .badge.origin-glossary").inner_text() == "glossary"
+    mixed = page.locator(".target .badge.origin-model-glossary")
     assert mixed.inner_text() == "model+glossary"
     assert "1 errors" in page.locator("#summary").inner_text()

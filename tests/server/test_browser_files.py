@@ -16,13 +16,12 @@ from tarjama.pipeline import Translator
 
 from ..formats import samples
 from ..servers import start_server, stop_server
-from .test_browser import browser  # noqa: F401  (the same Chromium fixture)
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.needs_chromium]
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:  # noqa: F811  (the imported fixture)
+def page(browser: Any) -> Iterator[Any]:  # conftest's Chromium
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     p = context.new_page()
     errors: list[str] = []

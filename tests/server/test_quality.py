@@ -76,7 +76,7 @@ def test_glossary_is_reread_when_edited(client: TestClient, tmp_path: Path) -> N
 
 def test_translation_memory(client: TestClient, tmp_path: Path) -> None:
     first = "قال الرئيس بوتين إن المحادثات كانت مفيدة."
-    with TranslationMemory.open(tmp_path / "memory.sqlite") as memory:
+    with TranslationMemory.open(tmp_path / "memory.sqlite", create=True) as memory:
         memory.add(Entry(first, "President Putin said the talks were useful."))
     used = client.post("/v1/translate", json={"text": TEXT}).json()
     with TranslationMemory.open(tmp_path / "memory.sqlite") as memory:

@@ -3,32 +3,40 @@ learned from them.
 
 - :mod:`.types`, :mod:`.anchors`, :mod:`.aligner`, :mod:`.readers`: what alignment produces,
   the evidence it weighs, the dynamic programme, and the archive files it reads;
-- :mod:`.entries`, :mod:`.memory`: the SQLite memory with exact and fuzzy lookup;
+- :mod:`.lexicon`: the bilingual lexicon an archive teaches, a further anchor;
+- :mod:`.entries`, :mod:`.schema`, :mod:`.memory`: the SQLite memory (its file, exact, span
+  and fuzzy lookup, and the stored lexicon);
 - :mod:`.tmx`: exchange formats (TMX, XLIFF, TSV) and importing any supported file.
 
 No engine inside: names are compared through an injected ``transliterate`` callable.
 """
 
 from .aligner import Aligner
-from .entries import Entry, Suggestion
+from .entries import EDITOR, SUGGESTION, Entry, Suggestion, search_report
+from .lexicon import Lexicon
 from .memory import DEFAULT_THRESHOLD, TranslationMemory
 from .readers import read_articles
-from .tmx import FORMATS, Loaded, load_entries, write_tmx, write_tsv
+from .tmx import FORMATS, Loaded, add_loaded, load_entries, write_tmx, write_tsv
 from .types import Alignment, Article, Transliterate
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "EDITOR",
     "FORMATS",
+    "SUGGESTION",
     "Aligner",
     "Alignment",
     "Article",
     "Entry",
+    "Lexicon",
     "Loaded",
     "Suggestion",
     "TranslationMemory",
     "Transliterate",
+    "add_loaded",
     "load_entries",
     "read_articles",
+    "search_report",
     "write_tmx",
     "write_tsv",
 ]

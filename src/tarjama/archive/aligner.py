@@ -6,7 +6,9 @@ length is normally distributed around ``ratio * source length``, variance growin
 length) plus a prior per bead kind, minus a bonus for every *anchor* both sides share:
 numbers (normalised across digit systems), dates, quoted spans, Latin-script tokens and,
 when a transliterator is injected, proper names; a number or date on one side only costs
-a little. Every link carries the posterior probability of its bead (forward-backward
+a little. With a :class:`~.lexicon.Lexicon` (learned from the archive's own confident
+links, :meth:`Aligner.align_many`), the words both sides share as translations are a
+further anchor. Every link carries the posterior probability of its bead (forward-backward
 over the same lattice). Links under ``threshold``, without a partner, or whose own
 lengths or anchors speak against them are flagged, so that a memory import can skip them
 instead of learning from them silently. See docs/memory.md for the method and figures.
@@ -17,11 +19,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..text import split_sentences
 from .anchors import AnchorExtractor, Anchors, anchor_score
-from .types import Alignment, Link, ParagraphPair, SentencePair, Transliterate
+from .lexicon import CONFIDENT, Lexicon, words
+from .types import Alignment, Article, Link, ParagraphPair, SentencePair, Transliterate
 
 #: Bead kinds (source units, target units) and their prior probabilities.
 _PRIORS: dict[tuple[int, int], float] = {
@@ -46,6 +49,8 @@ class Unit:
     text: str
     length: int
     anchors: Anchors
+    #: The lexicon's view of the text (:func:`.lexicon.words`).
+    words: frozenset[str] = field(default=frozenset())
 
 
 def _length(text: str) -> int:
@@ -76,7 +81,8 @@ class Aligner:
 
     ``ratio`` is the expected target/source length ratio (estimated from the whole article
     when not given); ``variance`` the growth of the length variance per source character;
-    ``use_anchors=False`` gives the plain length-based aligner, kept for the benchmark.
+    ``use_anchors=False`` gives the plain length-based aligner, kept for the benchmark;
+    ``lexicon`` adds the words both sides share as translations to the anchors.
     """
 
     def __init__(
@@ -86,11 +92,24 @@ class Aligner:
         threshold: float = 0.5,
         variance: float = 4.5,
         use_anchors: bool = True,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.extractor = AnchorExtractor(transliterate)
         self.threshold = threshold
         self.variance = variance
         self.use_anchors = use_anchors
+        self.lexicon = lexicon
+
+    def with_lexicon(self, lexicon: Lexicon | None) -> Aligner:
+        """The same aligner (and its cache of transliterated names) with another lexicon."""
+        other = Aligner(
+            threshold=self.threshold,
+            variance=self.variance,
+            use_anchors=self.use_anchors,
+            lexicon=lexicon,
+        )
+        other.extractor = self.extractor
+        return other
 
     def units(self, texts: Sequence[str], lang: str) -> list[Unit]:
         if self.use_anchors and lang == "ar":
@@ -100,6 +119,7 @@ class Aligner:
                 t,
                 _length(t),
                 self.extractor.anchors(t, lang) if self.use_anchors else Counter(),
+                words(t, lang) if self.use_anchors else frozenset(),
             )
             for t in texts
         ]
@@ -209,7 +229,13 @@ class Aligner:
             return length_cost, 0.0
         a: Anchors = sum((u.anchors for u in src), Counter())
         b: Anchors = sum((u.anchors for u in tgt), Counter())
-        return length_cost, anchor_score(a, b)
+        score = anchor_score(a, b)
+        if self.lexicon is not None and self.lexicon.active:
+            score += self.lexicon.score(
+                frozenset().union(*(u.words for u in src)),
+                frozenset().union(*(u.words for u in tgt)),
+            )
+        return length_cost, score
 
     def _doubtful(self, src: Sequence[Unit], tgt: Sequence[Unit], ratio: float) -> bool:
         """True when a bead's own evidence speaks against it, whatever its rivals score:
@@ -221,6 +247,19 @@ class Aligner:
         return length_cost > _DOUBTFUL_LENGTH_COST or anchors < 0
 
     # --- documents ------------------------------------------------------------------------
+
+    def align_many(self, articles: Sequence[Article]) -> list[Alignment]:
+        """Align articles in two passes: the first pass's confident 1-1 sentence links
+        (with the lexicon given, if any) teach a lexicon, and the second pass uses it."""
+        first = [self.align(a.arabic, a.english, origin=a.origin) for a in articles]
+        if not self.use_anchors or not articles:
+            return first
+        lexicon = self.lexicon.copy() if self.lexicon is not None else Lexicon()
+        lexicon.learn(confident_pairs(first))
+        if not lexicon.active:
+            return first
+        second = self.with_lexicon(lexicon)
+        return [second.align(a.arabic, a.english, origin=a.origin) for a in articles]
 
     def align(
         self,
@@ -307,3 +346,13 @@ class Aligner:
                 )
             )
         return pairs
+
+
+def confident_pairs(alignments: Sequence[Alignment]) -> list[tuple[str, str]]:
+    """The sentence links a lexicon learns from: 1-1, unflagged, and sure (``CONFIDENT``)."""
+    return [
+        (s.source, s.target)
+        for a in alignments
+        for s in a.sentences
+        if s.kind == "1-1" and not s.flagged and s.score >= CONFIDENT
+    ]

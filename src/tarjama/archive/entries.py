@@ -17,6 +17,13 @@ from ..text import clean
 
 _WORD = re.compile(r"\w{2,}")
 
+#: The origin of a pair an editor approved (``POST /v1/memory``): it wins over any other
+#: entry for the same source, the newest approval first.
+EDITOR = "editor"
+#: The origin of a pair sent to LibreTranslate's ``/suggest``: offered as a suggestion,
+#: never used to fill a segment unseen.
+SUGGESTION = "suggestion"
+
 
 def normalise(text: str, lang: str) -> str:
     """The lookup key of a segment: tarjama's clean-up, whitespace folded."""
@@ -49,7 +56,11 @@ def word_ids(key: str) -> list[int]:
 
 @dataclass(frozen=True)
 class Entry:
-    """One source segment and one of its translations."""
+    """One source segment and one of its translations.
+
+    ``author`` is who approved it (an editor's key name, or "anonymous"), ``context`` where
+    it was approved (an article's title or id); both are empty for imported pairs.
+    """
 
     source: str
     target: str
@@ -57,6 +68,8 @@ class Entry:
     target_lang: str = "en"
     origin: str = ""
     created: str = field(default_factory=now)
+    author: str = ""
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,8 @@ class Suggestion:
             "score": round(self.score, 4),
             "diff": [d.to_json() for d in self.diff],
             "origin": self.entry.origin,
+            "author": self.entry.author,
+            "created": self.entry.created,
         }
 
 
@@ -103,6 +118,10 @@ class Stats:
     pairs: dict[str, int]
     origins: int
     path: str
+    approved: int = 0  # entries an editor approved
+    approved_conflicts: int = 0  # sources with more than one approved target
+    suggestions: int = 0  # entries sent to /suggest
+    lexicon: dict[str, int] = field(default_factory=dict)  # links learned from, per pair
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -112,7 +131,26 @@ class Stats:
             "conflicts": self.conflicts,
             "pairs": self.pairs,
             "origins": self.origins,
+            "approved": self.approved,
+            "approved_conflicts": self.approved_conflicts,
+            "suggestions": self.suggestions,
+            "lexicon": self.lexicon,
         }
+
+
+def search_report(exact: Entry | None, found: list[Suggestion]) -> dict[str, Any]:
+    """What ``memory search --format json`` prints and ``GET /v1/memory/search`` answers."""
+    return {
+        "exact": None
+        if exact is None
+        else {
+            "target": exact.target,
+            "origin": exact.origin,
+            "author": exact.author,
+            "created": exact.created,
+        },
+        "suggestions": [s.to_json() for s in found],
+    }
 
 
 def word_diff(query: str, memory: str) -> tuple[DiffOp, ...]:

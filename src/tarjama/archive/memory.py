@@ -1,22 +1,18 @@
-"""The translation memory: aligned segments in SQLite, exact and fuzzy lookup.
+"""The translation memory: aligned segments in SQLite, exact, span and fuzzy lookup.
 
-Schema (version 3)::
-
-    entries(id, source_lang, target_lang, key, source, target, origin, created, kh, th)
-        UNIQUE (kh, th)
-    postings(term, entry)  PRIMARY KEY (term, entry), WITHOUT ROWID
-    terms(term PRIMARY KEY, df)
-
+The file, its schema and how it is recognised before anything is written: :mod:`.schema`.
 ``key`` is the normalised source (:func:`normalise`); ``kh`` a 63-bit digest of the
 language pair and key, ``th`` one of the target. Exact lookup is one probe of the small
-integer index on ``kh`` (then the key itself is compared); ``(kh, th)`` makes a pair
-unique without indexing long texts. The same source may have several targets (one row
-each): the newest (latest ``created``, then highest id) wins, and
-:meth:`TranslationMemory.stats` counts such conflicts. ``postings`` is an inverted index
-from a 63-bit hash of each word of the key to the entries holding it, ``terms`` counts
-them per word. Fuzzy lookup reads the postings of the query's rarest words only (a
-candidate sharing four fifths of the query's words must contain one of them), ranks
-candidates by shared words, and scores the best few with rapidfuzz.
+integer index on ``kh`` (then the key itself is compared), and many keys at once (the
+spans of a paragraph) are one query; ``(kh, th)`` makes a pair unique without indexing long
+texts. The same source may have several targets (one row each): an editor's approval wins
+over any other entry, the newest approval first; otherwise the newest (latest ``created``,
+then highest id) wins; a pair sent to ``/suggest`` never fills a segment (it is offered as
+a suggestion). :meth:`TranslationMemory.stats` counts such conflicts. ``postings`` is an
+inverted index from a 63-bit hash of each word of the key to the entries holding it,
+``terms`` counts them per word; fuzzy lookup (:mod:`.fuzzy`) reads the postings of the
+query's rarest words only and scores the best few candidates with rapidfuzz. The lexicon
+an archive teaches the aligner (:mod:`.lexicon`) is stored beside the entries.
 
 The database runs in WAL mode with a busy timeout, and every batch of an import is one
 ``BEGIN IMMEDIATE`` transaction: a second process importing at the same time waits for
@@ -27,90 +23,59 @@ are unique, re-running an import adds only what is missing. sqlite3 errors becom
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from ..errors import MemoryStoreError
 from .entries import (
+    EDITOR,
+    SUGGESTION,
     Entry,
     ImportResult,
     Stats,
     Suggestion,
     digest,
     normalise,
-    word_diff,
     word_ids,
 )
+from .fuzzy import as_array, candidate_ids, ranked
+from .lexicon import KEEP_PER_WORD, Lexicon
+from .schema import SCHEMA_VERSION, connect
 
-SCHEMA_VERSION = "3"
+__all__ = ["DEFAULT_THRESHOLD", "SCHEMA_VERSION", "TranslationMemory"]
+
 DEFAULT_THRESHOLD = 0.85
-
-#: Most postings rows one fuzzy query reads.
-_POSTINGS_BUDGET = 30_000
-#: Share of the query's distinct words a fuzzy match is assumed to contain (for blocking):
-#: at 0.85 character similarity about one word in six or seven may differ.
-_MIN_SHARED = 0.8
-#: Candidates scored with rapidfuzz per query, best word overlap first.
-_CANDIDATES = 64
 _BATCH = 1000
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS entries (
-    id INTEGER PRIMARY KEY,
-    source_lang TEXT NOT NULL,
-    target_lang TEXT NOT NULL,
-    key TEXT NOT NULL,
-    source TEXT NOT NULL,
-    target TEXT NOT NULL,
-    origin TEXT NOT NULL,
-    created TEXT NOT NULL,
-    kh INTEGER NOT NULL,
-    th INTEGER NOT NULL,
-    UNIQUE (kh, th)
-);
-CREATE TABLE IF NOT EXISTS postings (
-    term INTEGER NOT NULL,
-    entry INTEGER NOT NULL,
-    PRIMARY KEY (term, entry)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS terms (term INTEGER PRIMARY KEY, df INTEGER NOT NULL);
-"""
+#: The columns of an Entry, in its field order.
+_ENTRY = "source, target, source_lang, target_lang, origin, created, author, context"
+#: What may fill a segment (which of several wins: :meth:`TranslationMemory.lookup_many`).
+_FILLS = f"origin != '{SUGGESTION}'"
+#: An approval of a stored pair: it becomes the newest approval (the id, and so the word
+#: index, stay).
+_APPROVE = (
+    "UPDATE SET origin = excluded.origin, created = excluded.created,"
+    " author = excluded.author, context = excluded.context"
+)
 
 
 class TranslationMemory:
-    """A translation memory in one SQLite file. Use as a context manager, or ``close()``."""
+    """A translation memory in one SQLite file. Use as a context manager, or ``close()``.
 
-    def __init__(self, path: str | Path) -> None:
+    ``TranslationMemory(path)`` opens an existing memory; ``create=True`` also creates one
+    (in an existing folder). Another application's database is refused untouched.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
         self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            # The word index is written in random term order: keep its pages in memory.
-            self._db.execute("PRAGMA cache_size=-131072")
-            self._db.executescript(_SCHEMA)
-            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-            row = self._db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-        except (sqlite3.Error, OSError) as exc:
-            raise MemoryStoreError(f"cannot open translation memory {path}: {exc}") from exc
-        if row is None or row[0] != SCHEMA_VERSION:
-            self._db.close()
-            raise MemoryStoreError(
-                f"translation memory {path} has schema {row[0] if row else '?'}, "
-                f"this tarjama reads schema {SCHEMA_VERSION}"
-            )
+        self._db = connect(self.path, create=create)
 
     @classmethod
-    def open(cls, path: str | Path) -> TranslationMemory:
-        return cls(path)
+    def open(cls, path: str | Path, *, create: bool = False) -> TranslationMemory:
+        """The memory at ``path``, which must exist unless ``create`` is set."""
+        return cls(path, create=create)
 
     def close(self) -> None:
         self._db.close()
@@ -133,26 +98,32 @@ class TranslationMemory:
         *,
         batch: int = _BATCH,
         on_progress: Callable[[int], None] | None = None,
+        update: bool = False,
     ) -> ImportResult:
-        """Store entries in transactions of ``batch``; ``on_progress(n)`` after each one."""
+        """Store entries in transactions of ``batch``; ``on_progress(n)`` after each one.
+
+        A pair already stored is left as it is, unless ``update`` (an editor's approval):
+        then it takes the new entry's origin, time, author and context, so that an
+        approval of what the memory already holds counts as the newest approval.
+        """
         added = present = 0
         chunk: list[Entry] = []
         for entry in entries:
             chunk.append(entry)
             if len(chunk) >= batch:
-                a, p = self._write(chunk)
+                a, p = self._write(chunk, update)
                 added, present = added + a, present + p
                 if on_progress:
                     on_progress(len(chunk))
                 chunk = []
         if chunk:
-            a, p = self._write(chunk)
+            a, p = self._write(chunk, update)
             added, present = added + a, present + p
             if on_progress:
                 on_progress(len(chunk))
         return ImportResult(added, present)
 
-    def _write(self, chunk: list[Entry]) -> tuple[int, int]:
+    def _write(self, chunk: list[Entry], update: bool = False) -> tuple[int, int]:
         rows = []
         for e in chunk:
             key = normalise(e.source, e.source_lang)
@@ -168,6 +139,8 @@ class TranslationMemory:
                     e.created,
                     kh,
                     digest(e.target),
+                    e.author,
+                    e.context,
                 )
             )
         try:
@@ -177,8 +150,10 @@ class TranslationMemory:
             try:
                 (last,) = self._db.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()
                 self._db.executemany(
-                    "INSERT OR IGNORE INTO entries (source_lang, target_lang, key, source,"
-                    " target, origin, created, kh, th) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO entries (source_lang, target_lang, key, source,"
+                    " target, origin, created, kh, th, author, context)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kh, th) DO "
+                    + (_APPROVE if update else "NOTHING"),
                     rows,
                 )
                 new = self._db.execute(
@@ -209,15 +184,39 @@ class TranslationMemory:
             raise MemoryStoreError(f"cannot read translation memory {self.path}: {exc}") from exc
 
     def lookup(self, source: str, source_lang: str = "ar", target_lang: str = "en") -> Entry | None:
-        """The newest entry whose normalised source equals ``source``'s, if any."""
-        key = normalise(source, source_lang)
+        """The entry that fills a segment whose source is ``source``, if any (see the
+        module's rule: an editor's newest approval, else the newest; never a suggestion)."""
+        return self.lookup_many([source], source_lang, target_lang).get(source)
+
+    def lookup_many(
+        self, sources: Iterable[str], source_lang: str = "ar", target_lang: str = "en"
+    ) -> dict[str, Entry]:
+        """:meth:`lookup` for many sources in one query: each one found, with its entry."""
+        keys = {text: normalise(text, source_lang) for text in sources}
+        if not keys:
+            return {}
+        digests = {digest(source_lang, target_lang, k) for k in keys.values()}
+        best: dict[str, tuple[tuple[bool, str, int], Entry]] = {}
+        for key, is_editor, row_id, *fields in self._query(
+            f"SELECT key, origin = '{EDITOR}', id, {_ENTRY} FROM entries"
+            " WHERE kh IN (SELECT value FROM json_each(?))"
+            f" AND source_lang = ? AND target_lang = ? AND {_FILLS}",
+            (as_array(digests), source_lang, target_lang),
+        ):
+            entry = Entry(*fields)
+            rank = (bool(is_editor), entry.created, row_id)
+            if key not in best or rank > best[key][0]:
+                best[key] = (rank, entry)
+        return {text: best[k][1] for text, k in keys.items() if k in best}
+
+    def has(self, entry: Entry) -> bool:
+        """Whether this very pair (source and target, languages) is stored."""
+        key = normalise(entry.source, entry.source_lang)
         rows = self._query(
-            "SELECT source, target, source_lang, target_lang, origin, created FROM entries"
-            " WHERE kh = ? AND key = ? AND source_lang = ? AND target_lang = ?"
-            " ORDER BY created DESC, id DESC LIMIT 1",
-            (digest(source_lang, target_lang, key), key, source_lang, target_lang),
+            "SELECT key, source_lang, target_lang FROM entries WHERE kh = ? AND th = ?",
+            (digest(entry.source_lang, entry.target_lang, key), digest(entry.target)),
         )
-        return Entry(*rows[0]) if rows else None
+        return (key, entry.source_lang, entry.target_lang) in {tuple(r) for r in rows}
 
     def search(
         self,
@@ -233,72 +232,21 @@ class TranslationMemory:
         terms = word_ids(key)
         if not terms:
             return []
-        marks = ",".join("?" * len(terms))
-        df: dict[int, int] = dict(
-            self._query(f"SELECT term, df FROM terms WHERE term IN ({marks})", terms)
-        )
-        # A match shares at least _MIN_SHARED of the query's words, so it holds one of
-        # the rarest len - shared + 1 of them (pigeonhole): those postings must be read.
-        # One word more is read, within the row budget: candidates are ranked by how many
-        # of the read words they share, and the match must outrank the many entries that
-        # share only one (a short query's rarest word may be the very word that changed).
-        rare = sorted(df, key=df.__getitem__)
-        needed = len(terms) - math.ceil(_MIN_SHARED * len(terms)) + 1
-        blocking: list[int] = []
-        rows_read = 0
-        for t in rare:
-            if blocking and (rows_read + df[t] > _POSTINGS_BUDGET or len(blocking) > needed):
-                break
-            blocking.append(t)
-            rows_read += df[t]
-        if not blocking:
-            return []
-        union = " UNION ALL ".join(
-            ["SELECT * FROM (SELECT entry FROM postings WHERE term = ? LIMIT ?)"] * len(blocking)
-        )
-        ids = [
-            r[0]
-            for r in self._query(
-                f"SELECT entry FROM ({union}) GROUP BY entry ORDER BY count(*) DESC LIMIT ?",
-                [*(x for t in blocking for x in (t, _POSTINGS_BUDGET)), _CANDIDATES],
-            )
-        ]
+        ids = candidate_ids(self._query, terms)
         if not ids:
             return []
         rows = self._query(
-            "SELECT key, source, target, source_lang, target_lang, origin, created, id"
-            f" FROM entries WHERE id IN ({','.join('?' * len(ids))})"
+            f"SELECT key, {_ENTRY}, id FROM entries WHERE id IN (SELECT value FROM json_each(?))"
             # '+' keeps the planner on the rowids instead of the (language, key) index.
             " AND +source_lang = ? AND +target_lang = ?",
-            [*ids, source_lang, target_lang],
+            [as_array(ids), source_lang, target_lang],
         )
-        scored = []
-        for cand_key, *fields, row_id in rows:
-            score = fuzz.ratio(key, cand_key) / 100
-            if score >= threshold:
-                entry = Entry(*fields)
-                scored.append((score, entry.created, row_id, entry))
-        scored.sort(reverse=True, key=lambda s: (s[0], s[1], s[2]))
-        out: list[Suggestion] = []
-        seen: set[str] = set()
-        for score, _, _, entry in scored:
-            if entry.source + "\x00" + entry.target in seen:
-                continue
-            seen.add(entry.source + "\x00" + entry.target)
-            out.append(
-                Suggestion(entry, score, word_diff(key, normalise(entry.source, source_lang)))
-            )
-            if len(out) == limit:
-                break
-        return out
+        return ranked(key, rows, source_lang, threshold=threshold, limit=limit)
 
     def entries(self) -> Iterator[Entry]:
         """Every entry, oldest first (the order an export writes and an import restores)."""
         try:
-            cursor = self._db.execute(
-                "SELECT source, target, source_lang, target_lang, origin, created FROM entries"
-                " ORDER BY id"
-            )
+            cursor = self._db.execute(f"SELECT {_ENTRY} FROM entries ORDER BY id")
             for row in cursor:
                 yield Entry(*row)
         except sqlite3.Error as exc:
@@ -320,7 +268,72 @@ class TranslationMemory:
             )
         }
         origins = self._query("SELECT count(DISTINCT origin) FROM entries")[0][0]
-        return Stats(len(self), sources, conflicts, pairs, origins, str(self.path))
+        approved, approved_conflicts = self._query(
+            "SELECT coalesce(sum(n), 0), coalesce(sum(n > 1), 0) FROM"
+            f" (SELECT count(*) AS n FROM entries WHERE origin = '{EDITOR}' GROUP BY kh)"
+        )[0]
+        suggestions = self._query(f"SELECT count(*) FROM entries WHERE origin = '{SUGGESTION}'")[0][
+            0
+        ]
+        lexicon = {
+            f"{s}-{t}": n
+            for s, t, n in self._query(
+                "SELECT source_lang, target_lang, links FROM lexicon"
+                " WHERE source = '' AND target = '' ORDER BY 1, 2"
+            )
+        }
+        return Stats(
+            len(self),
+            sources,
+            conflicts,
+            pairs,
+            origins,
+            str(self.path),
+            approved,
+            approved_conflicts,
+            suggestions,
+            lexicon,
+        )
+
+    # -- the lexicon ----------------------------------------------------------------------
+
+    def lexicon(self, source_lang: str = "ar", target_lang: str = "en") -> Lexicon:
+        """The lexicon learned by this memory's imports for a language pair (maybe empty)."""
+        rows = self._query(
+            "SELECT source, target, links FROM lexicon WHERE source_lang = ? AND target_lang = ?",
+            (source_lang, target_lang),
+        )
+        return Lexicon.from_rows(rows, source_lang, target_lang)
+
+    def add_to_lexicon(self, learned: Lexicon) -> None:
+        """Add the counts of ``learned`` (what one import taught) to the stored lexicon, in
+        one transaction; each source word keeps its strongest pairs only. Increments, not
+        a rewrite: two imports at once both count."""
+        pair = (learned.source_lang, learned.target_lang)
+        rows = [(*pair, s, t, n) for s, t, n in learned.rows()]
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(
+                    "INSERT INTO lexicon VALUES (?, ?, ?, ?, ?) ON CONFLICT"
+                    " (source_lang, target_lang, source, target)"
+                    " DO UPDATE SET links = links + excluded.links",
+                    rows,
+                )
+                self._db.execute(
+                    "DELETE FROM lexicon WHERE (source_lang, target_lang, source, target) IN"
+                    " (SELECT source_lang, target_lang, source, target FROM (SELECT *,"
+                    " row_number() OVER (PARTITION BY source ORDER BY links DESC) AS r"
+                    " FROM lexicon WHERE source_lang = ? AND target_lang = ?"
+                    " AND source != '' AND target != '') WHERE r > ?)",
+                    (*pair, KEEP_PER_WORD),
+                )
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise MemoryStoreError(f"cannot write translation memory {self.path}: {exc}") from exc
 
     def check(self) -> list[str]:
         """SQLite's integrity check plus the word index's invariants: every entry has its

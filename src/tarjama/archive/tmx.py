@@ -2,22 +2,28 @@
 
 Exchange formats: TMX and XLIFF through translate-toolkit, and TSV.
 TMX keeps everything an entry has: both languages (``xml:lang`` on each ``tuv``), the
-creation time (``creationdate`` on the ``tu``) and the origin (the ``tu``'s note). TSV is
-the plain-text equivalent, one entry per line with a header::
+creation time (``creationdate`` on the ``tu``), the origin (the ``tu``'s note), who
+approved it (``creationid``) and where (a ``prop`` of type ``x-context``). TSV is the
+plain-text equivalent, one entry per line with a header::
 
-    source_lang  target_lang  source  target  origin  created
+    source_lang  target_lang  source  target  origin  created  author  context
+
+(a header without the last two columns, as tarjama wrote before editors' approvals, is
+read too).
 
 Tabs, newlines and backslashes inside a field are written as ``\\t``, ``\\n`` and ``\\\\``.
 A TSV without that header is read as ``source<TAB>target`` lines (Arabic to English).
 XLIFF is read only. Bilingual archives (text files) go through :mod:`.aligner`, and
-only their confident sentence links become entries. Parse errors become
+only their confident sentence links become entries, aligned in two passes with the
+lexicon they teach (:meth:`~.aligner.Aligner.align_many`). :func:`add_loaded` stores
+entries and adds what the new ones teach to the memory's lexicon. Parse errors become
 :class:`~tarjama.errors.InputError`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,11 +34,25 @@ from ..document import read_text
 from ..errors import InputError
 from ..text import script_of
 from .aligner import Aligner
-from .entries import Entry, now
+from .entries import Entry, ImportResult, now
+from .lexicon import CONFIDENT, Lexicon
+from .memory import TranslationMemory
 from .readers import paragraphs_of, read_articles
 from .types import Article, SentencePair
 
-TSV_HEADER = ("source_lang", "target_lang", "source", "target", "origin", "created")
+TSV_HEADER = (
+    "source_lang",
+    "target_lang",
+    "source",
+    "target",
+    "origin",
+    "created",
+    "author",
+    "context",
+)
+#: The header tarjama wrote before entries had an author and a context.
+_TSV_HEADER_6 = TSV_HEADER[:6]
+_CONTEXT_PROP = "x-context"
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n"}
@@ -63,8 +83,15 @@ def write_tmx(entries: Iterable[Entry], path: str | Path) -> int:
         unit = store.addsourceunit(entry.source, entry.source_lang)  # type: ignore[no-untyped-call]
         unit.settarget(entry.target, entry.target_lang)
         unit.xmlelement.set("creationdate", _to_tmx_date(entry.created))
+        if entry.author:
+            unit.xmlelement.set("creationid", entry.author)
         if entry.origin:
             unit.addnote(entry.origin)
+        if entry.context:
+            prop = unit.xmlelement.makeelement("prop", {"type": _CONTEXT_PROP})
+            prop.text = entry.context
+            # TMX puts a tu's notes and props before its tuvs.
+            unit.xmlelement.insert(len(unit.xmlelement.findall("note")), prop)
         count += 1
     try:
         store.savefile(str(path))
@@ -91,6 +118,7 @@ def read_tmx(path: str | Path) -> Iterator[Entry]:
         source_lang = unit.xmlelement.get("srclang") or default_source
         s = langs.index(source_lang) if source_lang in langs else 0
         t = 1 if s == 0 else 0
+        context = unit.xmlelement.find(f"prop[@type='{_CONTEXT_PROP}']")
         yield Entry(
             source=unit.getNodeText(nodes[s]) or "",
             target=unit.getNodeText(nodes[t]) or "",
@@ -98,6 +126,8 @@ def read_tmx(path: str | Path) -> Iterator[Entry]:
             target_lang=langs[t],
             origin=unit.getnotes() or "",
             created=_from_tmx_date(unit.xmlelement.get("creationdate")),
+            author=unit.xmlelement.get("creationid") or "",
+            context=(context.text or "") if context is not None else "",
         )
 
 
@@ -128,7 +158,16 @@ def _unescape(field: str) -> str:
 def write_tsv(entries: Iterable[Entry], path: str | Path) -> int:
     lines = ["\t".join(TSV_HEADER)]
     for e in entries:
-        fields = (e.source_lang, e.target_lang, e.source, e.target, e.origin, e.created)
+        fields = (
+            e.source_lang,
+            e.target_lang,
+            e.source,
+            e.target,
+            e.origin,
+            e.created,
+            e.author,
+            e.context,
+        )
         lines.append("\t".join(_escape(f) for f in fields))
     try:
         Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -139,17 +178,18 @@ def write_tsv(entries: Iterable[Entry], path: str | Path) -> int:
 
 def read_tsv(path: str | Path) -> Iterator[Entry]:
     lines = read_text(path).split("\n")
-    full = bool(lines) and tuple(lines[0].split("\t")) == TSV_HEADER
+    header = tuple(lines[0].split("\t")) if lines else ()
+    full = header in (TSV_HEADER, _TSV_HEADER_6)
     for number, line in enumerate(lines[1:] if full else lines, 2 if full else 1):
         if not line.strip():
             continue
         fields = [_unescape(f) for f in line.split("\t")]
-        if full and len(fields) == len(TSV_HEADER):
-            yield Entry(fields[2], fields[3], fields[0], fields[1], fields[4], fields[5])
+        if full and len(fields) == len(header):
+            yield Entry(fields[2], fields[3], fields[0], fields[1], *fields[4:])
         elif not full and len(fields) == 2:
             yield Entry(fields[0], fields[1], origin=f"{path}:{number}")
         else:
-            want = len(TSV_HEADER) if full else 2
+            want = len(header) if full else 2
             raise InputError(f"{path}:{number}: expected {want} tab-separated fields")
 
 
@@ -161,26 +201,53 @@ _BY_SUFFIX = {".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff", ".tsv": "tsv"}
 
 @dataclass
 class Loaded:
-    """Entries read from files, and the alignment links left out as low-confidence."""
+    """Entries read from files, and the alignment links left out as low-confidence.
+
+    ``learnable`` are the entries a lexicon may learn from: the confident 1-1 links of
+    the archives aligned here. (Exchange files teach it nothing: counting word pairs costs
+    more than storing their pairs, and they need no alignment.)
+    """
 
     entries: list[Entry] = field(default_factory=list)
     flagged: list[SentencePair] = field(default_factory=list)
+    learnable: list[Entry] = field(default_factory=list)
 
 
-def aligned_entries(articles: Iterable[Article], aligner: Aligner) -> Loaded:
+def aligned_entries(articles: Sequence[Article], aligner: Aligner) -> Loaded:
     """Sentence pairs of aligned articles as entries; flagged links are kept apart."""
     loaded = Loaded()
     created = now()
-    for article in articles:
-        alignment = aligner.align(article.arabic, article.english, origin=article.origin)
+    for alignment in aligner.align_many(articles):
         for pair in alignment.sentences:
             if pair.flagged:
                 loaded.flagged.append(pair)
-            else:
-                loaded.entries.append(
-                    Entry(pair.source, pair.target, "ar", "en", article.origin, created)
-                )
+                continue
+            entry = Entry(pair.source, pair.target, "ar", "en", alignment.origin, created)
+            loaded.entries.append(entry)
+            if pair.kind == "1-1" and pair.score >= CONFIDENT:
+                loaded.learnable.append(entry)
     return loaded
+
+
+def add_loaded(
+    memory: TranslationMemory,
+    loaded: Loaded,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Store ``loaded``'s entries, and add what the new ones teach to the memory's lexicon
+    (pairs already stored taught it before: importing a file twice counts it once)."""
+    fresh = [e for e in loaded.learnable if not memory.has(e)]
+    result = memory.add_many(loaded.entries, on_progress=on_progress)
+    for source_lang, target_lang in sorted({(e.source_lang, e.target_lang) for e in fresh}):
+        learned = Lexicon(source_lang, target_lang)
+        learned.learn(
+            (e.source, e.target)
+            for e in fresh
+            if (e.source_lang, e.target_lang) == (source_lang, target_lang)
+        )
+        memory.add_to_lexicon(learned)
+    return result
 
 
 def load_entries(
@@ -201,12 +268,8 @@ def load_entries(
     for raw in paths:
         path = Path(raw)
         kind = fmt if fmt != "auto" else _BY_SUFFIX.get(path.suffix.lower(), "text")
-        if kind == "tmx":
-            loaded.entries.extend(read_tmx(path))
-        elif kind == "xliff":
-            loaded.entries.extend(read_xliff(path))
-        elif kind == "tsv":
-            loaded.entries.extend(read_tsv(path))
+        if kind in _READERS:
+            loaded.entries.extend(_READERS[kind](path))
         elif kind == "pair" or (kind == "text" and not path.is_dir() and _one_language(path)):
             halves.append(path)
             if len(halves) == 2:
@@ -219,7 +282,15 @@ def load_entries(
     aligned = aligned_entries(articles, aligner)
     loaded.entries.extend(aligned.entries)
     loaded.flagged.extend(aligned.flagged)
+    loaded.learnable.extend(aligned.learnable)
     return loaded
+
+
+_READERS: dict[str, Callable[[Path], Iterator[Entry]]] = {
+    "tmx": read_tmx,
+    "xliff": read_xliff,
+    "tsv": read_tsv,
+}
 
 
 def _one_language(path: Path) -> bool:

@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     articles = read_articles(args.file, args.en)
     aligner = Workspace.open().aligner(threshold=args.threshold)
-    alignments = [aligner.align(a.arabic, a.english, origin=a.origin) for a in articles]
+    # As an import aligns: two passes, the second with the lexicon the first teaches.
+    alignments = aligner.align_many(articles)
     if args.format == "json":
         out = json.dumps([a.to_json() for a in alignments], ensure_ascii=False, indent=2) + "\n"
     else:

@@ -11,7 +11,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..archive import DEFAULT_THRESHOLD, FORMATS, Suggestion, load_entries, write_tmx, write_tsv
+from ..archive import (
+    DEFAULT_THRESHOLD,
+    FORMATS,
+    Suggestion,
+    add_loaded,
+    load_entries,
+    search_report,
+    write_tmx,
+    write_tsv,
+)
 from ..errors import InputError
 from ..workspace import Workspace
 
@@ -60,8 +69,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run_import(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
     ws = Workspace.open()
-    loaded = load_entries(args.files, args.format, aligner=ws.aligner())
-    with ws.open_memory(args.memory) as tm:
+    # The files first: a failed read creates no memory.
+    loaded = load_entries(args.files, args.format, aligner=ws.aligner(memory=args.memory))
+    with ws.open_memory(args.memory, create=True) as tm:
         columns = (
             TextColumn("importing"),
             BarColumn(),
@@ -70,7 +80,7 @@ def run_import(args: argparse.Namespace) -> int:
         )
         with Progress(*columns, console=err, disable=args.quiet) as bar:
             task = bar.add_task("import", total=len(loaded.entries))
-            result = tm.add_many(loaded.entries, on_progress=lambda n: bar.advance(task, n))
+            result = add_loaded(tm, loaded, on_progress=lambda n: bar.advance(task, n))
         err.print(
             f"{result.added} added, {result.present} already present, "
             f"{len(loaded.flagged)} low-confidence links skipped; {len(tm)} entries in {tm.path}",
@@ -106,9 +116,16 @@ def run_stats(args: argparse.Namespace) -> int:
     print(f"entries:   {stats.entries}")
     print(f"sources:   {stats.sources}")
     print(f"conflicts: {stats.conflicts} (sources with more than one target; newest wins)")
+    print(
+        f"approved:  {stats.approved} by editors, {stats.approved_conflicts} sources with "
+        "more than one approved target (the newest approval wins)"
+    )
+    print(f"suggested: {stats.suggestions} (offered, never used unseen)")
     print(f"origins:   {stats.origins}")
     for pair, count in stats.pairs.items():
         print(f"pair {pair}: {count}")
+    for pair, links in stats.lexicon.items():
+        print(f"lexicon {pair}: learned from {links} links")
     return 0
 
 
@@ -121,11 +138,7 @@ def run_search(args: argparse.Namespace) -> int:
             args.text, args.source, args.target, threshold=args.threshold, limit=args.limit
         )
     if args.format == "json":
-        payload = {
-            "exact": None if exact is None else {"target": exact.target, "origin": exact.origin},
-            "suggestions": [s.to_json() for s in found],
-        }
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        print(json.dumps(search_report(exact, found), ensure_ascii=False, indent=2))
         return 0
     out = Console(highlight=False)
     if exact is not None:

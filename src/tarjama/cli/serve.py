@@ -49,6 +49,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=int,
         help="requests per minute per key or client, -1 for none (default -1) [TARJAMA_REQ_LIMIT]",
     )
+    p.add_argument(
+        "--suggestions",
+        action="store_true",
+        default=None,
+        help="accept LibreTranslate's /suggest into the translation memory [TARJAMA_SUGGESTIONS=1]",
+    )
+    p.add_argument(
+        "--memory-readonly",
+        action="store_true",
+        default=None,
+        help="refuse approvals and suggestions: the translation memory is only read "
+        "[TARJAMA_MEMORY_READONLY=1]",
+    )
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), help="[TARJAMA_DEVICE]")
     p.add_argument("--home", help="model and key store (default $TARJAMA_HOME)")
     p.set_defaults(func=run)
@@ -69,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
         req_limit=args.req_limit,
         device=args.device,
         home=Path(args.home) if args.home else None,
+        suggestions=args.suggestions,
+        memory_readonly=args.memory_readonly,
     )
     sock = bind(settings.host, settings.port)  # first: a port in use is an error, exit 2
     workspace = Workspace.open(settings.home)

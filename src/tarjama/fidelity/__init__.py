@@ -139,14 +139,17 @@ def check_document(
 ) -> list[Issue]:
     """Check each translated segment of ``doc`` and attach the issues to it.
 
+    A memory match covering several segments is checked as one unit (their sources
+    joined against its one translation), and its issues go on its first segment.
     An issue's ``paragraph`` is its paragraph's ``index`` (from 0), as everywhere in the
     JSON; only the text report of ``tarjama check`` numbers paragraphs from 1.
     """
     checks = checks or default_checks()
     found: list[Issue] = []
-    for seg in doc.segments:
+    for unit in (u for p in doc.paragraphs for u in p.units()):
+        seg = unit[0]
         issues = check_pair(
-            seg.source,
+            " ".join(s.source for s in unit),
             seg.translation,
             source_lang=doc.source_lang,
             target_lang=doc.target_lang,

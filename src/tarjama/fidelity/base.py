@@ -19,6 +19,8 @@ from .names import NameMatcher
 ERROR = "error"
 WARNING = "warning"
 
+_LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
+
 
 @dataclass(frozen=True)
 class Context:
@@ -36,6 +38,11 @@ class Context:
     score: float | None = None
     glossary: Glossary | None = None
     names: NameMatcher | None = None
+
+    @property
+    def source_name(self) -> str:
+        """The source language as an editor says it ("Arabic")."""
+        return _LANGUAGE_NAMES.get(self.source_lang, self.source_lang)
 
 
 class Check(ABC):
@@ -58,8 +65,10 @@ class Check(ABC):
         source_span: tuple[int, int] | None = None,
         target_span: tuple[int, int] | None = None,
         severity: str | None = None,
+        plain: str = "",
     ) -> Issue:
-        """Build an issue for this check, quoting the spans it points at."""
+        """Build an issue for this check, quoting the spans it points at; ``plain`` says it
+        in an editor's words."""
         return Issue(
             check=self.id,
             severity=severity or self.severity,
@@ -70,4 +79,5 @@ class Check(ABC):
             target_span=target_span,
             source_text=source[source_span[0] : source_span[1]] if source_span else None,
             target_text=translation[target_span[0] : target_span[1]] if target_span else None,
+            plain=plain,
         )

@@ -20,7 +20,7 @@ from importlib import resources
 
 from ..document import Issue
 from ..text import split_sentences
-from .base import WARNING, Check, Context
+from .base import ERROR, WARNING, Check, Context
 
 _SMOOTH = 10  # added to both lengths so that a two-word line does not swing the ratio wildly
 
@@ -177,10 +177,21 @@ class OmissionCheck(Check):
                     f"possible omission: source sentence {dropped[0] + 1} has no counterpart "
                     f"in the translation; length {z:+.1f} sd from the norm"
                 )
+                issue.plain = (
+                    f"Sentence {dropped[0] + 1} of the {context.source_name} seems to have no "
+                    "translation."
+                )
                 issue.source_span, issue.source_text = (lost.start, lost.end), lost.text
             else:
                 what = "fewer sentences than the source; " if fewer else ""
                 issue.message = f"possible omission: {what}length {z:+.1f} sd from the norm"
+                issue.plain = (
+                    f"This translation looks much shorter than the {context.source_name}: a "
+                    "sentence may be missing."
+                    if issue.severity == ERROR
+                    else f"This translation looks shorter than the {context.source_name}: "
+                    "something may be missing."
+                )
             return [issue]
         if z > self.warn_z:
             return [
@@ -190,13 +201,21 @@ class OmissionCheck(Check):
                     translation,
                     z > self.error_z,
                     f"possible addition: length {z:+.1f} sd from the norm",
+                    plain=f"This translation looks much longer than the {context.source_name}: "
+                    "it may say something the original does not.",
                 )
             ]
         return []
 
     def _whole(
-        self, context: Context, source: str, translation: str, error: bool, message: str
+        self,
+        context: Context,
+        source: str,
+        translation: str,
+        error: bool,
+        message: str,
+        plain: str = "",
     ) -> Issue:
-        issue = self.issue(context, message, severity=None if error else WARNING)
+        issue = self.issue(context, message, severity=None if error else WARNING, plain=plain)
         issue.source_span, issue.target_span = (0, len(source)), (0, len(translation))
         return issue

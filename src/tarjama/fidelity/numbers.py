@@ -42,6 +42,8 @@ class NumbersCheck(Check):
                         source=source,
                         translation=translation,
                         source_span=(q.start, q.end),
+                        plain=f"The number {source[q.start : q.end]} is missing or changed in "
+                        "the translation.",
                     )
                 )
                 continue
@@ -58,6 +60,8 @@ class NumbersCheck(Check):
                         source=source,
                         translation=translation,
                         target_span=(t.start, t.end),
+                        plain=f"The translation says {translation[t.start : t.end]}, which "
+                        f"the {context.source_name} does not.",
                     )
                 )
         issues.extend(self._order(source, translation, src, tgt, pairs, context))
@@ -95,6 +99,7 @@ class NumbersCheck(Check):
                         translation=translation,
                         source_span=(src[i1].start, src[i2].end),
                         target_span=(a.start, b.end),
+                        plain="Two numbers are in the opposite order in the translation.",
                     )
                 ]
         return []

@@ -19,7 +19,11 @@ class EmptyCheck(Check):
         if any(ch.isalnum() for ch in source) and not any(ch.isalnum() for ch in translation):
             return [
                 self.issue(
-                    context, "the translation is empty", source=source, source_span=(0, len(source))
+                    context,
+                    "the translation is empty",
+                    source=source,
+                    source_span=(0, len(source)),
+                    plain="This sentence has no translation.",
                 )
             ]
         return []
@@ -52,6 +56,7 @@ class UntranslatedCheck(Check):
                             f"Arabic text left in the translation: {m.group(0)!r}",
                             translation=translation,
                             target_span=m.span(),
+                            plain=f"Arabic was left untranslated: {m.group(0)}",
                         )
                     )
             return issues
@@ -64,6 +69,7 @@ class UntranslatedCheck(Check):
                         f"English word left in the translation: {word!r}",
                         translation=translation,
                         target_span=m.span(),
+                        plain=f"An English word was left untranslated: {word}",
                     )
                 )
         return issues
@@ -96,6 +102,8 @@ class RepetitionCheck(Check):
                         f"{phrase!r} repeated {times} times in a row",
                         translation=translation,
                         target_span=span,
+                        plain=f"“{phrase}” comes {times} times in a row: the model may have "
+                        "got stuck.",
                     )
                 )
                 i += n * times
@@ -162,6 +170,8 @@ class QuotesCheck(Check):
                 source=source,
                 source_span=longest,
                 severity=None if error else WARNING,
+                plain=f"The {context.source_name} quotes someone; the translation has lost "
+                "the quotation marks, or the quotation.",
             )
         ]
 
@@ -189,6 +199,7 @@ class ConfidenceCheck(Check):
                 f"low model confidence ({context.score:.2f} < {self.threshold})",
                 source=source,
                 translation=translation,
+                plain="The model was unsure of this sentence: read it closely.",
                 source_span=(0, len(source)),
                 target_span=(0, len(translation)),
             )

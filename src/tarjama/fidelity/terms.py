@@ -25,6 +25,7 @@ class GlossaryCheck(Check):
                         f"glossary: {m.text!r} should be translated as {wanted!r}",
                         source=source,
                         source_span=(m.start, m.end),
+                        plain=f"The glossary says {m.text} is “{wanted}” here.",
                     )
                 )
         return issues
@@ -52,6 +53,11 @@ class NamesCheck(Check):
         for name, lost_in in [(n, "English") for n in lost_ar] + [(n, "Arabic") for n in lost_en]:
             on_source = (lost_in == "English") == (context.source_lang == "ar")
             span = (name.start, name.end)
+            plain = (
+                f"The name {name.text} does not seem to be in the translation."
+                if on_source
+                else f"The name {name.text} does not seem to be in the {context.source_name}."
+            )
             issues.append(
                 self.issue(
                     context,
@@ -60,6 +66,7 @@ class NamesCheck(Check):
                     translation=translation,
                     source_span=span if on_source else None,
                     target_span=None if on_source else span,
+                    plain=plain,
                 )
             )
         return issues

@@ -72,7 +72,9 @@ def translate_blocks(translator: Translator, blocks: Sequence[Block]) -> Transla
         for block, para in zip(blocks, doc.paragraphs, strict=True)
         for local in block.locals([(s.start, s.end) for s in para.segments])
     ]
-    translator._translate_segments(doc.segments, align=align)
+    # Each sentence on its own: a memory span would leave sentences without the words
+    # their inline codes are placed around.
+    translator._translate_segments([[s] for s in doc.segments], align=align)
     check_document(doc, glossary=translator.glossary, names=translator.names)
     placed = [_place(block, para) for block, para in zip(blocks, doc.paragraphs, strict=True)]
     return TranslatedBlocks(doc, placed)

@@ -1,18 +1,22 @@
 """Stages: what the pipeline runs around the engine, in order, for every segment.
 
-A stage may *fill* a segment itself (the engine then never sees it), *wrap* the text the
+A stage may *fill* segments itself (the engine then never sees them), *wrap* the text the
 engine will see, and *unwrap* what the engine said. The translator runs its stages in
 order for ``fill`` (the first that fills a segment wins) and ``wrap``, and in reverse for
-``unwrap``, so each stage sees the engine output of its own wrapping. A new stage (an LLM
-post-edit, a batch cache) is a class beside these, not a flag on the translator.
+``unwrap``, so each stage sees the engine output of its own wrapping. Filling sees runs
+of consecutive open segments of one paragraph (:meth:`Stage.fill_run`), so that one
+translation may cover several of them: the memory's whole paragraphs and 2-1 links. A new
+stage (an LLM post-edit, a batch cache) is a class beside these, not a flag on the
+translator.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..archive import TranslationMemory
+from ..archive import Entry, TranslationMemory
 from ..document import Segment
 from ..fidelity.glossary import Glossary, Protected
 from ..formats.inline import strip_markup
@@ -37,6 +41,11 @@ class Stage:
         """Translate ``seg`` without the engine; True when done."""
         return False
 
+    def fill_run(self, run: Sequence[Segment], way: Direction) -> list[Segment]:
+        """Fill what this stage can of ``run``, consecutive open segments of one paragraph;
+        returns those still open. By default each segment on its own (:meth:`fill`)."""
+        return [s for s in run if not self.fill(s, way)]
+
     def wrap(self, text: str, way: Direction) -> tuple[str, Any]:
         """The text the engine should see instead of ``text``, and state for unwrap."""
         return text, None
@@ -48,33 +57,78 @@ class Stage:
 
 
 class MemoryStage(Stage):
-    """An exact match in the translation memory fills the segment; otherwise its close
-    matches ride along as ``suggestions``.
+    """Exact matches in the translation memory fill segments, the longest span first: the
+    whole paragraph, then runs of consecutive sentences (an archive's 2-1 link is stored
+    as the two sentences joined), then single sentences. A span found whole fills all its
+    segments: the first holds the translation and the ``match``, the others point to it
+    (``covered_by``), so no sentence is translated twice or dropped. A segment left open
+    gets the close matches as ``suggestions``.
 
     A sentence with inline codes (``seg.markup``) is looked up by its markup first, so a
     match brings the memory's placement of the codes (``seg.target_markup``); failing
     that, by its text, and the codes are then placed by order."""
 
     name = "memory"
+    #: Longest run of sentences tried as one entry, besides the whole paragraph.
+    MAX_SPAN = 8
 
     def __init__(self, memory: TranslationMemory) -> None:
         self.memory = memory
 
     def fill(self, seg: Segment, way: Direction) -> bool:
-        if seg.markup is not None:
-            tagged = self.memory.lookup(seg.markup, way.source, way.target)
-            text = strip_markup(tagged.target) if tagged is not None else None
-            if tagged is not None and text is not None:
-                seg.translation, seg.score, seg.origin = text, None, "memory"
-                seg.target_markup = tagged.target
-                return True
-        exact = self.memory.lookup(seg.source, way.source, way.target)
-        if exact is not None:
-            seg.translation, seg.score, seg.origin = exact.target, None, "memory"
-            return True
-        found = self.memory.search(seg.source, way.source, way.target)
-        seg.suggestions = [s.to_json() for s in found]
-        return False
+        return not self.fill_run([seg], way)
+
+    def fill_run(self, run: Sequence[Segment], way: Direction) -> list[Segment]:
+        n = len(run)
+        taken = [self._fill_markup(seg, way) for seg in run]
+        spans = [
+            (i, j)
+            for i in range(n)
+            for j in range(i + 1, n + 1)
+            if j - i <= self.MAX_SPAN or (i, j) == (0, n)
+        ]
+        texts = {span: " ".join(s.source for s in run[span[0] : span[1]]) for span in spans}
+        found = self.memory.lookup_many(set(texts.values()), way.source, way.target)
+        for i, j in sorted(spans, key=lambda sp: (sp[0] - sp[1], sp[0])):
+            entry = found.get(texts[i, j])
+            if entry is None or any(taken[i:j]):
+                continue
+            _fill_span(run[i:j], entry)
+            taken[i:j] = [True] * (j - i)
+        still_open = [s for s, done in zip(run, taken, strict=True) if not done]
+        for seg in still_open:
+            seg.suggestions = [
+                s.to_json() for s in self.memory.search(seg.source, way.source, way.target)
+            ]
+        return still_open
+
+    def _fill_markup(self, seg: Segment, way: Direction) -> bool:
+        """Fill a sentence with inline codes from the memory's entry for its markup."""
+        if seg.markup is None:
+            return False
+        tagged = self.memory.lookup(seg.markup, way.source, way.target)
+        text = strip_markup(tagged.target) if tagged is not None else None
+        if tagged is None or text is None:
+            return False
+        _fill_span([seg], tagged)
+        seg.translation, seg.target_markup = text, tagged.target
+        return True
+
+
+def _fill_span(segments: Sequence[Segment], entry: Entry) -> None:
+    first = segments[0]
+    for seg in segments:
+        seg.translation, seg.score, seg.origin = "", None, "memory"
+        seg.covered_by = first.index if seg is not first else None
+    first.translation = entry.target
+    first.match = {
+        "segments": [s.index for s in segments],
+        "source": entry.source,
+        "origin": entry.origin,
+        "author": entry.author,
+        "context": entry.context,
+        "created": entry.created,
+    }
 
 
 class GlossaryStage(Stage):

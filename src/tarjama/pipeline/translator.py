@@ -165,7 +165,7 @@ class Translator:
             )
             for i, t in enumerate(texts)
         ]
-        self._translate_segments(segments)
+        self._translate_segments([[s] for s in segments])  # each text on its own
         return [s.translation for s in segments]
 
     def translate_texts(self, texts: Sequence[str], *, alternatives: int = 0) -> list[TextResult]:
@@ -177,7 +177,9 @@ class Translator:
         """
         docs = [self.segment(t) for t in texts]
         segments = [s for d in docs for s in d.segments]
-        ranked = self._translate_segments(segments, alternatives)
+        ranked = self._translate_segments(
+            [p.segments for d in docs for p in d.paragraphs], alternatives
+        )
         variants: list[list[str]] = []
         for rank in range(alternatives + 1):
             for seg in segments:
@@ -198,7 +200,7 @@ class Translator:
         left-over word becomes an issue on its segment.
         """
         doc = self.segment(text)
-        self._translate_segments(doc.segments)
+        self._translate_segments([p.segments for p in doc.paragraphs])
         check_document(doc, glossary=self.glossary, names=self.names)
         return doc
 
@@ -231,21 +233,22 @@ class Translator:
 
     def _translate_segments(
         self,
-        segments: Sequence[Segment],
+        paragraphs: Sequence[Sequence[Segment]],
         alternatives: int = 0,
         align: Sequence[bool] | None = None,
     ) -> dict[int, list[str]]:
-        """Fill every segment: by a stage, else by the engine between wrap and unwrap.
+        """Fill every segment of ``paragraphs`` (a stage may fill several consecutive
+        segments of one paragraph with one translation): by a stage, else by the engine
+        between wrap and unwrap.
 
         Returns, for each segment the engine translated, its best translation followed by
         its alternatives (by ``id`` of the segment). Segments flagged in ``align`` get
         their word alignment (``Segment.alignment``) when the engine can give one.
         """
         way = self._way
-        wanted = {id(s) for s, a in zip(segments, align or [], strict=False) if a}
-        pending = [
-            s for s in segments if s.normalized and not any(st.fill(s, way) for st in self.stages)
-        ]
+        flat = [s for p in paragraphs for s in p]
+        wanted = {id(s) for s, a in zip(flat, align or [], strict=False) if a}
+        pending = [s for p in paragraphs for s in self._fill(p, way)]
         inputs: list[str] = []
         states: list[list[Any]] = []
         for seg in pending:
@@ -275,6 +278,15 @@ class Translator:
                 )
             ranked[id(seg)] = outputs
         return ranked
+
+    def _fill(self, paragraph: Sequence[Segment], way: Direction) -> list[Segment]:
+        """The segments of a paragraph no stage filled. Each stage sees runs of segments
+        that are still open and consecutive."""
+        runs = [[s for s in paragraph if s.normalized]]
+        for stage in self.stages:
+            left = {id(s) for run in runs for s in stage.fill_run(run, way)}
+            runs = _consecutive([s for s in paragraph if id(s) in left])
+        return [s for run in runs for s in run]
 
     def translate_units(
         self,
@@ -329,6 +341,17 @@ class Translator:
                     alignment = carry(found, word_map(text, text), word_map(glued, joined))
             done[text] = Hypothesis(joined, score, alts, alignment)
         return [done[t] if t else Hypothesis("", 0.0) for t in texts]
+
+
+def _consecutive(segments: list[Segment]) -> list[list[Segment]]:
+    """``segments`` (of one paragraph, in order) cut wherever one is missing between two."""
+    runs: list[list[Segment]] = []
+    for seg in segments:
+        if runs and runs[-1][-1].index + 1 == seg.index:
+            runs[-1].append(seg)
+        else:
+            runs.append([seg])
+    return runs
 
 
 def _default_pair(pairs: list[tuple[str, str]]) -> tuple[str, str]:

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from .._version import __version__
 from ..errors import ConfigError
 from ..workspace import KeyStore
-from . import files, libre, native, quality
+from . import files, libre, memory_api, native, quality
 from .errors import CatchAllMiddleware, install_error_handlers
 from .limits import BodyLimitMiddleware
 from .registry import Registry
@@ -68,6 +68,7 @@ def create_app(settings: Settings, registry: Registry, *, keys: KeyStore | None 
     app.include_router(native.router)
     app.include_router(quality.router)
     app.include_router(files.router)
+    app.include_router(memory_api.router)
 
     @app.get("/health", tags=["LibreTranslate"])
     async def health() -> dict[str, str]:

@@ -167,7 +167,7 @@ async def frontend_settings(request: Request) -> dict[str, Any]:
         "batchLimit": state.settings.batch_limit,
         "apiKeys": state.keys is not None,
         "keyRequired": state.keys is not None,
-        "suggestions": False,
+        "suggestions": state.settings.suggestions,
         "filesTranslation": True,
         "supportedFilesFormat": list(EXTENSIONS),
         "language": {

@@ -27,6 +27,8 @@ ENV = {
     "coalesce": "TARJAMA_COALESCE",
     "batch_wait_ms": "TARJAMA_BATCH_WAIT_MS",
     "batch_tokens": "TARJAMA_BATCH_TOKENS",
+    "suggestions": "TARJAMA_SUGGESTIONS",
+    "memory_readonly": "TARJAMA_MEMORY_READONLY",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -55,6 +57,10 @@ class Settings:
     batch_wait_ms: float = 5.0
     #: Stop collecting a batch once it holds this many source tokens.
     batch_tokens: int = 4096
+    #: Accept LibreTranslate's POST /suggest into the memory (origin "suggestion").
+    suggestions: bool = False
+    #: Refuse every write to the translation memory (approvals and suggestions): 403.
+    memory_readonly: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:

@@ -1,0 +1,172 @@
+"""The translation memory's file: recognising it, creating it, upgrading it.
+
+A memory is recognised before anything is written to it: the file is first opened
+read-only, and only a database that carries tarjama's marker (SQLite's
+``application_id`` header field, plus the ``meta`` row ``schema``) is opened for writing.
+Another application's database is refused untouched (no table added, no switch to WAL).
+A memory of schema 3 (before the marker existed) is recognised by its ``meta`` and
+``entries`` tables and upgraded in place. Creating a memory is explicit (``create=True``):
+its folder must exist, since a mistyped ``--memory a/b/x.sqlite`` must not make folders.
+
+Schema (version 4)::
+
+    meta(name PRIMARY KEY, value)            -- schema = 4
+    entries(id, source_lang, target_lang, key, source, target, origin, created, kh, th,
+            author, context)                 UNIQUE (kh, th)
+    postings(term, entry)                    PRIMARY KEY (term, entry), WITHOUT ROWID
+    terms(term PRIMARY KEY, df)
+    lexicon(source_lang, target_lang, source, target, links)   WITHOUT ROWID
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from ..errors import InputError, MemoryStoreError
+
+SCHEMA_VERSION = "4"
+#: SQLite's application_id of a tarjama memory ("TJM1").
+APPLICATION_ID = 0x544A4D31
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    key TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    created TEXT NOT NULL,
+    kh INTEGER NOT NULL,
+    th INTEGER NOT NULL,
+    author TEXT NOT NULL DEFAULT '',
+    context TEXT NOT NULL DEFAULT '',
+    UNIQUE (kh, th)
+);
+CREATE TABLE IF NOT EXISTS postings (
+    term INTEGER NOT NULL,
+    entry INTEGER NOT NULL,
+    PRIMARY KEY (term, entry)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS terms (term INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+"""
+
+#: The bilingual lexicon learned at import (see :mod:`.lexicon`): link counts per word
+#: pair; ``target = ''`` holds a source word's own count, ``source = ''`` a target word's,
+#: and both empty the number of links learned from.
+_LEXICON = """
+CREATE TABLE IF NOT EXISTS lexicon (
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    links INTEGER NOT NULL,
+    PRIMARY KEY (source_lang, target_lang, source, target)
+) WITHOUT ROWID;
+"""
+
+_UPGRADE_3 = """
+ALTER TABLE entries ADD COLUMN author TEXT NOT NULL DEFAULT '';
+ALTER TABLE entries ADD COLUMN context TEXT NOT NULL DEFAULT '';
+"""
+
+
+def _kind(path: Path) -> str:
+    """What the file at ``path`` is: "memory", "legacy" (schema 3), "empty" or "missing";
+    anything else is refused here. Read-only: nothing is written to look."""
+    if not path.exists():
+        return "missing"
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a translation memory")
+    if path.stat().st_size == 0:
+        return "empty"
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=60.0)
+    except sqlite3.Error as exc:
+        raise MemoryStoreError(f"cannot open translation memory {path}: {exc}") from exc
+    try:
+        (app,) = db.execute("PRAGMA application_id").fetchone()
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        schema = None
+        if "meta" in tables:
+            row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+            schema = row[0] if row else None
+    except sqlite3.Error as exc:
+        raise MemoryStoreError(f"cannot open translation memory {path}: {exc}") from exc
+    finally:
+        db.close()
+    if app == 0 and not tables:
+        # An SQLite file with nothing in it: a memory another process is creating this
+        # very moment, or a database nobody has used. Neither holds anyone's data.
+        return "empty"
+    if app == APPLICATION_ID:
+        if schema != SCHEMA_VERSION:
+            raise MemoryStoreError(
+                f"translation memory {path} has schema {schema or '?'}, "
+                f"this tarjama reads schema {SCHEMA_VERSION}"
+            )
+        return "memory"
+    if app == 0 and schema == "3" and "entries" in tables:
+        return "legacy"
+    if app == 0 and schema is not None and "entries" in tables:
+        raise MemoryStoreError(
+            f"translation memory {path} has schema {schema}, "
+            f"this tarjama reads schema {SCHEMA_VERSION}"
+        )
+    raise MemoryStoreError(
+        f"{path} is not a tarjama translation memory (another application's database?); "
+        "nothing was changed"
+    )
+
+
+def connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    """An open connection to the memory at ``path``: recognised first, upgraded from
+    schema 3 if need be, created only when ``create`` is set (in an existing folder)."""
+    kind = _kind(path)
+    if kind == "missing" and not create:
+        raise InputError(
+            f"no translation memory at {path}; create one with 'tarjama memory import'"
+        )
+    if kind == "empty" and not create:
+        raise MemoryStoreError(f"{path} is empty, not a translation memory (yet)")
+    if kind == "missing" and not path.parent.is_dir():
+        raise InputError(
+            f"cannot create translation memory {path}: folder {path.parent} does not exist"
+        )
+    try:
+        db = sqlite3.connect(path, timeout=60.0, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        # The word index is written in random term order: keep its pages in memory.
+        db.execute("PRAGMA cache_size=-131072")
+        if kind != "memory":
+            _initialise(db, kind)
+    except sqlite3.Error as exc:
+        raise MemoryStoreError(f"cannot open translation memory {path}: {exc}") from exc
+    return db
+
+
+def _initialise(db: sqlite3.Connection, kind: str) -> None:
+    """Create the tables (a new or empty file) or upgrade schema 3, in one transaction.
+    Another process may be doing the same at the same moment: the write lock orders them,
+    and the second finds the work done."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        (app,) = db.execute("PRAGMA application_id").fetchone()
+        if app != APPLICATION_ID:
+            # One statement at a time: executescript() would commit the transaction.
+            for statement in (_UPGRADE_3 if kind == "legacy" else _TABLES).split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            if kind != "legacy":
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            db.execute(_LEXICON)
+            db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (SCHEMA_VERSION,))
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
