@@ -6,7 +6,8 @@ engine -> rendering -> stages undone -> checks
 Every segment reaches the engine in one call: deduplicated, and cut at clause boundaries
 when longer than the model's input limit (then joined back). Three ways in, one path:
 
-- :meth:`Translator.translate_document`: a whole document, checked;
+- :meth:`Translator.translate_document`: a whole document, checked
+  (:meth:`Translator.translate_documents`: several, pooled in one engine call);
 - :meth:`Translator.translate_texts`: short texts (LibreTranslate's ``q``, HTML text nodes)
   with ranked alternatives, not checked;
 - :meth:`Translator.translate`: each text as one sentence, not checked.
@@ -192,14 +193,29 @@ class Translator:
         then checked (:mod:`tarjama.fidelity`): a glossary miss, a changed number or a
         left-over word becomes an issue on its segment.
         """
-        doc = self.segment(text)
-        self._translate_segments(doc.segments)
-        check_document(doc, glossary=self.glossary, names=self.names)
-        return doc
+        return self.translate_documents([text])[0]
 
-    def segment(self, text: str) -> TranslatedDocument:
-        """Parse paragraphs and split them into cleaned sentences (nothing translated yet)."""
-        parsed = segment(text, self.source)
+    def translate_documents(self, documents: Sequence[str | Document]) -> list[TranslatedDocument]:
+        """Translate several documents as one pool, then check each one.
+
+        Every segment of every document reaches the engine in one call, so a sentence that
+        two documents share is translated once and the engine sees full batches; the result
+        of each document is what :meth:`translate_document` gives for it in such a pool. A
+        document may come already split (:func:`segment` with this translator's source
+        language), so that splitting can run apart from the engine (a batch job does).
+        """
+        if isinstance(documents, str | Document):
+            raise ConfigError("translate_documents() takes a list; use translate_document()")
+        docs = [self.segment(d) for d in documents]
+        self._translate_segments([s for d in docs for s in d.segments])
+        for doc in docs:
+            check_document(doc, glossary=self.glossary, names=self.names)
+        return docs
+
+    def segment(self, text: str | Document) -> TranslatedDocument:
+        """Parse paragraphs and split them into cleaned sentences (nothing translated yet);
+        a document already split is taken as it is."""
+        parsed = text if isinstance(text, Document) else segment(text, self.source)
         return TranslatedDocument(
             paragraphs=parsed.paragraphs,
             prefix=parsed.prefix,
