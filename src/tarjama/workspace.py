@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,9 @@ from .engines import Engine
 from .engines.characters import MODEL_NAME as TRANSLITERATION_MODEL
 from .engines.characters import Transliterator
 from .engines.loader import load_engine
-from .errors import InputError
+from .errors import InputError, UnsupportedPair
 from .fidelity import Glossary, NameMatcher, check_paragraphs
-from .pipeline import Translator
+from .pipeline import Translator, default_pair
 from .store import CATALOGUE, ApiKey, KeyStore, Manifest, ModelStore, default_home
 from .store.glossaries import NONE as NO_GLOSSARY
 from .store.glossaries import GlossaryFiles
@@ -45,6 +46,7 @@ __all__ = [
     "KeyStore",
     "Manifest",
     "ModelStore",
+    "TranslatorFactory",
     "Workspace",
 ]
 
@@ -228,3 +230,96 @@ class Workspace:
             glossary=glossary,
             names=self.names(glossary),
         )
+
+    # -- batch jobs ---------------------------------------------------------------------
+
+    def batch_translators(
+        self,
+        model: str | Path,
+        *,
+        source: str | None = None,
+        target: str | None = None,
+        glossary: str | Path | None = None,
+        memory: str | Path | None = None,
+        digits: str | None = None,
+        device: str = "auto",
+        beam_size: int = 4,
+    ) -> TranslatorFactory:
+        """What a batch job translates with: a recipe each of its workers (a thread, a Ray
+        actor) calls once to load its own translator, under this home's policy.
+
+        What can be checked without loading the model is checked now, so that a mistake
+        stops the job before it starts: the model exists, it translates the pair, the
+        glossary reads. Paths are made absolute: on a cluster, every worker needs them.
+        """
+        directory, manifest = self.models.resolve(model)
+        if source is None or target is None:
+            default_source, default_target = default_pair(manifest.pairs)
+            source, target = source or default_source, target or default_target
+        if (source, target) not in manifest.pairs:
+            raise UnsupportedPair(manifest.name, source, target, manifest.pairs)
+        glossary_path = Path(glossary) if glossary is not None else self.glossary_files.path(None)
+        if glossary_path is not None:
+            Glossary.load(glossary_path)
+        return TranslatorFactory(
+            home=str(self.home.resolve()),
+            model=str(directory.resolve()),
+            name=manifest.name,
+            model_id=manifest.model_id,
+            source=source,
+            target=target,
+            glossary=str(glossary_path.resolve()) if glossary_path else None,
+            memory=str(Path(memory).resolve()) if memory is not None else None,
+            digits=digits,
+            device=device,
+            beam_size=beam_size,
+            transliteration_model=str(self._translit_dir) if self._translit_dir else None,
+        )
+
+
+@dataclass(frozen=True)
+class TranslatorFactory:
+    """A picklable recipe for a translator: ``factory(threads)`` loads one (the model, the
+    glossary, the memory for the calling thread, the names check) in the worker that
+    calls it. Made by :meth:`Workspace.batch_translators`."""
+
+    home: str
+    model: str  # the model's directory
+    name: str
+    model_id: str
+    source: str
+    target: str
+    glossary: str | None
+    memory: str | None
+    digits: str | None
+    device: str
+    beam_size: int
+    transliteration_model: str | None = None
+
+    def __call__(self, threads: int | None = None) -> Translator:
+        ws = Workspace(self.home, transliteration_model=self.transliteration_model)
+        engine = ws.engine(
+            self.model, device=self.device, beam_size=self.beam_size, threads=threads
+        )
+        return ws.translator(
+            engine,
+            source=self.source,
+            target=self.target,
+            glossary=ws.glossary(self.glossary) if self.glossary else None,
+            memory=ws.memory(self.memory),
+            digits=self.digits,
+        )
+
+    @property
+    def settings(self) -> dict[str, str | int | None]:
+        """What a resumed job must keep: the model's weights (not where they lie), the
+        languages, the decoding and the glossary and memory files."""
+        return {
+            "model_id": self.model_id,
+            "source": self.source,
+            "target": self.target,
+            "beam": self.beam_size,
+            "digits": self.digits,
+            "glossary": self.glossary,
+            "memory": self.memory,
+        }

@@ -6,7 +6,7 @@ backend (the server's coalescing engine implements it too).
 
 from ..engines import Engine, Hypothesis
 from .stages import Direction, GlossaryStage, MemoryStage, Stage
-from .translator import TextResult, Translator, segment
+from .translator import TextResult, Translator, default_pair, segment
 
 __all__ = [
     "Direction",
@@ -17,5 +17,6 @@ __all__ = [
     "Stage",
     "TextResult",
     "Translator",
+    "default_pair",
     "segment",
 ]

@@ -90,7 +90,7 @@ class Translator:
         # Without a transliterator, names are judged by the glossary alone (see fidelity.names).
         self.names = names or NameMatcher(None, glossary)
         if source is None or target is None:
-            default_source, default_target = _default_pair(engine.pairs)
+            default_source, default_target = default_pair(engine.pairs)
             source = source or default_source
             target = target or default_target
         if (source, target) not in engine.pairs:
@@ -297,7 +297,7 @@ class Translator:
         return [done[t] if t else Hypothesis("", 0.0) for t in texts]
 
 
-def _default_pair(pairs: list[tuple[str, str]]) -> tuple[str, str]:
+def default_pair(pairs: list[tuple[str, str]]) -> tuple[str, str]:
     """ar->en when the model offers it (the newsroom's main direction), else its first pair."""
     if ("ar", "en") in pairs:
         return "ar", "en"
