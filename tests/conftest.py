@@ -7,9 +7,11 @@ the repository. Tests that read it are marked ``needs_data``.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -20,6 +22,18 @@ SHARED = Path(os.environ.get("TARJAMA_TEST_DATA", REPO / ".." / "shared"))
 SAMPLES = SHARED / "samples"
 FLORES = SHARED / "data" / "mozilla-eval" / "ar-en"
 TRANSLIT_MODEL = SHARED / "models" / "aren-transliteration"
+
+
+def require_extra(module: str, extra: str) -> ModuleType:
+    """Import a module of an optional extra. Without it the test is skipped, except under CI
+    (``CI=true``), where `.ci/run` installs every extra and its absence is a failure."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        reason = f"the '{extra}' extra is not installed (pip install -e '.[{extra}]')"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason}, and CI must test it")
+        pytest.skip(reason)
 
 
 def _lines(name: str) -> list[str]:

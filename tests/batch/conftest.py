@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tarjama.archive import TranslationMemory
 from tarjama.engines import Hypothesis
 from tarjama.errors import EngineError
 from tarjama.pipeline import Translator
@@ -51,15 +52,19 @@ class FakeTranslators:
 
     source = "ar"
 
-    def __init__(self, engine: type[FakeEngine] = FakeEngine, **settings: Any) -> None:
+    def __init__(
+        self, engine: type[FakeEngine] = FakeEngine, memory: Path | None = None, **settings: Any
+    ) -> None:
         self.engine = engine
+        self.memory = memory
         self.engines: list[FakeEngine] = []
         self.settings = {"model_id": "fake", "source": "ar", "target": "en", **settings}
 
     def __call__(self, threads: int | None = None) -> Translator:
         engine = self.engine()
         self.engines.append(engine)
-        return Translator(engine)
+        memory = TranslationMemory.open(self.memory) if self.memory else None
+        return Translator(engine, memory=memory)
 
     @property
     def calls(self) -> list[list[str]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import ConfigError, InputError, TarjamaError
+from ..errors import ConfigError, FileNotFound, InputError, TarjamaError
 from .formats import Fields
 from .inputs import Discovery, supported
 from .journal import STATE_DIR, Journal, Settings, journal_path
@@ -85,6 +85,9 @@ def run_job(
     opts.check()
     if not inputs:
         raise InputError("no input given")
+    for given in inputs:
+        if not Path(given).exists():
+            raise FileNotFound(str(given))
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is not a directory")

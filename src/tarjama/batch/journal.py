@@ -83,7 +83,11 @@ def journal_path(out_dir: Path) -> Path:
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     try:
         if readonly:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            # A reader may be closed by another thread than its own (a plan dropped on a
+            # crash); it is never used by two at once.
+            db = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, timeout=30, check_same_thread=False
+            )
         else:
             db = sqlite3.connect(path, timeout=30)
             db.execute("PRAGMA journal_mode=WAL")

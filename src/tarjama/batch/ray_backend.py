@@ -12,6 +12,7 @@ exactly what a local one would. Needs the ``ray`` extra: ``pip install 'tarjama[
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import pickle
 import time
@@ -58,9 +59,10 @@ def run_ray(
     """
     ray = _ray()
     if not ray.is_initialized():
-        ray.init(address=os.environ.get("RAY_ADDRESS"), configure_logging=False)
+        ray.init(address=os.environ.get("RAY_ADDRESS"), logging_level=logging.WARNING)
+    logging.getLogger("ray.data").setLevel(logging.WARNING)  # the job shows its own progress
     context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = False  # the job shows its own
+    context.enable_progress_bars = False
     context.print_on_execution_start = False
     engine_threads = threads_per_worker(workers, threads)
     lang = translators.source
@@ -76,7 +78,7 @@ def run_ray(
             fn_constructor_kwargs={"translators": translators, "threads": engine_threads},
             batch_size=1,
             batch_format="numpy",
-            concurrency=workers,
+            compute=ray.data.ActorPoolStrategy(size=workers),
             num_cpus=threads or 1,
             num_gpus=gpus or None,
         )

@@ -1,0 +1,92 @@
+"""Kill a job with SIGKILL at many random points and resume it after each: in the end every
+document is done exactly once, every output is the one an uninterrupted run writes, and no
+temporary file is left."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tarjama.batch.outputs import TEMP_SUFFIX
+
+from .conftest import journal_rows, outputs, write_archive
+
+pytestmark = [pytest.mark.slow, pytest.mark.needs_data]
+
+KILLS = 12
+
+
+def batch(home: Path, *args: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TARJAMA_HOME": str(home)}
+    cmd = [sys.executable, "-m", "tarjama", "batch", *args]
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def done_count(out: Path) -> int:
+    path = out / ".tarjama" / "journal.sqlite"
+    if not path.is_file():
+        return 0
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+        try:
+            return int(
+                db.execute("SELECT COUNT(*) FROM documents WHERE state = 'done'").fetchone()[0]
+            )
+        finally:
+            db.close()
+    except sqlite3.Error:  # the schema may not be there yet
+        return 0
+
+
+def test_sigkill_at_random_points_then_resume(tiny_model_dir: Path, tmp_path: Path) -> None:
+    src = write_archive(tmp_path / "in", stories=150)
+    inputs = [str(src["folder"]), str(src["feed"]), str(src["sheet"])]
+    common = ["-m", str(tiny_model_dir), "--beam", "2", "--pool", "200", "--device", "cpu"]
+    home = tmp_path / "home"
+
+    whole = tmp_path / "whole"
+    ref = batch(home, *inputs, "--out", str(whole), *common)
+    assert ref.wait(timeout=300) == 0, ref.stderr.read() if ref.stderr else ""
+
+    out = tmp_path / "cut"
+    rng = random.Random(20240611)
+    kills, runs, seen = 0, 0, 0
+    while True:
+        proc = batch(home, *inputs, "--out", str(out), *common, "--resume")
+        runs += 1
+        if kills < KILLS:
+            start = time.monotonic()
+            if kills % 2:  # anywhere: starting, scanning, recovering or translating
+                time.sleep(rng.uniform(0.3, 2.5))
+            else:  # while translating: once the journal has moved on, a little later
+                while (
+                    done_count(out) <= seen
+                    and proc.poll() is None
+                    and time.monotonic() - start < 60
+                ):
+                    time.sleep(0.02)
+                time.sleep(rng.uniform(0.0, 0.2))
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+                kills += 1
+                seen = done_count(out)
+                continue
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        assert proc.wait(timeout=300) == 0, err
+        break
+    assert kills >= 10, f"only {kills} kills landed in {runs} runs"
+    rows = journal_rows(out)
+    assert len(rows) == 155
+    assert [r["state"] for r in rows] == ["done"] * 155
+    assert [r["done_count"] for r in rows] == [1] * 155  # done exactly once
+    assert outputs(out) == outputs(whole)
+    assert not [p for p in out.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
