@@ -19,8 +19,8 @@ from typing import Protocol
 
 from ..errors import ConfigError, FileNotFound, InputError, TarjamaError
 from .formats import Fields
-from .inputs import Discovery, supported
-from .journal import STATE_DIR, Journal, Settings, journal_path
+from .inputs import STATE_DIR, Discovery, supported
+from .journal import Journal, Settings, journal_path
 from .local import run_local
 from .outputs import DirectoryLock, put_in_place, recover, write_records_file, write_temp
 from .summary import Summary, summarize

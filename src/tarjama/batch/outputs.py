@@ -18,7 +18,8 @@ from typing import IO
 
 from ..errors import InputError
 from .formats import Fields, by_name
-from .journal import STATE_DIR, Journal
+from .inputs import STATE_DIR
+from .journal import Journal
 
 TEMP_SUFFIX = ".tarjama-tmp"
 LOCK = "lock"
