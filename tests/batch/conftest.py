@@ -75,30 +75,34 @@ class FakeTranslators:
         return [s for c in self.calls for s in c]
 
 
-def article(i: int, n: int = 3) -> str:
-    """A wire story: the dateline, then ``n`` paragraphs drawn in turn from the sentences."""
-    body = [SENTENCES[(i + k) % len(SENTENCES)] for k in range(n)]
+def article(i: int, n: int = 3, sentences: Sequence[str] = SENTENCES) -> str:
+    """A wire story: the dateline, then ``n`` paragraphs drawn in turn from ``sentences``
+    (the story ``i`` starts at the ``i``-th one)."""
+    body = [sentences[(i * n + k) % len(sentences)] for k in range(n)]
     return "\n".join([f"{DATELINE} {body[0]}", *body[1:]]) + "\n"
 
 
-def write_archive(root: Path, stories: int = 4) -> dict[str, Path]:
+def write_archive(
+    root: Path, stories: int = 4, sentences: Sequence[str] = SENTENCES
+) -> dict[str, Path]:
     """A folder of stories (nested), a JSONL feed and a CSV sheet; returns them by kind."""
     folder = root / "wire"
     for i in range(stories):
         path = folder / ("2024" if i % 2 else "2023") / f"story-{i}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(article(i), encoding="utf-8")
+        path.write_text(article(i, 3, sentences), encoding="utf-8")
     feed = root / "feed.jsonl"
     with feed.open("w", encoding="utf-8") as f:
         for i in range(3):
-            row = {"id": f"n{i}", "desk": "gulf", "text": article(i + 5, 2), "n": i}
+            text = article(stories + i, 2, sentences)
+            row = {"id": f"n{i}", "desk": "gulf", "text": text, "n": i}
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     sheet = root / "sheet.csv"
     with sheet.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["id", "headline", "text"])
         for i in range(2):
-            w.writerow([100 + i, f"headline {i}", article(i + 2, 2)])
+            w.writerow([100 + i, f"headline {i}", article(i + 2, 2, sentences)])
     return {"folder": folder, "feed": feed, "sheet": sheet}
 
 

@@ -169,7 +169,8 @@ class _Crash(Exception):
 
 
 class _CrashAfter:
-    """Events that stop the job (like a kill) once ``pools`` pools are journalled."""
+    """Events that stop the job (like a kill) once ``pools`` pools of documents are
+    journalled."""
 
     def __init__(self, pools: int) -> None:
         self.left = pools
@@ -178,27 +179,42 @@ class _CrashAfter:
         pass
 
     def pool_done(self, result: PoolResult) -> None:
-        self.left -= 1
+        self.left -= bool(result.docs)
         if self.left == 0:
             raise _Crash
 
 
-def test_a_resumed_job_puts_each_document_in_the_pool_it_had(tmp_path: Path) -> None:
+def test_sentences_recurring_across_pools_reach_the_engine_once(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    write_archive(root, stories=12)
+    t = FakeTranslators()
+    run_job([root], tmp_path / "out", t, JobOptions(pool_chars=300))
+    pools = {r["pool"] for r in journal_rows(tmp_path / "out")}
+    assert len(pools) >= 5
+    texts = [p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.txt"))]
+    every = {s.normalized for x in texts for s in Translator(FakeEngine()).segment(x).segments}
+    assert len(t.sentences) == len(set(t.sentences))  # none twice, in any pool
+    assert set(t.sentences) >= every
+    for path in sorted(root.rglob("*.txt")):  # and each story as translate_document says
+        out = tmp_path / "out" / path.relative_to(root.parent)
+        assert out.read_text(encoding="utf-8") == alone(path.read_text(encoding="utf-8"))
+
+
+def test_a_resumed_job_makes_the_engine_calls_of_an_uninterrupted_one(tmp_path: Path) -> None:
     root = tmp_path / "in"
     write_archive(root, stories=12)
     small = JobOptions(pool_chars=300)
     whole = FakeTranslators()
     run_job([root], tmp_path / "whole", whole, small)
-    assert len(whole.calls) >= 5
     first = FakeTranslators()
-    with pytest.raises(_Crash):
+    with pytest.raises(_Crash):  # after the repeats and two pools of documents
         run_job([root], tmp_path / "cut", first, small, _CrashAfter(2))
-    # Workers run ahead of the journal: what was translated but not journalled is lost.
-    assert first.calls[:2] == whole.calls[:2]
     rest = FakeTranslators()
     run_job([root], tmp_path / "cut", rest, JobOptions(pool_chars=300, resume=True))
-    # The same engine calls, so the same outputs, as in the uninterrupted run.
-    assert rest.calls == whole.calls[2:]
+    # What was not journalled is translated again in the same pools, so the same engine
+    # calls, and the same outputs, as in the uninterrupted run.
+    assert rest.calls and rest.calls == whole.calls[len(whole.calls) - len(rest.calls) :]
+    assert whole.calls[0] not in rest.calls  # the repeats were journalled
     assert outputs(tmp_path / "cut") == outputs(tmp_path / "whole")
 
 
@@ -229,7 +245,8 @@ def test_workers_give_the_outputs_of_one_worker(tmp_path: Path) -> None:
     one, four = FakeTranslators(), FakeTranslators()
     run_job([root], tmp_path / "one", one, JobOptions(pool_chars=200))
     run_job([root], tmp_path / "four", four, JobOptions(pool_chars=200, workers=4))
-    assert len(four.engines) == 4  # each worker loads its own translator
+    # Each worker loads its own translator, once for the repeats and once for the documents.
+    assert len(one.engines) == 2 and 4 < len(four.engines) <= 8
     assert outputs(tmp_path / "one") == outputs(tmp_path / "four")
     assert sorted(map(tuple, one.calls)) == sorted(map(tuple, four.calls))
 

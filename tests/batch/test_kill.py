@@ -17,11 +17,16 @@ import pytest
 
 from tarjama.batch.outputs import TEMP_SUFFIX
 
+from ..conftest import FLORES
 from .conftest import journal_rows, outputs, write_archive
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_data]
 
 KILLS = 12
+
+
+def dev_lines() -> list[str]:
+    return (FLORES / "flores-dev.ar").read_text(encoding="utf-8").splitlines()[:300]
 
 
 def batch(home: Path, *args: str) -> subprocess.Popen[bytes]:
@@ -47,7 +52,8 @@ def done_count(out: Path) -> int:
 
 
 def test_sigkill_at_random_points_then_resume(tiny_model_dir: Path, tmp_path: Path) -> None:
-    src = write_archive(tmp_path / "in", stories=150)
+    # Stories of FLORES sentences (half of them in two stories): work in every pool.
+    src = write_archive(tmp_path / "in", stories=150, sentences=dev_lines())
     inputs = [str(src["folder"]), str(src["feed"]), str(src["sheet"])]
     common = ["-m", str(tiny_model_dir), "--beam", "2", "--pool", "200", "--device", "cpu"]
     home = tmp_path / "home"

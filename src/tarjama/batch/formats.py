@@ -23,7 +23,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -49,6 +49,9 @@ class Entry:
     offset: int = 0  # where a record lies in its file (bytes)
     length: int = 0
     error: str | None = None  # the document cannot be read: it fails with this
+    #: The text, when the scan has it at hand: the job counts its sentences to translate
+    #: those that recur across pools once (a format may leave it out).
+    text: str | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -102,7 +105,7 @@ class TextFormat(Format):
         except InputError as exc:
             yield Entry("", "", error=str(exc))
             return
-        yield Entry("", digest(data), chars=len(text))
+        yield Entry("", digest(data), chars=len(text), text=text)
 
     def read(self, path: Path, entries: Sequence[Entry], fields: Fields) -> list[Source]:
         data = _read_bytes(path)
@@ -142,7 +145,7 @@ class JsonlFormat(Format):
                     yield Entry(f"(line {number})", digest(line), error=str(exc))
                     continue
                 seen.add(key)
-                yield Entry(key, digest(line), len(text), start, len(line))
+                yield Entry(key, digest(line), len(text), start, len(line), text=text)
 
     def read(self, path: Path, entries: Sequence[Entry], fields: Fields) -> list[Source]:
         out = []
@@ -211,7 +214,7 @@ class CsvFormat(Format):
                 yield Entry(f"(line {line})", digest(raw), error=str(exc))
                 continue
             seen.add(key)
-            yield Entry(key, digest(raw), len(text), start, len(raw))
+            yield Entry(key, digest(raw), len(text), start, len(raw), text=text)
 
     def read(self, path: Path, entries: Sequence[Entry], fields: Fields) -> list[Source]:
         out = []

@@ -12,19 +12,21 @@ The rules a newsroom relies on:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from ..errors import ConfigError, FileNotFound, InputError, TarjamaError
+from ..pipeline import Known, segment
 from .formats import Fields
 from .inputs import STATE_DIR, Discovery, supported
 from .journal import Journal, Settings, journal_path
 from .local import run_local
 from .outputs import DirectoryLock, put_in_place, recover, write_records_file, write_temp
+from .repeats import Cutter, Repeats
 from .summary import Summary, summarize
-from .work import PoolResult, Translators
+from .work import Pool, PoolResult, Translators
 
 BACKENDS = ("local", "ray")
 #: Characters of source per pool: ~500 news sentences, several full engine batches, and
@@ -133,55 +135,64 @@ class _Run:
         settings = {**self.translators.settings, "id_field": fields.id, "text_field": fields.text}
         self.journal.fix_settings(Settings(settings))
         self.journal.begin_run(self.opts.backend, self.opts.workers)
+        self.repeats = Repeats(self.journal)
         self._scan(inputs)
         recover(self.out, self.journal)
         self.events.started(summarize(self.out))
-        pools = self.journal.plan(self.opts.pool_chars)
-        if self.opts.backend == "ray":
-            from .ray_backend import run_ray
-
-            run_ray(
-                pools,
-                self.translators,
-                self.accept,
-                fields=fields,
-                workers=self.opts.workers,
-                threads=self.opts.threads,
-                gpus=self.opts.gpus,
-            )
-        else:
-            run_local(
-                pools,
-                self.translators,
-                self.accept,
-                fields=fields,
-                workers=self.opts.workers,
-                threads=self.opts.threads,
-            )
+        ahead = self.repeats.plan(self.opts.pool_chars)
+        if ahead:  # the sentences that recur across pools, once, before the documents
+            self._backend(ahead, None, workers=min(self.opts.workers, len(ahead)))
+        self._backend(self.journal.plan(), self.repeats.known())
         for name, source, fmt in self.journal.record_files():
             missing = not (self.out / name).is_file()
             if (name in self.touched or missing) and self.journal.settled(name):
                 write_records_file(self.out, self.journal, name, source, fmt, fields)
         self.journal.end_run()
 
+    def _backend(
+        self, pools: Iterable[Pool], known: Mapping[str, Known] | None, workers: int = 0
+    ) -> None:
+        """Run pools on the job's backend; each run loads one translator per worker."""
+        o = self.opts
+        n = workers or o.workers
+        if o.backend == "ray":
+            from .ray_backend import run_ray
+
+            run_ray(pools, self.translators, self.accept, fields=o.fields, workers=n,
+                    threads=o.threads, gpus=o.gpus, known=known)  # fmt: skip
+        else:
+            run_local(pools, self.translators, self.accept, fields=o.fields, workers=n,
+                      threads=o.threads, known=known)  # fmt: skip
+
     def _scan(self, inputs: Sequence[str | Path]) -> None:
         found = Discovery(inputs, self.out, self.opts.include, self.opts.exclude)
+        cut = Cutter(self.opts.pool_chars)
+        lang = self.translators.source
         position = 0
         for i, f in enumerate(found.files(), start=1):
             self.journal.add_file(f)
-            position = self.journal.add_entries(
-                f.name, f.format.scan(f.path, self.opts.fields), position
-            )
+            for entry in f.format.scan(f.path, self.opts.fields):
+                pool = cut(entry.chars)
+                self.journal.add_entry(f.name, entry, position, pool)
+                if entry.text and not entry.error:
+                    doc = segment(entry.text, lang)
+                    self.repeats.count((s.normalized for s in doc.segments), pool)
+                position += 1
             if i % 500 == 0:  # a long scan keeps its work if it is interrupted
                 self.journal.commit()
         self.skipped = found.skipped
         self.touched |= self.journal.drop_unseen()
+        self.repeats.end_scan()
         self.journal.commit()
         if position == 0:
             raise InputError(f"no documents found in {', '.join(map(str, inputs))} ({supported()})")
 
     def accept(self, result: PoolResult) -> None:
         """Journal a pool's results: outputs on disk first, then the commit, then renames."""
+        if result.known:
+            self.repeats.record(result.known)
+            self.events.pool_done(result)
+            return
         files = [r for r in result.docs if r.state == "done" and not r.record]
         for r in files:
             write_temp(self.out / r.name, [r.output])

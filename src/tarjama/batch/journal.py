@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS documents (
     name TEXT NOT NULL,
     record TEXT NOT NULL,           -- '' for a whole-file document
     scan INTEGER NOT NULL,
-    position INTEGER NOT NULL,      -- order in the scan: pools are cut along it
+    position INTEGER NOT NULL,      -- order in the scan
+    pool INTEGER NOT NULL,          -- the pool it is translated in (fixed by the scan)
     offset INTEGER NOT NULL,
     length INTEGER NOT NULL,
     chars INTEGER NOT NULL,
@@ -195,31 +196,26 @@ class Journal:
             (f.name, str(f.path), f.format.name, int(f.format.records), self.run_id),
         )
 
-    def add_entries(self, name: str, entries: Iterable[Entry], start: int) -> int:
-        """Journal a file's documents as found now; returns the next position.
+    def add_entry(self, name: str, e: Entry, position: int, pool: int) -> None:
+        """Journal a document as the scan finds it now, at ``position`` in ``pool``.
 
         A done document whose input is unchanged stays done; one whose input changed, and
         one that failed before, is pending again; one that cannot be read fails now.
         """
-        position = start
-        for e in entries:
-            state = "failed" if e.error else "pending"
-            self.db.execute(
-                """INSERT INTO documents (name, record, scan, position, offset, length, chars,
-                       input_hash, state, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (name, record) DO UPDATE SET
-                       scan = excluded.scan, position = excluded.position,
-                       offset = excluded.offset, length = excluded.length,
-                       chars = excluded.chars, error = excluded.error,
-                       state = CASE WHEN excluded.state = 'pending' AND state = 'done'
-                                     AND input_hash = excluded.input_hash
-                               THEN 'done' ELSE excluded.state END,
-                       input_hash = excluded.input_hash""",
-                (name, e.record, self.run_id, position, e.offset, e.length, e.chars, e.digest,
-                 state, e.error),
-            )  # fmt: skip
-            position += 1
-        return position
+        self.db.execute(
+            """INSERT INTO documents (name, record, scan, position, pool, offset, length, chars,
+                   input_hash, state, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (name, record) DO UPDATE SET
+                   scan = excluded.scan, position = excluded.position, pool = excluded.pool,
+                   offset = excluded.offset, length = excluded.length,
+                   chars = excluded.chars, error = excluded.error,
+                   state = CASE WHEN excluded.state = 'pending' AND state = 'done'
+                                 AND input_hash = excluded.input_hash
+                           THEN 'done' ELSE excluded.state END,
+                   input_hash = excluded.input_hash""",
+            (name, e.record, self.run_id, position, pool, e.offset, e.length, e.chars, e.digest,
+             "failed" if e.error else "pending", e.error),
+        )  # fmt: skip
 
     def drop_unseen(self) -> set[str]:
         """Forget the documents that this scan's files no longer hold (a record deleted
@@ -244,35 +240,33 @@ class Journal:
 
     # -- the work ------------------------------------------------------------------------
 
-    def plan(self, budget: int) -> Iterator[Pool]:
-        """The pools of this run: the scan's documents cut in order every ``budget``
-        characters, each pool with its documents still to do.
+    def plan(self) -> Iterator[Pool]:
+        """The pools of this run, each with its documents still to do.
 
-        The cuts depend on the documents alone, never on what is done, so a resumed or
-        retried job puts every document in the pool it had in an uninterrupted run.
-        Reads a snapshot on its own connection (it may run in another thread).
+        A document's pool was fixed by the scan from the documents before it alone, never
+        from what is done, so a resumed or retried job puts every document in the pool it
+        had in an uninterrupted run. Reads on its own connection (it may run in another
+        thread), from the snapshot that its first row fixes.
         """
         db = connect(self.path, readonly=True)
         try:
             rows = db.execute(
-                """SELECT d.name, d.record, d.state, d.chars, d.offset, d.length, d.input_hash,
+                """SELECT d.name, d.record, d.pool, d.offset, d.length, d.input_hash,
                           f.source, f.format
                    FROM documents d JOIN files f ON f.name = d.name
-                   WHERE d.scan = ? ORDER BY d.position""",
+                   WHERE d.scan = ? AND d.state = 'pending' ORDER BY d.position""",
                 (self.run_id,),
             )
-            index, size, todo = 0, 0, []
+            index, todo = -1, list[DocRef]()
             for r in rows:
-                if r["state"] == "pending":
-                    todo.append(
-                        DocRef(r["name"], r["record"], r["source"], r["format"], r["offset"],
-                               r["length"], r["input_hash"])
-                    )  # fmt: skip
-                size += r["chars"]
-                if size >= budget:
-                    if todo:
-                        yield Pool(index, todo)
-                    index, size, todo = index + 1, 0, []
+                if r["pool"] != index and todo:
+                    yield Pool(index, todo)
+                    todo = []
+                index = r["pool"]
+                todo.append(
+                    DocRef(r["name"], r["record"], r["source"], r["format"], r["offset"],
+                           r["length"], r["input_hash"])
+                )  # fmt: skip
             if todo:
                 yield Pool(index, todo)
         finally:

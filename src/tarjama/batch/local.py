@@ -12,10 +12,11 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import cast
 
 from ..engines.ct2 import available_cores
+from ..pipeline import Known
 from .formats import Fields
 from .work import (
     Pool,
@@ -26,6 +27,7 @@ from .work import (
     render_pool,
     split_pool,
     translate_pool,
+    worker_translator,
 )
 
 _END = object()
@@ -50,6 +52,7 @@ def run_local(
     fields: Fields,
     workers: int = 1,
     threads: int | None = None,
+    known: Mapping[str, Known] | None = None,
 ) -> None:
     """Translate ``pools`` and hand each result to ``accept`` in the calling thread."""
     stop = threading.Event()
@@ -89,7 +92,7 @@ def run_local(
 
     def worker() -> None:
         try:
-            translator = translators(per_worker)
+            translator = worker_translator(translators, per_worker, known)
             while not stop.is_set():
                 item = get(ready)
                 if item is _END:

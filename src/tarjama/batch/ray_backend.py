@@ -16,15 +16,25 @@ import logging
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
 from ..errors import ConfigError, EngineError, TarjamaError
+from ..pipeline import Known
 from .formats import Fields
 from .local import threads_per_worker
-from .work import Pool, PoolResult, Translators, read_pool, render_pool, split_pool, translate_pool
+from .work import (
+    Pool,
+    PoolResult,
+    Translators,
+    read_pool,
+    render_pool,
+    split_pool,
+    translate_pool,
+    worker_translator,
+)
 
 #: Pools per Ray Data execution: the driver holds at most this many pool descriptions.
 WAVE = 1000
@@ -50,6 +60,7 @@ def run_ray(
     workers: int = 1,
     threads: int | None = None,
     gpus: float = 0.0,
+    known: Mapping[str, Known] | None = None,
 ) -> None:
     """Translate ``pools`` on Ray and hand each result to ``accept`` on the driver.
 
@@ -75,7 +86,11 @@ def run_ray(
         ds = ds.map(_split, fn_kwargs={"lang": lang})
         ds = ds.map_batches(
             _Translate,
-            fn_constructor_kwargs={"translators": translators, "threads": engine_threads},
+            fn_constructor_kwargs={
+                "translators": translators,
+                "threads": engine_threads,
+                "known": known,
+            },
             batch_size=1,
             batch_format="numpy",
             compute=ray.data.ActorPoolStrategy(size=workers),
@@ -120,8 +135,10 @@ def _split(row: dict[str, Any], lang: str) -> dict[str, Any]:
 class _Translate:
     """One actor: loads its translator once, then translates a pool per call."""
 
-    def __init__(self, translators: Translators, threads: int) -> None:
-        self.translator = translators(threads)
+    def __init__(
+        self, translators: Translators, threads: int, known: Mapping[str, Known] | None
+    ) -> None:
+        self.translator = worker_translator(translators, threads, known)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         out = []

@@ -9,14 +9,14 @@ alone, with its error; the others go on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from ..document import Document, TranslatedDocument
 from ..errors import TarjamaError
-from ..pipeline import Translator, segment
+from ..pipeline import Known, KnownStage, Translator, segment
 from .formats import Entry, Fields, Source, by_name, digest
 
 
@@ -44,6 +44,11 @@ class DocRef:
     offset: int = 0
     length: int = 0
     input_hash: str = ""
+    text: str | None = None  # a sentence that recurs across pools (format REPEATS)
+
+
+#: The format of the sentences a job translates ahead because they recur across pools.
+REPEATS = "(repeats)"
 
 
 @dataclass
@@ -89,6 +94,17 @@ class PoolResult:
     index: int
     docs: list[DocResult]
     seconds: float = 0.0
+    #: For a pool of repeats: each sentence and how it came out (None: it did not come
+    #: out as one sentence, and is left to the pools that hold it).
+    known: list[tuple[str, Known | None]] = field(default_factory=list)
+
+
+def worker_translator(
+    translators: Translators, threads: int | None, known: Mapping[str, Known] | None
+) -> Translator:
+    """A worker's translator; with ``known``, sentences translated ahead fill their segments."""
+    translator = translators(threads)
+    return translator.with_stages(KnownStage(known)) if known else translator
 
 
 def read_pool(pool: Pool, fields: Fields) -> list[Work]:
@@ -96,7 +112,10 @@ def read_pool(pool: Pool, fields: Fields) -> list[Work]:
     work = [Work(ref) for ref in pool.docs]
     by_file: dict[tuple[str, str], list[Work]] = {}
     for w in work:
-        by_file.setdefault((w.ref.source, w.ref.format), []).append(w)
+        if w.ref.format == REPEATS:
+            w.source = Source(w.ref.text or "", "")
+        else:
+            by_file.setdefault((w.ref.source, w.ref.format), []).append(w)
     for (source, fmt), items in by_file.items():
         entries = [Entry(w.ref.record, "", 0, w.ref.offset, w.ref.length) for w in items]
         try:
@@ -135,6 +154,8 @@ def translate_pool(translator: Translator, work: list[Work]) -> list[Work]:
 
 def render_pool(index: int, work: list[Work], fields: Fields, seconds: float) -> PoolResult:
     """Each document's output, its hash and what the checks found."""
+    if work and work[0].ref.format == REPEATS:
+        return PoolResult(index, [], seconds, known=[_known(w) for w in work])
     results = []
     for w in work:
         out = None
@@ -143,6 +164,14 @@ def render_pool(index: int, work: list[Work], fields: Fields, seconds: float) ->
             out = _guard(w, render, w.source, w.translated, fields)
         results.append(_result(w, out))
     return PoolResult(index, results, seconds)
+
+
+def _known(w: Work) -> tuple[str, Known | None]:
+    sentence, doc = w.ref.text or "", w.translated
+    if doc is None or len(doc.segments) != 1 or doc.segments[0].normalized != sentence:
+        return sentence, None
+    seg = doc.segments[0]
+    return sentence, (seg.translation, seg.score, seg.origin)
 
 
 def _result(w: Work, output: bytes | None) -> DocResult:

@@ -5,7 +5,7 @@ backend (the server's coalescing engine implements it too).
 """
 
 from ..engines import Engine, Hypothesis
-from .stages import Direction, GlossaryStage, MemoryStage, Stage
+from .stages import Direction, GlossaryStage, Known, KnownStage, MemoryStage, Stage
 from .translator import TextResult, Translator, default_pair, segment
 
 __all__ = [
@@ -13,6 +13,8 @@ __all__ = [
     "Engine",
     "GlossaryStage",
     "Hypothesis",
+    "Known",
+    "KnownStage",
     "MemoryStage",
     "Stage",
     "TextResult",

@@ -15,6 +15,7 @@ when longer than the model's input limit (then joined back). Three ways in, one 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +142,13 @@ class Translator:
             memory=memory,
             digits=digits,
         )
+
+    def with_stages(self, *stages: Stage) -> Translator:
+        """The same translator (engine, languages, checks) with ``stages`` run after its
+        own; this one is unchanged."""
+        other = copy.copy(self)
+        other.stages = [*self.stages, *stages]
+        return other
 
     @property
     def model_info(self) -> dict[str, Any]:
