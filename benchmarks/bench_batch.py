@@ -15,7 +15,8 @@ Targets: batch >= 1.5x per-document, >= 0.9x bare. The Ray overhead is printed. 
 is measured in child processes on two corpus sizes with a tiny model (the batch's own
 memory, not the model's): it should not grow with the number of documents.
 
-    python benchmarks/bench_batch.py [--docs 1000] [--beam 4] [--rss-docs 250 1000]
+    python benchmarks/bench_batch.py [--docs 1000] [--beam 4] [--rounds 1]
+                                     [--rss-docs 250 1000] [--no-ray]
 
 The random model decodes ~1 sentence/s at beam 4 on two cores: give --docs and --beam a
 size that finishes in the time you have, and quote it with the figures.
@@ -24,8 +25,11 @@ size that finishes in the time you have, and quote it with the figures.
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import itertools
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -89,6 +93,7 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--beam", type=int, default=4)
     parser.add_argument("--rss-docs", type=int, nargs="+", default=[250, 1000])
+    parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray contender")
     parser.add_argument("--rss-child", nargs=2, help=argparse.SUPPRESS)  # MODEL DOCS
     args = parser.parse_args()
@@ -111,8 +116,10 @@ def main() -> int:
     )
     print(f"load average before: {os.getloadavg()[0]:.2f}")
 
+    runs = itertools.count()
+
     def per_document() -> None:
-        out = work / "per-doc"
+        out = work / f"per-doc-{next(runs)}"
         for path in sorted((work / "in").rglob("*.txt")):
             doc = translator.translate_document(path.read_text(encoding="utf-8"))
             target = out / path.relative_to(work / "in")
@@ -121,40 +128,40 @@ def main() -> int:
 
     def batch(backend: str) -> Callable[[], object]:
         opts = JobOptions(backend=backend)
-        return lambda: run_job([work / "in"], work / f"batch-{backend}", factory, opts)
+        return lambda: run_job([work / "in"], work / f"batch-{next(runs)}", factory, opts)
 
     def bare() -> None:
         translator.engine.translate_batch(unique, "ar", "en")
 
-    times = {"bare": timed(bare), "batch": timed(batch("local"))}
-    times["per-document"] = timed(per_document)
-    ray = None if args.no_ray else _ray_contender(batch("ray"))
-    if ray is not None:
-        times["ray"] = ray
-    for name, t in times.items():
+    contenders = {"bare": bare, "batch": batch("local"), "per-document": per_document}
+    if not args.no_ray:
+        if importlib.util.find_spec("ray") is None:
+            print("ray: skipped (pip install -e '.[ray]')")
+        else:
+            contenders["ray"] = batch("ray")
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    names = list(contenders)
+    for r in range(args.rounds):
+        # Alternate the order every round so that no contender always runs first.
+        for name in names if r % 2 == 0 else reversed(names):
+            times[name].append(timed(contenders[name]))
+    med = {name: statistics.median(t) for name, t in times.items()}
+    print(f"{args.rounds} round(s), medians:")
+    for name, t in med.items():
         print(f"  {name:13s} {t:8.1f} s  ({total / t:6.2f} sentences/s of the corpus)")
-    print(f"batch / per-document throughput: {times['per-document'] / times['batch']:.2f}x "
+    print(f"batch / per-document throughput: {med['per-document'] / med['batch']:.2f}x "
           "(target >= 1.5)")  # fmt: skip
-    print(f"batch / bare translate_batch (unique sentences): {times['bare'] / times['batch']:.3f}x "
+    print(f"batch / bare translate_batch (unique sentences): {med['bare'] / med['batch']:.3f}x "
           "(target >= 0.9)")  # fmt: skip
-    if ray is not None:
-        extra = times["ray"] - times["batch"]
+    if "ray" in med:
+        extra = med["ray"] - med["batch"]
         print(
-            f"ray / local time: {times['ray'] / times['batch']:.2f}x "
+            f"ray / local time: {med['ray'] / med['batch']:.2f}x "
             f"(overhead {extra:+.1f} s, Ray's start included)"
         )
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     _rss(work, args.rss_docs)
     return 0
-
-
-def _ray_contender(run: Callable[[], object]) -> float | None:
-    try:
-        import ray.data  # noqa: F401
-    except ImportError:
-        print("ray: skipped (pip install -e '.[ray]')")
-        return None
-    return timed(run)
 
 
 def _rss(work: Path, sizes: list[int]) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 import pytest
 
-from tarjama.errors import InputError, UnknownModel
+from tarjama.errors import GlossaryError, InputError, UnknownModel, UnsupportedPair
 from tarjama.fidelity.glossary import Glossary
 from tarjama.pipeline import GlossaryStage, MemoryStage
 from tarjama.workspace import Workspace
@@ -84,3 +85,28 @@ def _csv(tmp_path: Path) -> Path:
     path = tmp_path / "terms.csv"
     path.write_text("بوتين,Putin\n", encoding="utf-8")
     return path
+
+
+@pytest.mark.needs_data  # the tiny model is trained on FLORES
+def test_batch_translators_check_early_and_load_in_each_worker(
+    tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    ws = Workspace.open(tmp_path / "home")
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "glossary.csv").write_text("بوتين,Putin\n", encoding="utf-8")
+    factory = ws.batch_translators(tiny_model_dir, memory=tmp_path / "tm.sqlite", beam_size=2)
+    assert factory.source == "ar" and factory.target == "en"
+    assert factory.glossary == str((tmp_path / "home" / "glossary.csv").resolve())
+    assert factory.settings["beam"] == 2 and factory.settings["model_id"]
+    again = pickle.loads(pickle.dumps(factory))  # what reaches a Ray actor
+    translator = again(1)
+    assert [type(s) for s in translator.stages] == [MemoryStage, GlossaryStage]
+    assert translator.engine.signature["beam"] == 2
+    with pytest.raises(UnsupportedPair):
+        ws.batch_translators(tiny_model_dir, source="en", target="ar")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(GlossaryError):
+        ws.batch_translators(tiny_model_dir, glossary=bad)
+    with pytest.raises(UnknownModel):
+        ws.batch_translators("nope")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -239,6 +240,30 @@ def test_a_crash_between_commit_and_rename_is_finished_and_leaves_no_temp(
     )
 
 
+def test_a_crash_before_a_file_of_records_is_assembled_again(
+    archive: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    run_job([archive["feed"]], out, FakeTranslators())
+    lines = archive["feed"].read_text(encoding="utf-8").splitlines()
+    row = json.loads(lines[0])
+    row["text"] = "خبر معدل."
+    archive["feed"].write_text("\n".join([json.dumps(row), *lines[1:]]) + "\n", encoding="utf-8")
+
+    def crash(*args: object) -> None:
+        raise _Crash  # the record is journalled; its file is not yet assembled
+
+    monkeypatch.setattr("tarjama.batch.job.write_records_file", crash)
+    with pytest.raises(_Crash):
+        run_job([archive["feed"]], out, FakeTranslators(), JobOptions(resume=True))
+    monkeypatch.undo()
+    again = FakeTranslators()
+    run_job([archive["feed"]], out, again, JobOptions(resume=True))
+    assert again.calls == []  # nothing to translate: the file is assembled from the journal
+    first = json.loads((out / "feed.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert first["text"] == "<خبر معدل.>"
+
+
 def test_workers_give_the_outputs_of_one_worker(tmp_path: Path) -> None:
     root = tmp_path / "in"
     write_archive(root, stories=10)
@@ -291,8 +316,10 @@ def test_which_files_a_folder_gives(tmp_path: Path) -> None:
         (root / rel).write_text("قال.\n", encoding="utf-8")
     out = root / "translated"  # inside the input: never read back as input
     opts = JobOptions(exclude=["drafts/*"])
-    run_job([root], out, FakeTranslators(), opts)
+    summary = run_job([root], out, FakeTranslators(), opts)
     assert sorted(outputs(out)) == ["desk/2024/c.txt", "desk/a.txt"]
+    assert summary.skipped == {".pdf": 1}
+    assert summary.lines()[-1] == "skipped 1 file(s) of other types (.pdf 1)"
     only = tmp_path / "only"
     run_job([root], only, FakeTranslators(), JobOptions(include=["c.*"]))
     assert sorted(outputs(only)) == ["desk/2024/c.txt"]
@@ -310,3 +337,12 @@ def test_a_named_file_of_unknown_type_is_refused(tmp_path: Path) -> None:
     (tmp_path / "x.pdf").write_bytes(b"%PDF")
     with pytest.raises(InputError, match=r"x.pdf: unsupported file type \(batch reads .csv"):
         run_job([tmp_path / "x.pdf"], tmp_path / "out", FakeTranslators())
+
+
+def test_the_ray_backend_without_the_extra_says_how_to_install_it(
+    archive: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError
+    with pytest.raises(ConfigError, match=r"needs the ray extra: pip install 'tarjama\[ray\]'"):
+        run_job(inputs(archive), tmp_path / "out", FakeTranslators(), JobOptions(backend="ray"))
+    assert not (tmp_path / "out").exists()

@@ -51,6 +51,19 @@ def done_count(out: Path) -> int:
         return 0
 
 
+def while_running(home: Path, out: Path, pid: int, job: list[str]) -> None:
+    """`batch status` reads a running job; a second job on its directory is refused."""
+    env = {**os.environ, "TARJAMA_HOME": str(home)}
+    run = [sys.executable, "-m", "tarjama", "batch"]
+    status = subprocess.run([*run, "status", str(out)], capture_output=True, env=env, text=True)
+    assert status.returncode == 0
+    assert status.stdout.splitlines()[0] == f"{out}: running (pid {pid})"
+    assert status.stdout.splitlines()[1].startswith("documents: 155 in all, ")
+    second = subprocess.run([*run, *job, "--resume"], capture_output=True, env=env, text=True)
+    assert second.returncode == 2
+    assert f"another batch job (pid {pid}) is running on {out}" in second.stderr
+
+
 def test_sigkill_at_random_points_then_resume(tiny_model_dir: Path, tmp_path: Path) -> None:
     # Stories of FLORES sentences (half of them in two stories): work in every pool.
     src = write_archive(tmp_path / "in", stories=150, sentences=dev_lines())
@@ -80,6 +93,8 @@ def test_sigkill_at_random_points_then_resume(tiny_model_dir: Path, tmp_path: Pa
                 ):
                     time.sleep(0.02)
                 time.sleep(rng.uniform(0.0, 0.2))
+                if kills == 0:
+                    while_running(home, out, proc.pid, [*inputs, "--out", str(out), *common])
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()

@@ -85,6 +85,10 @@ def run_job(
     """Translate every document of ``inputs`` into ``out_dir``; the journal's summary."""
     opts = options or JobOptions()
     opts.check()
+    if opts.backend == "ray":
+        from .ray_backend import require_ray
+
+        require_ray()  # before anything is written
     if not inputs:
         raise InputError("no input given")
     for given in inputs:
@@ -93,19 +97,24 @@ def run_job(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is not a directory")
-    had_job = journal_path(out).is_file()
-    if had_job and not opts.resume:
-        raise InputError(
-            f"{out} already holds a batch job; add --resume to continue it "
-            "(it skips what is done), or choose another --out"
-        )
-    if not had_job and out.is_dir() and any(p.name != STATE_DIR for p in out.iterdir()):
+    if (
+        out.is_dir()
+        and not journal_path(out).is_file()
+        and any(p.name != STATE_DIR for p in out.iterdir())
+    ):
         raise InputError(f"{out} is not empty and holds no batch job; choose a new --out")
     out.mkdir(parents=True, exist_ok=True)
-    with DirectoryLock(out):
+    with DirectoryLock(out):  # first: a running job is named as such
+        had_job = journal_path(out).is_file()
+        if had_job and not opts.resume:
+            raise InputError(
+                f"{out} already holds a batch job; add --resume to continue it "
+                "(it skips what is done), or choose another --out"
+            )
         journal = Journal(out)
+        run = _Run(journal, out, translators, opts, events or _Quiet())
         try:
-            _Run(journal, out, translators, opts, events or _Quiet()).run(inputs)
+            run.run(inputs)
         except TarjamaError:
             if not had_job and not journal.anything_done():
                 # Refused before it did anything: nothing is left behind to --resume.
@@ -114,7 +123,9 @@ def run_job(
             raise
         finally:
             journal.close()
-    return summarize(out)
+    summary = summarize(out)
+    summary.skipped = run.skipped
+    return summary
 
 
 class _Run:
@@ -128,7 +139,7 @@ class _Run:
             opts,
             ev,
         )
-        self.touched: set[str] = set()  # files of records whose output must be rewritten
+        self.skipped: dict[str, int] = {}  # files of other types in the folders, by suffix
 
     def run(self, inputs: Sequence[str | Path]) -> None:
         fields = self.opts.fields
@@ -145,7 +156,8 @@ class _Run:
         self._backend(self.journal.plan(), self.repeats.known())
         for name, source, fmt in self.journal.record_files():
             missing = not (self.out / name).is_file()
-            if (name in self.touched or missing) and self.journal.settled(name):
+            stale = missing or self.journal.stale(name)
+            if stale and self.journal.settled(name):
                 write_records_file(self.out, self.journal, name, source, fmt, fields)
         self.journal.end_run()
 
@@ -181,7 +193,7 @@ class _Run:
             if i % 500 == 0:  # a long scan keeps its work if it is interrupted
                 self.journal.commit()
         self.skipped = found.skipped
-        self.touched |= self.journal.drop_unseen()
+        self.journal.drop_unseen()
         self.repeats.end_scan()
         self.journal.commit()
         if position == 0:
@@ -200,7 +212,6 @@ class _Run:
         for r in files:
             put_in_place(self.out / r.name)
         records = {r.name for r in result.docs if r.record}
-        self.touched |= records
         for name, source, fmt in self.journal.record_files(records):
             if self.journal.settled(name):
                 write_records_file(self.out, self.journal, name, source, fmt, self.opts.fields)

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS files (
     format TEXT NOT NULL,
     records INTEGER NOT NULL,       -- 1: a document per record, the file written from here
     scan INTEGER NOT NULL,          -- the last run whose scan found it
-    written TEXT                    -- records: the digest of what the output file holds
+    written TEXT,                   -- records: the digest of what the output file holds
+    stale INTEGER NOT NULL DEFAULT 0  -- records: the journal holds more than the output
 );
 CREATE TABLE IF NOT EXISTS documents (
     name TEXT NOT NULL,
@@ -219,7 +220,7 @@ class Journal:
 
     def drop_unseen(self) -> set[str]:
         """Forget the documents that this scan's files no longer hold (a record deleted
-        from a JSONL file, say); the files of records whose output must change."""
+        from a JSONL file, say); their files of records are marked stale (and returned)."""
         changed = {
             r[0]
             for r in self.db.execute(
@@ -233,6 +234,7 @@ class Journal:
             "(SELECT name FROM files WHERE scan = ?)",
             (self.run_id, self.run_id),
         )
+        self.db.executemany("UPDATE files SET stale = 1 WHERE name = ?", [(n,) for n in changed])
         return changed
 
     def commit(self) -> None:
@@ -288,6 +290,8 @@ class Journal:
                      r.glossary, r.errors, r.warnings, json.dumps(r.checks), r.score,
                      int(r.state == "done"), now, r.name, r.record),
                 )  # fmt: skip
+                if r.record and r.state == "done":  # its file must be assembled again
+                    self.db.execute("UPDATE files SET stale = 1 WHERE name = ?", (r.name,))
             self.db.execute("UPDATE runs SET updated = ? WHERE id = ?", (now, self.run_id))
 
     def reopen(self, names: Iterable[str]) -> None:
@@ -351,6 +355,12 @@ class Journal:
         ):
             yield r["record"], bytes(r["output"]), r["output_hash"]
 
+    def stale(self, name: str) -> bool:
+        row = self.db.execute("SELECT stale FROM files WHERE name = ?", (name,)).fetchone()
+        return bool(row and row[0])
+
     def mark_written(self, name: str, output_hash: str | None) -> None:
         with self.db:
-            self.db.execute("UPDATE files SET written = ? WHERE name = ?", (output_hash, name))
+            self.db.execute(
+                "UPDATE files SET written = ?, stale = 0 WHERE name = ?", (output_hash, name)
+            )

@@ -83,7 +83,8 @@ def recover(out_dir: Path, journal: Journal) -> None:
 def write_records_file(
     out_dir: Path, journal: Journal, name: str, source: str, fmt: str, fields: Fields
 ) -> None:
-    """Assemble a file of records from the journal, when one of them is done."""
+    """Assemble a file of records from the journal (temporary file, commit of its hash,
+    rename), unless it already holds exactly that."""
     target = out_dir / name
     rows = journal.records_done(name)
     first = next(rows, None)
@@ -91,11 +92,12 @@ def write_records_file(
         return
     records = (out for _, out, _ in [first, *rows])
     written = write_temp(target, by_name(fmt).join(Path(source), records, fields))
-    if written == journal.output_hash(name) and target.is_file():
+    if written != journal.output_hash(name) or not target.is_file():
+        journal.mark_written(name, written)
+        put_in_place(target)
+    else:  # unchanged: no longer stale
         temp_for(target).unlink()
-        return
-    journal.mark_written(name, written)
-    put_in_place(target)
+        journal.mark_written(name, written)
 
 
 class DirectoryLock:

@@ -40,7 +40,7 @@ from .work import (
 WAVE = 1000
 
 
-def _ray() -> Any:
+def require_ray() -> Any:
     try:
         import ray
         import ray.data  # a bare ray install lacks Ray Data
@@ -68,7 +68,7 @@ def run_ray(
     local Ray when none is running. An actor reserves ``threads`` CPUs (one when not given:
     its engine then takes this machine's cores divided by ``workers``).
     """
-    ray = _ray()
+    ray = require_ray()
     if not ray.is_initialized():
         ray.init(address=os.environ.get("RAY_ADDRESS"), logging_level=logging.WARNING)
     logging.getLogger("ray.data").setLevel(logging.WARNING)  # the job shows its own progress

@@ -41,6 +41,7 @@ class Summary:
     checks: dict[str, list[int]] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (document, reason)
     signatures: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # by this run: files of other types
 
     @property
     def rate(self) -> float:
@@ -75,6 +76,9 @@ class Summary:
             eta = self.eta
             out.append(f"ETA: {duration(eta) if eta is not None else 'unknown'}")
         out += [f"model: {s}" for s in self.signatures]
+        if self.skipped:
+            kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.skipped.items()))
+            out.append(f"skipped {sum(self.skipped.values())} file(s) of other types ({kinds})")
         if self.failures:
             out.append(f"failed ({self.failed}):")
             out += [f"  {doc}: {reason}" for doc, reason in self.failures]
