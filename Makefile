@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-MODEL ?= opus-mt-ar-en
+MODEL ?= opus-mt-tc-big-ar-en
 EXAMPLE ?= examples/port-opening.ar.txt
 
 .PHONY: run test lint bench clean
@@ -19,11 +19,17 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
-# Installs the default model when it is missing (an explicit, visible pull), then translates.
+# Installs the default model when it is missing (an explicit, visible pull; the convert
+# extra first when the hub checkpoint must be converted), then translates.
 run: $(VENV)/.installed
 	@$(BIN)/tarjama models show $(MODEL) >/dev/null 2>&1 || { \
 		echo "+ tarjama models pull $(MODEL)"; \
-		$(BIN)/tarjama models pull $(MODEL) || exit 2; }
+		$(BIN)/tarjama models pull $(MODEL) 2>$(VENV)/pull.err || { \
+			if grep -q "'convert' extra" $(VENV)/pull.err; then \
+				echo "+ pip install -e '.[convert]'"; \
+				$(BIN)/pip install --quiet -e '.[convert]' || exit 2; \
+				$(BIN)/tarjama models pull $(MODEL) || exit 2; \
+			else cat $(VENV)/pull.err >&2; exit 2; fi; }; }
 	$(BIN)/tarjama translate $(EXAMPLE) --model $(MODEL)
 
 test: $(VENV)/.installed-test

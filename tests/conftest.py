@@ -1,56 +1,116 @@
-"""Fixtures shared by the whole suite: paths to test data and small real models.
+"""Fixtures shared by the whole suite: test data, small real models, and what a test needs.
 
-Data that the repository does not hold (the shared sample article, FLORES, the real
+The repository holds its own test data (``tests/data``: fictional articles) and builds its
+own tiny models from it. Data it does not hold (the shared sample article, FLORES, the real
 transliteration model) is read from ``$TARJAMA_TEST_DATA``, by default ``../shared`` beside
-the repository. Tests that read it are marked ``needs_data``.
+the repository; tests that read it are marked ``needs_data``. Tests that need an optional
+extra or a system package are marked too (``needs_torch``, ``needs_ray``,
+``needs_chromium``). Without what they need they are skipped, with the reason; under
+``CI=true`` a missing requirement stops the run instead, so CI runs everything.
 """
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from tarjama.testing import build_marian_model, build_nllb_model
+from tarjama.testing import build_character_model, build_marian_model, build_nllb_model
 
 REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data"
+ARTICLES = DATA / "articles"
+#: The main test article (5 paragraphs, 7 sentences a side) and its hand-marked split.
+ARTICLE_AR = ARTICLES / "water-plant.ar.txt"
+ARTICLE_EN = ARTICLES / "water-plant.en.txt"
+ARTICLE_BILINGUAL = ARTICLES / "water-plant.bilingual.txt"
+ARTICLE_GOLD = ARTICLES / "water-plant.sentences.json"
+
 SHARED = Path(os.environ.get("TARJAMA_TEST_DATA", REPO / ".." / "shared"))
 SAMPLES = SHARED / "samples"
 FLORES = SHARED / "data" / "mozilla-eval" / "ar-en"
 TRANSLIT_MODEL = SHARED / "models" / "aren-transliteration"
+CHROMIUM = Path(os.environ.get("TARJAMA_CHROMIUM", "/usr/bin/chromium"))
+
+CI = os.environ.get("CI", "").strip().lower() == "true"
 
 
-def require_extra(module: str, extra: str) -> ModuleType:
-    """Import a module of an optional extra. Without it the test is skipped, except under CI
-    (``CI=true``), where `.ci/run` installs every extra and its absence is a failure."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        reason = f"the '{extra}' extra is not installed (pip install -e '.[{extra}]')"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}, and CI must test it")
-        pytest.skip(reason)
+def _has(*modules: str) -> bool:
+    return all(importlib.util.find_spec(m) is not None for m in modules)
 
 
-def _lines(name: str) -> list[str]:
-    return (FLORES / name).read_text(encoding="utf-8").splitlines()
+#: marker -> (available here, what is missing and how to provide it)
+REQUIREMENTS: dict[str, tuple[bool, str]] = {
+    "needs_data": (
+        (SAMPLES / "port-expansion.ar.txt").is_file() and (FLORES / "flores-dev.ar").is_file(),
+        f"shared test data not found at {SHARED} (FLORES, the sample article, the "
+        "transliteration model): set TARJAMA_TEST_DATA=DIR (default ../shared)",
+    ),
+    "needs_torch": (
+        _has("torch", "transformers"),
+        "the convert extra is not installed: pip install -e '.[convert]' (torch 2.13.0 CPU)",
+    ),
+    "needs_ray": (_has("ray"), "the ray extra is not installed: pip install -e '.[ray]'"),
+    "needs_chromium": (
+        CHROMIUM.is_file(),
+        f"no Chromium at {CHROMIUM}: apt-get install chromium (or set TARJAMA_CHROMIUM)",
+    ),
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    missing: dict[str, int] = {}
+    for item in items:
+        for marker, (available, why) in REQUIREMENTS.items():
+            if not available and item.get_closest_marker(marker) is not None:
+                item.add_marker(pytest.mark.skip(reason=f"{marker}: {why}"))
+                missing[marker] = missing.get(marker, 0) + 1
+    if CI and missing:
+        lines = [f"  {m} ({n} tests): {REQUIREMENTS[m][1]}" for m, n in missing.items()]
+        raise pytest.UsageError("CI=true, and tests lack what they need:\n" + "\n".join(lines))
+    config.stash[_SKIPPED] = missing
+
+
+_SKIPPED = pytest.StashKey[dict[str, int]]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    missing = terminalreporter.config.stash.get(_SKIPPED, {})
+    for marker, count in missing.items():
+        terminalreporter.write_line(f"skipped {count} tests ({marker}): {REQUIREMENTS[marker][1]}")
+
+
+def corpus(lang: str) -> list[str]:
+    """Every paragraph of the repository's test articles in ``lang``."""
+    return [
+        line
+        for path in sorted(ARTICLES.glob(f"*.{lang}.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight OPUS-MT-layout model (SentencePiece source and target), built once."""
     out = tmp_path_factory.mktemp("models") / "tiny-opus"
-    return build_marian_model(out, _lines("flores-dev.ar"), _lines("flores-dev.en"))
+    return build_marian_model(out, corpus("ar"), corpus("en"))
 
 
 @pytest.fixture(scope="session")
 def tiny_nllb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("models") / "tiny-nllb"
-    return build_nllb_model(out, _lines("flores-dev.ar") + _lines("flores-dev.en"))
+    return build_nllb_model(out, corpus("ar") + corpus("en"))
+
+
+@pytest.fixture(scope="session")
+def tiny_characters_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight character model in the layout of the transliteration model."""
+    out = tmp_path_factory.mktemp("models") / "tiny-characters"
+    return build_character_model(out, corpus("ar"), corpus("en"))
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from typing import Any
 
 import httpx
 
-#: Debian's Chromium; Playwright never downloads a browser here.
+#: Debian's Chromium; Playwright never downloads a browser here (tests that need it are
+#: marked ``needs_chromium``; conftest.py skips them, with the reason, where it is absent).
 CHROMIUM = Path(os.environ.get("TARJAMA_CHROMIUM", "/usr/bin/chromium"))
 #: Headless, and quiet: the machine's closed network refuses Chromium's background calls.
 CHROMIUM_ARGS = [

@@ -1,4 +1,5 @@
-"""evaluate reproduces the published BLEU of six systems on FLORES devtest."""
+"""evaluate: sacrebleu scores with signatures; it reproduces the published BLEU of six systems
+on FLORES devtest."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from tarjama.cli import main
 from tarjama.errors import ConfigError, InputError
 from tarjama.evaluate import evaluate
 
-from .conftest import FLORES
+from .conftest import ARTICLE_EN, FLORES
 
 SYSTEMS = ["google", "microsoft", "bergamot-base", "nllb", "opusmt", "argos"]
 
@@ -20,6 +21,7 @@ def _lines(name: str) -> list[str]:
     return (FLORES / name).read_text(encoding="utf-8").splitlines()
 
 
+@pytest.mark.needs_data
 @pytest.mark.parametrize("system", SYSTEMS)
 def test_reproduces_published_bleu(system: str) -> None:
     published = float((FLORES / f"flores-test.{system}.en.bleu").read_text())
@@ -32,18 +34,15 @@ def test_reproduces_published_bleu(system: str) -> None:
 
 
 def test_cli_json_has_three_signed_scores_and_says_comet_was_skipped(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code = main(
-        [
-            "evaluate",
-            "--hyp", str(FLORES / "flores-test.argos.en"),
-            "--ref", str(FLORES / "flores-test.en"),
-            "--format", "json",
-        ]
-    )  # fmt: skip
+    hyp = tmp_path / "hyp.en.txt"
+    hyp.write_text(ARTICLE_EN.read_text(encoding="utf-8").replace("7%", "9%"), encoding="utf-8")
+    code = main(["evaluate", "--hyp", str(hyp), "--ref", str(ARTICLE_EN), "--format", "json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
+    bleu = next(s for s in out["scores"] if s["metric"] == "BLEU")
+    assert 90 < bleu["score"] < 100  # one token of the article changed
     assert [s["metric"] for s in out["scores"]] == ["BLEU", "chrF++", "TER"]
     assert all("version:" in s["signature"] for s in out["scores"])
     assert "--src" in out["comet_skipped"]

@@ -8,9 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from tarjama.errors import GlossaryError, InputError, UnknownModel, UnsupportedPair
+from tarjama.errors import (
+    ConfigError,
+    GlossaryError,
+    InputError,
+    NoModelForPair,
+    UnknownModel,
+    UnsupportedPair,
+)
 from tarjama.fidelity.glossary import Glossary
 from tarjama.pipeline import GlossaryStage, MemoryStage
+from tarjama.text import romanize
 from tarjama.workspace import Workspace
 
 from .fakes import FakeEngine
@@ -60,10 +68,32 @@ def test_memory_policy(tmp_path: Path) -> None:
     named.close()
 
 
-def test_names_without_a_transliteration_model(tmp_path: Path) -> None:
+def test_names_without_a_transliteration_model_use_the_romaniser(tmp_path: Path) -> None:
     ws = Workspace.open(tmp_path)
-    assert ws.transliterate is None
-    assert ws.names(None).transliterate is None
+    assert ws.transliterate is romanize.transliterate
+    assert ws.names(None).transliterate is romanize.transliterate
+    assert ws.transliterate(["بوتين"]) == ["butyn"]
+
+
+def test_the_pair_picks_the_model_and_never_a_helper(
+    tmp_path: Path, tiny_model_dir: Path, tiny_characters_dir: Path, tiny_nllb_dir: Path
+) -> None:
+    ws = Workspace.open(tmp_path)
+    with pytest.raises(NoModelForPair, match="pull one: tarjama models pull opus-mt-tc-big-ar-en"):
+        ws.model_for("ar", "en")
+    ws.models.add(tiny_characters_dir, "aren-transliteration")
+    with pytest.raises(NoModelForPair):
+        ws.model_for("ar", "en")  # a helper is installed, but it is no translator
+    ws.models.add(tiny_nllb_dir, "zz-nllb")
+    assert ws.model_for("ar", "en") == ws.model_for("en", "ar") == "zz-nllb"
+    ws.models.add(tiny_model_dir, "opus-mt-ar-en")  # in the catalogue, better for ar->en
+    assert ws.model_for("ar", "en") == "opus-mt-ar-en"
+    ws.models.add(tiny_model_dir, "opus-mt-tc-big-ar-en")  # the default for the pair
+    assert ws.model_for("ar", "en") == "opus-mt-tc-big-ar-en"
+    assert ws.model_for("en", "ar") == "zz-nllb"
+    with pytest.raises(ConfigError, match="'aren-transliteration' is a helper"):
+        ws.translator("aren-transliteration")
+    assert ws.translator(target="ar").engine.name == "zz-nllb"
 
 
 def test_translator_over_an_engine_gets_its_stages_and_names(tmp_path: Path) -> None:
@@ -87,21 +117,28 @@ def _csv(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.needs_data  # the tiny model is trained on FLORES
 def test_batch_translators_check_early_and_load_in_each_worker(
     tmp_path: Path, tiny_model_dir: Path
 ) -> None:
-    ws = Workspace.open(tmp_path / "home")
-    (tmp_path / "home").mkdir()
-    (tmp_path / "home" / "glossary.csv").write_text("بوتين,Putin\n", encoding="utf-8")
+    home = tmp_path / "home"
+    ws = Workspace.open(home)
+    home.mkdir()
+    (home / "glossary.csv").write_text("بوتين,Putin\n", encoding="utf-8")
     factory = ws.batch_translators(tiny_model_dir, memory=tmp_path / "tm.sqlite", beam_size=2)
     assert factory.source == "ar" and factory.target == "en"
-    assert factory.glossary == str((tmp_path / "home" / "glossary.csv").resolve())
+    assert factory.glossary == str((home / "glossary.csv").resolve())
+    assert factory.memory == str((tmp_path / "tm.sqlite").resolve())
     assert factory.settings["beam"] == 2 and factory.settings["model_id"]
     again = pickle.loads(pickle.dumps(factory))  # what reaches a Ray actor
     translator = again(1)
     assert [type(s) for s in translator.stages] == [MemoryStage, GlossaryStage]
     assert translator.engine.signature["beam"] == 2
+    # The home's memory by default, as in translate; none when turned off.
+    assert ws.batch_translators(tiny_model_dir).memory is None
+    ws.open_memory().close()
+    assert ws.batch_translators(tiny_model_dir).memory == str(ws.memory_path.resolve())
+    off = ws.batch_translators(tiny_model_dir, use_home_memory=False)
+    assert off.memory is None and [type(s) for s in off(1).stages] == [GlossaryStage]
     with pytest.raises(UnsupportedPair):
         ws.batch_translators(tiny_model_dir, source="en", target="ar")
     bad = tmp_path / "bad.csv"
@@ -110,3 +147,5 @@ def test_batch_translators_check_early_and_load_in_each_worker(
         ws.batch_translators(tiny_model_dir, glossary=bad)
     with pytest.raises(UnknownModel):
         ws.batch_translators("nope")
+    with pytest.raises(NoModelForPair):
+        ws.batch_translators()  # no model named, none installed for ar->en

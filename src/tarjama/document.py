@@ -179,13 +179,17 @@ def normalize_newlines(text: str) -> str:
 
 
 def decode_bytes(data: bytes, where: str = "input") -> str:
-    """Decode UTF-8 (BOM allowed), naming the first bad byte's offset on failure."""
+    """Decode UTF-8 (BOM allowed), naming the first bad byte's offset on failure.
+
+    NUL bytes say binary (an image, an archive) before any decoding error would: text in
+    any encoding tarjama could be given has none.
+    """
+    if b"\x00" in data:
+        raise InputError(f"{where} looks binary (it contains NUL bytes), not text")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DecodeError(exc.start, where) from exc
-    if "\x00" in text:
-        raise InputError(f"{where} looks binary (it contains NUL bytes), not text")
     return normalize_newlines(text)
 
 
@@ -206,6 +210,8 @@ def too_large(where: str, limit: int, size: int | None = None) -> InputError:
 def read_text(path: str | Path, *, limit: int = MAX_INPUT_BYTES) -> str:
     """Read a UTF-8 text file, raising tarjama errors for a missing, huge or undecodable file."""
     p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{path} is a directory, not a file")
     if not p.is_file():
         raise FileNotFound(str(path))
     try:

@@ -8,6 +8,7 @@
     │   ├── UnknownModel      no such model installed (lists the installed ones)
     │   ├── CorruptModel      a model directory lacks files or cannot be loaded
     │   ├── UnsupportedPair   the model does not translate this language pair
+    │   ├── NoModelForPair    no installed model translates the pair asked for
     │   └── PullError         downloading or converting a model failed
     ├── EngineError           the engine failed while translating (not the user's fault)
     ├── MemoryStoreError      the translation memory database is unusable
@@ -72,6 +73,13 @@ class UnsupportedPair(ModelError):
         self.model = model
         have = ", ".join(f"{s}->{t}" for s, t in pairs) or "none"
         super().__init__(f"model '{model}' does not translate {source}->{target} (it does: {have})")
+
+
+class NoModelForPair(ModelError):
+    def __init__(self, source: str, target: str, suggestion: str | None) -> None:
+        self.source, self.target = source, target
+        hint = f"; pull one: tarjama models pull {suggestion}" if suggestion else ""
+        super().__init__(f"no installed model translates {source}->{target}{hint}")
 
 
 class PullError(ModelError):

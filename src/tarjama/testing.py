@@ -38,8 +38,11 @@ OPUS_MT = Architecture(6, 6, 512, 8, 2048, vocab_size=62_000)
 TINY = Architecture(2, 2, 64, 4, 128)
 
 
-def train_sentencepiece(lines: Iterable[str], prefix: Path, vocab_size: int) -> Path:
-    """Train a unigram SentencePiece model on ``lines``; returns the .model path."""
+def train_sentencepiece(
+    lines: Iterable[str], prefix: Path, vocab_size: int, *, model_type: str = "unigram"
+) -> Path:
+    """Train a SentencePiece model (unigram, or ``bpe`` as NLLB's) on ``lines``; returns
+    the .model path."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
         for line in lines:
             if line.strip():
@@ -50,6 +53,7 @@ def train_sentencepiece(lines: Iterable[str], prefix: Path, vocab_size: int) -> 
             input=corpus,
             model_prefix=str(prefix),
             vocab_size=vocab_size,
+            model_type=model_type,
             character_coverage=1.0,
             hard_vocab_limit=False,
             minloglevel=2,
@@ -162,11 +166,14 @@ def build_marian_model(
     spm_vocab: int = 1000,
     seed: int = 1234,
     quantization: str | None = None,
+    language_tokens: Iterable[str] = (),
 ) -> Path:
     """Write a random-weight CTranslate2 model in the OPUS-MT layout to ``output_dir``.
 
     The directory holds model.bin, the vocabularies, source.spm and target.spm, exactly
     like an OPUS-MT checkpoint converted with ``ct2-transformers-converter``.
+    ``language_tokens`` (``>>ara<<``) go into the source vocabulary, as in a multi-target
+    model such as opus-mt-en-ar.
     """
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -175,7 +182,7 @@ def build_marian_model(
         tgt_model = train_sentencepiece(target_lines, Path(tmp) / "target", spm_vocab)
         shutil.copy(src_model, out / "source.spm")
         shutil.copy(tgt_model, out / "target.spm")
-    src_vocab = _pieces(out / "source.spm")
+    src_vocab = _pieces(out / "source.spm") + list(language_tokens)
     tgt_vocab = _pieces(out / "target.spm")
     if arch.vocab_size:
         # Pad to the real model's size: embedding and output-layer cost grow with it.
@@ -194,7 +201,7 @@ def build_nllb_model(
     seed: int = 1234,
 ) -> Path:
     """A random-weight model in the NLLB layout: one SentencePiece model, language codes."""
-    from .store.models import NLLB_CODES
+    from .store.manifest import NLLB_CODES
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -203,6 +210,27 @@ def build_nllb_model(
         shutil.copy(model, out / "sentencepiece.bpe.model")
     vocab = _pieces(out / "sentencepiece.bpe.model") + sorted(NLLB_CODES.values())
     _build(out, arch, vocab, vocab, seed)
+    return out
+
+
+def build_character_model(
+    output_dir: str | Path,
+    source_lines: Iterable[str],
+    target_lines: Iterable[str],
+    *,
+    arch: Architecture = TINY,
+    seed: int = 1234,
+) -> Path:
+    """A random-weight model in the layout of a character model (one token per letter,
+    vocabularies and no SentencePiece), such as the Arabic->Latin transliterator."""
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    specials = ["<blank>", "<s>", "</s>", "<unk>"]
+
+    def letters(lines: Iterable[str]) -> list[str]:
+        return specials + sorted({ch for line in lines for ch in line if not ch.isspace()})
+
+    _build(out, arch, letters(source_lines), letters(target_lines), seed)
     return out
 
 

@@ -4,14 +4,18 @@ Every face (the CLI, the server, scripts) opens a :class:`Workspace` and asks it
 it needs, so that the defaults below are decided once:
 
 - **models**: the store in ``home/models``; a name or a model directory opens an engine;
+  without a name, the pair decides (:meth:`Workspace.model_for`): the catalogue's default
+  for the pair when installed, else the best installed translator for it. A helper (the
+  transliteration model) never translates;
 - **glossary**: a file the user names, else ``home/glossary.csv`` when it exists (the
   newsroom's spelling policy applies unless asked otherwise); the server's named
   glossaries live in ``home/glossaries/`` and are read again when they change;
-- **memory**: the file the user names; the server also uses ``home/memory.sqlite`` when
-  it exists (see :meth:`Workspace.memory`);
-- **names**: the character model installed as ``aren-transliteration`` transliterates
-  Arabic names for the names check; without it, names are judged by the glossary and by
-  Latin-script names alone.
+- **memory**: the file the user names, else ``home/memory.sqlite`` when it exists, unless
+  the user turns it off (``--no-memory``, ``"memory": false``): the CLI and the server
+  alike, since the newsroom's memory, like its glossary, is its policy;
+- **names**: the names check always runs; Arabic names are spelled in Latin letters by the
+  character model installed as ``aren-transliteration`` when there is one, else by the
+  built-in romaniser (:mod:`tarjama.text.romanize`).
 """
 
 from __future__ import annotations
@@ -28,27 +32,53 @@ from .engines import Engine
 from .engines.characters import MODEL_NAME as TRANSLITERATION_MODEL
 from .engines.characters import Transliterator
 from .engines.loader import load_engine
-from .errors import InputError, UnsupportedPair
+from .errors import ConfigError, InputError, NoModelForPair, UnsupportedPair
 from .fidelity import Glossary, NameMatcher, check_paragraphs
 from .pipeline import Translator, default_pair
-from .store import CATALOGUE, ApiKey, KeyStore, Manifest, ModelStore, default_home
+from .store import (
+    CATALOGUE,
+    DEFAULTS,
+    ApiKey,
+    CatalogueEntry,
+    KeyStore,
+    Manifest,
+    ModelStore,
+    default_home,
+)
 from .store.glossaries import NONE as NO_GLOSSARY
 from .store.glossaries import GlossaryFiles
 from .store.paths import COMET, MEMORY
 from .store.pull import pull
+from .text import romanize
 from .text.phonetic import Transliterate
 
 __all__ = [
     "CATALOGUE",
+    "DEFAULTS",
     "NO_GLOSSARY",
     "TRANSLITERATION_MODEL",
     "ApiKey",
+    "CatalogueEntry",
     "KeyStore",
     "Manifest",
     "ModelStore",
     "TranslatorFactory",
     "Workspace",
+    "complete_pair",
 ]
+
+LANGUAGES = ("ar", "en")
+
+
+def complete_pair(source: str | None, target: str | None) -> tuple[str, str]:
+    """A pair from what the user gave: ar->en by default, the other language when one is
+    given (``--target ar`` is en->ar)."""
+    other = {"ar": "en", "en": "ar"}
+    if source is None and target is None:
+        return "ar", "en"
+    if source is None:
+        return other.get(target or "", "ar"), target or "en"
+    return source, target or other.get(source, "en")
 
 
 class Workspace:
@@ -80,6 +110,36 @@ class Workspace:
 
     # -- the store ----------------------------------------------------------------------
 
+    def model_for(self, source: str, target: str) -> str:
+        """The installed translator for a pair: the catalogue's default for it when it is
+        installed, else the installed catalogue model best for the pair, else the first
+        other installed translator by name. Never a helper."""
+        found = [
+            m.name
+            for m in self.models.manifests()
+            if m.role == "translator" and (source, target) in m.pairs
+        ]
+        if not found:
+            raise NoModelForPair(source, target, DEFAULTS.get((source, target)))
+
+        def rank(name: str) -> tuple[int, float, str]:
+            entry = CATALOGUE.get(name)
+            quality = entry.quality(source, target) if entry else 0.0
+            return (DEFAULTS.get((source, target)) != name, -quality, name)
+
+        return min(found, key=rank)
+
+    def add_model(self, directory: str | Path, name: str, **options: Any) -> Manifest:
+        """Install a model directory or a transformers checkpoint, and prove it loads: a
+        model that cannot load is removed again, with the reason."""
+        manifest = self.models.add(directory, name, **options)
+        try:
+            load_engine(name, home=self.home, device="cpu")
+        except Exception:
+            self.models.remove(name)
+            raise
+        return manifest
+
     def engine(
         self,
         model: str | Path,
@@ -89,7 +149,9 @@ class Workspace:
         compute_type: str | None = None,
         threads: int | None = None,
     ) -> Engine:
-        """An installed model by name, or a model directory, loaded as an engine."""
+        """An installed translator by name, or a model directory, loaded as an engine.
+        A helper model (transliteration) is refused: it serves the checks, not users."""
+        self._translator_model(model)
         return load_engine(
             model,
             home=self.home,
@@ -98,6 +160,15 @@ class Workspace:
             compute_type=compute_type,
             threads=threads,
         )
+
+    def _translator_model(self, model: str | Path) -> tuple[Path, Manifest]:
+        directory, manifest = self.models.resolve(model)
+        if manifest.role != "translator":
+            raise ConfigError(
+                f"model '{manifest.name}' is a {manifest.role} ({manifest.family}: it serves "
+                "the names check), not a translator"
+            )
+        return directory, manifest
 
     def pull(self, name: str, **options: Any) -> Manifest:
         """Download and install catalogue model ``name`` (the only network access)."""
@@ -134,12 +205,13 @@ class Workspace:
         return self.home / MEMORY
 
     def memory(
-        self, path: str | Path | None = None, *, use_home: bool | None = False
+        self, path: str | Path | None = None, *, use_home: bool | None = None
     ) -> TranslationMemory | None:
         """The translation memory to translate with, opened for the calling thread.
 
         ``path`` names one. Without it, ``use_home`` decides about ``home/memory.sqlite``:
-        False, none; None, the home's when it exists; True, the home's, which must exist.
+        None (the default), the home's when it exists; False, none; True, the home's,
+        which must exist.
         """
         if path is not None:
             return TranslationMemory.open(path)
@@ -159,16 +231,18 @@ class Workspace:
         return TranslationMemory.open(path if path is not None else self.memory_path)
 
     @property
-    def transliterate(self) -> Transliterate | None:
-        """Arabic -> Latin spelling for names, or None when no character model is installed.
-        Loaded once, on first use."""
+    def transliterate(self) -> Transliterate:
+        """Arabic -> Latin spelling for names: the installed character model (loaded once,
+        on first use), else the built-in romaniser."""
         with self._lock:
             if not self._transliterator_loaded:
                 found = self._translit_dir or self.models.path(TRANSLITERATION_MODEL)
                 if (found / "model.bin").is_file():
                     self._transliterator = Transliterator.load(found)
                 self._transliterator_loaded = True
-        return self._transliterator.transliterate if self._transliterator else None
+        return (
+            self._transliterator.transliterate if self._transliterator else romanize.transliterate
+        )
 
     def names(self, glossary: Glossary | None) -> NameMatcher:
         return NameMatcher(self.transliterate, glossary)
@@ -185,7 +259,7 @@ class Workspace:
 
     def translator(
         self,
-        model: str | Path | Engine,
+        model: str | Path | Engine | None = None,
         *,
         source: str | None = None,
         target: str | None = None,
@@ -195,8 +269,12 @@ class Workspace:
         device: str = "auto",
         beam_size: int = 4,
     ) -> Translator:
-        """A translator over ``model`` (a name, a directory or a loaded engine) with the
-        glossary and memory given, and the home's names check."""
+        """A translator over ``model`` (a name, a directory or a loaded engine; by default
+        the one :meth:`model_for` picks for the pair) with the glossary and memory given,
+        and the home's names check."""
+        if model is None:
+            source, target = complete_pair(source, target)
+            model = self.model_for(source, target)
         engine = (
             model
             if isinstance(model, Engine)
@@ -235,24 +313,25 @@ class Workspace:
 
     def batch_translators(
         self,
-        model: str | Path,
+        model: str | Path | None = None,
         *,
         source: str | None = None,
         target: str | None = None,
         glossary: str | Path | None = None,
         memory: str | Path | None = None,
+        use_home_memory: bool | None = None,
         digits: str | None = None,
         device: str = "auto",
         beam_size: int = 4,
     ) -> TranslatorFactory:
         """What a batch job translates with: a recipe each of its workers (a thread, a Ray
-        actor) calls once to load its own translator, under this home's policy.
-
-        What can be checked without loading the model is checked now, so that a mistake
-        stops the job before it starts: the model exists, it translates the pair, the
-        glossary reads. Paths are made absolute: on a cluster, every worker needs them.
-        """
-        directory, manifest = self.models.resolve(model)
+        actor) calls once to load its own translator, under this home's policy. What can be
+        checked without loading the model is checked now (the model, the pair, the glossary),
+        and paths are made absolute: on a cluster, every worker needs them."""
+        if model is None:
+            source, target = complete_pair(source, target)
+            model = self.model_for(source, target)
+        directory, manifest = self._translator_model(model)
         if source is None or target is None:
             default_source, default_target = default_pair(manifest.pairs)
             source, target = source or default_source, target or default_target
@@ -261,18 +340,23 @@ class Workspace:
         glossary_path = Path(glossary) if glossary is not None else self.glossary_files.path(None)
         if glossary_path is not None:
             Glossary.load(glossary_path)
+        memory_path = Path(memory) if memory is not None else None
+        if memory_path is None and use_home_memory is not False:
+            if self.memory_path.is_file():
+                memory_path = self.memory_path
+            elif use_home_memory:
+                self.memory(use_home=True)  # raises: the home has none
         return TranslatorFactory(
             home=str(self.home.resolve()),
             model=str(directory.resolve()),
-            name=manifest.name,
             model_id=manifest.model_id,
             source=source,
             target=target,
             glossary=str(glossary_path.resolve()) if glossary_path else None,
-            memory=str(Path(memory).resolve()) if memory is not None else None,
+            memory=str(memory_path.resolve()) if memory_path else None,
             digits=digits,
             device=device,
-            beam_size=beam_size,
+            beam=beam_size,
             transliteration_model=str(self._translit_dir) if self._translit_dir else None,
         )
 
@@ -285,7 +369,6 @@ class TranslatorFactory:
 
     home: str
     model: str  # the model's directory
-    name: str
     model_id: str
     source: str
     target: str
@@ -293,20 +376,18 @@ class TranslatorFactory:
     memory: str | None
     digits: str | None
     device: str
-    beam_size: int
+    beam: int
     transliteration_model: str | None = None
 
     def __call__(self, threads: int | None = None) -> Translator:
         ws = Workspace(self.home, transliteration_model=self.transliteration_model)
-        engine = ws.engine(
-            self.model, device=self.device, beam_size=self.beam_size, threads=threads
-        )
+        engine = ws.engine(self.model, device=self.device, beam_size=self.beam, threads=threads)
         return ws.translator(
             engine,
             source=self.source,
             target=self.target,
             glossary=ws.glossary(self.glossary) if self.glossary else None,
-            memory=ws.memory(self.memory),
+            memory=ws.memory(self.memory, use_home=False),  # resolved by batch_translators
             digits=self.digits,
         )
 
@@ -314,12 +395,5 @@ class TranslatorFactory:
     def settings(self) -> dict[str, str | int | None]:
         """What a resumed job must keep: the model's weights (not where they lie), the
         languages, the decoding and the glossary and memory files."""
-        return {
-            "model_id": self.model_id,
-            "source": self.source,
-            "target": self.target,
-            "beam": self.beam_size,
-            "digits": self.digits,
-            "glossary": self.glossary,
-            "memory": self.memory,
-        }
+        keys = ("model_id", "source", "target", "beam", "digits", "glossary", "memory")
+        return {k: getattr(self, k) for k in keys}

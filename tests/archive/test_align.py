@@ -13,17 +13,25 @@ from tarjama.archive.readers import split_bilingual
 from tarjama.cli import main
 from tarjama.engines.characters import Transliterator
 from tarjama.errors import InputError
+from tarjama.text import romanize
 from tarjama.text.numbers import canonical_key, read_quantities
+from tarjama.text.phonetic import Transliterate
 from tarjama.workspace import Workspace
 
-from ..conftest import SAMPLES, TRANSLIT_MODEL
+from ..conftest import (
+    ARTICLE_AR,
+    ARTICLE_BILINGUAL,
+    ARTICLE_EN,
+    ARTICLE_GOLD,
+    TRANSLIT_MODEL,
+)
 
-BILINGUAL = SAMPLES / "port-expansion.bilingual.txt"
-GOLD = json.loads((SAMPLES / "port-expansion.sentences.json").read_text(encoding="utf-8"))
+BILINGUAL = ARTICLE_BILINGUAL
+GOLD = json.loads(ARTICLE_GOLD.read_text(encoding="utf-8"))
 
 
 def _gold_rows() -> list[list[str]]:
-    """The gold sentence pairs of the sample, in order (the paragraphs pair one to one)."""
+    """The gold sentence pairs of the article, in order (the paragraphs pair one to one)."""
     return [
         [ar, en]
         for par_ar, par_en in zip(GOLD["ar"], GOLD["en"], strict=True)
@@ -31,9 +39,18 @@ def _gold_rows() -> list[list[str]]:
     ]
 
 
-@pytest.fixture(scope="module")
-def transliterate() -> Transliterator:
-    return Transliterator.load(TRANSLIT_MODEL)
+@pytest.fixture(
+    scope="module",
+    params=[
+        "romaniser",
+        pytest.param("model", marks=pytest.mark.needs_data),
+    ],
+)
+def transliterate(request: pytest.FixtureRequest) -> Transliterate:
+    """Both ways of spelling Arabic names: the built-in romaniser and the character model."""
+    if request.param == "romaniser":
+        return romanize.transliterate
+    return Transliterator.load(TRANSLIT_MODEL).transliterate
 
 
 @pytest.mark.parametrize(
@@ -71,9 +88,9 @@ def test_numbers_normalise_across_digit_systems(raw: str, lang: str, normalised:
     ],
 )
 def test_anchors_shared_by_a_sentence_and_its_translation(
-    transliterate: Transliterator, arabic: str, english: str, shared: set[tuple[str, str]]
+    transliterate: Transliterate, arabic: str, english: str, shared: set[tuple[str, str]]
 ) -> None:
-    extractor = AnchorExtractor(transliterate.transliterate)
+    extractor = AnchorExtractor(transliterate)
     common = extractor.anchors(arabic, "ar") & extractor.anchors(english, "en")
     assert set(common) == shared
 
@@ -168,11 +185,9 @@ def test_equal_paragraph_counts_pair_in_order_but_flag_a_doubtful_pair() -> None
     assert [p.flagged for p in alignment.paragraphs] == [False, True, True]
 
 
-def test_sample_article_matches_the_gold_sentences(transliterate: Transliterator) -> None:
+def test_article_matches_the_gold_sentences(transliterate: Transliterate) -> None:
     (article,) = read_articles(BILINGUAL)
-    alignment = Aligner(transliterate=transliterate.transliterate).align(
-        article.arabic, article.english
-    )
+    alignment = Aligner(transliterate=transliterate).align(article.arabic, article.english)
     assert len(alignment.paragraphs) == 5
     gold = [tuple(row) for row in _gold_rows()]
     assert [(s.source, s.target) for s in alignment.sentences] == gold
@@ -199,15 +214,16 @@ def test_split_bilingual_rejects_texts_without_pairs(text: str) -> None:
         split_bilingual(text)
 
 
+@pytest.mark.needs_data
 def test_workspace_finds_the_installed_transliteration_model(home: Path) -> None:
-    assert Workspace.open(home).transliterate is None  # nothing installed yet
+    assert Workspace.open(home).transliterate is romanize.transliterate  # none installed
     Workspace.open(home).models.add(TRANSLIT_MODEL, "aren-transliteration")
     transliterate = Workspace.open(home).transliterate
     assert transliterate is not None
     assert transliterate(["بوتين"]) == ["bottin"]
 
 
-def test_cli_align_bilingual_sample(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+def test_cli_align_bilingual_article(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     assert main(["align", str(BILINGUAL)]) == 0
     out, err = capsys.readouterr()
     rows = [line.split("\t") for line in out.splitlines()[1:]]
@@ -221,12 +237,8 @@ def test_cli_align_pair_and_folder_json(
 ) -> None:
     folder = tmp_path / "archive"
     folder.mkdir()
-    (folder / "port.ar.txt").write_text(
-        (SAMPLES / "port-expansion.ar.txt").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    (folder / "port.en.txt").write_text(
-        (SAMPLES / "port-expansion.en.txt").read_text(encoding="utf-8"), encoding="utf-8"
-    )
+    (folder / "port.ar.txt").write_text(ARTICLE_AR.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "port.en.txt").write_text(ARTICLE_EN.read_text(encoding="utf-8"), encoding="utf-8")
     (folder / "bilingual.txt").write_text(BILINGUAL.read_text(encoding="utf-8"), "utf-8")
     assert main(["align", str(folder), "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -242,10 +254,10 @@ def test_cli_align_pair_and_folder_json(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["align", str(SAMPLES / "port-expansion.ar.txt")], "only one language"),
+        (["align", str(ARTICLE_AR)], "only one language"),
         (["align", "no-such-file.txt"], "no such file"),
         (
-            ["align", str(SAMPLES / "port-expansion.en.txt"), "--en", str(BILINGUAL)],
+            ["align", str(ARTICLE_EN), "--en", str(BILINGUAL)],
             "expected Arabic",
         ),
     ],

@@ -17,9 +17,9 @@ from tarjama.cli import main
 from tarjama.errors import InputError, MemoryStoreError
 from tarjama.workspace import Workspace
 
-from ..conftest import SAMPLES
+from ..conftest import ARTICLE_BILINGUAL, ARTICLE_GOLD, ARTICLES
 
-BILINGUAL = SAMPLES / "port-expansion.bilingual.txt"
+BILINGUAL = ARTICLE_BILINGUAL
 
 
 @pytest.fixture
@@ -220,15 +220,15 @@ def test_plain_two_column_tsv(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("names", "fmt"),
     [
-        (["port-expansion.bilingual.txt"], "auto"),
-        (["port-expansion.bilingual.txt"], "bilingual"),
-        (["port-expansion.ar.txt", "port-expansion.en.txt"], "auto"),
-        (["port-expansion.ar.txt", "port-expansion.en.txt"], "pair"),
+        (["water-plant.bilingual.txt"], "auto"),
+        (["water-plant.bilingual.txt"], "bilingual"),
+        (["water-plant.ar.txt", "water-plant.en.txt"], "auto"),
+        (["water-plant.ar.txt", "water-plant.en.txt"], "pair"),
     ],
 )
 def test_load_entries_from_archives(names: list[str], fmt: str) -> None:
-    loaded = load_entries([SAMPLES / n for n in names], fmt)
-    gold = json.loads((SAMPLES / "port-expansion.sentences.json").read_text(encoding="utf-8"))
+    loaded = load_entries([ARTICLES / n for n in names], fmt)
+    gold = json.loads(ARTICLE_GOLD.read_text(encoding="utf-8"))
     pairs = [(e.source, e.target) for e in loaded.entries]
     assert pairs == [
         (ar, en)
@@ -236,7 +236,7 @@ def test_load_entries_from_archives(names: list[str], fmt: str) -> None:
         for ar, en in zip(par_ar, par_en, strict=True)
     ]
     assert not loaded.flagged
-    assert all(e.origin.startswith(str(SAMPLES / names[0])) for e in loaded.entries)
+    assert all(e.origin.startswith(str(ARTICLES / names[0])) for e in loaded.entries)
 
 
 def test_flagged_links_are_not_imported(tmp_path: Path) -> None:
@@ -255,14 +255,14 @@ def test_flagged_links_are_not_imported(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("files", "fmt", "message"),
     [
-        (["port-expansion.ar.txt"], "auto", "no partner"),
-        (["port-expansion.en.txt", "port-expansion.ar.txt"], "pair", "expected Arabic"),
-        (["port-expansion.ar.txt"], "tmx", "not a valid TMX"),
+        (["water-plant.ar.txt"], "auto", "no partner"),
+        (["water-plant.en.txt", "water-plant.ar.txt"], "pair", "expected Arabic"),
+        (["water-plant.ar.txt"], "tmx", "not a valid TMX"),
     ],
 )
 def test_load_entries_errors(files: list[str], fmt: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
-        load_entries([SAMPLES / f for f in files], fmt)
+        load_entries([ARTICLES / f for f in files], fmt)
 
 
 def test_bad_database_is_a_memory_store_error(tmp_path: Path) -> None:
@@ -297,13 +297,16 @@ def test_cli_import_stats_search_export(
     stats = json.loads(capsys.readouterr().out)
     assert (stats["entries"], stats["sources"], stats["conflicts"]) == (7, 7, 0)
 
-    query = "وأضاف أن المشروع سيوفر نحو 15 ألف وظيفة مباشرة."
+    query = "ويعمل في المحطة 950 موظفا، معظمهم من المهندسين الشباب."
     assert main(["memory", "search", query, "--memory", db, "--format", "json"]) == 0
     found = json.loads(capsys.readouterr().out)
     assert found["exact"] is None
-    assert found["suggestions"][0]["target"] == SENTENCES[0][1]
+    assert (
+        found["suggestions"][0]["target"]
+        == "The plant employs 850 staff, most of them young engineers."
+    )
     assert main(["memory", "search", query, "--memory", db]) == 0
-    assert "[12] {15}" in capsys.readouterr().out
+    assert "[850] {950}" in capsys.readouterr().out
     assert main(["memory", "search", "لا شيء يشبه هذا", "--memory", db]) == 1
 
     out = tmp_path / "out.tsv"

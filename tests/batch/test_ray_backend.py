@@ -22,11 +22,10 @@ from tarjama.engines import Hypothesis
 from tarjama.pipeline import Translator
 from tarjama.workspace import TranslatorFactory, Workspace
 
-from ..conftest import require_extra
 from .conftest import journal_rows, outputs, write_archive
 from .test_job import _Crash, _CrashAfter
 
-pytestmark = pytest.mark.needs_data  # the tiny model is trained on FLORES
+pytestmark = pytest.mark.needs_ray
 
 #: Small pools: a job of many pools, so that a resume and a kill fall between them.
 POOL = 250
@@ -34,9 +33,10 @@ POOL = 250
 
 @pytest.fixture(scope="module")
 def ray_local() -> Iterator[Any]:
-    ray = require_extra("ray", "ray")
-    require_extra("ray.data", "ray")
-    cloudpickle = require_extra("ray.cloudpickle", "ray")
+    import ray
+    import ray.data  # the extra brings Ray Data
+    from ray import cloudpickle
+
     # The killing translators below live in this test module, which Ray workers cannot
     # import: they travel by value.
     cloudpickle.register_pickle_by_value(sys.modules[__name__])

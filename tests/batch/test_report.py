@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright import sync_api
 
 from tarjama.archive import TranslationMemory
 from tarjama.archive.entries import Entry
@@ -16,7 +17,7 @@ from tarjama.batch import run_job, write_report
 from ..servers import launch_chromium
 from .conftest import SENTENCES, FakeTranslators, write_archive
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.needs_chromium]
 
 
 def journal_figures(out: Path) -> dict[str, Any]:
@@ -49,7 +50,6 @@ def journal_figures(out: Path) -> dict[str, Any]:
 
 
 def test_the_report_in_chromium_matches_the_journal(tmp_path: Path) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
     src = write_archive(tmp_path / "in", stories=6)
     (src["folder"] / "bad.txt").write_bytes(b"\xff")
     memory = tmp_path / "tm.sqlite"
@@ -63,7 +63,7 @@ def test_the_report_in_chromium_matches_the_journal(tmp_path: Path) -> None:
     assert want["memory-segments"] > 0 and want["documents-failed"] == 1
     assert want["errors"] > 0  # the fake engine leaves Arabic: the checks say so
 
-    with playwright.sync_playwright() as p:
+    with sync_api.sync_playwright() as p:
         browser = launch_chromium(p)
         try:
             page = browser.new_page()

@@ -11,8 +11,6 @@ import pytest
 from ..batch.conftest import journal_rows, write_archive
 from .test_translate import tarjama
 
-pytestmark = pytest.mark.needs_data  # the tiny model is trained on FLORES
-
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path) -> Path:

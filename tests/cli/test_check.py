@@ -1,4 +1,4 @@
-"""tarjama check: exit codes, text and JSON reports on the sample article."""
+"""tarjama check: exit codes, text and JSON reports on the test article."""
 
 from __future__ import annotations
 
@@ -10,42 +10,44 @@ import pytest
 from tarjama.cli import main
 from tarjama.fidelity.length import calibrate, load_norms
 
-from ..conftest import SHARED
+from ..conftest import ARTICLE_AR, ARTICLE_EN, FLORES
 
-AR = SHARED / "samples" / "port-expansion.ar.txt"
-EN = SHARED / "samples" / "port-expansion.en.txt"
+AR, EN = ARTICLE_AR, ARTICLE_EN
 
 
-def test_sample_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
+def test_article_is_clean(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     assert main(["check", str(AR), str(EN)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "0 error(s), 0 warning(s)"
 
 
 def test_changed_number_fails_with_paragraph_check_and_spans(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], home: Path
 ) -> None:
     bad = tmp_path / "bad.en"
-    bad.write_text(EN.read_text(encoding="utf-8").replace("12,000", "21,000"), encoding="utf-8")
+    bad.write_text(EN.read_text(encoding="utf-8").replace("450,000", "540,000"), encoding="utf-8")
     assert main(["check", str(AR), str(bad)]) == 1
     out = capsys.readouterr().out
-    assert "paragraph 2  numbers  error: number '12 ألف' is missing or changed" in out
-    assert "    source: 12 ألف" in out
-    assert "    target: 21,000" in out
+    assert "paragraph 1  numbers  error: number '٤٥٠ ألف' is missing or changed" in out
+    assert "    source: ٤٥٠ ألف" in out
+    assert "    target: 540,000" in out
 
 
-def test_json_report_and_glossary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_report_has_the_servers_shape_and_uses_the_glossary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
     glossary = tmp_path / "g.tsv"
-    glossary.write_text("جدة\tJiddah\n", encoding="utf-8")
+    glossary.write_text("ينبع\tYanbo\n", encoding="utf-8")
     assert main(["check", str(AR), str(EN), "--glossary", str(glossary), "--format", "json"]) == 1
-    issues = json.loads(capsys.readouterr().out)
-    assert {(i["paragraph"], i["check"], i["source_text"]) for i in issues} == {
-        (1, "glossary", "جدة"),
-        (4, "glossary", "جدة"),
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) == {"issues", "errors", "warnings"}  # as /v1/check answers
+    assert {(i["paragraph"], i["check"], i["source_text"]) for i in report["issues"]} == {
+        (0, "glossary", "ينبع"),  # the first paragraph: index 0, as in paragraphs[].index
     }
+    assert (report["errors"], report["warnings"]) == (1, 0)
 
 
 def test_paragraph_mismatch_is_a_user_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], home: Path
 ) -> None:
     short = tmp_path / "short.en"
     short.write_text("One paragraph only.\n", encoding="utf-8")
@@ -55,10 +57,10 @@ def test_paragraph_mismatch_is_a_user_error(
     )
 
 
+@pytest.mark.needs_data
 def test_shipped_length_norm_is_rederived_from_flores_dev() -> None:
-    flores = SHARED / "data" / "mozilla-eval" / "ar-en"
-    ar = (flores / "flores-dev.ar").read_text(encoding="utf-8").splitlines()
-    en = (flores / "flores-dev.en").read_text(encoding="utf-8").splitlines()
+    ar = (FLORES / "flores-dev.ar").read_text(encoding="utf-8").splitlines()
+    en = (FLORES / "flores-dev.en").read_text(encoding="utf-8").splitlines()
     fresh = calibrate(zip(ar, en, strict=True), "ar", "en")
     shipped = load_norms()["ar", "en"]
     # Loose enough for a small change in sentence splitting, tight enough to catch a stale

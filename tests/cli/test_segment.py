@@ -13,7 +13,7 @@ from tarjama.cli import main
 from tarjama.cli.segment import segment, to_json
 from tarjama.text import split_sentences
 
-from ..conftest import SAMPLES
+from ..conftest import ARTICLES
 
 
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -26,7 +26,7 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
 def test_text_output_agrees_with_split_sentences(
     lang: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = SAMPLES / f"port-expansion.{lang}.txt"
+    path = ARTICLES / f"water-plant.{lang}.txt"
     code, out, _ = run_cli([str(path), "--lang", lang], capsys)
     assert code == 0
     paragraphs = path.read_text(encoding="utf-8").splitlines()
@@ -38,7 +38,7 @@ def test_text_output_agrees_with_split_sentences(
 def test_json_output_agrees_with_split_sentences(
     lang: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = SAMPLES / f"port-expansion.{lang}.txt"
+    path = ARTICLES / f"water-plant.{lang}.txt"
     code, out, _ = run_cli([str(path), "--lang", lang, "--format", "json"], capsys)
     assert code == 0
     data = json.loads(out)
@@ -54,7 +54,7 @@ def test_json_output_agrees_with_split_sentences(
 
 
 def test_language_is_detected_when_not_given(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli([str(SAMPLES / "port-expansion.ar.txt"), "-f", "json"], capsys)
+    code, out, _ = run_cli([str(ARTICLES / "water-plant.ar.txt"), "-f", "json"], capsys)
     assert code == 0
     assert json.loads(out)["lang"] == "ar"
 

@@ -10,9 +10,10 @@ from tarjama.engines.ct2 import decoding_limit, resolve_device
 from tarjama.errors import ConfigError
 from tarjama.pipeline import Translator
 
-from ..conftest import SAMPLES, TRANSLIT_MODEL
+from ..conftest import ARTICLE_AR, TRANSLIT_MODEL
 
 
+@pytest.mark.needs_data
 @pytest.mark.parametrize(
     ("arabic", "latin"),
     [("زيلينسكي", "zelensky"), ("بيلاوسوف", "bellausov"), ("دارشييف", "darcheev"), ("تاس", "tass")],
@@ -22,20 +23,21 @@ def test_transliteration_model_translates(arabic: str, latin: str) -> None:
     assert t.translate([arabic]) == [latin]
 
 
+@pytest.mark.needs_data
 def test_character_model_handles_several_words() -> None:
     t = Translator.load(TRANSLIT_MODEL, compute_type="float32")
     assert t.translate(["زيلينسكي تاس"]) == ["zelensky tass"]
 
 
-def test_engine_signature_and_defaults() -> None:
-    t = Translator.load(TRANSLIT_MODEL)
+def test_engine_signature_and_defaults(tiny_characters_dir: Path) -> None:
+    t = Translator.load(tiny_characters_dir)
     sig = t.model_info["signature"]
     assert sig["beam"] == 4
     # int8 on the CPU, int8 weights with float16 compute on CUDA: whichever "auto" chose.
     device = t.engine.device  # type: ignore[attr-defined]
     assert sig["compute_type"] == {"cpu": "int8", "cuda": "int8_float16"}[device]
     assert len(sig["tokenizer"]) == 12 and len(sig["model_id"]) == 12
-    assert t.model_info["signature_text"].startswith("model:aren-transliteration|")
+    assert t.model_info["signature_text"].startswith("model:tiny-characters|")
 
 
 def test_decoding_limit_tracks_source_length() -> None:
@@ -50,13 +52,13 @@ def test_device_choices() -> None:
         resolve_device("tpu")
 
 
-def test_bad_beam_is_refused() -> None:
+def test_bad_beam_is_refused(tiny_characters_dir: Path) -> None:
     with pytest.raises(ConfigError, match="beam size"):
-        Translator.load(TRANSLIT_MODEL, beam_size=0)
+        Translator.load(tiny_characters_dir, beam_size=0)
 
 
 def test_tiny_opus_model_translates_an_article(tiny_model_dir: Path) -> None:
-    text = (SAMPLES / "port-expansion.ar.txt").read_text(encoding="utf-8")
+    text = ARTICLE_AR.read_text(encoding="utf-8")
     t = Translator.load(tiny_model_dir)
     doc = t.translate_document(text)
     assert len(doc.paragraphs) == len(text.strip().splitlines()) == 5

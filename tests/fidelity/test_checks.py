@@ -22,7 +22,7 @@ from tarjama.fidelity import (
 from tarjama.fidelity.names import NameMatcher
 from tarjama.text.numbers import read_quantities
 
-from ..conftest import SAMPLES, TRANSLIT_MODEL
+from ..conftest import ARTICLE_AR, ARTICLE_EN, TRANSLIT_MODEL
 
 TRANSLIT = TRANSLIT_MODEL
 
@@ -222,15 +222,16 @@ def test_check_document_attaches_issues_to_segments() -> None:
     doc.paragraphs[0].segments.append(Segment(0, 0, "بلغت 40%.", translation="It hit 45%."))
     doc.paragraphs[1].segments.append(Segment(1, 0, "قال الوزير.", translation="", score=-0.2))
     found = check_document(doc)
+    # An issue's paragraph is its paragraph's index: one base (0) for both.
     assert [(i.paragraph, i.check) for i in doc.paragraphs[0].segments[0].issues] == [
-        (1, "numbers"),
-        (1, "numbers"),
+        (doc.paragraphs[0].index, "numbers"),
+        (0, "numbers"),
     ]
     assert [i.check for i in doc.paragraphs[1].segments[0].issues] == ["empty"]
     assert len(found) == 3
 
 
-# --- the sample article --------------------------------------------------------------------
+# --- the test article -----------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -239,54 +240,50 @@ def names() -> NameMatcher:
 
 
 @pytest.fixture(scope="module")
-def sample() -> tuple[str, str]:
-    return (
-        (SAMPLES / "port-expansion.ar.txt").read_text(encoding="utf-8"),
-        (SAMPLES / "port-expansion.en.txt").read_text(encoding="utf-8"),
-    )
+def article() -> tuple[str, str]:
+    return ARTICLE_AR.read_text(encoding="utf-8"), ARTICLE_EN.read_text(encoding="utf-8")
 
 
-def test_sample_translation_has_no_errors(sample: tuple[str, str], names: NameMatcher) -> None:
-    issues = check_paragraphs(*sample, names=names)
+@pytest.mark.needs_data
+def test_article_translation_has_no_errors(article: tuple[str, str], names: NameMatcher) -> None:
+    issues = check_paragraphs(*article, names=names)
     assert [i for i in issues if i.severity == "error"] == []
 
 
 PLANTED = [
     # (paragraph, text in the English, replacement, check expected there)
-    (1, "3.5 billion", "5.3 billion", "numbers"),
-    (1, "by 2027", "by 2072", "numbers"),
-    (1, "at a cost of 3.5 billion riyals", "at a high cost", "numbers"),
-    (2, "40%", "45%", "numbers"),
-    (2, "12,000", "1,200", "numbers"),
-    (4, "4.8 million", "8.4 million", "numbers"),
-    (4, "in 2023", "in 2032", "numbers"),
-    (4, "6%", "16%", "numbers"),
-    (5, "Vision 2030", "Vision 2020", "numbers"),
-    (2, " He added that the project would create about 12,000 direct jobs.", "", "omission"),
-    (3, " He asked: will the regional ports succeed in competing?", "", "omission"),
-    (3, "Khalid Al-Otaibi", "Khalid Al-Qahtani", "names"),
-    (2, "in Riyadh", "in Dammam", "names"),
-    (1, "Jeddah Islamic Port", "Jizan Islamic Port", "names"),
-    (4, "Jeddah port", "Yanbu port", "names"),
-    (1, "yesterday", "أمس", "untranslated"),
-    (5, "the Kingdom", "the المملكة", "untranslated"),
-    (3, "container traffic", "حركة الحاويات", "untranslated"),
-    (2, "We aim to raise", "We aim to raise We aim to raise", "repetition"),
-    (4, "an increase of", "an increase of an increase of", "repetition"),
-    (5, "linking Asia", "linking linking linking Asia", "repetition"),
-    (2, '"We aim', "We aim", "quotes"),
-    (3, '"a necessary step"', "a necessary step", "quotes"),
-    (5, '"Vision 2030"', "Vision 2030", "quotes"),
+    (1, "450,000", "540,000", "numbers"),
+    (1, "of 450,000 cubic meters", "of many cubic meters", "numbers"),
+    (2, "1.2 million", "2.1 million", "numbers"),
+    (2, "2.8 billion", "8.2 billion", "numbers"),
+    (3, "30%", "35%", "numbers"),
+    (4, "March 2024", "March 2025", "numbers"),
+    (4, "7%", "17%", "numbers"),
+    (4, "by 2035", "by 2053", "numbers"),
+    (5, "850", "580", "numbers"),
+    (2, " She added that the project cost 2.8 billion riyals.", "", "omission"),
+    (3, " He asked: will the company be able to lower water prices?", "", "omission"),
+    (3, "Fahd Al-Shammari", "Fahd Al-Qahtani", "names"),
+    (1, "Yanbu", "Jizan", "names"),
+    (2, "Sara Al-Harbi", "Sara Al-Otaibi", "names"),
+    (1, "this morning", "صباح اليوم", "untranslated"),
+    (3, "environmental engineering", "الهندسة البيئية", "untranslated"),
+    (5, "young engineers", "young المهندسين", "untranslated"),
+    (2, "The plant will cover", "The plant will cover The plant will cover", "repetition"),
+    (4, "demand for", "demand for demand for", "repetition"),
+    (5, "most of them", "most most most of them", "repetition"),
+    (2, '"The plant', "The plant", "quotes"),
 ]
 
 
+@pytest.mark.needs_data
 @pytest.mark.parametrize(("paragraph", "old", "new", "check"), PLANTED)
 def test_planted_error_is_flagged_where_it_was_planted(
-    sample: tuple[str, str], names: NameMatcher, paragraph: int, old: str, new: str, check: str
+    article: tuple[str, str], names: NameMatcher, paragraph: int, old: str, new: str, check: str
 ) -> None:
-    ar, en = sample
+    ar, en = article
     lines = en.split("\n")
     assert old in lines[paragraph - 1]
     lines[paragraph - 1] = lines[paragraph - 1].replace(old, new, 1)
     issues = check_paragraphs(ar, "\n".join(lines), names=names)
-    assert (paragraph, check) in {(i.paragraph, i.check) for i in issues}
+    assert (paragraph - 1, check) in {(i.paragraph, i.check) for i in issues}  # index from 0

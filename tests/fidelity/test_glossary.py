@@ -124,8 +124,8 @@ def test_protect_writes_the_target_inline() -> None:
         ("He met Putin on the Red Sea.", "He met Putin on the Red Sea.", []),
         ("He met putin on the red sea.", "He met Putin on the Red Sea.", []),
         ("He met Putim on the Red Sea.", "He met Putin on the Red Sea.", []),
-        # split around a character the model could not write; "on" is not swallowed
-        ("He met Pu \u2047 in on the Red Sea.", "He met Putin on the Red Sea.", []),
+        # a character the model could not write is dropped by decoding; "on" is kept
+        ("He met Putn on the Red Sea.", "He met Putin on the Red Sea.", []),
         ("He met Putin on the RedSea.", "He met Putin on the Red Sea.", []),
         (
             "He met the president on the sea.",

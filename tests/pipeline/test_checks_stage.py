@@ -60,7 +60,8 @@ def test_every_document_is_checked() -> None:
     doc = Translator(FakeEngine()).translate_document("بلغت الزيادة 40%.")
     checks = {i.check for i in doc.issues}
     assert "untranslated" in checks  # the fake engine echoes the Arabic
-    assert all(i.paragraph == 1 and i.segment == 0 for i in doc.issues)
+    assert all(i.paragraph == doc.paragraphs[0].index == 0 for i in doc.issues)
+    assert all(i.segment == doc.segments[0].index == 0 for i in doc.issues)
 
 
 def test_tiny_model_term_is_protected_and_a_miss_is_an_issue(tiny_model_dir: Path) -> None:

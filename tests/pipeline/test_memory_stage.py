@@ -16,17 +16,17 @@ from tarjama.archive.tmx import load_entries
 from tarjama.errors import EngineError
 from tarjama.pipeline import Translator
 
-from ..conftest import SAMPLES
+from ..conftest import ARTICLE_AR, ARTICLE_BILINGUAL, ARTICLE_EN
 from ..fakes import FakeEngine
 
-ARABIC = (SAMPLES / "port-expansion.ar.txt").read_text(encoding="utf-8")
-ENGLISH = (SAMPLES / "port-expansion.en.txt").read_text(encoding="utf-8")
+ARABIC = (ARTICLE_AR).read_text(encoding="utf-8")
+ENGLISH = (ARTICLE_EN).read_text(encoding="utf-8")
 
 
 @pytest.fixture
 def memory(tmp_path: Path) -> Iterator[TranslationMemory]:
     with TranslationMemory(tmp_path / "tm.sqlite") as tm:
-        tm.add_many(load_entries([SAMPLES / "port-expansion.bilingual.txt"]).entries)
+        tm.add_many(load_entries([ARTICLE_BILINGUAL]).entries)
         yield tm
 
 
@@ -40,22 +40,20 @@ def test_whole_article_from_memory_never_calls_the_model(memory: TranslationMemo
 
 
 def test_close_match_goes_to_the_model_with_suggestions(memory: TranslationMemory) -> None:
-    changed = "وأضاف أن المشروع سيوفر نحو 15 ألف وظيفة مباشرة."
-    text = ARABIC.replace("وأضاف أن المشروع سيوفر نحو 12 ألف وظيفة مباشرة.", changed)
+    changed = "ويعمل في المحطة 950 موظفا، معظمهم من المهندسين الشباب."
+    text = ARABIC.replace("ويعمل في المحطة 850 موظفا، معظمهم من المهندسين الشباب.", changed)
     engine = FakeEngine()
     doc = Translator(engine, memory=memory).translate_document(text)
     assert engine.calls == [[changed]]
     (seg,) = [s for s in doc.segments if s.origin != "memory"]
     assert seg.source == changed and seg.origin == "model"
     (suggestion,) = seg.suggestions
-    assert (
-        suggestion["target"] == "He added that the project would create about 12,000 direct jobs."
-    )
+    assert suggestion["target"] == "The plant employs 850 staff, most of them young engineers."
     assert 0.85 <= suggestion["score"] < 1
     assert [d for d in suggestion["diff"] if d["op"] != "equal"] == [
-        {"op": "replace", "query": "15", "memory": "12"}
+        {"op": "replace", "query": "950", "memory": "850"}
     ]
-    assert suggestion["origin"].endswith("port-expansion.bilingual.txt#1")
+    assert suggestion["origin"].endswith("water-plant.bilingual.txt#1")
     assert json.dumps(doc.to_json(), ensure_ascii=False).count('"suggestions": [{') == 1
 
 
@@ -79,11 +77,9 @@ def test_cli_translate_with_memory(tmp_path: Path, tiny_model_dir: Path) -> None
             timeout=300,
         )
 
-    r = tarjama(
-        "memory", "import", str(SAMPLES / "port-expansion.bilingual.txt"), "--memory", str(db)
-    )
+    r = tarjama("memory", "import", str(ARTICLE_BILINGUAL), "--memory", str(db))
     assert r.returncode == 0, r.stderr
-    ar = str(SAMPLES / "port-expansion.ar.txt")
+    ar = str(ARTICLE_AR)
     # The tiny model has random weights: any sentence it translated would show.
     r = tarjama("translate", ar, "--model", str(tiny_model_dir), "--memory", str(db))
     assert r.returncode == 0, r.stderr

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tarjama.engines.characters import Transliterator
 from tarjama.engines.loader import load_engine
 from tarjama.errors import EngineError
 from tarjama.fidelity.names import NameMatcher
@@ -17,10 +16,11 @@ from tarjama.pipeline import Translator
 from tarjama.server import Registry, Settings, create_app
 from tarjama.server.errors import INTERNAL_ERROR
 from tarjama.server.markup import HtmlFragment
-from tarjama.text import detect_script
-from tarjama.workspace import Workspace
+from tarjama.text import detect_script, romanize
 
-from ..conftest import SAMPLES, TRANSLIT_MODEL
+from ..conftest import (
+    ARTICLE_AR,
+)
 from ..fakes import FakeEngine
 
 AR = "أعلن الوزير عن الخطة. وقال إنها ستكتمل قريبا."
@@ -181,7 +181,7 @@ def test_frontend_settings(client: TestClient) -> None:
 
 
 def test_native_translate_passes_the_document_json_through(client: TestClient) -> None:
-    text = (SAMPLES / "port-expansion.ar.txt").read_text(encoding="utf-8")
+    text = (ARTICLE_AR).read_text(encoding="utf-8")
     r = client.post("/v1/translate", json={"text": text, "target": "en"})
     assert r.status_code == 200
     expected = Translator(FakeEngine(), source="ar", target="en").translate_document(text)
@@ -245,8 +245,6 @@ def real_client(
     tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[TestClient]:
     home = tmp_path_factory.mktemp("home")
-    # Names are checked as by the CLI: the home holds the transliteration model.
-    Workspace.open(home).models.add(TRANSLIT_MODEL, "aren-transliteration")
     s = Settings(models=(str(tiny_model_dir),), home=home)
     with TestClient(create_app(s, Registry.load(s))) as c:
         yield c
@@ -255,9 +253,9 @@ def real_client(
 def test_real_model_document_matches_the_library(
     real_client: TestClient, tiny_model_dir: Path
 ) -> None:
-    text = (SAMPLES / "port-expansion.ar.txt").read_text(encoding="utf-8")
+    text = (ARTICLE_AR).read_text(encoding="utf-8")
     body = real_client.post("/v1/translate", json={"text": text, "source": "ar"}).json()
-    names = NameMatcher(Transliterator.load(TRANSLIT_MODEL).transliterate)
+    names = NameMatcher(romanize.transliterate)  # as by the CLI: the home's default
     engine = load_engine(tiny_model_dir)
     expected = Translator(engine, source="ar", target="en", names=names).translate_document(text)
     assert body == expected.to_json()

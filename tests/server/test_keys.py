@@ -18,6 +18,7 @@ from tarjama.server.limits import RateLimiter
 from tarjama.server.state import KEY_INVALID, KEY_REQUIRED
 
 from ..fakes import FakeEngine
+from ..servers import free_port
 
 BODY = {"q": "مرحبا", "source": "ar", "target": "en"}
 
@@ -183,22 +184,26 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
 
     seen: dict[str, Any] = {}
 
-    def fake_run(app: Any, **kwargs: Any) -> None:
-        seen.update(kwargs, app=app)
+    def fake_run(server: uvicorn.Server, sockets: list[Any] | None = None) -> None:
+        (sock,) = sockets or []
+        host, port = sock.getsockname()[:2]
+        seen.update(app=server.config.app, host=host, port=port)
+        sock.close()
 
-    monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setattr(uvicorn.Server, "run", fake_run)
     yield seen
 
 
 def test_serve_flags_override_environment(
     served: dict[str, Any], tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("TARJAMA_PORT", "7000")
+    port = free_port()
+    monkeypatch.setenv("TARJAMA_PORT", str(port))
     monkeypatch.setenv("TARJAMA_CHAR_LIMIT", "10")
     monkeypatch.setenv("TARJAMA_MODEL", "not-installed")
     argv = ["serve", "--model", str(tiny_model_dir), "--char-limit", "20", "--api-keys"]
     assert main([*argv, "--home", str(tmp_path)]) == 0
-    assert (served["host"], served["port"]) == ("127.0.0.1", 7000)
+    assert (served["host"], served["port"]) == ("127.0.0.1", port)
     state = served["app"].state.server
     assert state.settings.char_limit == 20 and state.keys is not None
     assert [m.name for m in state.registry.models] == [tiny_model_dir.name]
@@ -208,9 +213,24 @@ def test_serve_without_models_is_a_clear_error(
     served: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["serve", "--home", str(tmp_path)]) == 2
-    assert "no models installed" in capsys.readouterr().err
+    assert "no translation models installed" in capsys.readouterr().err
     assert main(["serve", "--home", str(tmp_path), "--model", "missing"]) == 2
     assert "unknown model 'missing'" in capsys.readouterr().err
+    assert not served
+
+
+def test_a_port_in_use_is_exit_2_before_serving(
+    served: dict[str, Any], tiny_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        argv = ["serve", "--model", str(tiny_model_dir), "--port", str(port)]
+        assert main([*argv, "--home", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in err
+    assert "serving" not in err and err.count("\n") == 1
     assert not served
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ..conftest import FLORES
+from ..conftest import corpus
 from ..servers import rss_bytes, start_server, stop_server
 
 pytestmark = pytest.mark.slow
@@ -28,12 +28,8 @@ MAX_GROWTH = 24 << 20
 
 #: Short phrases: the tiny model decodes to the 2n+10 limit, and this test is about the
 #: server, not the model's speed.
-LINES = [
-    " ".join(line.split()[:3])
-    for line in (FLORES / "flores-dev.ar").read_text(encoding="utf-8").splitlines()
-    if line.strip()
-]
-EN_LINES = (FLORES / "flores-dev.en").read_text(encoding="utf-8").splitlines()
+LINES = [" ".join(line.split()[:3]) for line in corpus("ar")]
+EN_LINES = corpus("en")
 JSON = {"Content-Type": "application/json"}
 
 

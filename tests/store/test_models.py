@@ -1,4 +1,4 @@
-"""The model store: layouts, manifests, add/list/remove, and errors."""
+"""The model store: layouts, manifests, roles, directions, add/list/remove, and errors."""
 
 from __future__ import annotations
 
@@ -8,11 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from tarjama.errors import ConfigError, CorruptModel, UnknownModel
+from tarjama.errors import ConfigError, CorruptModel, InputError, UnknownModel
 from tarjama.store import ModelStore, default_home
-from tarjama.store.models import MANIFEST, detect_layout
+from tarjama.store.manifest import MANIFEST, detect_layout, language_tokens, resolve_direction
+from tarjama.testing import build_marian_model
 
-from ..conftest import TRANSLIT_MODEL
+from ..conftest import corpus
+
+
+@pytest.fixture(scope="module")
+def multi_target_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny model in the layout of opus-mt-en-ar: target tokens in the source vocabulary."""
+    out = tmp_path_factory.mktemp("models") / "tiny-en-ar"
+    return build_marian_model(
+        out, corpus("en"), corpus("ar"), language_tokens=[">>ara<<", ">>arz<<", ">>apc<<"]
+    )
 
 
 def test_default_home_follows_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -23,18 +33,20 @@ def test_default_home_follows_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert default_home() == tmp_path / "xdg" / "tarjama"
 
 
-def test_layouts_are_recognised(tiny_model_dir: Path, tiny_nllb_dir: Path) -> None:
+def test_layouts_are_recognised(
+    tiny_model_dir: Path, tiny_nllb_dir: Path, tiny_characters_dir: Path
+) -> None:
     assert detect_layout(tiny_model_dir)[0] == "marian"
     assert detect_layout(tiny_nllb_dir)[0] == "nllb"
-    assert detect_layout(TRANSLIT_MODEL)[0] == "characters"
+    assert detect_layout(tiny_characters_dir)[0] == "characters"
 
 
 def test_add_writes_manifest_and_copies(home: Path, tiny_model_dir: Path) -> None:
     store = ModelStore()
     m = store.add(tiny_model_dir, "tiny", source="ar", target="en")
     data = json.loads((home / "models" / "tiny" / MANIFEST).read_text())
-    assert data["family"] == "marian"
-    assert data["pairs"] == [["ar", "en"]]
+    assert data["family"] == "marian" and data["role"] == "translator"
+    assert data["pairs"] == [["ar", "en"]] and data["source_prefix"] == []
     assert data["tokenizer"] == {
         "kind": "sentencepiece",
         "source": "source.spm",
@@ -46,41 +58,100 @@ def test_add_writes_manifest_and_copies(home: Path, tiny_model_dir: Path) -> Non
     assert store.names() == ["tiny"]
 
 
+def test_character_models_are_helpers(home: Path, tiny_characters_dir: Path) -> None:
+    m = ModelStore().add(tiny_characters_dir, "aren-transliteration")
+    assert (m.role, m.family, m.pairs) == ("helper", "characters", [("ar", "en")])
+    # A manifest written before roles existed reads with the role of its family.
+    path = home / "models" / "aren-transliteration" / MANIFEST
+    data = json.loads(path.read_text())
+    del data["role"]
+    path.write_text(json.dumps(data))
+    assert ModelStore().manifest("aren-transliteration").role == "helper"
+
+
 def test_nllb_offers_both_directions(home: Path, tiny_nllb_dir: Path) -> None:
     m = ModelStore().add(tiny_nllb_dir, "nllb")
     assert set(m.pairs) == {("ar", "en"), ("en", "ar")}
 
 
-def test_add_twice_is_refused(home: Path) -> None:
+def test_a_target_token_for_arabic_means_en_ar(home: Path, multi_target_dir: Path) -> None:
+    assert language_tokens(multi_target_dir) == [">>apc<<", ">>ara<<", ">>arz<<"]
+    m = ModelStore().add(multi_target_dir, "my-en-ar")
+    assert m.pairs == [("en", "ar")] and m.source_prefix == [">>ara<<"]
+
+
+def test_a_pair_the_vocabulary_contradicts_is_refused(home: Path, multi_target_dir: Path) -> None:
+    with pytest.raises(ConfigError, match=r">>ara<< for Arabic: it translates into Arabic"):
+        ModelStore().add(multi_target_dir, "wrong", source="ar", target="en")
+    assert ModelStore().names() == []
+
+
+def test_the_catalogue_and_the_user_name_the_prefix(home: Path, multi_target_dir: Path) -> None:
+    # The catalogue's entry of that name says >>ara<<, whatever the vocabulary offers first.
+    assert ModelStore().add(multi_target_dir, "opus-mt-en-ar").source_prefix == [">>ara<<"]
+    # The user may pick another target token; one the vocabulary lacks is refused.
+    m = ModelStore().add(multi_target_dir, "egyptian", source_prefix=[">>arz<<"])
+    assert (m.pairs, m.source_prefix) == ([("en", "ar")], [">>arz<<"])
+    with pytest.raises(ConfigError, match=">>ary<< is not in its vocabulary"):
+        ModelStore().add(multi_target_dir, "moroccan", source_prefix=[">>ary<<"])
+
+
+@pytest.mark.parametrize(
+    ("name", "tokens", "given", "expected"),
+    [
+        ("m", [], (None, None, None), ("ar", "en", [])),
+        ("m", [], ("en", "ar", None), ("en", "ar", [])),
+        ("m", [">>ara<<"], (None, None, None), ("en", "ar", [">>ara<<"])),
+        ("m", [">>ara<<", ">>eng<<"], (None, "en", None), ("ar", "en", [">>eng<<"])),
+        ("opus-mt-tc-big-en-ar", [">>ara<<"], (None, None, None), ("en", "ar", [">>ara<<"])),
+        ("opus-mt-ar-en", [], (None, None, None), ("ar", "en", [])),
+    ],
+)
+def test_direction_table(
+    name: str,
+    tokens: list[str],
+    given: tuple[str | None, str | None, list[str] | None],
+    expected: tuple[str, str, list[str]],
+) -> None:
+    assert resolve_direction(name, tokens, *given) == expected
+
+
+def test_add_twice_is_refused(home: Path, tiny_model_dir: Path) -> None:
     store = ModelStore()
-    store.add(TRANSLIT_MODEL, "tr")
+    store.add(tiny_model_dir, "tr")
     with pytest.raises(ConfigError, match="already installed"):
-        store.add(TRANSLIT_MODEL, "tr")
+        store.add(tiny_model_dir, "tr")
 
 
 @pytest.mark.parametrize("name", ["", "../evil", "a/b", "-x", "a b"])
-def test_bad_names_are_refused(home: Path, name: str) -> None:
+def test_bad_names_are_refused(home: Path, name: str, tiny_model_dir: Path) -> None:
     with pytest.raises(ConfigError, match="invalid model name"):
-        ModelStore().add(TRANSLIT_MODEL, name)
+        ModelStore().add(tiny_model_dir, name)
 
 
-def test_unknown_language_is_refused(home: Path) -> None:
+def test_unknown_language_is_refused(home: Path, tiny_model_dir: Path) -> None:
     with pytest.raises(ConfigError, match="unsupported language 'fr'"):
-        ModelStore().add(TRANSLIT_MODEL, "tr", source="fr")
+        ModelStore().add(tiny_model_dir, "tr", source="fr")
 
 
-def test_remove_and_unknown(home: Path) -> None:
+def test_a_file_is_not_a_model_directory(home: Path, tmp_path: Path) -> None:
+    (tmp_path / "model.bin").write_bytes(b"x")
+    with pytest.raises(InputError, match="is a file; give the model's directory"):
+        ModelStore().add(tmp_path / "model.bin", "m")
+
+
+def test_remove_and_unknown(home: Path, tiny_model_dir: Path) -> None:
     store = ModelStore()
-    store.add(TRANSLIT_MODEL, "tr")
+    store.add(tiny_model_dir, "tr")
     store.remove("tr")
     assert store.names() == []
     with pytest.raises(UnknownModel, match="installed: none"):
         store.remove("tr")
 
 
-def test_unknown_model_lists_installed(home: Path) -> None:
+def test_unknown_model_lists_installed(home: Path, tiny_model_dir: Path) -> None:
     store = ModelStore()
-    store.add(TRANSLIT_MODEL, "tr")
+    store.add(tiny_model_dir, "tr")
     with pytest.raises(UnknownModel) as info:
         store.resolve("opus-mt-ar-en")
     assert "installed: tr" in str(info.value)
@@ -96,9 +167,11 @@ def test_unknown_model_lists_installed(home: Path) -> None:
         ("manifest_missing_keys", "invalid tarjama.json"),
     ],
 )
-def test_corrupt_model_directory(home: Path, breakage: str, message: str) -> None:
+def test_corrupt_model_directory(
+    home: Path, breakage: str, message: str, tiny_model_dir: Path
+) -> None:
     store = ModelStore()
-    store.add(TRANSLIT_MODEL, "tr")
+    store.add(tiny_model_dir, "tr")
     d = home / "models" / "tr"
     if breakage == "no_model_bin":
         (d / "model.bin").unlink()
@@ -112,10 +185,10 @@ def test_corrupt_model_directory(home: Path, breakage: str, message: str) -> Non
         store.resolve("tr")
 
 
-def test_unrecognised_layout(tmp_path: Path) -> None:
+def test_unrecognised_layout(tmp_path: Path, tiny_model_dir: Path) -> None:
     d = tmp_path / "m"
     d.mkdir()
-    (d / "model.bin").write_bytes(b"x")
+    shutil.copy(tiny_model_dir / "model.bin", d / "model.bin")
     with pytest.raises(CorruptModel, match="unrecognised layout"):
         detect_layout(d)
 
@@ -129,13 +202,18 @@ def test_spm_without_language_codes_is_not_nllb(tmp_path: Path, tiny_nllb_dir: P
         detect_layout(d)
 
 
-def test_garbage_model_bin_fails_cleanly(home: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("garbage", [b"\x00" * 64, b"not a model at all", b"", b"\x07\x00"])
+def test_a_model_bin_that_is_not_a_model_says_so(
+    home: Path, tmp_path: Path, tiny_model_dir: Path, garbage: bytes
+) -> None:
     from tarjama.pipeline import Translator
 
     d = tmp_path / "broken"
-    shutil.copytree(TRANSLIT_MODEL, d)
-    (d / "model.bin").write_bytes(b"\x00" * 64)
-    with pytest.raises(CorruptModel, match="cannot load model"):
+    shutil.copytree(tiny_model_dir, d)
+    (d / "model.bin").write_bytes(garbage)
+    with pytest.raises(CorruptModel, match=r"model\.bin is not a CTranslate2 model"):
+        ModelStore().add(d, "broken")
+    with pytest.raises(CorruptModel, match=r"model\.bin is not a CTranslate2 model"):
         Translator.load(d)
 
 

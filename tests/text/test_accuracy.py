@@ -1,4 +1,4 @@
-"""Measured splitting accuracy: the sample article's gold split and FLORES (issue B)."""
+"""Measured splitting accuracy: the test articles' gold splits and FLORES (issue B)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,7 @@ import pytest
 
 from tarjama.text.accuracy import flores_figures, gold_mismatches
 
-from ..conftest import SHARED
-
-SAMPLES = SHARED / "samples"
-FLORES = SHARED / "data" / "mozilla-eval" / "ar-en"
+from ..conftest import ARTICLE_GOLD, ARTICLES, FLORES, SAMPLES
 
 
 def _lines(path: Path) -> list[str]:
@@ -20,12 +17,21 @@ def _lines(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
+def test_test_article_reproduces_its_hand_marked_split(lang: str) -> None:
+    gold = json.loads(ARTICLE_GOLD.read_text(encoding="utf-8"))
+    paragraphs = _lines(ARTICLES / f"water-plant.{lang}.txt")
+    assert gold_mismatches(paragraphs, gold[lang], lang) == []
+
+
+@pytest.mark.needs_data
+@pytest.mark.parametrize("lang", ["ar", "en"])
 def test_sample_article_reproduces_the_gold_split(lang: str) -> None:
     gold = json.loads((SAMPLES / "port-expansion.sentences.json").read_text(encoding="utf-8"))
     paragraphs = _lines(SAMPLES / f"port-expansion.{lang}.txt")
     assert gold_mismatches(paragraphs, gold[lang], lang) == []
 
 
+@pytest.mark.needs_data
 def test_flores_figures_meet_the_targets() -> None:
     figures = flores_figures(_lines(FLORES / "flores-test.ar"), _lines(FLORES / "flores-test.en"))
     assert figures.boundaries == 809  # 1012 lines in groups of 5

@@ -27,11 +27,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files and folders, or: status DIR")
     p.add_argument("--out", "-o", metavar="DIR", help="output directory (holds the journal)")
-    p.add_argument("--model", "-m", default="opus-mt-ar-en", help="model name or directory")
+    p.add_argument(
+        "--model",
+        "-m",
+        default=None,
+        help="installed model name or a directory (default: the installed model for the pair)",
+    )
     p.add_argument("--source", "-s", default=None, help="source language (ar, en)")
     p.add_argument("--target", "-t", default=None, help="target language (en, ar)")
     p.add_argument("--glossary", metavar="FILE", help="glossary (default: $TARJAMA_HOME's)")
-    p.add_argument("--memory", metavar="DB", help="translation memory: exact matches reused")
+    memory = p.add_mutually_exclusive_group()
+    memory.add_argument(
+        "--memory",
+        metavar="DB",
+        help="translation memory: exact matches reused "
+        "(default: $TARJAMA_HOME/memory.sqlite when it exists)",
+    )
+    memory.add_argument(
+        "--no-memory", action="store_true", help="translate without any translation memory"
+    )
     p.add_argument("--digits", choices=("ascii", "arabic"), default=None)
     p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
@@ -64,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         target=args.target,
         glossary=args.glossary,
         memory=args.memory,
+        use_home_memory=False if args.no_memory else None,
         digits=args.digits,
         device=args.device,
         beam_size=args.beam,

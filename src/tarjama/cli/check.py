@@ -10,6 +10,7 @@ import argparse
 import json
 
 from ..document import Issue
+from ..fidelity import report
 from ..workspace import Workspace
 from ._io import read_input, write_output
 
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         glossary=ws.glossary(args.glossary),
     )
     if args.format == "json":
-        write_output(json.dumps([i.to_json() for i in issues], ensure_ascii=False) + "\n", None)
+        write_output(json.dumps(report(issues), ensure_ascii=False) + "\n", None)
     else:
         write_output(format_issues(issues), None)
     return 1 if any(i.severity == "error" for i in issues) else 0
@@ -50,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
 def format_issues(issues: list[Issue]) -> str:
     lines = []
     for i in issues:
-        lines.append(f"paragraph {i.paragraph}  {i.check}  {i.severity}: {i.message}")
+        # People count paragraphs from 1; the JSON's index counts from 0.
+        lines.append(f"paragraph {i.paragraph + 1}  {i.check}  {i.severity}: {i.message}")
         if i.source_text:
             lines.append(f"    source: {_short(i.source_text)}")
         if i.target_text:

@@ -1,11 +1,11 @@
-"""`tarjama models list | add | pull | remove`."""
+"""`tarjama models list | show | add | pull | remove`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 
-from ..workspace import CATALOGUE, Workspace
+from ..workspace import CATALOGUE, DEFAULTS, Workspace
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -14,17 +14,32 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     msub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
     msub.required = True
 
-    msub.add_parser("list", help="installed models and the catalogue").set_defaults(func=_list)
+    ls = msub.add_parser("list", help="installed models (and with --available, the catalogue)")
+    ls.add_argument(
+        "--available", action="store_true", help="the catalogue: size, quality, the defaults"
+    )
+    ls.set_defaults(func=_list)
 
     show = msub.add_parser("show", help="print an installed model's manifest")
     show.add_argument("name", metavar="NAME")
     show.set_defaults(func=_show)
 
-    add = msub.add_parser("add", help="install a CTranslate2 model directory")
+    add = msub.add_parser(
+        "add", help="install a CTranslate2 model directory or a transformers checkpoint"
+    )
     add.add_argument("directory", metavar="DIR")
     add.add_argument("--name", required=True)
-    add.add_argument("--source", default="ar")
-    add.add_argument("--target", default="en")
+    add.add_argument(
+        "--source", default=None, help="source language (default: the catalogue's or ar)"
+    )
+    add.add_argument("--target", default=None, help="target language (default: from the model)")
+    add.add_argument(
+        "--source-prefix",
+        default=None,
+        metavar="TOKEN",
+        help="token put before every source sentence, e.g. >>ara<< (default: from the "
+        "catalogue or the model's vocabulary)",
+    )
     add.set_defaults(func=_add)
 
     pl = msub.add_parser("pull", help="download a catalogue model and convert it (needs network)")
@@ -46,12 +61,30 @@ def _list(args: argparse.Namespace) -> int:
     if manifests:
         for m in manifests:
             pairs = ", ".join(f"{s}->{t}" for s, t in m.pairs)
-            print(f"{m.name}\t{m.family}\t{pairs}\t{_mb(m.size_bytes)}\t{m.origin.get('kind')}")
+            print(
+                f"{m.name}\t{m.role}\t{m.family}\t{pairs}\t{_mb(m.size_bytes)}"
+                f"\t{m.origin.get('kind')}"
+            )
     else:
         print(f"no models installed in {store.root}")
-    missing = sorted(set(CATALOGUE) - set(store.names()))
+    installed = set(store.names())
+    if args.available:
+        defaults = {name: pair for pair, name in DEFAULTS.items()}
+        for name, entry in CATALOGUE.items():
+            pairs = ", ".join(f"{s}->{t}" for s, t in entry.pairs())
+            bleu = ", ".join(f"{p.replace('-', '->')} {b}" for p, b in entry.bleu.items())
+            marks = (
+                [f"default {defaults[name][0]}->{defaults[name][1]}"] if name in defaults else []
+            )
+            marks += ["installed"] if name in installed else []
+            print(
+                f"{name}\t{pairs}\t~{entry.size_mb} MB\tBLEU {bleu} ({entry.measured})"
+                f"\t{entry.note}" + (f"\t[{', '.join(marks)}]" if marks else "")
+            )
+        return 0
+    missing = [n for n in CATALOGUE if n not in installed]
     if missing:
-        print("available to pull: " + ", ".join(missing))
+        print("available to pull: " + ", ".join(missing) + " (models list --available)")
     return 0
 
 
@@ -62,11 +95,17 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _add(args: argparse.Namespace) -> int:
-    m = Workspace.open(args.home).models.add(
-        args.directory, args.name, source=args.source, target=args.target
+    m = Workspace.open(args.home).add_model(
+        args.directory,
+        args.name,
+        source=args.source,
+        target=args.target,
+        source_prefix=[args.source_prefix] if args.source_prefix else None,
     )
     pairs = ", ".join(f"{s}->{t}" for s, t in m.pairs)
-    print(f"added {m.name} ({m.family}, {pairs}, {_mb(m.size_bytes)})")
+    prefix = f", source prefix {' '.join(m.source_prefix)}" if m.source_prefix else ""
+    converted = ", converted to CTranslate2 int8" if m.origin.get("converted") else ""
+    print(f"added {m.name} ({m.role}, {m.family}, {pairs}{prefix}, {_mb(m.size_bytes)}{converted})")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -56,7 +57,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from ..server import Registry, Settings, create_app
+    from ..server import Registry, Settings, bind, create_app
 
     settings = Settings.from_env(os.environ).replace(
         host=args.host,
@@ -69,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
         home=Path(args.home) if args.home else None,
     )
+    sock = bind(settings.host, settings.port)  # first: a port in use is an error, exit 2
     workspace = Workspace.open(settings.home)
     keys = workspace.keys() if settings.api_keys else None
     registry = Registry.load(settings, workspace)
@@ -78,6 +80,9 @@ def run(args: argparse.Namespace) -> int:
     if keys is not None and not any(k.revoked is None for k in keys.list()):
         log.warning("API keys are required but none is active: create one with 'tarjama keys add'")
     names = ", ".join(m.name for m in registry.models)
-    log.info("serving %s on http://%s:%d (docs at /docs)", names, settings.host, settings.port)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    port = sock.getsockname()[1]
+    log.info("serving %s on http://%s:%d (docs at /docs)", names, settings.host, port)
+    # uvicorn re-raises the Ctrl-C it shut down on: here that is a clean stop.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])
     return 0

@@ -17,7 +17,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--source", "-s", default=None, help="source language (ar, en)")
     p.add_argument("--target", "-t", default=None, help="target language (en, ar)")
     p.add_argument(
-        "--model", "-m", default="opus-mt-ar-en", help="installed model name or a directory"
+        "--model",
+        "-m",
+        default=None,
+        help="installed model name or a directory (default: the installed model for the pair)",
     )
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
     p.add_argument("--output", "-o", default=None, help="write here instead of stdout")
@@ -27,10 +30,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--glossary", metavar="FILE", help="CSV/TSV/TBX glossary (default: $TARJAMA_HOME's)"
     )
-    p.add_argument(
+    memory = p.add_mutually_exclusive_group()
+    memory.add_argument(
         "--memory",
         metavar="DB",
-        help="translation memory: exact matches reused, close ones suggested",
+        help="translation memory: exact matches reused, close ones suggested "
+        "(default: $TARJAMA_HOME/memory.sqlite when it exists)",
+    )
+    memory.add_argument(
+        "--no-memory", action="store_true", help="translate without any translation memory"
     )
     p.add_argument(
         "--digits",
@@ -52,12 +60,19 @@ def run(args: argparse.Namespace) -> int:
         device=args.device,
         beam_size=args.beam,
         glossary=ws.glossary(args.glossary),
-        memory=ws.memory(args.memory),
+        memory=ws.memory(args.memory, use_home=False if args.no_memory else None),
         digits=args.digits,
     )
     doc = translator.translate_document(text)
     if doc.segments:  # nothing translated, nothing to report
         print(issue_summary(doc.issues), file=sys.stderr)
+    reused = sum(s.origin == "memory" for s in doc.segments)
+    if translator.memory is not None and reused:  # never a silent dependency
+        print(
+            f"tarjama: {reused} of {len(doc.segments)} segment(s) from the translation memory "
+            f"{translator.memory.path}",
+            file=sys.stderr,
+        )
     if args.format == "json":
         out = json.dumps(doc.to_json(), ensure_ascii=False, indent=2) + "\n"
     else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import CorruptModel
-from ..store.models import Manifest, ModelStore
+from ..store.manifest import Manifest, check_model_bin
+from ..store.models import ModelStore
 from .ct2 import CTranslate2Engine
 from .tokenizers import CharacterTokenizer, MarianTokenizer, NllbTokenizer, Tokenizer
 
@@ -34,6 +35,8 @@ def load_engine(
 ) -> CTranslate2Engine:
     """Open an installed model (or a model directory) as an engine."""
     directory, manifest = ModelStore(home).resolve(name_or_dir)
+    # A garbage model.bin is named as such, not as "a later version of CTranslate2".
+    check_model_bin(directory / "model.bin")
     tokenizer = make_tokenizer(directory, manifest)
     return CTranslate2Engine(
         directory,

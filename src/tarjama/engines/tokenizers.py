@@ -3,11 +3,18 @@
 A tokenizer turns one text into one or more *units* (token lists the model sees
 separately) and turns the units' outputs back into text. Character models were trained on
 single words, so each word is its own unit; SentencePiece models see one unit per text.
+
+Decoding never lets a special token or SentencePiece's word mark ``▁`` into the text, as
+transformers' ``decode(skip_special_tokens=True)`` does not: a model's vocabulary holds
+tokens its target SentencePiece model lacks (Marian's vocabulary is the union of both
+sides, so an Arabic name can be copied into English), and special tokens (language codes,
+``<unk>``, ``madeupword0000``) can be emitted like any other.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -15,7 +22,7 @@ from typing import Protocol
 import sentencepiece as spm
 
 from ..errors import CorruptModel
-from ..store.models import NLLB_CODES
+from ..store.manifest import NLLB_CODES
 
 
 class Tokenizer(Protocol):
@@ -33,6 +40,25 @@ def file_hash(paths: Sequence[Path]) -> str:
     for p in paths:
         h.update(p.read_bytes())
     return h.hexdigest()[:12]
+
+
+#: Tokens that are instructions or padding, never text: <unk>, </s>, <pad>, <mask>, ...,
+#: Marian's >>ara<< target tokens, NLLB's language codes (arb_Arab) and fillers.
+_SPECIAL = re.compile(
+    r"<[^<>\s]+>|>>[a-z]{2,3}(?:_[A-Za-z]{4})?<<|[a-z]{3}_[A-Z][a-z]{3}|madeupword\d+"
+)
+_WORD_MARK = "\u2581"  # ▁
+
+
+def is_special(token: str) -> bool:
+    return _SPECIAL.fullmatch(token) is not None
+
+
+def decode_pieces(sp: spm.SentencePieceProcessor, pieces: Sequence[str]) -> str:
+    """Text of SentencePiece ``pieces``, special tokens dropped; a piece the model does not
+    know keeps its text, with its word mark read as a space."""
+    text = str(sp.decode_pieces([p for p in pieces if not is_special(p)]))
+    return " ".join(text.replace(_WORD_MARK, " ").split())
 
 
 def _load_spm(path: Path) -> spm.SentencePieceProcessor:
@@ -61,7 +87,7 @@ class MarianTokenizer:
         return None
 
     def decode(self, units: Sequence[Sequence[str]]) -> str:
-        return " ".join(str(self._tgt.decode_pieces(list(u))) for u in units)
+        return " ".join(decode_pieces(self._tgt, u) for u in units)
 
 
 class NllbTokenizer:
@@ -78,10 +104,7 @@ class NllbTokenizer:
         return [NLLB_CODES[target]]
 
     def decode(self, units: Sequence[Sequence[str]]) -> str:
-        codes = set(NLLB_CODES.values())
-        return " ".join(
-            str(self._sp.decode_pieces([t for t in u if t not in codes])) for u in units
-        )
+        return " ".join(decode_pieces(self._sp, u) for u in units)
 
 
 class CharacterTokenizer:
@@ -97,4 +120,4 @@ class CharacterTokenizer:
         return None
 
     def decode(self, units: Sequence[Sequence[str]]) -> str:
-        return " ".join("".join(u) for u in units)
+        return " ".join("".join(t for t in u if not is_special(t)) for u in units)

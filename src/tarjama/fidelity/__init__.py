@@ -11,6 +11,7 @@ injected ``transliterate`` callable.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ..document import Document, Issue, TranslatedDocument
 from ..errors import InputError
@@ -42,6 +43,7 @@ __all__ = [
     "check_pair",
     "check_paragraphs",
     "default_checks",
+    "report",
 ]
 
 
@@ -109,10 +111,23 @@ def check_paragraphs(
             target_lang=target_lang,
             glossary=glossary,
             names=names,
-            paragraph=s.index + 1,
+            paragraph=s.index,
             checks=checks,
         )
     ]
+
+
+def report(issues: Sequence[Issue]) -> dict[str, Any]:
+    """The JSON report of a check: the issues, and how many are errors and warnings.
+
+    ``tarjama check --format json`` prints it and ``/v1/check`` answers it.
+    """
+    errors = sum(i.severity == ERROR for i in issues)
+    return {
+        "issues": [i.to_json() for i in issues],
+        "errors": errors,
+        "warnings": len(issues) - errors,
+    }
 
 
 def check_document(
@@ -124,7 +139,8 @@ def check_document(
 ) -> list[Issue]:
     """Check each translated segment of ``doc`` and attach the issues to it.
 
-    Paragraph numbers in the issues count from 1, like the ``check`` command's report.
+    An issue's ``paragraph`` is its paragraph's ``index`` (from 0), as everywhere in the
+    JSON; only the text report of ``tarjama check`` numbers paragraphs from 1.
     """
     checks = checks or default_checks()
     found: list[Issue] = []
@@ -136,7 +152,7 @@ def check_document(
             target_lang=doc.target_lang,
             glossary=glossary,
             names=names,
-            paragraph=seg.paragraph + 1,
+            paragraph=seg.paragraph,
             segment=seg.index,
             unit="segment",
             score=seg.score,

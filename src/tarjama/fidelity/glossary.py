@@ -33,8 +33,6 @@ from ..text.fold import ARABIC_WORD, clitic_stems, fold, fold_letters
 
 #: Fuzzy score (0-100) above which a near-copy of a protected term is repaired.
 REPAIR_SCORE = 80.0
-#: How SentencePiece writes a piece it does not know when decoding.
-UNKNOWN_PIECE = "\u2047"
 # Words of an Arabic term: Arabic words, numbers and Latin words (رؤية 2030، قمة G20).
 _AR_TOKEN = re.compile(ARABIC_WORD.pattern + r"|\d+(?:[.,]\d+)*|[A-Za-z]+")
 _TRAILING = ".,;:!?\"'»)”"
@@ -189,19 +187,17 @@ def _restore_one(hypothesis: str, wanted: str) -> tuple[str, bool]:
     elif contains(hypothesis, wanted, "ar"):
         return hypothesis, True
     # A near-copy: the run of words most like the term, compared on letters alone. The
-    # model may have merged two of its words, or split one around a character it cannot
-    # write (SentencePiece's unknown piece: "Erdo ⁇ an"); longer runs are tried only
-    # across such a split, so a neighbouring real word is never swallowed.
+    # model may have merged two of its words, or dropped a character it cannot write
+    # (decoding drops the unknown token: "Erdoan"); a run is never longer than the term,
+    # so a neighbouring real word is never swallowed.
     words = list(re.finditer(r"\S+", hypothesis))
     n = len(wanted.split())
     target = _letters(wanted)
     best, span = 0.0, (0, 0)
-    for k in range(max(1, n - 1), n + 3):
+    for k in range(max(1, n - 1), n + 1):
         for i in range(len(words) - k + 1):
             start, end = words[i].start(), words[i + k - 1].end()
             chunk = hypothesis[start:end].rstrip(_TRAILING)
-            if k > n and UNKNOWN_PIECE not in chunk:
-                continue
             score = fuzz.ratio(target, _letters(chunk))
             if score > best:
                 best, span = score, (start, start + len(chunk))

@@ -29,7 +29,7 @@ from ..errors import ConfigError, UnsupportedPair
 from ..fidelity import check_document
 from ..fidelity.glossary import Glossary
 from ..fidelity.names import NameMatcher
-from ..text import clean, cut_clauses, render, split_sentences
+from ..text import clean, cut_clauses, render, romanize, split_sentences
 from ..text.render import DIGIT_SYSTEMS
 from .stages import Direction, GlossaryStage, MemoryStage, Stage
 
@@ -88,8 +88,8 @@ class Translator:
         self.engine = engine
         self.glossary = glossary
         self.memory = memory
-        # Without a transliterator, names are judged by the glossary alone (see fidelity.names).
-        self.names = names or NameMatcher(None, glossary)
+        # The names check always runs: the built-in romaniser unless a matcher is given.
+        self.names = names or NameMatcher(romanize.transliterate, glossary)
         if source is None or target is None:
             default_source, default_target = default_pair(engine.pairs)
             source = source or default_source

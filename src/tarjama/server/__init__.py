@@ -7,7 +7,8 @@ Thin by design: requests are parsed and checked here, translated by
 
 from ..workspace import ApiKey, KeyStore
 from .app import create_app
+from .listen import bind
 from .registry import Registry
 from .settings import Settings
 
-__all__ = ["ApiKey", "KeyStore", "Registry", "Settings", "create_app"]
+__all__ = ["ApiKey", "KeyStore", "Registry", "Settings", "bind", "create_app"]

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from ..evaluate import evaluate
+from ..fidelity import report
 from .body import Fields, body_doc, read_json_fields, text_field, texts_field
 from .errors import bad_request
 from .state import get_state
@@ -78,12 +79,7 @@ async def check(request: Request) -> JSONResponse:
             target_lang=target,
             glossary=workspace.named_glossary(glossary_name),
         )
-        errors = sum(i.severity == "error" for i in issues)
-        return {
-            "issues": [i.to_json() for i in issues],
-            "errors": errors,
-            "warnings": len(issues) - errors,
-        }
+        return report(issues)
 
     return JSONResponse(await state.in_thread(work))
 

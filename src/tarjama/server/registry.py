@@ -108,13 +108,17 @@ class Registry:
 
     @classmethod
     def load(cls, settings: Settings, workspace: Workspace | None = None) -> Registry:
-        """Load the settings' models (every installed one when none is named)."""
+        """Load the settings' models (every installed translator when none is named;
+        helpers, such as the transliteration model, never serve translations)."""
         workspace = workspace or Workspace.open(settings.home)
-        names = list(settings.models) or workspace.models.names()
+        names = list(settings.models) or [
+            m.name for m in workspace.models.manifests() if m.role == "translator"
+        ]
         if not names:
             raise ConfigError(
-                f"no models installed in {workspace.models.root}; add one with 'tarjama models "
-                "add DIR --name NAME' or 'tarjama models pull NAME', or pass --model DIR"
+                f"no translation models installed in {workspace.models.root}; add one with "
+                "'tarjama models add DIR --name NAME' or 'tarjama models pull NAME', or pass "
+                "--model DIR"
             )
         engines = [workspace.engine(n, device=settings.device) for n in names]
         return cls(engines, settings, workspace=workspace)

@@ -1,9 +1,20 @@
-"""What lives on disk in ``$TARJAMA_HOME``: paths, the model store and its manifests, model
-downloads (``pull``), glossary files and API keys. Nothing here loads a model."""
+"""What lives on disk in ``$TARJAMA_HOME``: paths, the model store and its manifests, the
+catalogue and model downloads (``pull``), glossary files and API keys. Nothing here loads a
+model."""
 
+from .catalogue import CATALOGUE, DEFAULTS, CatalogueEntry
 from .keys import ApiKey, KeyStore
-from .models import Manifest, ModelStore
+from .manifest import Manifest
+from .models import ModelStore
 from .paths import default_home
-from .pull import CATALOGUE
 
-__all__ = ["CATALOGUE", "ApiKey", "KeyStore", "Manifest", "ModelStore", "default_home"]
+__all__ = [
+    "CATALOGUE",
+    "DEFAULTS",
+    "ApiKey",
+    "CatalogueEntry",
+    "KeyStore",
+    "Manifest",
+    "ModelStore",
+    "default_home",
+]

@@ -11,99 +11,72 @@ of the hub's file layout without network or torch.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, PullError
-from .models import Manifest, ModelStore
-
-
-@dataclass(frozen=True)
-class CatalogueEntry:
-    repo: str
-    family: str
-    source: str
-    target: str
-    #: Tokens put before every source sentence (multi-target OPUS-MT models need one).
-    source_prefix: list[str] = field(default_factory=list)
-    #: Tokenizer files to carry from the checkpoint into the converted model.
-    copy_files: list[str] = field(default_factory=list)
-
-
-_MARIAN_FILES = ["source.spm", "target.spm"]
-
-CATALOGUE: dict[str, CatalogueEntry] = {
-    "opus-mt-ar-en": CatalogueEntry(
-        "Helsinki-NLP/opus-mt-ar-en", "marian", "ar", "en", copy_files=_MARIAN_FILES
-    ),
-    "opus-mt-en-ar": CatalogueEntry(
-        "Helsinki-NLP/opus-mt-en-ar",
-        "marian",
-        "en",
-        "ar",
-        source_prefix=[">>ara<<"],
-        copy_files=_MARIAN_FILES,
-    ),
-    "opus-mt-tc-big-ar-en": CatalogueEntry(
-        "Helsinki-NLP/opus-mt-tc-big-ar-en", "marian", "ar", "en", copy_files=_MARIAN_FILES
-    ),
-    "nllb-200-distilled-600M": CatalogueEntry(
-        "facebook/nllb-200-distilled-600M",
-        "nllb",
-        "ar",
-        "en",
-        copy_files=["sentencepiece.bpe.model"],
-    ),
-}
+from .catalogue import CATALOGUE
+from .convert import EXTRA, Converter, can_convert, ct2_convert, first_line
+from .manifest import Manifest
+from .models import ModelStore
 
 #: download(repo_id, local_dir) -> directory holding the snapshot
 Downloader = Callable[[str, Path], Path]
-#: convert(checkpoint_dir, output_dir, copy_files) -> None
-Converter = Callable[[Path, Path, list[str]], None]
+#: Tokenizer and configuration files a conversion reads (nothing else is downloaded).
+_WANTED = re.compile(r"[^/]+\.(json|spm|model)|[^/]+vocab[^/]*\.txt")
+_WEIGHTS = (
+    # (single file, shards) in order of preference: one format only, never both.
+    ("model.bin", re.compile(r"model\.bin")),  # a CTranslate2 model: nothing to convert
+    ("model.safetensors", re.compile(r"model-\d+-of-\d+\.safetensors")),
+    ("pytorch_model.bin", re.compile(r"pytorch_model-\d+-of-\d+\.bin")),
+)
 
-# Weights and tokenizer files only: skip TF/Flax/Rust duplicates of the same weights.
-_PATTERNS = ["*.json", "*.spm", "*.model", "*.bin", "*.safetensors", "*.txt"]
-_SKIP = ["tf_model.h5", "flax_model.msgpack", "rust_model.ot", "*.onnx"]
+
+def choose_files(files: list[str]) -> list[str]:
+    """The files of a hub repository that a pull needs: configuration, tokenizer and one
+    weight format (CTranslate2, else safetensors, else PyTorch), shards and index included."""
+    top = [f for f in files if "/" not in f]
+    chosen = [f for f in top if _WANTED.fullmatch(f) and not f.endswith(".index.json")]
+    for single, shards in _WEIGHTS:
+        parts = [f for f in top if shards.fullmatch(f)]
+        if single in top or parts:
+            index = [f for f in top if f == f"{single}.index.json"]
+            return sorted(set(chosen) | ({single} if single in top else set(parts)) | set(index))
+    raise PullError(
+        f"no weights in the repository (looked for {', '.join(w for w, _ in _WEIGHTS)})"
+    )
 
 
 def hub_download(repo_id: str, local_dir: Path) -> Path:
-    """Snapshot a hub repository into ``local_dir`` with huggingface_hub's progress bars."""
-    from huggingface_hub import snapshot_download
+    """Snapshot the files a pull needs (:func:`choose_files`) into ``local_dir``, with
+    huggingface_hub's progress bars."""
+    import huggingface_hub
+    from huggingface_hub.utils import logging as hub_logging
 
+    # Its retries log a warning each; the one error below says what failed, once.
+    hub_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
     try:
+        files = choose_files(list(huggingface_hub.list_repo_files(repo_id)))
+        if "model.bin" not in files and not can_convert():
+            raise PullError(f"{repo_id} is a transformers checkpoint, and {EXTRA}")
         return Path(
-            snapshot_download(
-                repo_id, local_dir=local_dir, allow_patterns=_PATTERNS, ignore_patterns=_SKIP
-            )
+            huggingface_hub.snapshot_download(repo_id, local_dir=local_dir, allow_patterns=files)
         )
-    except Exception as exc:
-        raise PullError(f"cannot download {repo_id}: {_first_line(exc)}") from exc
+    except PullError:
+        raise
+    except Exception as exc:  # network, authentication, missing repository: all one thing here
+        raise PullError(f"cannot download {repo_id}: {first_line(exc)}") from exc
 
 
-def ct2_convert(checkpoint: Path, output: Path, copy_files: list[str]) -> None:
-    """Convert a transformers checkpoint to CTranslate2 int8 (needs the ``convert`` extra)."""
-    try:
-        import transformers  # noqa: F401
-        from ctranslate2.converters import TransformersConverter
-    except ImportError as exc:
-        raise PullError(
-            "converting a checkpoint needs the 'convert' extra: pip install 'tarjama[convert]'"
-        ) from exc
-    present = [f for f in copy_files if (checkpoint / f).is_file()]
-    try:
-        TransformersConverter(str(checkpoint), copy_files=present).convert(
-            str(output), quantization="int8", force=True
-        )
-    except Exception as exc:
-        raise PullError(f"conversion of {checkpoint.name} failed: {_first_line(exc)}") from exc
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+def add_hint(name: str) -> str:
+    """The command that installs a local copy of catalogue model ``name`` (a CTranslate2
+    model, or the hub checkpoint copied by hand), for its pair."""
+    entry = CATALOGUE[name]
+    pair = "" if entry.family == "nllb" else f" --source {entry.source} --target {entry.target}"
+    return f"tarjama models add DIR --name {name}{pair}"
 
 
 def pull(
@@ -132,7 +105,7 @@ def pull(
         except PullError as exc:
             raise PullError(
                 f"model '{name}' is missing and could not be downloaded ({exc}); "
-                f"to use a local copy: tarjama models add DIR --name {name}"
+                f"to use a local copy: {add_hint(name)}"
             ) from exc
         origin: dict[str, Any] = {"kind": "hub", "repo": entry.repo}
         revision = _revision(snapshot)

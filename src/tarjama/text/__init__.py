@@ -3,7 +3,8 @@ one number reader, folding and clitics, script detection and phonetic keys.
 
 Pure functions, no engine inside: this package imports nothing of tarjama but its own
 modules, and no third-party library (import-linter checks both). Callers use the names
-exported here, or the modules :mod:`.numbers`, :mod:`.fold` and :mod:`.phonetic`.
+exported here, or the modules :mod:`.numbers`, :mod:`.fold`, :mod:`.phonetic` and
+:mod:`.romanize`.
 """
 
 from .clauses import cut_clauses
