@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 import pytest
 
-from tarjama.errors import ConfigError, InputError, NoModelForPair, UnknownModel
+from tarjama.errors import (
+    ConfigError,
+    GlossaryError,
+    InputError,
+    NoModelForPair,
+    UnknownModel,
+    UnsupportedPair,
+)
 from tarjama.fidelity.glossary import Glossary
 from tarjama.pipeline import GlossaryStage, MemoryStage
 from tarjama.text import romanize
@@ -113,3 +121,40 @@ def _csv(tmp_path: Path) -> Path:
     path = tmp_path / "terms.csv"
     path.write_text("بوتين,Putin\n", encoding="utf-8")
     return path
+
+
+def test_batch_translators_check_early_and_load_in_each_worker(
+    tmp_path: Path, tiny_model_dir: Path
+) -> None:
+    home = tmp_path / "home"
+    ws = Workspace.open(home)
+    home.mkdir()
+    (home / "glossary.csv").write_text("بوتين,Putin\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no translation memory"):
+        ws.batch_translators(tiny_model_dir, memory=tmp_path / "tm.sqlite")
+    ws.open_memory(tmp_path / "tm.sqlite", create=True).close()
+    factory = ws.batch_translators(tiny_model_dir, memory=tmp_path / "tm.sqlite", beam_size=2)
+    assert factory.source == "ar" and factory.target == "en"
+    assert factory.glossary == str((home / "glossary.csv").resolve())
+    assert factory.memory == str((tmp_path / "tm.sqlite").resolve())
+    assert factory.settings["beam"] == 2 and factory.settings["model_id"]
+    again = pickle.loads(pickle.dumps(factory))  # what reaches a Ray actor
+    translator = again(1)
+    assert [type(s) for s in translator.stages] == [MemoryStage, GlossaryStage]
+    assert translator.engine.signature["beam"] == 2
+    # The home's memory by default, as in translate; none when turned off.
+    assert ws.batch_translators(tiny_model_dir).memory is None
+    ws.open_memory(create=True).close()
+    assert ws.batch_translators(tiny_model_dir).memory == str(ws.memory_path.resolve())
+    off = ws.batch_translators(tiny_model_dir, use_home_memory=False)
+    assert off.memory is None and [type(s) for s in off(1).stages] == [GlossaryStage]
+    with pytest.raises(UnsupportedPair):
+        ws.batch_translators(tiny_model_dir, source="en", target="ar")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(GlossaryError):
+        ws.batch_translators(tiny_model_dir, glossary=bad)
+    with pytest.raises(UnknownModel):
+        ws.batch_translators("nope")
+    with pytest.raises(NoModelForPair):
+        ws.batch_translators()  # no model named, none installed for ar->en

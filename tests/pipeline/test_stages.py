@@ -9,7 +9,7 @@ from typing import Any
 from tarjama.archive import Entry, TranslationMemory
 from tarjama.document import Segment
 from tarjama.fidelity.glossary import Glossary, Term
-from tarjama.pipeline import Direction, GlossaryStage, MemoryStage, Stage, Translator
+from tarjama.pipeline import Direction, GlossaryStage, KnownStage, MemoryStage, Stage, Translator
 
 from ..fakes import FakeEngine
 
@@ -81,3 +81,16 @@ def test_a_new_stage_joins_beside_the_others() -> None:
     assert (visited.translation, visited.origin) == ("<زار MACRON الرياض.>", "model+shout")
     assert (began.translation, began.origin) == ("It began.", "cache")
     assert sorted(engine.calls[0]) == sorted(["قال Putin.", "زار Macron الرياض."])
+
+
+def test_known_sentences_fill_their_segments_as_they_came_out_before() -> None:
+    engine = FakeEngine()
+    base = Translator(engine)
+    known = {"وصل الوفد.": ("The delegation arrived.", -0.25, "model+glossary")}
+    t = base.with_stages(KnownStage(known))
+    doc = t.translate_document("وصل الوفد. بدأ الاجتماع.")
+    first, second = doc.segments
+    assert (first.translation, first.score, first.origin) == known["وصل الوفد."]
+    assert engine.calls == [["بدأ الاجتماع."]]
+    assert second.origin == "model"
+    assert base.stages == [] and [s.name for s in t.stages] == ["known"]

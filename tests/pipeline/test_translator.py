@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tarjama.errors import ConfigError, EngineError, UnsupportedPair
-from tarjama.pipeline import Translator
+from tarjama.pipeline import Translator, segment
 from tarjama.text import render
 
 from ..fakes import FakeEngine
@@ -139,3 +139,38 @@ def test_digit_system_of_arabic_output(digits: str | None, expected: str) -> Non
 def test_unknown_digit_system() -> None:
     with pytest.raises(ConfigError, match="digits must be one of ascii, arabic"):
         Translator(FakeEngine(), digits="roman")
+
+
+def test_documents_pooled_in_one_engine_call_deduplicated_across_documents() -> None:
+    engine = FakeEngine()
+    dateline = "القاهرة (رويترز) - "
+    texts = [f"{dateline}{A}\n{B}", f"{dateline}{B}", "قال المتحدث."]
+    docs = Translator(engine).translate_documents(texts)
+    assert len(engine.calls) == 1
+    (sent,) = engine.calls
+    assert len(sent) == len(set(sent))  # every shared sentence reaches the engine once
+    assert set(sent) == {s.normalized for d in docs for s in d.segments}
+    # Each document comes back laid out as translate_document gives it alone.
+    alone = [Translator(FakeEngine()).translate_document(t) for t in texts]
+    assert [d.text for d in docs] == [d.text for d in alone]
+    assert [d.to_json() for d in docs] == [d.to_json() for d in alone]
+
+
+def test_pooled_documents_are_each_checked() -> None:
+    docs = Translator(FakeEngine()).translate_documents(["بلغت الزيادة 40%.", "", "وصل الوفد."])
+    assert [bool(d.issues) for d in docs] == [True, False, True]
+    assert {i.check for i in docs[0].issues} >= {"untranslated"}
+    assert docs[1].text == ""
+
+
+def test_pooled_documents_may_come_split_already() -> None:
+    engine = FakeEngine()
+    split = segment(f"{A} {B}", "ar")
+    (doc,) = Translator(engine).translate_documents([split])
+    assert doc.text == f"<{A}> <{B}>"
+    assert engine.calls == [[A, B]]
+
+
+def test_translate_documents_rejects_a_bare_string() -> None:
+    with pytest.raises(ConfigError):
+        Translator(FakeEngine()).translate_documents("نص")

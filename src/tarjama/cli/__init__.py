@@ -18,6 +18,7 @@ from ..errors import TarjamaError
 # Subcommand modules, in the order `tarjama --help` lists them.
 COMMANDS = (
     "translate",
+    "batch",
     "segment",
     "models",
     "serve",

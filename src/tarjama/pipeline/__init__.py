@@ -7,14 +7,16 @@ backend (the server's coalescing engine implements it too).
 from ..engines import Engine, Hypothesis, can_align
 from .blocks import TranslatedBlocks
 from .files import TranslatedFile
-from .stages import Direction, GlossaryStage, MemoryStage, Stage
-from .translator import TextResult, Translator, segment
+from .stages import Direction, GlossaryStage, Known, KnownStage, MemoryStage, Stage
+from .translator import TextResult, Translator, default_pair, segment
 
 __all__ = [
     "Direction",
     "Engine",
     "GlossaryStage",
     "Hypothesis",
+    "Known",
+    "KnownStage",
     "MemoryStage",
     "Stage",
     "TextResult",
@@ -22,5 +24,6 @@ __all__ = [
     "TranslatedFile",
     "Translator",
     "can_align",
+    "default_pair",
     "segment",
 ]

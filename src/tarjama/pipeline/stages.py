@@ -12,7 +12,7 @@ translator.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,3 +160,25 @@ class GlossaryStage(Stage):
             return text, False
         restored, _ = self.glossary.restore(text, terms)
         return restored, True
+
+
+#: A translation made earlier: the text, the model's score, the segment's origin.
+Known = tuple[str, float | None, str]
+
+
+class KnownStage(Stage):
+    """Sentences translated earlier by this same pipeline fill their segments as they came
+    out then (translation, score, origin): a batch job translates a sentence that recurs
+    across its pools once, and every later occurrence is filled from here."""
+
+    name = "known"
+
+    def __init__(self, known: Mapping[str, Known]) -> None:
+        self.known = known
+
+    def fill(self, seg: Segment, way: Direction) -> bool:
+        hit = self.known.get(seg.normalized)
+        if hit is None:
+            return False
+        seg.translation, seg.score, seg.origin = hit
+        return True

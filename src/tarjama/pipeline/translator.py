@@ -6,7 +6,8 @@ engine -> rendering -> stages undone -> checks
 Every segment reaches the engine in one call: deduplicated, and cut at clause boundaries
 when longer than the model's input limit (then joined back). Three ways in, one path:
 
-- :meth:`Translator.translate_document`: a whole document, checked;
+- :meth:`Translator.translate_document`: a whole document, checked
+  (:meth:`Translator.translate_documents`: several, pooled in one engine call);
 - :meth:`Translator.translate_texts`: short texts (LibreTranslate's ``q``, HTML text nodes)
   with ranked alternatives, not checked;
 - :meth:`Translator.translate`: each text as one sentence, not checked.
@@ -14,6 +15,7 @@ when longer than the model's input limit (then joined back). Three ways in, one 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +96,7 @@ class Translator:
         # The names check always runs: the built-in romaniser unless a matcher is given.
         self.names = names or NameMatcher(romanize.transliterate, glossary)
         if source is None or target is None:
-            default_source, default_target = _default_pair(engine.pairs)
+            default_source, default_target = default_pair(engine.pairs)
             source = source or default_source
             target = target or default_target
         if (source, target) not in engine.pairs:
@@ -145,6 +147,13 @@ class Translator:
             memory=memory,
             digits=digits,
         )
+
+    def with_stages(self, *stages: Stage) -> Translator:
+        """The same translator (engine, languages, checks) with ``stages`` run after its
+        own; this one is unchanged."""
+        other = copy.copy(self)
+        other.stages = [*self.stages, *stages]
+        return other
 
     @property
     def model_info(self) -> dict[str, Any]:
@@ -199,10 +208,24 @@ class Translator:
         then checked (:mod:`tarjama.fidelity`): a glossary miss, a changed number or a
         left-over word becomes an issue on its segment.
         """
-        doc = self.segment(text)
-        self._translate_segments([p.segments for p in doc.paragraphs])
-        check_document(doc, glossary=self.glossary, names=self.names)
-        return doc
+        return self.translate_documents([text])[0]
+
+    def translate_documents(self, documents: Sequence[str | Document]) -> list[TranslatedDocument]:
+        """Translate several documents as one pool, then check each one.
+
+        Every segment of every document reaches the engine in one call, so a sentence that
+        two documents share is translated once and the engine sees full batches; the result
+        of each document is what :meth:`translate_document` gives for it in such a pool. A
+        document may come already split (:func:`segment` with this translator's source
+        language), so that splitting can run apart from the engine (a batch job does).
+        """
+        if isinstance(documents, str | Document):
+            raise ConfigError("translate_documents() takes a list; use translate_document()")
+        docs = [self.segment(d) for d in documents]
+        self._translate_segments([p.segments for d in docs for p in d.paragraphs])
+        for doc in docs:
+            check_document(doc, glossary=self.glossary, names=self.names)
+        return docs
 
     def translate_blocks(self, blocks: Sequence[Block]) -> TranslatedBlocks:
         """Translate a formatted document's blocks (text with inline codes) like a document:
@@ -218,9 +241,10 @@ class Translator:
         ``vtt``, ``markdown`` or ``txt``) into the same format (see :mod:`.files`)."""
         return translate_file(self, data, kind, where=where, char_limit=char_limit)
 
-    def segment(self, text: str) -> TranslatedDocument:
-        """Parse paragraphs and split them into cleaned sentences (nothing translated yet)."""
-        parsed = segment(text, self.source)
+    def segment(self, text: str | Document) -> TranslatedDocument:
+        """Parse paragraphs and split them into cleaned sentences (nothing translated yet);
+        a document already split is taken as it is."""
+        parsed = text if isinstance(text, Document) else segment(text, self.source)
         return TranslatedDocument(
             paragraphs=parsed.paragraphs,
             prefix=parsed.prefix,
@@ -354,7 +378,7 @@ def _consecutive(segments: list[Segment]) -> list[list[Segment]]:
     return runs
 
 
-def _default_pair(pairs: list[tuple[str, str]]) -> tuple[str, str]:
+def default_pair(pairs: list[tuple[str, str]]) -> tuple[str, str]:
     """ar->en when the model offers it (the newsroom's main direction), else its first pair."""
     if ("ar", "en") in pairs:
         return "ar", "en"

@@ -27,16 +27,16 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .archive import Aligner, TranslationMemory
-from .document import Issue
-from .engines import Engine
-from .engines.characters import MODEL_NAME as TRANSLITERATION_MODEL
-from .engines.characters import Transliterator
-from .engines.loader import load_engine
-from .errors import ConfigError, InputError, NoModelForPair
-from .fidelity import Glossary, NameMatcher, check_paragraphs
-from .pipeline import Translator
-from .store import (
+from ..archive import Aligner, TranslationMemory
+from ..document import Issue
+from ..engines import Engine
+from ..engines.characters import MODEL_NAME as TRANSLITERATION_MODEL
+from ..engines.characters import Transliterator
+from ..engines.loader import load_engine
+from ..errors import ConfigError, InputError, NoModelForPair, UnsupportedPair
+from ..fidelity import Glossary, NameMatcher, check_paragraphs
+from ..pipeline import Translator, default_pair
+from ..store import (
     CATALOGUE,
     DEFAULTS,
     ApiKey,
@@ -46,13 +46,14 @@ from .store import (
     ModelStore,
     default_home,
 )
-from .store.glossaries import NONE as NO_GLOSSARY
-from .store.glossaries import GlossaryFiles
-from .store.paths import COMET, MEMORY, RESULTS
-from .store.pull import pull
-from .store.results import DEFAULT_TTL, ResultStore
-from .text import romanize
-from .text.phonetic import Transliterate
+from ..store.glossaries import NONE as NO_GLOSSARY
+from ..store.glossaries import GlossaryFiles
+from ..store.paths import COMET, MEMORY, RESULTS
+from ..store.pull import pull
+from ..store.results import DEFAULT_TTL, ResultStore
+from ..text import romanize
+from ..text.phonetic import Transliterate
+from .recipe import TranslatorFactory
 
 __all__ = [
     "CATALOGUE",
@@ -65,6 +66,7 @@ __all__ = [
     "Manifest",
     "ModelStore",
     "ResultStore",
+    "TranslatorFactory",
     "Workspace",
     "complete_pair",
 ]
@@ -151,12 +153,7 @@ class Workspace:
     ) -> Engine:
         """An installed translator by name, or a model directory, loaded as an engine.
         A helper model (transliteration) is refused: it serves the checks, not users."""
-        _, manifest = self.models.resolve(model)
-        if manifest.role != "translator":
-            raise ConfigError(
-                f"model '{manifest.name}' is a {manifest.role} ({manifest.family}: it serves "
-                "the names check), not a translator"
-            )
+        self._translator_model(model)
         return load_engine(
             model,
             home=self.home,
@@ -165,6 +162,15 @@ class Workspace:
             compute_type=compute_type,
             threads=threads,
         )
+
+    def _translator_model(self, model: str | Path) -> tuple[Path, Manifest]:
+        directory, manifest = self.models.resolve(model)
+        if manifest.role != "translator":
+            raise ConfigError(
+                f"model '{manifest.name}' is a {manifest.role} ({manifest.family}: it serves "
+                "the names check), not a translator"
+            )
+        return directory, manifest
 
     def pull(self, name: str, **options: Any) -> Manifest:
         """Download and install catalogue model ``name`` (the only network access)."""
@@ -330,4 +336,57 @@ class Workspace:
             target_lang=target_lang,
             glossary=glossary,
             names=self.names(glossary),
+        )
+
+    # -- batch jobs ---------------------------------------------------------------------
+
+    def batch_translators(
+        self,
+        model: str | Path | None = None,
+        *,
+        source: str | None = None,
+        target: str | None = None,
+        glossary: str | Path | None = None,
+        memory: str | Path | None = None,
+        use_home_memory: bool | None = None,
+        digits: str | None = None,
+        device: str = "auto",
+        beam_size: int = 4,
+    ) -> TranslatorFactory:
+        """What a batch job translates with: a recipe each of its workers (a thread, a Ray
+        actor) calls once to load its own translator, under this home's policy. What can be
+        checked without loading the model is checked now (the model, the pair, the glossary),
+        and paths are made absolute: on a cluster, every worker needs them."""
+        if model is None:
+            source, target = complete_pair(source, target)
+            model = self.model_for(source, target)
+        directory, manifest = self._translator_model(model)
+        if source is None or target is None:
+            default_source, default_target = default_pair(manifest.pairs)
+            source, target = source or default_source, target or default_target
+        if (source, target) not in manifest.pairs:
+            raise UnsupportedPair(manifest.name, source, target, manifest.pairs)
+        glossary_path = Path(glossary) if glossary is not None else self.glossary_files.path(None)
+        if glossary_path is not None:
+            Glossary.load(glossary_path)
+        memory_path = Path(memory) if memory is not None else None
+        if memory_path is None and use_home_memory is not False:
+            if self.memory_path.is_file():
+                memory_path = self.memory_path
+            elif use_home_memory:
+                self.memory(use_home=True)  # raises: the home has none
+        if memory_path is not None:
+            TranslationMemory.open(memory_path).close()  # a missing or foreign file: refused now
+        return TranslatorFactory(
+            home=str(self.home.resolve()),
+            model=str(directory.resolve()),
+            model_id=manifest.model_id,
+            source=source,
+            target=target,
+            glossary=str(glossary_path.resolve()) if glossary_path else None,
+            memory=str(memory_path.resolve()) if memory_path else None,
+            digits=digits,
+            device=device,
+            beam=beam_size,
+            transliteration_model=str(self._translit_dir) if self._translit_dir else None,
         )

@@ -1,0 +1,222 @@
+"""The stages of a batch job, the same for every backend: read, split, translate, render.
+
+A **pool** is a run of documents translated together: every sentence of its documents
+reaches the engine in one call, deduplicated (:meth:`Translator.translate_documents`).
+Each stage is a plain function of picklable values, so the local backend runs them in
+threads and the Ray backend as Ray Data stages. A document that fails in any stage fails
+alone, with its error; the others go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..document import Document, TranslatedDocument
+from ..errors import TarjamaError
+from ..pipeline import Known, KnownStage, Translator, segment
+from .formats import Entry, Fields, Source, by_name, digest
+
+
+class Translators(Protocol):
+    """What a job translates with: each worker (a thread, a Ray actor) calls it once to
+    load its own translator. It must pickle, to reach Ray actors."""
+
+    def __call__(self, threads: int | None = None) -> Translator: ...
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def settings(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """Where to find a document of the plan."""
+
+    name: str
+    record: str
+    source: str
+    format: str
+    offset: int = 0
+    length: int = 0
+    input_hash: str = ""
+    text: str | None = None  # a sentence that recurs across pools (format REPEATS)
+
+
+#: The format of the sentences a job translates ahead because they recur across pools.
+REPEATS = "(repeats)"
+
+
+@dataclass
+class Pool:
+    index: int
+    docs: list[DocRef]
+
+
+@dataclass
+class Work:
+    """A document on its way through the stages."""
+
+    ref: DocRef
+    source: Source | None = None
+    split: Document | None = None
+    translated: TranslatedDocument | None = None
+    error: str | None = None
+
+
+@dataclass
+class DocResult:
+    """What the journal records of a document."""
+
+    name: str
+    record: str
+    state: str  # "done" | "failed"
+    input_hash: str
+    error: str | None = None
+    output: bytes = b""
+    output_hash: str | None = None
+    signature: str | None = None
+    sentences: int = 0
+    memory: int = 0
+    glossary: int = 0
+    errors: int = 0
+    warnings: int = 0
+    checks: dict[str, list[int]] = field(default_factory=dict)
+    score: float | None = None
+
+
+@dataclass
+class PoolResult:
+    index: int
+    docs: list[DocResult]
+    seconds: float = 0.0
+    #: For a pool of repeats: each sentence and how it came out (None: it did not come
+    #: out as one sentence, and is left to the pools that hold it).
+    known: list[tuple[str, Known | None]] = field(default_factory=list)
+
+
+def worker_translator(
+    translators: Translators, threads: int | None, known: Mapping[str, Known] | None
+) -> Translator:
+    """A worker's translator; with ``known``, sentences translated ahead fill their segments."""
+    translator = translators(threads)
+    return translator.with_stages(KnownStage(known)) if known else translator
+
+
+def read_pool(pool: Pool, fields: Fields) -> list[Work]:
+    """Read a pool's documents; a file of records is opened once for all of its records."""
+    work = [Work(ref) for ref in pool.docs]
+    by_file: dict[tuple[str, str], list[Work]] = {}
+    for w in work:
+        if w.ref.format == REPEATS:
+            w.source = Source(w.ref.text or "", "")
+        else:
+            by_file.setdefault((w.ref.source, w.ref.format), []).append(w)
+    for (source, fmt), items in by_file.items():
+        entries = [Entry(w.ref.record, "", 0, w.ref.offset, w.ref.length) for w in items]
+        try:
+            sources = by_name(fmt).read(Path(source), entries, fields)
+        except (TarjamaError, OSError) as exc:
+            for w in items:
+                w.error = _reason(exc)
+            continue
+        for w, src in zip(items, sources, strict=True):
+            w.source = src
+    return work
+
+
+def split_pool(work: list[Work], lang: str) -> list[Work]:
+    """Split each document into sentences (apart from the engine, which need not wait)."""
+    for w in work:
+        if w.source is not None:
+            w.split = _guard(w, segment, w.source.text, lang)
+    return work
+
+
+def translate_pool(translator: Translator, work: list[Work]) -> list[Work]:
+    """Translate the pool's documents together; when that fails, each one alone, so that
+    only the documents that cannot be translated fail."""
+    ready = [(w, w.split) for w in work if w.split is not None and w.error is None]
+    try:
+        docs = translator.translate_documents([split for _, split in ready])
+    except Exception:  # any failure: find the documents that cause it, one by one
+        for w, split in ready:
+            w.translated = _guard(w, _alone, translator, split)
+    else:
+        for (w, _), doc in zip(ready, docs, strict=True):
+            w.translated = doc
+    return work
+
+
+def render_pool(index: int, work: list[Work], fields: Fields, seconds: float) -> PoolResult:
+    """Each document's output, its hash and what the checks found."""
+    if work and work[0].ref.format == REPEATS:
+        return PoolResult(index, [], seconds, known=[_known(w) for w in work])
+    results = []
+    for w in work:
+        out = None
+        if w.translated is not None and w.source is not None:
+            render = by_name(w.ref.format).render
+            out = _guard(w, render, w.source, w.translated, fields)
+        results.append(_result(w, out))
+    return PoolResult(index, results, seconds)
+
+
+def _known(w: Work) -> tuple[str, Known | None]:
+    sentence, doc = w.ref.text or "", w.translated
+    if doc is None or len(doc.segments) != 1 or doc.segments[0].normalized != sentence:
+        return sentence, None
+    seg = doc.segments[0]
+    return sentence, (seg.translation, seg.score, seg.origin)
+
+
+def _result(w: Work, output: bytes | None) -> DocResult:
+    ref, doc = w.ref, w.translated
+    input_hash = w.source.digest if w.source else ref.input_hash
+    if output is None or doc is None:
+        return DocResult(ref.name, ref.record, "failed", input_hash, error=w.error or "failed")
+    checks: dict[str, list[int]] = {}
+    for issue in doc.issues:
+        counts = checks.setdefault(issue.check, [0, 0])
+        counts[0 if issue.severity == "error" else 1] += 1
+    segs = doc.segments
+    scores = [s.score for s in segs if s.score is not None]
+    return DocResult(
+        ref.name,
+        ref.record,
+        "done",
+        input_hash,
+        output=output,
+        output_hash=digest(output),
+        signature=str(doc.model.get("signature_text", "")),
+        sentences=len(segs),
+        memory=sum(s.origin == "memory" for s in segs),
+        glossary=sum("glossary" in s.origin for s in segs),
+        errors=sum(c[0] for c in checks.values()),
+        warnings=sum(c[1] for c in checks.values()),
+        checks=checks,
+        score=sum(scores) / len(scores) if scores else None,
+    )
+
+
+def _alone(translator: Translator, doc: Document) -> TranslatedDocument:
+    return translator.translate_documents([doc])[0]
+
+
+def _guard(w: Work, step: Callable[..., Any], *args: Any) -> Any:
+    """Run one document's step; a failure becomes the document's error."""
+    try:
+        return step(*args)
+    except Exception as exc:  # recorded on the document, which fails alone
+        w.error = _reason(exc)
+        return None
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, TarjamaError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,48 @@
+"""A batch job's recipe for translators: picklable, so that each worker (a thread, a Ray
+actor) loads its own under the home's policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..pipeline import Translator
+
+
+@dataclass(frozen=True)
+class TranslatorFactory:
+    """A picklable recipe for a translator: ``factory(threads)`` loads one (the model, the
+    glossary, the memory for the calling thread, the names check) in the worker that
+    calls it. Made by :meth:`Workspace.batch_translators`."""
+
+    home: str
+    model: str  # the model's directory
+    model_id: str
+    source: str
+    target: str
+    glossary: str | None
+    memory: str | None
+    digits: str | None
+    device: str
+    beam: int
+    transliteration_model: str | None = None
+
+    def __call__(self, threads: int | None = None) -> Translator:
+        from . import Workspace  # the package imports this module first
+
+        ws = Workspace(self.home, transliteration_model=self.transliteration_model)
+        engine = ws.engine(self.model, device=self.device, beam_size=self.beam, threads=threads)
+        return ws.translator(
+            engine,
+            source=self.source,
+            target=self.target,
+            glossary=ws.glossary(self.glossary) if self.glossary else None,
+            memory=ws.memory(self.memory, use_home=False),  # resolved by batch_translators
+            digits=self.digits,
+        )
+
+    @property
+    def settings(self) -> dict[str, str | int | None]:
+        """What a resumed job must keep: the model's weights (not where they lie), the
+        languages, the decoding and the glossary and memory files."""
+        keys = ("model_id", "source", "target", "beam", "digits", "glossary", "memory")
+        return {k: getattr(self, k) for k in keys}

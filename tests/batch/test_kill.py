@@ -1,0 +1,113 @@
+"""Kill a job with SIGKILL at many random points and resume it after each: in the end every
+document is done exactly once, every output is the one an uninterrupted run writes, and no
+temporary file is left."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tarjama.batch.outputs import TEMP_SUFFIX
+
+from ..conftest import FLORES
+from .conftest import journal_rows, outputs, write_archive
+
+pytestmark = [pytest.mark.slow, pytest.mark.needs_data]
+
+KILLS = 12
+
+
+def dev_lines() -> list[str]:
+    return (FLORES / "flores-dev.ar").read_text(encoding="utf-8").splitlines()[:300]
+
+
+def batch(home: Path, *args: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TARJAMA_HOME": str(home)}
+    cmd = [sys.executable, "-m", "tarjama", "batch", *args]
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def done_count(out: Path) -> int:
+    path = out / ".tarjama" / "journal.sqlite"
+    if not path.is_file():
+        return 0
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+        try:
+            return int(
+                db.execute("SELECT COUNT(*) FROM documents WHERE state = 'done'").fetchone()[0]
+            )
+        finally:
+            db.close()
+    except sqlite3.Error:  # the schema may not be there yet
+        return 0
+
+
+def while_running(home: Path, out: Path, pid: int, job: list[str]) -> None:
+    """`batch status` reads a running job; a second job on its directory is refused."""
+    env = {**os.environ, "TARJAMA_HOME": str(home)}
+    run = [sys.executable, "-m", "tarjama", "batch"]
+    status = subprocess.run([*run, "status", str(out)], capture_output=True, env=env, text=True)
+    assert status.returncode == 0
+    assert status.stdout.splitlines()[0] == f"{out}: running (pid {pid})"
+    assert status.stdout.splitlines()[1].startswith("documents: 155 in all, ")
+    second = subprocess.run([*run, *job, "--resume"], capture_output=True, env=env, text=True)
+    assert second.returncode == 2
+    assert f"another batch job (pid {pid}) is running on {out}" in second.stderr
+
+
+def test_sigkill_at_random_points_then_resume(tiny_model_dir: Path, tmp_path: Path) -> None:
+    # Stories of FLORES sentences (half of them in two stories): work in every pool.
+    src = write_archive(tmp_path / "in", stories=150, sentences=dev_lines())
+    inputs = [str(src["folder"]), str(src["feed"]), str(src["sheet"])]
+    common = ["-m", str(tiny_model_dir), "--beam", "2", "--pool", "200", "--device", "cpu"]
+    home = tmp_path / "home"
+
+    whole = tmp_path / "whole"
+    ref = batch(home, *inputs, "--out", str(whole), *common)
+    assert ref.wait(timeout=300) == 0, ref.stderr.read() if ref.stderr else ""
+
+    out = tmp_path / "cut"
+    rng = random.Random(20240611)
+    kills, runs, seen = 0, 0, 0
+    while True:
+        proc = batch(home, *inputs, "--out", str(out), *common, "--resume")
+        runs += 1
+        if kills < KILLS:
+            start = time.monotonic()
+            if kills % 2:  # anywhere: starting, scanning, recovering or translating
+                time.sleep(rng.uniform(0.3, 2.5))
+            else:  # while translating: once the journal has moved on, a little later
+                while (
+                    done_count(out) <= seen
+                    and proc.poll() is None
+                    and time.monotonic() - start < 60
+                ):
+                    time.sleep(0.02)
+                time.sleep(rng.uniform(0.0, 0.2))
+                if kills == 0:
+                    while_running(home, out, proc.pid, [*inputs, "--out", str(out), *common])
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+                kills += 1
+                seen = done_count(out)
+                continue
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        assert proc.wait(timeout=300) == 0, err
+        break
+    assert kills >= 10, f"only {kills} kills landed in {runs} runs"
+    rows = journal_rows(out)
+    assert len(rows) == 155
+    assert [r["state"] for r in rows] == ["done"] * 155
+    assert [r["done_count"] for r in rows] == [1] * 155  # done exactly once
+    assert outputs(out) == outputs(whole)
+    assert not [p for p in out.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
