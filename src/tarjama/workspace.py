@@ -46,6 +46,13 @@ from .store import (
 )
 from .store.glossaries import NONE as NO_GLOSSARY
 from .store.glossaries import GlossaryFiles
+from .store.keys import (
+    KeyLookup,
+    LibreTranslateKeys,
+    RemoteKeys,
+    import_libretranslate,
+    is_libretranslate_db,
+)
 from .store.paths import COMET, MEMORY
 from .store.pull import pull
 from .text import romanize
@@ -54,10 +61,12 @@ from .text.phonetic import Transliterate
 __all__ = [
     "CATALOGUE",
     "DEFAULTS",
+    "MAX_BEAM",
     "NO_GLOSSARY",
     "TRANSLITERATION_MODEL",
     "ApiKey",
     "CatalogueEntry",
+    "KeyLookup",
     "KeyStore",
     "Manifest",
     "ModelStore",
@@ -66,6 +75,9 @@ __all__ = [
 ]
 
 LANGUAGES = ("ar", "en")
+#: The widest beam anyone may ask for, in the CLI and the server alike: each step costs
+#: memory in proportion, and a beam of a million takes gigabytes before the first token.
+MAX_BEAM = 16
 
 
 def complete_pair(source: str | None, target: str | None) -> tuple[str, str]:
@@ -149,6 +161,8 @@ class Workspace:
     ) -> Engine:
         """An installed translator by name, or a model directory, loaded as an engine.
         A helper model (transliteration) is refused: it serves the checks, not users."""
+        if not 1 <= beam_size <= MAX_BEAM:
+            raise ConfigError(f"beam must be between 1 and {MAX_BEAM}, not {beam_size}")
         _, manifest = self.models.resolve(model)
         if manifest.role != "translator":
             raise ConfigError(
@@ -168,9 +182,30 @@ class Workspace:
         """Download and install catalogue model ``name`` (the only network access)."""
         return pull(name, home=self.home, **options)
 
-    def keys(self) -> KeyStore:
-        """The server's API keys."""
-        return KeyStore.in_home(self.home)
+    def keys(self, path: str | Path | None = None) -> KeyStore:
+        """The API keys to manage: the home's store, or the tarjama store at ``path``."""
+        store = KeyStore(path) if path is not None else KeyStore.in_home(self.home)
+        if is_libretranslate_db(store.path):
+            raise ConfigError(
+                f"{store.path} is LibreTranslate's key database: bring its keys over with "
+                "'tarjama keys import' (the server can also read it as it is)"
+            )
+        return store
+
+    def key_source(self, path: str | Path | None = None, *, remote: str = "") -> KeyLookup:
+        """Where the server looks keys up: a remote endpoint, LibreTranslate's database
+        read as it is, or a tarjama store (the home's by default)."""
+        if remote:
+            return RemoteKeys(remote)
+        if path is not None and is_libretranslate_db(Path(path)):
+            return LibreTranslateKeys(path)
+        return self.keys(path)
+
+    def import_keys(
+        self, libretranslate_db: str | Path, path: str | Path | None = None
+    ) -> tuple[int, int]:
+        """Bring LibreTranslate's keys (and their limits) into a tarjama store."""
+        return import_libretranslate(self.keys(path), libretranslate_db)
 
     # -- policy -------------------------------------------------------------------------
 

@@ -13,10 +13,11 @@ from tarjama.server import Registry, Settings, create_app
 
 from ..fakes import FakeEngine
 
-SETTINGS = Settings(char_limit=100, batch_limit=3)
+SETTINGS = Settings(char_limit=100, batch_limit=3, body_limit=300_000)
 LIMIT = SETTINGS.max_body_bytes
 OK = {"source": "ar", "target": "en"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+JSON = {"Content-Type": "application/json"}
 
 
 def chunks(size: int) -> Iterator[bytes]:
@@ -164,14 +165,6 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "z" * 39 + "… is not supported",
     ),
     (
-        "pair-unavailable",
-        "POST",
-        "/translate",
-        {"json": {"q": "x", "source": "ar", "target": "ar"}},
-        400,
-        "Arabic (ar) is not available as a target language from Arabic (ar)",
-    ),
-    (
         "format-unknown",
         "POST",
         "/translate",
@@ -189,28 +182,12 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
     ),
     # -- alternatives and api_key
     (
-        "alternatives-negative",
-        "POST",
-        "/translate",
-        {"json": {"q": "x", **OK, "alternatives": -1}},
-        400,
-        "Invalid request: alternatives must be at least 0",
-    ),
-    (
-        "alternatives-too-many",
-        "POST",
-        "/translate",
-        {"json": {"q": "x", **OK, "alternatives": 99}},
-        400,
-        "Invalid request: alternatives must be at most 5",
-    ),
-    (
         "alternatives-text",
         "POST",
         "/translate",
         {"json": {"q": "x", **OK, "alternatives": "two"}},
         400,
-        "Invalid request: alternatives must be an integer",
+        "Invalid request: alternatives parameter is not a number",
     ),
     (
         "alternatives-float",
@@ -218,7 +195,7 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "/translate",
         {"json": {"q": "x", **OK, "alternatives": 1.5}},
         400,
-        "Invalid request: alternatives must be an integer",
+        "Invalid request: alternatives parameter is not a number",
     ),
     (
         "alternatives-bool",
@@ -226,7 +203,7 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "/translate",
         {"json": {"q": "x", **OK, "alternatives": True}},
         400,
-        "Invalid request: alternatives must be an integer",
+        "Invalid request: alternatives parameter is not a number",
     ),
     (
         "alternatives-form-text",
@@ -234,15 +211,7 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "/translate",
         {"data": {"q": "x", **OK, "alternatives": "abc"}},
         400,
-        "Invalid request: alternatives must be an integer",
-    ),
-    (
-        "alternatives-huge-digits",
-        "POST",
-        "/translate",
-        {"data": {"q": "x", **OK, "alternatives": "9" * 5000}},
-        400,
-        "Invalid request: alternatives must be at most 5",
+        "Invalid request: alternatives parameter is not a number",
     ),
     (
         "api-key-number",
@@ -265,9 +234,9 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         "chars-over-limit-list",
         "POST",
         "/translate",
-        {"json": {"q": ["a" * 60, "b" * 60], **OK}},
+        {"json": {"q": ["b" * 60, "a" * 101], **OK}},
         400,
-        "Invalid request: request (120) exceeds text limit (100)",
+        "Invalid request: request (101) exceeds text limit (100)",
     ),
     (
         "batch-over-limit",
@@ -395,14 +364,6 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         400,
         "Invalid request: q must be a string",
     ),
-    (
-        "detect-over-limit",
-        "POST",
-        "/detect",
-        {"data": {"q": "a" * 101}},
-        400,
-        "Invalid request: request (101) exceeds text limit (100)",
-    ),
     # -- /v1/translate
     (
         "native-form",
@@ -475,6 +436,55 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
         {"json": {"text": "a" * 101}},
         400,
         "Invalid request: request (101) exceeds text limit (100)",
+    ),
+    # -- hardening (the hostile-input run of issue H)
+    (
+        "native-unknown-field-lone-surrogate",  # #3: the echo could not be encoded: 503
+        "POST",
+        "/v1/translate",
+        raw_json('{"text": "x", "\\ud800": 1}'),
+        400,
+        "Invalid request: unknown field '\\ud800'",
+    ),
+    (
+        "native-memory-absent",  # #10: no server path in the message
+        "POST",
+        "/v1/translate",
+        {"json": {"text": "x", "memory": True}},
+        400,
+        'this server has no translation memory ("memory": true was asked)',
+    ),
+    (
+        "evaluate-line-too-long",  # #1
+        "POST",
+        "/v1/evaluate",
+        {"json": {"hypotheses": ["a" * 1001], "references": ["a"]}},
+        400,
+        "Invalid request: line 1 of hypotheses has 1001 characters (the limit is 1000)",
+    ),
+    (
+        "evaluate-too-much",  # #1
+        "POST",
+        "/v1/evaluate",
+        {"json": {"hypotheses": ["a b c d " * 100] * 63, "references": ["a b c d " * 100] * 63}},
+        400,
+        "Invalid request: request (100800) exceeds text limit (100000)",
+    ),
+    (
+        "evaluate-source-line-too-long",  # #1
+        "POST",
+        "/v1/evaluate",
+        {"json": {"hypotheses": ["a"], "references": ["a"], "sources": ["ب" * 1200]}},
+        400,
+        "Invalid request: line 1 of sources has 1200 characters (the limit is 1000)",
+    ),
+    (
+        "bad-content-length",  # #12 (uvicorn's own parser answers it in a real server)
+        "POST",
+        "/translate",
+        {"content": b"{}", "headers": {"Content-Length": "abc", **JSON}},
+        400,
+        "Invalid request: bad Content-Length header",
     ),
     # -- routes and methods
     ("unknown-path", "GET", "/nope", {}, 404, "Not Found"),

@@ -11,16 +11,23 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from ..errors import InputError
 from ..text import detect_script
+from ..workspace import MAX_BEAM
 from .body import body_doc, flag_field, int_field, quoted, read_json_fields, text_field
 from .errors import bad_request
+from .observe import note
 from .registry import ServedModel
 from .state import ServerState, get_state
-from .validate import check_language, check_limits, not_available
+from .validate import check_chars, check_language, lang_field, not_available
 
 router = APIRouter(prefix="/v1", tags=["tarjama"])
 
-MAX_BEAM = 16
+__all__ = ["MAX_BEAM", "router"]
+
+#: A request that asks for the memory when the server has none (no path: that is the
+#: server's business).
+NO_MEMORY = 'this server has no translation memory ("memory": true was asked)'
 
 
 class DocumentBody(BaseModel):
@@ -49,7 +56,7 @@ def pick_model(state: ServerState, name: str | None, source: str, target: str) -
     if model is None:
         loaded = ", ".join(m.name for m in state.registry.models)
         raise bad_request(f"unknown model '{quoted(name)}' (loaded: {loaded})")
-    if (source, target) not in model.engine.pairs:
+    if (source, target) not in model.pairs:
         raise bad_request(f"model '{name}' does not translate {source}->{target}")
     return model
 
@@ -72,18 +79,18 @@ async def translate_document(request: Request) -> JSONResponse:
     """Translate a document (one paragraph per line); the JSON of `tarjama translate`."""
     state = get_state(request)
     fields = await read_json_fields(request, _FIELDS)
-    await state.check_access(request, text_field(fields, "api_key"))
+    access = await state.check_access(request, text_field(fields, "api_key"))
     text = text_field(fields, "text", required=True)
     assert text is not None
-    source = text_field(fields, "source") or "auto"
-    target = text_field(fields, "target")
+    source = lang_field(fields, "source", required=False) or "auto"
+    target = lang_field(fields, "target", required=False) or None
     name = text_field(fields, "model")
     glossary_name = text_field(fields, "glossary")
     use_memory = flag_field(fields, "memory")
     beam = None
     if fields.get("beam") is not None:
         beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
-    check_limits(state.settings, [text], False)
+    check_chars([text], access.char_limit(state.settings.char_limit))
     check_language(state.registry, source, auto=True)
     if source == "auto":
         source = detect_script(text)[0]
@@ -95,17 +102,27 @@ async def translate_document(request: Request) -> JSONResponse:
     check_language(state.registry, target)
     model = pick_model(state, name, source, target)
     registry = state.registry
+    note(request, chars=len(text), text=text)
+    if use_memory and not registry.workspace.memory_path.is_file():
+        raise bad_request(NO_MEMORY)
 
     def work() -> dict[str, Any]:
         glossary = registry.workspace.named_glossary(glossary_name)
-        memory = registry.open_memory(use_memory)
+        try:
+            memory = registry.open_memory(use_memory)
+        except InputError:  # removed since the check above
+            raise bad_request(NO_MEMORY) from None
         try:
             translator = model.document_translator(
                 source, target, glossary=glossary, memory=memory, beam=beam
             )
-            return translator.translate_document(text).to_json()
+            doc = translator.translate_document(text)
         finally:
             if memory is not None:
                 memory.close()
+        state.metrics.translated("native", source, target, [text])
+        state.metrics.document(doc)
+        note(request, chars=len(text), text=text, translation=doc.text)
+        return doc.to_json()
 
     return JSONResponse(await state.in_thread(work))
