@@ -8,7 +8,7 @@ import sys
 
 from ..document import Issue
 from ..workspace import Workspace
-from ._io import read_input, write_output
+from ._io import check_output, read_input, write_output
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
     p.add_argument("--output", "-o", default=None, help="write here instead of stdout")
-    p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
+    p.add_argument("--beam", type=int, default=4, help="beam size, 1 to 16 (default 4)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--home", default=None, help="model store (default $TARJAMA_HOME)")
     p.add_argument(
@@ -51,6 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_output(args.output)  # before any work: one line, nothing translated in vain
     text = read_input(args.file)
     ws = Workspace.open(args.home)
     translator = ws.translator(
