@@ -2,18 +2,23 @@
 request costing its number of items.
 
 Each (client, route) has one counter per window (a minute, hours, a day). A window is a
-moving one, approximated the usual way: the count of the current fixed window plus the
-previous window's count weighted by how much of it still overlaps. That is three numbers
-per counter instead of a timestamp per request, and counters idle for two windows are
-forgotten, so memory stays bounded by the clients seen lately.
+moving one, as LibreTranslate's (flask-limiter's moving window): what counts is what was
+spent in the last minute, hour or day, not since the clock's last full minute. It is kept
+in 60 slices of the window, each with the cost spent in it, instead of a timestamp per
+request: a counter holds at most 60 numbers whatever the limit, and the oldest slice counts
+whole, so the window errs on the strict side by under a sixtieth. Counters idle for a
+whole window are forgotten, so memory stays bounded by the clients seen lately.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+SLICES = 60
 
 
 @dataclass(frozen=True)
@@ -27,27 +32,36 @@ class Window:
         return f"{self.limit} per {self.label}"
 
 
+class _Counter:
+    __slots__ = ("slices", "spent")
+
+    def __init__(self) -> None:
+        self.slices: deque[list[int]] = deque()  # [slice number, cost spent in it]
+        self.spent = 0
+
+    def used(self, now_slice: int) -> int:
+        while self.slices and self.slices[0][0] <= now_slice - SLICES:
+            self.spent -= self.slices.popleft()[1]
+        return self.spent
+
+    def add(self, now_slice: int, cost: int) -> None:
+        if self.slices and self.slices[-1][0] == now_slice:
+            self.slices[-1][1] += cost
+        else:
+            self.slices.append([now_slice, cost])
+        self.spent += cost
+
+
 class RateLimiter:
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        # (client, route, window length) -> [window start, previous count, current count]
-        self._counters: dict[tuple[str, str, float], list[float]] = {}
+        # (client, route, window length) -> its counter
+        self._counters: dict[tuple[str, str, float], _Counter] = {}
         self._next_sweep = 0.0
 
-    def _counter(self, key: tuple[str, str, float], now: float) -> list[float]:
-        seconds = key[2]
-        start = math.floor(now / seconds) * seconds
-        counter = self._counters.get(key)
-        if counter is None:
-            counter = self._counters[key] = [start, 0.0, 0.0]
-        elif counter[0] != start:
-            previous = counter[2] if start - counter[0] == seconds else 0.0
-            counter[:] = [start, previous, 0.0]
-        return counter
-
-    def _used(self, counter: list[float], seconds: float, now: float) -> float:
-        overlap = 1.0 - (now - counter[0]) / seconds
-        return counter[1] * overlap + counter[2]
+    @staticmethod
+    def _slice(now: float, seconds: float) -> int:
+        return math.floor(now * SLICES / seconds)
 
     def hit(
         self, client: str, route: str, windows: Sequence[Window], cost: int = 1
@@ -57,19 +71,20 @@ class RateLimiter:
         self._sweep(now)
         counters = []
         for w in windows:
-            counter = self._counter((client, route, w.seconds), now)
-            if self._used(counter, w.seconds, now) + cost > w.limit:
+            counter = self._counters.setdefault((client, route, w.seconds), _Counter())
+            if counter.used(self._slice(now, w.seconds)) + cost > w.limit:
                 return w
-            counters.append(counter)
-        for counter in counters:
-            counter[2] += cost
+            counters.append((counter, w))
+        for counter, w in counters:
+            counter.add(self._slice(now, w.seconds), cost)
         return None
 
     def charge(self, client: str, route: str, windows: Sequence[Window], cost: int) -> None:
         """Charge more after the fact (a slow request's time cost); never refuses."""
         now = self._clock()
         for w in windows:
-            self._counter((client, route, w.seconds), now)[2] += cost
+            counter = self._counters.setdefault((client, route, w.seconds), _Counter())
+            counter.add(self._slice(now, w.seconds), cost)
 
     def __len__(self) -> int:
         return len(self._counters)
@@ -78,7 +93,7 @@ class RateLimiter:
         if now < self._next_sweep:
             return
         self._next_sweep = now + 60.0
-        stale = [k for k, c in self._counters.items() if now - c[0] >= 2 * k[2]]
+        stale = [k for k, c in self._counters.items() if not c.used(self._slice(now, k[2]))]
         for key in stale:
             del self._counters[key]
 

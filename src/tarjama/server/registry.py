@@ -202,4 +202,9 @@ def _load_only(workspace: Workspace, names: list[str], codes: tuple[str, ...]) -
             f"--load-only: unavailable language codes {','.join(unknown)} "
             f"(the models serve {','.join(sorted(known)) or 'none'})"
         )
-    return [n for n in names if any(set(p) <= set(codes) for p in pairs[n])]
+    kept = [n for n in names if any(set(p) <= set(codes) for p in pairs[n])]
+    if not kept:
+        raise ConfigError(
+            f"no model translates between the --load-only languages {','.join(codes)}"
+        )
+    return kept
