@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from tarjama.errors import GlossaryError
 from tarjama.server import Registry, Settings, create_app
+from tarjama.server.errors import STORAGE_ERRORS
 
 from ..fakes import FakeEngine
 
@@ -521,3 +524,23 @@ def test_bad_request(
 def test_error_bodies_are_plain_json(client: TestClient) -> None:
     r = client.post("/translate", json={"q": "x", "source": "\u00e9t\u00e9", "target": "en"})
     assert json.loads(r.content.decode("utf-8")) == {"error": "été is not supported"}
+
+
+def test_a_broken_glossary_in_the_home_is_the_servers_fault(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Hardening #10: it was a 400 that blamed the client, and named the server's path."""
+    home = tmp_path / "home"
+    (home / "glossaries").mkdir(parents=True)
+    (home / "glossary.csv").write_bytes(b"\xff\xfe not utf-8\n")
+    (home / "glossaries" / "desk.csv").write_text("Putin,بوتين\n", encoding="utf-8")
+    s = Settings(home=home)
+    with TestClient(create_app(s, Registry([FakeEngine()], s))) as c:
+        for path, body in (
+            ("/v1/translate", {"text": "مرحبا"}),
+            ("/v1/check", {"text": "مرحبا", "translation": "Hello", "glossary": "desk"}),
+        ):
+            r = c.post(path, json=body)
+            assert (r.status_code, r.json()) == (503, {"error": STORAGE_ERRORS[GlossaryError]})
+            assert str(home) not in r.text
+    assert str(home / "glossary.csv") in caplog.text  # the operator sees where
