@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     settings = resolved.settings
     if settings.allowed_hosts is None:  # tarjama serve always checks the Host header
         settings = settings.replace(allowed_hosts=())
-    tuned = tune_allocator()  # before any thread exists
+    tuned = tune_allocator() if settings.tune_allocator else {}  # before any thread exists
     logging.basicConfig(
         level=logging.DEBUG if settings.debug else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",

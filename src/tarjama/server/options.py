@@ -73,6 +73,7 @@ EXTRA_ENV: dict[str, tuple[str | None, str, str | None]] = {
     "TARJAMA_COALESCE": ("coalesce", "bool", None),
     "TARJAMA_BATCH_WAIT_MS": ("batch_wait_ms", "float", None),
     "TARJAMA_BATCH_TOKENS": ("batch_tokens", "int", None),
+    "TARJAMA_TUNE_ALLOCATOR": ("tune_allocator", "bool", None),
 }
 
 

@@ -103,6 +103,8 @@ class Settings:
     shutdown_timeout: float = 30.0
     #: Processes that score /v1/evaluate requests, at low priority.
     evaluate_workers: int = 1
+    #: Set glibc's allocator for a long-running server at start (serving.tune_allocator).
+    tune_allocator: bool = True
     #: Coalesce concurrent requests into shared engine batches.
     coalesce: bool = True
     #: How long the first request of a batch waits for company.
