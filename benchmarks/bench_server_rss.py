@@ -171,7 +171,8 @@ def run_memory(args: argparse.Namespace, allocator: str) -> bool:
         extra = ["--char-limit", str(CHAR_LIMIT), "--body-limit", "65536"]
         proc, url = start_server(MODEL, Path(tmp), *extra, env=env, timeout=120)
         try:
-            _, warm_status = asyncio.run(hammer(url, args.warmup, args.clients))
+            only = {int(k) for k in args.kinds.split(",")} if args.kinds else None
+            _, warm_status = asyncio.run(hammer(url, args.warmup, args.clients, only=only))
             base = rss_bytes(proc.pid)
             print(f"\n[{allocator}] after {args.warmup:,} warm-up requests: RSS {mib(base)}")
             latencies: list[float] = []
@@ -179,7 +180,7 @@ def run_memory(args: argparse.Namespace, allocator: str) -> bool:
             step = args.requests // 10
             started = time.perf_counter()
             for k in range(10):
-                lat, st = asyncio.run(hammer(url, step, args.clients))
+                lat, st = asyncio.run(hammer(url, step, args.clients, only=only))
                 latencies += lat
                 statuses += st
                 rss = rss_bytes(proc.pid)
@@ -247,6 +248,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--compare", type=int, default=3000, help="requests per p95 figure")
     parser.add_argument("--allocator", choices=("tuned", "default", "both"), default="tuned")
+    parser.add_argument(
+        "--kinds", default=None, help="only these kinds of mix(), e.g. 6 for /v1/translate"
+    )
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-starvation", action="store_true")
     args = parser.parse_args()

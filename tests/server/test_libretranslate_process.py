@@ -142,3 +142,28 @@ def test_unknown_meaning_is_one_warning_line(served: tuple[str, Path]) -> None:
     assert log.count("--update-models is ignored") == 1
     assert "shared-storage" not in log  # memory:// is what tarjama does anyway
     assert "Traceback" not in log
+
+
+@pytest.mark.needs_chromium
+def test_the_page_works_under_the_prefix(served: tuple[str, Path]) -> None:
+    """The page asks the API relative to itself: under /lt it must reach /lt/..."""
+    from playwright import sync_api
+
+    from ..servers import launch_chromium
+
+    url, _ = served
+    with sync_api.sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{url}/")
+            page.wait_for_selector("#source option", state="attached")
+            box = page.locator("#source-text")
+            box.fill("مرحبا بكم")
+            box.press("Control+Enter")
+            page.wait_for_selector("#result:not([hidden]) .pair", timeout=120_000)
+            assert errors == []
+        finally:
+            browser.close()

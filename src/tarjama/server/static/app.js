@@ -74,7 +74,8 @@ function setBusy(busy, label = "") {
 async function api(path, body) {
   let response;
   try {
-    response = await fetch(path, body === undefined ? {} : {
+    // Relative to the page, so that the page works under a --url-prefix too.
+    response = await fetch(new URL(path.slice(1), document.baseURI), body === undefined ? {} : {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
