@@ -55,22 +55,26 @@ def free_port() -> int:
 
 
 def start_server(
-    model_dir: Path,
+    model_dir: Path | None,
     home: Path,
     *extra: str,
     env: dict[str, str] | None = None,
     timeout: float = 60,
+    prefix: str = "",
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """`python -m tarjama serve` on a free port; returns the process and its base URL."""
+    """`python -m tarjama serve` on a free port; returns the process and its base URL
+    (with ``prefix``, the server's --url-prefix). Without ``model_dir``, the home's
+    installed models are served."""
     port = free_port()
-    cmd = [sys.executable, "-m", "tarjama", "serve", "--model", str(model_dir)]
+    cmd = [sys.executable, "-m", "tarjama", "serve"]
+    cmd += ["--model", str(model_dir)] if model_dir is not None else []
     cmd += ["--port", str(port), "--home", str(home), *extra]
     home.mkdir(parents=True, exist_ok=True)
     # A file, not a pipe: nobody reads it while it runs. One per port: servers may share a home.
     log = home / f"server-{port}.log"
     with log.open("wb") as sink:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=sink, env=env)
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}{prefix}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -110,3 +114,9 @@ def rss_bytes(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) * 1024
     raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def server_log(home: Path, url: str) -> str:
+    """What the server started by :func:`start_server` at ``url`` wrote to stderr."""
+    port = url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[1]
+    return (home / f"server-{port}.log").read_text(encoding="utf-8", errors="replace")

@@ -71,6 +71,8 @@ def evaluate(
         )
     if sources is not None and len(sources) != len(references):
         raise InputError(f"{len(sources)} source lines but {len(references)} reference lines")
+    if not hypotheses:
+        raise InputError("nothing to score: the hypotheses and references have no lines")
     result = Evaluation(lines=len(hypotheses))
     unknown = set(metrics) - set(METRICS)
     if unknown:

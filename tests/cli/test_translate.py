@@ -151,7 +151,11 @@ ERRORS = [
     (["translate", "--model", "tiny"], PNG, "looks binary"),
     (["translate", "--model", "nope"], b"x", "unknown model 'nope' (installed: tiny, tiny-en-ar"),
     (["translate", "-m", "tiny", "-s", "en", "-t", "ar"], b"x", "does not translate en->ar"),
-    (["translate", "-m", "tiny", "--beam", "0"], b"x", "beam size must be at least 1"),
+    (["translate", "-m", "tiny", "--beam", "0"], b"x", "beam must be between 1 and 16, not 0"),
+    # hardening #4: the server's bound (16) in the CLI too; a huge beam took gigabytes
+    (["translate", "-m", "tiny", "--beam", "1000000"], b"x", "between 1 and 16, not 1000000"),
+    # hardening #14: an output that cannot be written is refused before translating
+    (["translate", "-m", "tiny", "--output", "/tmp"], b"x", "cannot write /tmp: it is a directory"),
     (["translate", "-m", "tiny", "--device", "tpu"], b"x", "invalid choice: 'tpu'"),
     (["translate", "-s", "fr"], b"x", "no installed model translates fr->en"),
     (["translate", "-m", "tiny", "--memory", "a.db", "--no-memory"], b"x", "not allowed with"),

@@ -50,7 +50,8 @@ def client(engine: FakeEngine) -> Iterator[TestClient]:
 
 def library(text: str, source: str = "ar", target: str = "en") -> str:
     """What the library itself makes of ``text`` (the server must agree)."""
-    return Translator(FakeEngine(), source=source, target=target).translate_document(text).text
+    engine = FakeEngine(pairs=[(source, target)])
+    return Translator(engine, source=source, target=target).translate_document(text).text
 
 
 def test_health_and_docs(client: TestClient) -> None:
@@ -104,10 +105,10 @@ def test_a_list_goes_to_the_engine_as_one_batch(client: TestClient, engine: Fake
 
 def test_auto_detection_per_item(client: TestClient, engine: FakeEngine) -> None:
     r = client.post("/translate", json={"q": [AR, EN], "source": "auto", "target": "en"})
-    assert r.status_code == 400  # English has no route to English
-    assert r.json() == {
-        "error": "English (en) is not available as a target language from English (en)"
-    }
+    assert r.status_code == 200  # English is already the target: given back unchanged
+    assert r.json()["translatedText"] == [library(AR), EN]
+    assert [d["language"] for d in r.json()["detectedLanguage"]] == ["ar", "en"]
+    assert engine.calls == [[AR.split(". ")[0] + ".", AR.split(". ")[1]]]
     r = client.post("/translate", json={"q": AR, "source": "auto", "target": "en"})
     lang, confidence = detect_script(AR)
     assert r.json() == {
@@ -117,12 +118,12 @@ def test_auto_detection_per_item(client: TestClient, engine: FakeEngine) -> None
 
 
 def test_auto_list_with_two_sources_makes_one_batch_per_source() -> None:
-    engine = FakeEngine(pairs=[("ar", "en"), ("en", "ar"), ("en", "en")])
+    engine = FakeEngine(pairs=[("ar", "fr"), ("en", "fr")])
     with make_client(engine) as c:
-        r = c.post("/translate", json={"q": [AR, EN, AR], "source": "auto", "target": "en"})
+        r = c.post("/translate", json={"q": [AR, EN, AR], "source": "auto", "target": "fr"})
     body = r.json()
     assert [d["language"] for d in body["detectedLanguage"]] == ["ar", "en", "ar"]
-    assert body["translatedText"][0] == body["translatedText"][2] == library(AR)
+    assert body["translatedText"][0] == body["translatedText"][2] == library(AR, "ar", "fr")
     assert len(engine.calls) == 2
 
 
@@ -270,5 +271,8 @@ def test_real_model_beam_and_alternatives(real_client: TestClient) -> None:
         json={"q": ["مرحبا بكم", "شكرا"], "source": "ar", "target": "en", "alternatives": 2},
     )
     alts = r.json()["alternatives"]
-    assert [len(a) for a in alts] == [2, 2]
-    assert all(isinstance(a, str) and a for pair in alts for a in pair)
+    # As LibreTranslate: distinct alternatives, none equal to the best translation.
+    assert len(alts) == 2 and all(1 <= len(a) <= 2 for a in alts)
+    for best, pair in zip(r.json()["translatedText"], alts, strict=True):
+        assert all(isinstance(a, str) and a and a != best for a in pair)
+        assert len(set(pair)) == len(pair)

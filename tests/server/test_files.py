@@ -212,7 +212,7 @@ def test_an_upload_over_the_limit_is_413(
         assert r.status_code == 413
         assert r.json()["error"] == "Invalid request: file too large (the limit is 65536 bytes)"
         # ... and a body past every limit before anything reads it.
-        r = upload(c, "huge.html", b"<p>" + b"x" * 2_000_000 + b"</p>")
+        r = upload(c, "huge.html", b"<p>" + b"x" * 3_000_000 + b"</p>")
         assert r.status_code == 413
         assert "body too large" in r.json()["error"]
     assert not (home / "results").exists()
@@ -221,7 +221,7 @@ def test_an_upload_over_the_limit_is_413(
 def test_json_bodies_keep_their_own_limit(client: TestClient) -> None:
     r = client.post(
         "/v1/translate",
-        content=b"{" + b" " * 600_000 + b"}",
+        content=b"{" + b" " * 3_000_000 + b"}",
         headers={"Content-Type": "application/json"},
     )
     assert r.status_code == 413
@@ -234,15 +234,29 @@ def test_the_character_limit_applies_to_documents(engine: object, home: Path) ->
     assert "characters to translate; the limit is 50" in r.json()["error"]
 
 
-def test_a_key_is_needed_when_keys_are_on(engine: object, home: Path) -> None:
+def test_files_follow_the_key_rules(engine: object, home: Path) -> None:
+    """As /translate: with keys on, a keyless upload passes unless a rule requires a key
+    (--under-attack here: 400, LibreTranslate's answer); a wrong key is 403."""
     from tarjama.workspace import Workspace
 
     keys = Workspace.open(home).keys()
-    s = Settings(home=home, api_keys=True)
-    app = create_app(s, Registry([engine], s), keys=keys)  # type: ignore[list-item]
-    with TestClient(app, raise_server_exceptions=False) as c:
-        r = upload(c, "a.md", samples.markdown())
-        assert r.status_code == 403
-        key, _ = keys.add("desk")
-        ok = upload(c, "a.md", samples.markdown(), api_key=key)
-        assert ok.status_code == 200, ok.text
+    for under_attack, keyless in ((False, 200), (True, 400)):
+        s = Settings(home=home, api_keys=True, under_attack=under_attack)
+        app = create_app(s, Registry([engine], s), keys=keys)  # type: ignore[list-item]
+        with TestClient(app, raise_server_exceptions=False) as c:
+            r = upload(c, "a.md", samples.markdown())
+            assert r.status_code == keyless, r.text
+            assert upload(c, "a.md", samples.markdown(), api_key="nope").status_code == 403
+            key, _ = keys.add("desk")
+            ok = upload(c, "a.md", samples.markdown(), api_key=key)
+            assert ok.status_code == 200, ok.text
+
+
+def test_files_can_be_turned_off(engine: object, home: Path) -> None:
+    s = Settings(home=home, files_translation=False)
+    with TestClient(create_app(s, Registry([engine], s))) as c:  # type: ignore[list-item]
+        for path in ("/translate_file", "/v1/translate"):
+            r = c.post(path, files={"file": ("a.md", samples.markdown())})
+            assert r.status_code == 403
+            assert r.json() == {"error": "Files translation are disabled on this server."}
+        assert c.get("/frontend/settings").json()["supportedFilesFormat"] == []

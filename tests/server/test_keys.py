@@ -4,6 +4,7 @@ from the environment and flags of `tarjama serve`."""
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,8 @@ from fastapi.testclient import TestClient
 from tarjama.cli import main
 from tarjama.errors import ConfigError, InputError
 from tarjama.server import KeyStore, Registry, Settings, create_app
-from tarjama.server.limits import RateLimiter
-from tarjama.server.state import KEY_INVALID, KEY_REQUIRED
+from tarjama.server.access import KEY_INVALID, KEY_REQUIRED
+from tarjama.server.ratelimit import RateLimiter, Window
 
 from ..fakes import FakeEngine
 from ..servers import free_port
@@ -58,23 +59,36 @@ def test_key_limit_must_be_positive(store: KeyStore) -> None:
         store.add("x", req_limit=0)
 
 
-@pytest.mark.parametrize(
-    ("api_key", "status", "message"),
-    [(None, 403, KEY_REQUIRED), ("", 403, KEY_REQUIRED), ("tj_wrong", 403, KEY_INVALID)],
-)
-def test_requests_without_a_valid_key_are_refused(
-    store: KeyStore, api_key: str | None, status: int, message: str
-) -> None:
+ROUTES = (("/translate", BODY), ("/detect", {"q": "x"}), ("/v1/translate", {"text": "x"}))
+
+
+@pytest.mark.parametrize("api_key", [None, ""])
+def test_keyless_requests_pass_at_the_default_limits(store: KeyStore, api_key: str | None) -> None:
+    """As in LibreTranslate: --api-keys makes keys count, it does not require them."""
     store.add("someone")
     with keyed_client(store) as c:
-        for path, body in (
-            ("/translate", BODY),
-            ("/detect", {"q": "x"}),
-            ("/v1/translate", {"text": "x"}),
-        ):
+        for path, body in ROUTES:
             r = c.post(path, json={**body, "api_key": api_key} if api_key is not None else body)
-            assert (r.status_code, r.json()) == (status, {"error": message})
+            assert r.status_code == 200, r.text
+        assert c.get("/frontend/settings").json()["keyRequired"] is False
+
+
+def test_a_wrong_key_is_refused(store: KeyStore) -> None:
+    store.add("someone")
+    with keyed_client(store) as c:
+        for path, body in ROUTES:
+            r = c.post(path, json={**body, "api_key": "tj_wrong"})
+            assert (r.status_code, r.json()) == (403, {"error": KEY_INVALID})
         assert c.get("/languages").status_code == 200  # metadata needs no key
+
+
+def test_under_attack_a_key_is_required(store: KeyStore) -> None:
+    key, _ = store.add("desk")
+    with keyed_client(store, under_attack=True) as c:
+        for path, body in ROUTES:
+            r = c.post(path, json=body)  # 400, not 403: Mastodon reads 403 as a quota
+            assert (r.status_code, r.json()) == (400, {"error": KEY_REQUIRED})
+            assert c.post(path, json={**body, "api_key": key}).status_code == 200
         assert c.get("/frontend/settings").json()["keyRequired"] is True
 
 
@@ -108,17 +122,33 @@ def test_client_limit_without_keys() -> None:
         assert c.get("/health").status_code == 200
 
 
-def test_rate_limiter_refills_over_the_minute() -> None:
+def test_rate_limiter_moving_window() -> None:
     now = [0.0]
     limiter = RateLimiter(clock=lambda: now[0])
-    assert [limiter.allow("a", 2) for _ in range(3)] == [True, True, False]
-    assert limiter.allow("b", 2)  # another client has its own bucket
-    now[0] = 30.0  # half a minute refills one request
-    assert [limiter.allow("a", 2) for _ in range(2)] == [True, False]
-    assert limiter.allow("a", -1)
-    now[0] = 200.0
-    limiter.allow("c", 2)
-    assert set(limiter._buckets) == {"c"}  # full buckets are forgotten
+    minute = [Window(2, 60.0, "1 minute")]
+    assert [limiter.hit("a", "/t", minute) is None for _ in range(3)] == [True, True, False]
+    assert limiter.hit("b", "/t", minute) is None  # another client has its own window
+    assert limiter.hit("a", "/d", minute) is None  # and another route too
+    now[0] = 59.0  # a moving window: still within the minute of the first two
+    assert limiter.hit("a", "/t", minute) == minute[0]
+    now[0] = 61.0
+    assert [limiter.hit("a", "/t", minute) is None for _ in range(3)] == [True, True, False]
+    assert limiter.hit("a", "/t", minute, cost=3) == minute[0]  # a list costs its items
+    now[0] = 400.0
+    limiter.hit("c", "/t", minute)
+    assert len(limiter) == 1  # idle counters are forgotten
+
+
+def test_rate_limiter_crossing_the_clocks_minute() -> None:
+    """The last minute counts, not the clock's: 100 at 0:59 leave none at 1:00."""
+    now = [59.5]
+    limiter = RateLimiter(clock=lambda: now[0])
+    minute = [Window(100, 60.0, "1 minute")]
+    assert all(limiter.hit("a", "/t", minute) is None for _ in range(100))
+    now[0] = 70.0
+    assert limiter.hit("a", "/t", minute) == minute[0]
+    now[0] = 120.0
+    assert limiter.hit("a", "/t", minute) is None
 
 
 def test_keys_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -248,3 +278,116 @@ def test_keys_on_without_a_store_is_a_config_error(home: Path) -> None:
     s = Settings(api_keys=True)
     with pytest.raises(ConfigError, match="no KeyStore"):
         create_app(s, Registry([FakeEngine()], s))
+
+
+# -- keys brought over from LibreTranslate -----------------------------------------------
+
+
+def libretranslate_db(path: Path, rows: list[tuple[str, int, int | None]]) -> Path:
+    """A key database in LibreTranslate 1.9.6's schema (libretranslate/api_keys.py)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute(
+        'CREATE TABLE api_keys ("api_key" TEXT NOT NULL, "req_limit" INTEGER NOT NULL, '
+        '"char_limit" INTEGER DEFAULT NULL, PRIMARY KEY("api_key"))'
+    )
+    conn.executemany("INSERT INTO api_keys VALUES (?, ?, ?)", rows)
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_the_key_store_is_owner_only(store: KeyStore) -> None:
+    store.add("desk")
+    assert store.path.stat().st_mode & 0o777 == 0o600
+
+
+def test_keys_cli_brings_over_an_existing_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["keys", "--home", str(tmp_path), "add", "--key", "4b7e-old-lt-key"]
+    assert main([*argv, "--char-limit", "500", "--req-limit", "30"]) == 0
+    record = KeyStore.in_home(tmp_path).lookup("4b7e-old-lt-key")
+    assert record is not None and (record.char_limit, record.req_limit) == (500, 30)
+    assert main(argv) == 2
+    assert "already in the store" in capsys.readouterr().err
+
+
+def test_keys_import_from_libretranslate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = libretranslate_db(
+        tmp_path / "api_keys.db", [("k-one-0001", 60, None), ("k-two-0002", 10, 900)]
+    )
+    home = ["keys", "--home", str(tmp_path / "h")]
+    assert main([*home, "import", str(db)]) == 0
+    assert "2 key(s) imported, 0 already present" in capsys.readouterr().err
+    assert main([*home, "import", str(db)]) == 0
+    assert "0 key(s) imported, 2 already present" in capsys.readouterr().err
+    found = KeyStore.in_home(tmp_path / "h").lookup("k-two-0002")
+    assert found is not None and (found.req_limit, found.char_limit) == (10, 900)
+    assert b"k-two-0002" not in (tmp_path / "h" / "keys.sqlite3").read_bytes()  # hashed
+    assert main([*home, "import", str(tmp_path / "h" / "keys.sqlite3")]) == 2
+    assert "not a LibreTranslate key database" in capsys.readouterr().err
+
+
+def test_the_server_reads_libretranslates_database_as_it_is(tmp_path: Path) -> None:
+    from tarjama.workspace import Workspace
+
+    db = libretranslate_db(tmp_path / "api_keys.db", [("k-one-0001", 2, 5)])
+    before = db.read_bytes()
+    keys = Workspace.open(tmp_path / "h").key_source(db)
+    s = Settings(api_keys=True)
+    with TestClient(create_app(s, Registry([FakeEngine()], s), keys=keys)) as c:
+        body = {**BODY, "api_key": "k-one-0001"}
+        assert c.post("/translate", json=body).status_code == 200
+        r = c.post("/translate", json={**body, "q": "مرحبا بكم"})  # 9 characters: over 5
+        assert r.json() == {"error": "Invalid request: request (9) exceeds text limit (5)"}
+        assert c.post("/translate", json=body).status_code == 429  # its own 2 per minute
+        assert c.post("/translate", json={**body, "api_key": "nope-0000"}).status_code == 403
+    assert db.read_bytes() == before  # never written
+
+
+def test_remote_keys_as_libretranslate_asks_them(tmp_path: Path) -> None:
+    import http.server
+    import threading
+    from urllib.parse import parse_qs
+
+    from tarjama.errors import KeyStoreError
+    from tarjama.workspace import Workspace
+
+    asked: list[str] = []
+
+    class Service(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            key = form["api_key"][0]
+            asked.append(key)
+            good = key == "remote-good-key"
+            body = {"req_limit": 7, "char_limit": 100} if good else {"error": "Invalid API key"}
+            data = json.dumps(body).encode()
+            self.send_response(200 if good else 403)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Service)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/check"
+        keys = Workspace.open(tmp_path).key_source(remote=url)
+        good = keys.lookup("remote-good-key")
+        assert good is not None and (good.req_limit, good.char_limit) == (7, 100)
+        assert "remote-good-key" not in good.name
+        assert keys.lookup("remote-bad-key") is None
+        assert keys.lookup("remote-good-key") == good
+        assert asked == ["remote-good-key", "remote-bad-key"]  # the answer was kept
+    finally:
+        server.shutdown()
+    with pytest.raises(KeyStoreError, match="did not answer"):
+        keys.lookup("another-key-01")

@@ -23,6 +23,7 @@ CLIENTS = 32
 REQUESTS = 2000
 WARM_UP = 300
 CHAR_LIMIT = 2000
+BODY_LIMIT = 65536
 #: Allowed growth of the server's RSS over the 2,000 requests after warm-up.
 MAX_GROWTH = 24 << 20
 
@@ -74,7 +75,7 @@ def requests() -> Iterator[tuple[str, str, dict[str, Any], set[int]]]:
             (
                 "bad-alternatives",
                 "/translate",
-                {"json": {"q": ar, "source": "ar", "target": "en", "alternatives": -3}},
+                {"json": {"q": ar, "source": "ar", "target": "en", "alternatives": "many"}},
                 {400},
             ),
             (
@@ -92,7 +93,7 @@ def requests() -> Iterator[tuple[str, str, dict[str, Any], set[int]]]:
             (
                 "huge-body",
                 "/v1/translate",
-                {"content": b"[" * (50 * CHAR_LIMIT), "headers": JSON},
+                {"content": b"[" * (2 * BODY_LIMIT), "headers": JSON},
                 {413},
             ),
             (
@@ -127,9 +128,8 @@ async def hammer(url: str, count: int, start: int) -> Counter[tuple[str, int]]:
 def server(
     tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[int, str]]:
-    proc, url = start_server(
-        tiny_model_dir, tmp_path_factory.mktemp("home"), "--char-limit", str(CHAR_LIMIT)
-    )
+    extra = ["--char-limit", str(CHAR_LIMIT), "--body-limit", str(BODY_LIMIT)]
+    proc, url = start_server(tiny_model_dir, tmp_path_factory.mktemp("home"), *extra)
     try:
         yield proc.pid, url
     finally:

@@ -10,6 +10,7 @@ import argparse
 import json
 
 from ..document import Issue
+from ..errors import InputError
 from ..fidelity import report
 from ..workspace import Workspace
 from ._io import read_input, write_output
@@ -31,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.source == args.target:  # as /v1/check refuses it
+        raise InputError("source and target must differ")
     source = read_input(args.source_file)
     translation = read_input(args.translation_file)
     ws = Workspace.open()

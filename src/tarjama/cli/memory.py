@@ -23,6 +23,7 @@ from ..archive import (
 )
 from ..errors import InputError
 from ..workspace import Workspace
+from ._io import atomic_write
 
 
 def _memory_option(p: argparse.ArgumentParser) -> None:
@@ -57,8 +58,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     search = commands.add_parser("search", help="exact and fuzzy matches for a segment")
     search.add_argument("text", metavar="TEXT")
-    search.add_argument("--source", "-s", default="ar")
-    search.add_argument("--target", "-t", default="en")
+    search.add_argument("--source", "-s", default="ar", choices=("ar", "en"))
+    search.add_argument("--target", "-t", default="en", choices=("ar", "en"))
     search.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     search.add_argument("--limit", type=int, default=5)
     search.add_argument("--format", "-f", choices=("text", "json"), default="text")
@@ -101,7 +102,8 @@ def run_export(args: argparse.Namespace) -> int:
         raise InputError(f"export writes .tmx or .tsv files, not {args.file}")
     with Workspace.open().open_memory(args.memory) as tm:
         write = write_tmx if suffix == ".tmx" else write_tsv
-        count = write(tm.entries(), args.file)
+        # Into a temporary file beside it, then renamed: a full disk leaves the old file.
+        count = atomic_write(args.file, lambda tmp: write(tm.entries(), tmp))
     print(f"{count} entries written to {args.file}", file=sys.stderr)
     return 0
 

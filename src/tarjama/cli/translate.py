@@ -9,7 +9,7 @@ import sys
 from ..document import Issue
 from ..formats import KINDS, kind_of
 from ..workspace import Workspace
-from ._io import read_input, write_output
+from ._io import check_output, read_input, write_output
 from .files import read_document, translate_file
 
 
@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=None,
         help="the input's format (default: from its extension; plain text otherwise)",
     )
-    p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
+    p.add_argument("--beam", type=int, default=4, help="beam size, 1 to 16 (default 4)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--home", default=None, help="model store (default $TARJAMA_HOME)")
     p.add_argument(
@@ -64,6 +64,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_output(args.output)  # before any work: one line, nothing translated in vain
     kind = kind_of(args.file, args.input_format)
     text = read_input(args.file) if kind == "txt" else ""
     data = read_document(args.file) if kind != "txt" else b""

@@ -226,20 +226,51 @@ def _en_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
 
 
+_COLUMNS = ("ar", "en", "note")
+
+
 def _read_table(text: str, where: str, delimiter: str | None) -> list[Term]:
+    """Rows of ``ar,en[,note]``; a header row may name the columns in another order
+    (``en,ar``). A row with more cells than columns, an unknown column name, or a row
+    whose Arabic stands in the English column is an error: read silently, such a file
+    would never match."""
     if delimiter is None:
         first = text.split("\n", 1)[0]
         delimiter = "\t" if "\t" in first else ","
     terms: list[Term] = []
+    order: list[str] | None = None
     for n, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
         cells = [c.strip() for c in row]
-        if not any(cells) or cells[0].startswith("#"):
+        while cells and not cells[-1]:  # trailing empty cells (a spreadsheet's export)
+            cells.pop()
+        if not cells or cells[0].startswith("#"):
             continue
-        if n == 1 and [c.lower() for c in cells[:2]] == ["ar", "en"]:
+        names = [c.lower() for c in cells]
+        if order is None and not terms and {"ar", "en"} <= set(names):
+            unknown = [c for c in names if c not in _COLUMNS]
+            if unknown or len(set(names)) != len(names):
+                raise GlossaryError(
+                    f"{where}:{n}: unknown or repeated column {cells!r} (the columns are "
+                    "ar, en and an optional note)"
+                )
+            order = names
             continue
-        if len(cells) < 2 or not cells[0] or not cells[1]:
+        columns = order or list(_COLUMNS)
+        if len(cells) > len(columns):
+            raise GlossaryError(
+                f"{where}:{n}: {len(cells)} columns where {len(columns)} are expected "
+                f"({','.join(columns)}): {row!r}"
+            )
+        by_name = dict(zip(columns, cells, strict=False))
+        ar, en = by_name.get("ar", ""), by_name.get("en", "")
+        if not ar or not en:
             raise GlossaryError(f"{where}:{n}: expected 'ar,en[,note]', got {row!r}")
-        terms.append(Term(cells[0], cells[1], cells[2] if len(cells) > 2 else ""))
+        if not ARABIC_WORD.search(ar) and ARABIC_WORD.search(en):
+            raise GlossaryError(
+                f"{where}:{n}: the Arabic term is in the English column ({row!r}); put "
+                "Arabic first, or start the file with the header 'en,ar'"
+            )
+        terms.append(Term(ar, en, by_name.get("note", "")))
     return terms
 
 

@@ -1,4 +1,7 @@
-"""The app factory: routes, error handlers, limits, the web page, and the model lifecycle."""
+"""The app factory: routes, error handlers, the middleware stack, and the model lifecycle.
+
+Each concern lives in its own module; this one only puts them together.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +16,13 @@ from fastapi.staticfiles import StaticFiles
 
 from .._version import __version__
 from ..errors import ConfigError
-from ..workspace import KeyStore
-from . import files, libre, memory_api, native, quality
+from ..workspace import KeyLookup
+from . import files, libre, memory_api, metrics, native, quality
+from .docs import install_docs
 from .errors import CatchAllMiddleware, install_error_handlers
+from .hosting import HostCheckMiddleware, PrefixMiddleware
 from .limits import BodyLimitMiddleware
+from .observe import ObserveMiddleware
 from .registry import Registry
 from .settings import Settings
 from .state import ServerState
@@ -34,7 +40,7 @@ PAGE_HEADERS = {
 }
 
 
-def create_app(settings: Settings, registry: Registry, *, keys: KeyStore | None = None) -> FastAPI:
+def create_app(settings: Settings, registry: Registry, *, keys: KeyLookup | None = None) -> FastAPI:
     """Build the ASGI app over already loaded models.
 
     ``keys`` is required when ``settings.api_keys`` is on; the models' coalescers start
@@ -51,14 +57,14 @@ def create_app(settings: Settings, registry: Registry, *, keys: KeyStore | None 
             yield
         finally:
             await registry.close()
-            state.workers.shutdown(wait=False, cancel_futures=True)
+            state.close()
 
     app = FastAPI(
         title="tarjama",
         version=__version__,
         summary="Arabic<->English news translation: LibreTranslate-compatible and native APIs",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # served from the package, offline (docs.py)
         redoc_url=None,
     )
     state = ServerState(settings, registry, keys if settings.api_keys else None)
@@ -69,25 +75,43 @@ def create_app(settings: Settings, registry: Registry, *, keys: KeyStore | None 
     app.include_router(quality.router)
     app.include_router(files.router)
     app.include_router(memory_api.router)
+    install_docs(app)
+    if settings.metrics:
+        app.include_router(metrics.router)
 
     @app.get("/health", tags=["LibreTranslate"])
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/", include_in_schema=False)
-    async def index() -> FileResponse:
-        return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
+    if settings.web_ui:
 
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+        @app.get("/", include_in_schema=False)
+        async def index() -> FileResponse:
+            return FileResponse(STATIC / "index.html", headers=PAGE_HEADERS)
+
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    # Innermost first. The body limit refuses before anything reads a body; the host
+    # check before any route runs; CORS headers go on every answer, a 413 included.
     app.add_middleware(CatchAllMiddleware)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=settings.body_limit,
+        timeout=settings.body_timeout,
+        uploads=dict.fromkeys(files.UPLOAD_PATHS, files.UPLOAD_LIMIT),
+    )
+    if settings.allowed_hosts is not None or settings.ssl:
+        app.add_middleware(
+            HostCheckMiddleware,
+            bound=settings.host,
+            allowed=settings.allowed_hosts,
+            ssl=settings.ssl,
+        )
+    if settings.url_prefix:
+        app.add_middleware(PrefixMiddleware, prefix=settings.url_prefix)
     # LibreTranslate answers browsers from any origin; clients such as extensions rely on it.
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
     )
-    # Outermost, so that an oversized body is refused before anything reads it.
-    app.add_middleware(
-        BodyLimitMiddleware,
-        limit=settings.max_body_bytes,
-        uploads=dict.fromkeys(files.UPLOAD_PATHS, files.UPLOAD_LIMIT),
-    )
+    app.add_middleware(ObserveMiddleware, metrics=state.metrics, log_text=settings.log_text)
     return app

@@ -15,8 +15,9 @@ the benchmark compares against.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,9 +41,20 @@ class _Job:
     align: list[bool] | None = None
 
     @property
-    def group(self) -> tuple[int, str, str, int]:
-        """Jobs with the same group can share one engine call."""
-        return (id(self.engine), self.source, self.target, self.alternatives)
+    def group(self) -> tuple[str, str, str, int]:
+        """Jobs with the same group can share one engine call: the same decoding settings
+        (the engine's signature: model, beam, ...), pair and number of alternatives. Not
+        the engine object: a request with its own beam gets its own engine view, and two
+        such requests with the same beam must still share a batch."""
+        return (decoding_key(self.engine), self.source, self.target, self.alternatives)
+
+
+def decoding_key(engine: Engine) -> str:
+    return json.dumps(engine.signature, sort_keys=True, default=str)
+
+
+#: Called after each engine call with the model's name, the jobs and the texts it served.
+BatchObserver = Callable[[str, int, int], None]
 
 
 class Coalescer:
@@ -67,6 +79,8 @@ class Coalescer:
         #: Engine calls made and the jobs they served (the benchmark prints the ratio).
         self.calls = 0
         self.jobs = 0
+        #: Told about every engine call (the server's metrics).
+        self.on_batch: BatchObserver | None = None
 
     def start(self) -> None:
         """Start the worker on the running event loop."""
@@ -116,7 +130,7 @@ class Coalescer:
         assert self._queue is not None
         while True:
             batch = await self._collect(self._queue)
-            groups: dict[tuple[int, str, str, int], list[_Job]] = {}
+            groups: dict[tuple[str, str, str, int], list[_Job]] = {}
             for job in batch:
                 if not job.future.done():  # its request may have gone away
                     groups.setdefault(job.group, []).append(job)
@@ -172,6 +186,8 @@ class Coalescer:
             return
         self.calls += 1
         self.jobs += len(jobs)
+        if self.on_batch is not None:
+            self.on_batch(self.name, len(jobs), len(texts))
         start = 0
         for job in jobs:
             end = start + len(job.texts)

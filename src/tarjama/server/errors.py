@@ -15,13 +15,21 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..errors import EngineError, KeyStoreError, MemoryStoreError, TarjamaError
+from ..errors import EngineError, GlossaryError, KeyStoreError, MemoryStoreError, TarjamaError
 
 log = logging.getLogger("tarjama.server")
 
 INTERNAL_ERROR = "Internal error: the request could not be completed (see the server log)"
+#: What a client is told when the server's own files fail; the log has the details (and
+#: the paths, which a client must not see).
+STORAGE_ERRORS = {
+    MemoryStoreError: "the server's translation memory cannot be used (see the server log)",
+    KeyStoreError: "the server's key store cannot be used (see the server log)",
+    GlossaryError: "a glossary of the server cannot be read (see the server log)",
+}
 
 
 class ApiError(Exception):
@@ -37,13 +45,19 @@ def bad_request(message: str) -> ApiError:
     return ApiError(400, message)
 
 
+def encodable(text: str) -> str:
+    """``text`` with anything UTF-8 cannot hold (a lone surrogate a client sent as
+    ``\\ud800``, echoed in a message) written as an escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def error_response(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+    return JSONResponse({"error": encodable(message)}, status_code=status)
 
 
 def status_for(exc: TarjamaError) -> int:
     """Engine and storage failures are the server's (503); the rest are the request's (400)."""
-    return 503 if isinstance(exc, (EngineError, MemoryStoreError, KeyStoreError)) else 400
+    return 503 if isinstance(exc, (EngineError, *STORAGE_ERRORS)) else 400
 
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
@@ -56,13 +70,15 @@ async def _tarjama_error(request: Request, exc: Exception) -> JSONResponse:
     status = status_for(exc)
     if status >= 500:
         log.error("%s %s failed: %s", request.method, request.url.path, exc)
-    return error_response(status, str(exc))
+    told = next((m for kind, m in STORAGE_ERRORS.items() if isinstance(exc, kind)), str(exc))
+    return error_response(status, told)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code if exc.status_code < 500 else 503
-    return JSONResponse({"error": str(exc.detail)}, status_code=status, headers=exc.headers)
+    body = {"error": encodable(str(exc.detail))}
+    return JSONResponse(body, status_code=status, headers=exc.headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -73,6 +89,9 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, ClientDisconnect):  # nobody is left to answer
+        log.info("%s %s: the client went away", request.method, request.url.path)
+        return error_response(400, "client disconnected")
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(503, INTERNAL_ERROR)
 
@@ -101,6 +120,8 @@ class CatchAllMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
+        except ClientDisconnect:
+            log.info("%s %s: the client went away", scope["method"], scope["path"])
         except Exception as exc:
             if started:  # too late to answer: let the server close the connection
                 raise

@@ -22,7 +22,9 @@ from ..pipeline import TranslatedFile
 from .body import Fields, flag_field, int_field, quoted, read_fields, text_field
 from .errors import ApiError, bad_request
 from .native import MAX_BEAM, Options, pick_model, pick_pair, with_translator
+from .observe import note
 from .state import get_state
+from .validate import lang_field
 
 #: The largest upload read (the body limit of the file endpoints): a long article's DOCX
 #: with its pictures fits many times over; the formats cap what is inside (see docs/formats.md).
@@ -66,9 +68,14 @@ async def _translate(
 ) -> tuple[str, str, str, TranslatedFile]:
     """Translate the upload; returns its name, source, target and the translated file."""
     state = get_state(request)
-    await state.check_access(request, text_field(fields, "api_key"))
+    if not state.settings.files_translation:  # --disable-files-translation
+        raise ApiError(403, "Files translation are disabled on this server.")
+    access = await state.check_access(request, text_field(fields, "api_key"))
     name, kind, data = await _upload(fields)
-    asked = text_field(fields, "source") or "auto", text_field(fields, "target")
+    asked = (
+        lang_field(fields, "source", required=False) or "auto",
+        lang_field(fields, "target", required=False) or None,
+    )
     source, target = await state.in_thread(
         lambda: pick_pair(state, *asked, lambda: _sample(kind, data, name))
     )
@@ -79,7 +86,8 @@ async def _translate(
             beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
         options = Options(text_field(fields, "glossary"), _memory_flag(fields), beam)
     model = pick_model(state, text_field(fields, "model") if native else None, source, target)
-    limit = state.settings.char_limit
+    limit = access.char_limit(state.settings.char_limit)
+    note(request, chars=len(data))
 
     def work() -> TranslatedFile:
         return with_translator(

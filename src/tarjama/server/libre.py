@@ -1,30 +1,42 @@
 """The LibreTranslate-compatible API: /translate, /languages, /detect, /frontend/settings.
 
-Field names, types, messages and the ``{"error": ...}`` shape follow LibreTranslate so that
-existing clients work unchanged. Each group of items with the same source language goes to
-the pipeline as one call, and so to the engine as one batch.
+Field names, types, messages and the ``{"error": ...}`` shape follow LibreTranslate 1.9.6
+so that existing clients work unchanged:
+
+- language codes are read in any case (``AR`` is ``ar``);
+- a text already in the target language (``source=auto`` detecting it, or the same source
+  and target) comes back unchanged, with its detection; so does a text without letters
+  (digits, emoji, punctuation), which never reaches a model;
+- ``--char-limit`` applies to each item of a list, ``--batch-limit`` to the list;
+- ``alternatives`` below 0 counts as 0; above tarjama's cap it is cut to the cap, and
+  above ``--alternatives-limit`` (when set) it is a 400, as in LibreTranslate.
+
+Each group of items with the same source language goes to the pipeline as one call, and
+so to the engine as one batch.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from ..formats import EXTENSIONS
 from ..pipeline import TextResult, Translator
 from ..text import arabic_ratio, detect_script
-from .body import Fields, body_doc, int_field, quoted, read_fields, text_field, texts_field
+from .body import Fields, body_doc, quoted, read_fields, text_field, texts_field
 from .errors import bad_request
 from .markup import HtmlFragment
+from .observe import note
 from .registry import language_name
-from .state import get_state
-from .validate import check_language, check_limits, not_available
+from .state import ServerState, get_state
+from .validate import check_batch, check_chars, check_language, lang_field, not_available
 
-#: Most alternatives a request may ask for (each one widens the beam).
+#: Most alternatives a request gets (each one widens the beam); more are cut to this.
 MAX_ALTERNATIVES = 5
 
 router = APIRouter(tags=["LibreTranslate"])
@@ -51,24 +63,86 @@ def detection(text: str) -> dict[str, Any]:
     return {"confidence": round(confidence * 100, 1), "language": lang}
 
 
+def has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def alternatives_field(fields: Fields, limit: int) -> int:
+    """LibreTranslate's reading: negative is 0; over ``--alternatives-limit`` a 400."""
+    value = fields.get("alternatives")
+    if value is None or value == "":
+        return 0
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        digits = value.strip()
+        value = int(digits) if len(digits) <= 20 else (10**20 if digits[0] != "-" else 0)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise bad_request("Invalid request: alternatives parameter is not a number")
+    value = max(0, value)
+    if limit != -1 and value > limit:
+        raise bad_request(f"Invalid request: alternatives parameter must be <= {limit}")
+    return min(value, MAX_ALTERNATIVES)
+
+
+def unique_alternatives(best: str, ranked: list[str]) -> list[str]:
+    """Alternatives without the best translation and without repeats (LibreTranslate's)."""
+    seen = {best, ""}
+    return [a for a in ranked if not (a in seen or seen.add(a))]  # type: ignore[func-returns-value]
+
+
 @router.post("/translate", openapi_extra=body_doc(TranslateBody))
-async def translate(request: Request) -> JSONResponse:
+async def translate(request: Request) -> Response:
     """Translate a text or a list of texts (LibreTranslate's API)."""
     state = get_state(request)
     fields = await read_fields(request)
-    await state.check_access(request, text_field(fields, "api_key"))
+    api_key = text_field(fields, "api_key")
+    raw_q = fields.get("q")
+    access = await state.check_access(
+        request, api_key, cost=len(raw_q) if isinstance(raw_q, list) else 1
+    )
     items, is_list = texts_field(fields, "q")
-    source = text_field(fields, "source", required=True)
-    target = text_field(fields, "target", required=True)
-    assert source is not None and target is not None
+    source = lang_field(fields, "source")
+    target = lang_field(fields, "target")
     text_format = text_field(fields, "format") or "text"
-    alternatives = int_field(fields, "alternatives", 0, low=0, high=MAX_ALTERNATIVES)
-    check_limits(state.settings, items, is_list)
+    alternatives = alternatives_field(fields, state.settings.alternatives_limit)
+    check_batch(state.settings, items, is_list)
+    check_chars(items, access.char_limit(state.settings.char_limit))
     check_language(state.registry, source, auto=True)
     check_language(state.registry, target)
     if text_format not in ("text", "html"):
         raise bad_request(f"{quoted(text_format)} format is not supported")
+    note(request, chars=sum(len(t) for t in items), text=items)
 
+    cache_key = None
+    if state.cache.applies(api_key):
+        cache_key = state.cache.key(
+            state.registry.signature(),
+            items,
+            source=source,
+            target=target,
+            format=text_format,
+            alternatives=alternatives,
+            is_list=is_list,
+        )
+        if (hit := state.cache.get(cache_key)) is not None:
+            return Response(hit, media_type="application/json")
+
+    body = await _translate(state, items, is_list, source, target, text_format, alternatives)
+    note(request, chars=sum(len(t) for t in items), text=items, translation=body["translatedText"])
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    if cache_key is not None:
+        state.cache.put(cache_key, data)
+    return Response(data, media_type="application/json")
+
+
+async def _translate(
+    state: ServerState,
+    items: list[str],
+    is_list: bool,
+    source: str,
+    target: str,
+    text_format: str,
+    alternatives: int,
+) -> dict[str, Any]:
     fragments = [HtmlFragment(t) for t in items] if text_format == "html" else None
     pieces = [f.texts for f in fragments] if fragments else [[t] for t in items]
     if source == "auto":
@@ -77,10 +151,15 @@ async def translate(request: Request) -> JSONResponse:
     else:
         sources = [source] * len(items)
 
-    # One pipeline call (one engine batch) per source language among the items.
-    groups: dict[str, list[int]] = {}
+    # What needs a model: pieces with letters, of items not already in the target
+    # language; one pipeline call (one engine batch) per source language among them.
+    groups: dict[str, list[tuple[int, int]]] = {}
     for i, src in enumerate(sources):
-        groups.setdefault(src, []).append(i)
+        if src == target:
+            continue
+        wanted = [(i, j) for j, p in enumerate(pieces[i]) if has_letters(p)]
+        if wanted or source != "auto":  # an explicit pair must be one the server serves
+            groups.setdefault(src, []).extend(wanted)
     routes: dict[str, Translator] = {}
     for src in groups:
         model = state.registry.for_pair(src, target)
@@ -88,42 +167,41 @@ async def translate(request: Request) -> JSONResponse:
             raise bad_request(not_available(src, target))
         routes[src] = model.translator(src, target)
 
-    async def run_group(src: str, indices: list[int]) -> list[list[TextResult]]:
-        flat = [p for i in indices for p in pieces[i]]
-        done = await state.in_thread(
+    done: dict[tuple[int, int], TextResult] = {}
+
+    async def run_group(src: str, where: list[tuple[int, int]]) -> None:
+        flat = [pieces[i][j] for i, j in where]
+        out = await state.in_thread(
             lambda: routes[src].translate_texts(flat, alternatives=alternatives)
         )
-        out, start = [], 0
-        for i in indices:
-            out.append(done[start : start + len(pieces[i])])
-            start += len(pieces[i])
-        return out
+        done.update(zip(where, out, strict=True))
+        state.metrics.translated("libretranslate", src, target, flat)
 
-    results: list[list[TextResult]] = [[] for _ in items]
-    outcomes = await asyncio.gather(*(run_group(s, ix) for s, ix in groups.items()))
-    for (_, indices), outcome in zip(groups.items(), outcomes, strict=True):
-        for i, translated in zip(indices, outcome, strict=True):
-            results[i] = translated
+    await asyncio.gather(*(run_group(s, w) for s, w in groups.items() if w))
 
     texts: list[str] = []
     alts: list[list[str]] = []
-    for i, translated in enumerate(results):
-        best = [r.text for r in translated]
+    for i in range(len(items)):
+        results = [done.get((i, j), TextResult(p, [])) for j, p in enumerate(pieces[i])]
+        best = [r.text for r in results]
         texts.append(fragments[i].render(best) if fragments else best[0])
+        if not any((i, j) in done for j in range(len(pieces[i]))):
+            alts.append([])  # given back unchanged: nothing else to offer
+            continue
         ranked = []
         for rank in range(alternatives):
             chosen = [
-                r.alternatives[rank] if rank < len(r.alternatives) else r.text for r in translated
+                r.alternatives[rank] if rank < len(r.alternatives) else r.text for r in results
             ]
             ranked.append(fragments[i].render(chosen) if fragments else chosen[0])
-        alts.append(ranked)
+        alts.append(unique_alternatives(texts[-1], ranked))
 
     body: dict[str, Any] = {"translatedText": texts if is_list else texts[0]}
     if source == "auto":
         body["detectedLanguage"] = detected if is_list else detected[0]
     if alternatives:
         body["alternatives"] = alts if is_list else alts[0]
-    return JSONResponse(body)
+    return body
 
 
 @router.get("/languages")
@@ -144,7 +222,7 @@ async def detect(request: Request) -> JSONResponse:
     await state.check_access(request, text_field(fields, "api_key"))
     q = text_field(fields, "q", required=True)
     assert q is not None
-    check_limits(state.settings, [q], False)
+    note(request, chars=len(q), text=q)
     first = detection(q)
     ratio = arabic_ratio(q)
     other = {"ar": "en", "en": "ar"}[str(first["language"])]
@@ -159,19 +237,44 @@ async def detect(request: Request) -> JSONResponse:
 async def frontend_settings(request: Request) -> dict[str, Any]:
     """Settings a web client needs (the shape LibreTranslate's own page reads)."""
     state = get_state(request)
-    sources = state.registry.sources()
-    source = "ar" if "ar" in sources else next(iter(sources))
-    target = sources[source][0]
+    s = state.settings
+    source, target = _frontend_pair(state, request.headers.get("accept-language", ""))
     return {
-        "charLimit": state.settings.char_limit,
-        "batchLimit": state.settings.batch_limit,
+        "charLimit": s.char_limit,
+        "batchLimit": s.batch_limit,
+        "frontendTimeout": s.frontend_timeout,
         "apiKeys": state.keys is not None,
-        "keyRequired": state.keys is not None,
-        "suggestions": state.settings.suggestions,
-        "filesTranslation": True,
-        "supportedFilesFormat": list(EXTENSIONS),
+        "keyRequired": s.key_rules,
+        "suggestions": s.suggestions,
+        "filesTranslation": s.files_translation,
+        "supportedFilesFormat": list(EXTENSIONS) if s.files_translation else [],
         "language": {
-            "source": {"code": source, "name": language_name(source)},
+            "source": {
+                "code": source,
+                "name": "Auto Detect" if source == "auto" else language_name(source),
+            },
             "target": {"code": target, "name": language_name(target)},
         },
     }
+
+
+def _frontend_pair(state: ServerState, accept_language: str) -> tuple[str, str]:
+    """``--frontend-language-source`` (a code or auto; default Arabic when served) and
+    ``--frontend-language-target`` (a code, or ``locale``: the browser's language)."""
+    sources = state.registry.sources()
+    wanted = (state.settings.frontend_language_source or "").lower()
+    source = (
+        wanted
+        if wanted == "auto" or wanted in sources
+        else ("ar" if "ar" in sources else next(iter(sources)))
+    )
+    targets = (
+        sorted({t for ts in sources.values() for t in ts}) if source == "auto" else sources[source]
+    )
+    choice = (state.settings.frontend_language_target or "").lower()
+    if choice == "locale":
+        spoken = [
+            part.split(";")[0].strip().split("-")[0].lower() for part in accept_language.split(",")
+        ]
+        choice = next((code for code in spoken if code in targets), "")
+    return source, choice if choice in targets else targets[0]

@@ -1,17 +1,30 @@
-"""Request-size and request-rate limits.
+"""Request bodies: bounded in size and in time, read before the app sees them.
 
-The body limit is pure ASGI middleware so that an oversized body is refused before the
-app reads it: a declared ``Content-Length`` over the limit is answered without being
-stored, and a body without one (chunked) is buffered only up to the limit.
+Pure ASGI middleware, so that every route gets the same rules:
+
+- a declared ``Content-Length`` over the limit is answered 413 without storing a byte;
+  a body sent without one (chunked) is stored only up to the limit;
+- a refused body that is already on its way is read and thrown away, up to a bound (64
+  MiB or 10 seconds), before the 413, as nginx does: closing a socket with unread data
+  makes the kernel reset the connection, and a client that sends its whole body before
+  reading (Python's urllib, curl) would see a reset instead of the answer;
+- the whole body must arrive within ``--body-timeout`` seconds (408 otherwise), so a
+  client that trickles its body cannot hold a request open;
+- a client that goes away while sending is let go quietly, without an answer or a
+  traceback.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-import time
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+#: How much of a refused body is read and thrown away, at most, and for how long.
+DRAIN_BYTES = 64 << 20
+DRAIN_SECONDS = 10.0
 
 
 def body_too_large(size: int | None, limit: int) -> str:
@@ -19,17 +32,31 @@ def body_too_large(size: int | None, limit: int) -> str:
     return f"Invalid request: body too large ({got}the limit is {limit} bytes)"
 
 
+class _TooLarge(Exception):
+    pass
+
+
+class _Gone(Exception):
+    pass
+
+
 class BodyLimitMiddleware:
-    """Refuse request bodies over ``limit`` bytes with 413 and the usual error shape.
+    """Refuse request bodies over ``limit`` bytes (413) or slower than ``timeout`` (408).
 
     ``uploads`` names paths whose multipart bodies (file uploads) may reach a larger limit.
     """
 
     def __init__(
-        self, app: ASGIApp, limit: int, *, uploads: Mapping[str, int] | None = None
+        self,
+        app: ASGIApp,
+        limit: int,
+        timeout: float = 30.0,
+        *,
+        uploads: Mapping[str, int] | None = None,
     ) -> None:
         self.app = app
         self.limit = limit
+        self.timeout = timeout
         self.uploads = dict(uploads or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -41,32 +68,45 @@ class BodyLimitMiddleware:
         if declared == -1:
             await _refuse(send, 400, "Invalid request: bad Content-Length header")
             return
-        if declared is not None:
-            if declared > limit:
-                await _discard(scope, receive, declared, limit)
-                await _refuse(send, 413, body_too_large(declared, limit))
-                return
-            await self.app(scope, receive, send)
+        if declared is not None and declared > limit:
+            if (b"expect", b"100-continue") not in scope.get("headers", []):
+                await _discard(receive, declared)
+            await _refuse(send, 413, body_too_large(declared, limit))
             return
-        # No declared length: read up to the limit, then replay what was read.
-        chunks: list[Message] = []
+        try:
+            body = await asyncio.wait_for(self._read(receive, limit), self.timeout or None)
+        except _Gone:
+            return
+        except _TooLarge:
+            await _discard(receive, None)
+            await _refuse(send, 413, body_too_large(None, limit))
+            return
+        except asyncio.TimeoutError:
+            await _refuse(
+                send, 408, f"Invalid request: the body did not arrive within {self.timeout:g} s"
+            )
+            return
+        first: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def replay() -> Message:
+            return first.pop() if first else await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _read(self, receive: Receive, limit: int) -> bytes:
+        chunks: list[bytes] = []
         size = 0
         while True:
             message = await receive()
-            chunks.append(message)
-            if message["type"] != "http.request":
-                break
-            size += len(message.get("body", b""))
+            if message["type"] == "http.disconnect":
+                raise _Gone
+            chunk = message.get("body", b"")
+            size += len(chunk)
             if size > limit:
-                await _refuse(send, 413, body_too_large(None, limit))
-                return
+                raise _TooLarge
+            chunks.append(chunk)
             if not message.get("more_body", False):
-                break
-
-        async def replay() -> Message:
-            return chunks.pop(0) if chunks else await receive()
-
-        await self.app(scope, replay, send)
+                return b"".join(chunks)
 
     def _limit_for(self, scope: Scope) -> int:
         upload = self.uploads.get(scope.get("path", ""))
@@ -86,19 +126,23 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _discard(scope: Scope, receive: Receive, declared: int, limit: int) -> None:
-    """Let a refused body that is already on its way arrive, without keeping any of it.
-
-    Closing a socket with unread data makes the kernel reset the connection, and the
-    client then never sees the 413. A client that sent ``Expect: 100-continue`` has sent
-    nothing, and a body far over the limit is not worth the wait: both are cut off.
-    """
-    if declared > 4 * limit or (b"expect", b"100-continue") in scope.get("headers", []):
+async def _discard(receive: Receive, declared: int | None) -> None:
+    """Let a refused body arrive, keeping none of it, up to the drain bound."""
+    if declared is not None and declared > DRAIN_BYTES:
         return
-    while True:
-        message = await receive()
-        if message["type"] != "http.request" or not message.get("more_body", False):
-            return
+
+    async def drain() -> None:
+        seen = 0
+        while seen <= DRAIN_BYTES:
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                return
+
+    try:
+        await asyncio.wait_for(drain(), DRAIN_SECONDS)
+    except asyncio.TimeoutError:
+        return
 
 
 async def _refuse(send: Send, status: int, message: str) -> None:
@@ -115,39 +159,3 @@ async def _refuse(send: Send, status: int, message: str) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
-
-
-class RateLimiter:
-    """A token bucket per client: ``limit`` requests per minute, refilled continuously.
-
-    Buckets that have refilled completely are forgotten, so memory stays bounded by the
-    number of clients seen in the last minute.
-    """
-
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._buckets: MutableMapping[str, tuple[float, float]] = {}
-        self._next_sweep = 0.0
-
-    def allow(self, client: str, limit: int) -> bool:
-        """Take one request from ``client``'s bucket of ``limit`` per minute."""
-        if limit < 0:
-            return True
-        now = self._clock()
-        self._sweep(now)
-        tokens, last = self._buckets.get(client, (float(limit), now))
-        tokens = min(float(limit), tokens + (now - last) * limit / 60.0)
-        if tokens < 1.0:
-            self._buckets[client] = (tokens, now)
-            return False
-        self._buckets[client] = (tokens - 1.0, now)
-        return True
-
-    def _sweep(self, now: float) -> None:
-        if now < self._next_sweep:
-            return
-        self._next_sweep = now + 60.0
-        # Any bucket untouched for a minute is full again: the same as no entry.
-        stale = [k for k, (_, last) in self._buckets.items() if now - last >= 60.0]
-        for key in stale:
-            del self._buckets[key]

@@ -13,8 +13,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from ..errors import InputError
 from ..pipeline import Translator
 from ..text import detect_script
+from ..workspace import MAX_BEAM
 from .body import (
     body_doc,
     flag_field,
@@ -25,14 +27,19 @@ from .body import (
     text_field,
 )
 from .errors import bad_request
+from .observe import note
 from .registry import ServedModel
 from .state import ServerState, get_state
-from .validate import check_language, check_limits, not_available
+from .validate import check_chars, check_language, lang_field, not_available
 
 router = APIRouter(prefix="/v1", tags=["tarjama"])
 T = TypeVar("T")
 
-MAX_BEAM = 16
+__all__ = ["MAX_BEAM", "router"]
+
+#: A request that asks for the memory when the server has none (no path: that is the
+#: server's business).
+NO_MEMORY = 'this server has no translation memory ("memory": true was asked)'
 
 
 class DocumentBody(BaseModel):
@@ -61,7 +68,7 @@ def pick_model(state: ServerState, name: str | None, source: str, target: str) -
     if model is None:
         loaded = ", ".join(m.name for m in state.registry.models)
         raise bad_request(f"unknown model '{quoted(name)}' (loaded: {loaded})")
-    if (source, target) not in model.engine.pairs:
+    if (source, target) not in model.pairs:
         raise bad_request(f"model '{name}' does not translate {source}->{target}")
     return model
 
@@ -90,26 +97,31 @@ async def translate_document(request: Request) -> JSONResponse:
         return await translate_upload(request, await read_fields(request))
     state = get_state(request)
     fields = await read_json_fields(request, _FIELDS)
-    await state.check_access(request, text_field(fields, "api_key"))
+    access = await state.check_access(request, text_field(fields, "api_key"))
     text = text_field(fields, "text", required=True)
     assert text is not None
-    source = text_field(fields, "source") or "auto"
-    target = text_field(fields, "target")
+    source = lang_field(fields, "source", required=False) or "auto"
+    target = lang_field(fields, "target", required=False) or None
     name = text_field(fields, "model")
     glossary_name = text_field(fields, "glossary")
     use_memory = flag_field(fields, "memory")
     beam = None
     if fields.get("beam") is not None:
         beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
-    check_limits(state.settings, [text], False)
+    check_chars([text], access.char_limit(state.settings.char_limit))
     source, target = pick_pair(state, source, target, lambda: text)
     model = pick_model(state, name, source, target)
+    note(request, chars=len(text), text=text)
     options = Options(glossary_name, use_memory, beam)
 
     def work() -> dict[str, Any]:
-        return with_translator(
-            state, model, source, target, options, lambda t: t.translate_document(text).to_json()
+        doc = with_translator(
+            state, model, source, target, options, lambda t: t.translate_document(text)
         )
+        state.metrics.translated("native", source, target, [text])
+        state.metrics.document(doc)
+        note(request, chars=len(text), text=text, translation=doc.text)
+        return doc.to_json()
 
     return JSONResponse(await state.in_thread(work))
 
@@ -151,8 +163,13 @@ def with_translator(
     """Run ``work`` with a document translator that has the request's glossary, memory and
     beam (in a request thread: the memory's connection belongs to it)."""
     registry = state.registry
+    if options.memory and not registry.workspace.memory_path.is_file():
+        raise bad_request(NO_MEMORY)
     glossary = registry.workspace.named_glossary(options.glossary)
-    memory = registry.open_memory(options.memory)
+    try:
+        memory = registry.open_memory(options.memory)
+    except InputError:  # removed since the check above
+        raise bad_request(NO_MEMORY) from None
     try:
         translator = model.document_translator(
             source, target, glossary=glossary, memory=memory, beam=options.beam

@@ -12,8 +12,10 @@ from ..evaluate import evaluate
 from ..fidelity import report
 from .body import Fields, body_doc, read_json_fields, text_field, texts_field
 from .errors import bad_request
+from .observe import note
+from .scoring import check_lines
 from .state import get_state
-from .validate import check_limits
+from .validate import check_chars
 
 router = APIRouter(prefix="/v1", tags=["tarjama"])
 
@@ -41,7 +43,7 @@ class EvaluateBody(BaseModel):
 
 
 def _language(fields: Fields, name: str, default: str) -> str:
-    code = text_field(fields, name) or default
+    code = (text_field(fields, name) or default).lower()
     if code not in LANGUAGES:
         raise bad_request(f"{code[:40]} is not supported")
     return code
@@ -58,7 +60,7 @@ async def check(request: Request) -> JSONResponse:
     """Check a translation (anyone's) against its source: numbers, names, omissions..."""
     state = get_state(request)
     fields = await read_json_fields(request, set(CheckBody.model_fields))
-    await state.check_access(request, text_field(fields, "api_key"))
+    access = await state.check_access(request, text_field(fields, "api_key"))
     text = text_field(fields, "text", required=True)
     translation = text_field(fields, "translation", required=True)
     assert text is not None and translation is not None
@@ -67,7 +69,8 @@ async def check(request: Request) -> JSONResponse:
     if source == target:
         raise bad_request("Invalid request: source and target must differ")
     glossary_name = text_field(fields, "glossary")
-    check_limits(state.settings, [text, translation], False)
+    check_chars([text, translation], access.char_limit(state.settings.char_limit))
+    note(request, chars=len(text) + len(translation), text=text, translation=translation)
     registry = state.registry
 
     def work() -> dict[str, Any]:
@@ -79,6 +82,7 @@ async def check(request: Request) -> JSONResponse:
             target_lang=target,
             glossary=workspace.named_glossary(glossary_name),
         )
+        state.metrics.checked(issues)
         return report(issues)
 
     return JSONResponse(await state.in_thread(work))
@@ -86,15 +90,25 @@ async def check(request: Request) -> JSONResponse:
 
 @router.post("/evaluate", openapi_extra=body_doc(EvaluateBody))
 async def evaluate_lines(request: Request) -> JSONResponse:
-    """Score hypotheses against references: BLEU, chrF++ and TER with their signatures."""
+    """Score hypotheses against references: BLEU, chrF++ and TER with their signatures.
+
+    Lines are capped (1,000 characters each, 100,000 in all) and scored in a separate,
+    low-priority process, so that scoring never slows translation (:mod:`.scoring`)."""
     state = get_state(request)
     fields = await read_json_fields(request, set(EvaluateBody.model_fields))
     await state.check_access(request, text_field(fields, "api_key"))
     hypotheses = _lines(fields, "hypotheses")
     references = _lines(fields, "references")
     sources = _lines(fields, "sources") if fields.get("sources") is not None else None
+    named = {"hypotheses": hypotheses, "references": references}
+    check_lines({**named, "sources": sources} if sources is not None else named)
+    if len(hypotheses) != len(references):
+        raise bad_request(
+            f"{len(hypotheses)} hypothesis lines but {len(references)} reference lines"
+        )
+    if sources is not None and len(sources) != len(references):
+        raise bad_request(f"{len(sources)} source lines but {len(references)} reference lines")
+    note(request, chars=sum(len(t) for lines in named.values() for t in lines))
     comet = state.registry.workspace.comet_model()
-    result = await state.in_thread(
-        lambda: evaluate(hypotheses, references, sources, comet_model=comet)
-    )
+    result = await state.scoring.run(evaluate, hypotheses, references, sources, comet_model=comet)
     return JSONResponse(result.to_json())

@@ -37,7 +37,11 @@ class ServedModel:
     engine: Engine
     coalescer: Coalescer
     workspace: Workspace
+    #: The pairs served (``--load-only`` may serve fewer than the model offers).
+    pairs: list[tuple[str, str]] = field(default_factory=list)
     translators: dict[tuple[str, str], Translator] = field(default_factory=dict)
+    #: The same loaded model at each beam asked for, made once each.
+    beams: dict[int, Engine] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -62,7 +66,7 @@ class ServedModel:
             with_beam = getattr(engine, "with_beam", None)
             if with_beam is None:
                 raise InputError(f"model '{self.name}' has a fixed beam size")
-            engine = with_beam(beam)
+            engine = self.beams.get(beam) or self.beams.setdefault(beam, with_beam(beam))
         batched = CoalescedEngine(engine, self.coalescer)
         return self.workspace.translator(
             batched, source=source, target=target, glossary=glossary, memory=memory
@@ -71,7 +75,7 @@ class ServedModel:
     def info(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "pairs": [list(p) for p in self.engine.pairs],
+            "pairs": [list(p) for p in self.pairs],
             "signature": self.engine.signature,
         }
 
@@ -98,13 +102,25 @@ class Registry:
                 wait_ms=settings.batch_wait_ms,
                 max_tokens=settings.batch_tokens,
             )
-            served = ServedModel(engine, coalescer, self.workspace)
+            pairs = [
+                p
+                for p in engine.pairs
+                if not settings.load_only or set(p) <= set(settings.load_only)
+            ]
+            if not pairs:
+                continue
+            served = ServedModel(engine, coalescer, self.workspace, pairs)
             batched = CoalescedEngine(engine, coalescer)
-            for source, target in engine.pairs:
+            for source, target in pairs:
                 served.translators[(source, target)] = self.workspace.translator(
                     batched, source=source, target=target
                 )
             self.models.append(served)
+        if not self.models:
+            raise ConfigError(
+                f"no model translates between the --load-only languages "
+                f"{', '.join(settings.load_only)}"
+            )
 
     @classmethod
     def load(cls, settings: Settings, workspace: Workspace | None = None) -> Registry:
@@ -120,7 +136,11 @@ class Registry:
                 "'tarjama models add DIR --name NAME' or 'tarjama models pull NAME', or pass "
                 "--model DIR"
             )
-        engines = [workspace.engine(n, device=settings.device) for n in names]
+        if settings.load_only:
+            names = _load_only(workspace, names, settings.load_only)
+        engines = [
+            workspace.engine(n, device=settings.device, threads=settings.threads) for n in names
+        ]
         return cls(engines, settings, workspace=workspace)
 
     def open_memory(self, wanted: bool | None) -> TranslationMemory | None:
@@ -152,7 +172,7 @@ class Registry:
         """Each source language with the targets some model offers for it."""
         pairs: dict[str, set[str]] = {}
         for m in self.models:
-            for s, t in m.engine.pairs:
+            for s, t in m.pairs:
                 pairs.setdefault(s, set()).add(t)
         return {s: sorted(ts) for s, ts in sorted(pairs.items())}
 
@@ -161,7 +181,30 @@ class Registry:
 
     def for_pair(self, source: str, target: str) -> ServedModel | None:
         """The first model that translates ``source`` to ``target``."""
-        return next((m for m in self.models if (source, target) in m.engine.pairs), None)
+        return next((m for m in self.models if (source, target) in m.pairs), None)
+
+    def signature(self) -> list[dict[str, Any]]:
+        """Every served model with its pairs and signature: what an answer depends on."""
+        return [m.info() for m in self.models]
 
     def named(self, name: str) -> ServedModel | None:
         return next((m for m in self.models if m.name == name), None)
+
+
+def _load_only(workspace: Workspace, names: list[str], codes: tuple[str, ...]) -> list[str]:
+    """The models with a pair inside ``codes``, read from their manifests (nothing is
+    loaded that will not serve); a code no model knows is an error, as in LibreTranslate."""
+    pairs = {n: workspace.models.resolve(n)[1].pairs for n in names}
+    known = {code for ps in pairs.values() for p in ps for code in p}
+    unknown = sorted(set(codes) - known)
+    if unknown:
+        raise ConfigError(
+            f"--load-only: unavailable language codes {','.join(unknown)} "
+            f"(the models serve {','.join(sorted(known)) or 'none'})"
+        )
+    kept = [n for n in names if any(set(p) <= set(codes) for p in pairs[n])]
+    if not kept:
+        raise ConfigError(
+            f"no model translates between the --load-only languages {','.join(codes)}"
+        )
+    return kept

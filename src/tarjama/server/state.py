@@ -1,4 +1,5 @@
-"""What every route needs: settings, models, keys, the rate limiter and request threads."""
+"""What every route needs: settings, models, keys, limits, metrics, the translation cache,
+request threads and the scoring pool."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ from typing import TypeVar
 
 from fastapi import Request
 
-from ..workspace import KeyStore
-from .errors import ApiError
-from .limits import RateLimiter
+from ..workspace import KeyLookup
+from .access import KEY_INVALID, KEY_REQUIRED, Access, Gate
+from .cache import TranslationCache
+from .metrics import Metrics
 from .registry import Registry
+from .scoring import ScoringPool
 from .settings import Settings
+
+__all__ = ["KEY_INVALID", "KEY_REQUIRED", "REQUEST_THREADS", "ServerState", "get_state"]
 
 T = TypeVar("T")
 
@@ -22,39 +27,39 @@ T = TypeVar("T")
 #: share one batch instead of queueing for a thread.
 REQUEST_THREADS = 64
 
-KEY_REQUIRED = "Please contact the server operator to get an API key"
-KEY_INVALID = "Invalid API key"
-
 
 @dataclass
 class ServerState:
     settings: Settings
     registry: Registry
-    keys: KeyStore | None
-    limiter: RateLimiter = field(default_factory=RateLimiter)
+    keys: KeyLookup | None
+    metrics: Metrics = field(default_factory=Metrics)
     workers: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(REQUEST_THREADS, thread_name_prefix="request")
     )
+    gate: Gate = field(init=False)
+    cache: TranslationCache = field(init=False)
+    scoring: ScoringPool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.gate = Gate(self.settings, self.keys)
+        self.cache = TranslationCache(
+            self.settings.translation_cache, self.settings.translation_cache_size
+        )
+        self.scoring = ScoringPool(self.settings.evaluate_workers)
+        self.metrics.watch(self.registry, self.cache, self.scoring)
 
     async def in_thread(self, fn: Callable[[], T]) -> T:
         """Run pipeline work (segmenting, checks, the engine wait) off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.workers, fn)
 
-    async def check_access(self, request: Request, api_key: str | None) -> None:
-        """403 for a missing or unknown key (when keys are on), 429 past the rate limit."""
-        limit = self.settings.req_limit
-        client = f"ip:{request.client.host}" if request.client else "ip:unknown"
-        if self.keys is not None:
-            if not api_key:
-                raise ApiError(403, KEY_REQUIRED)
-            record = await asyncio.to_thread(self.keys.lookup, api_key)
-            if record is None:
-                raise ApiError(403, KEY_INVALID)
-            client = f"key:{record.id}"
-            if record.req_limit is not None:
-                limit = record.req_limit
-        if not self.limiter.allow(client, limit):
-            raise ApiError(429, f"Slowdown: {limit} per 1 minute")
+    async def check_access(self, request: Request, api_key: str | None, *, cost: int = 1) -> Access:
+        """Let a request in (keys, bans, rate limits: :mod:`.access`), or refuse it."""
+        return await self.gate.admit(request, api_key, cost)
+
+    def close(self) -> None:
+        self.workers.shutdown(wait=False, cancel_futures=True)
+        self.scoring.close()
 
 
 def get_state(request: Request) -> ServerState:

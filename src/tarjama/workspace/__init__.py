@@ -48,20 +48,24 @@ from ..store import (
 )
 from ..store.glossaries import NONE as NO_GLOSSARY
 from ..store.glossaries import GlossaryFiles
-from ..store.paths import COMET, MEMORY, RESULTS
+from ..store.keys import KeyLookup
+from ..store.paths import COMET, MEMORY
 from ..store.pull import pull
-from ..store.results import DEFAULT_TTL, ResultStore
+from ..store.results import ResultStore
 from ..text import romanize
 from ..text.phonetic import Transliterate
 from .recipe import TranslatorFactory
+from .stores import HomeStores
 
 __all__ = [
     "CATALOGUE",
     "DEFAULTS",
+    "MAX_BEAM",
     "NO_GLOSSARY",
     "TRANSLITERATION_MODEL",
     "ApiKey",
     "CatalogueEntry",
+    "KeyLookup",
     "KeyStore",
     "Manifest",
     "ModelStore",
@@ -70,6 +74,11 @@ __all__ = [
     "Workspace",
     "complete_pair",
 ]
+
+LANGUAGES = ("ar", "en")
+#: The widest beam anyone may ask for, in the CLI and the server alike: each step costs
+#: memory in proportion, and a beam of a million takes gigabytes before the first token.
+MAX_BEAM = 16
 
 
 def complete_pair(source: str | None, target: str | None) -> tuple[str, str]:
@@ -83,7 +92,7 @@ def complete_pair(source: str | None, target: str | None) -> tuple[str, str]:
     return source, target or other.get(source, "en")
 
 
-class Workspace:
+class Workspace(HomeStores):
     """A tarjama home (``$TARJAMA_HOME``) and the policy for using what it holds.
 
     ``transliteration_model`` overrides where the names check finds its character model
@@ -153,6 +162,8 @@ class Workspace:
     ) -> Engine:
         """An installed translator by name, or a model directory, loaded as an engine.
         A helper model (transliteration) is refused: it serves the checks, not users."""
+        if not 1 <= beam_size <= MAX_BEAM:
+            raise ConfigError(f"beam must be between 1 and {MAX_BEAM}, not {beam_size}")
         self._translator_model(model)
         return load_engine(
             model,
@@ -175,14 +186,6 @@ class Workspace:
     def pull(self, name: str, **options: Any) -> Manifest:
         """Download and install catalogue model ``name`` (the only network access)."""
         return pull(name, home=self.home, **options)
-
-    def keys(self) -> KeyStore:
-        """The server's API keys."""
-        return KeyStore.in_home(self.home)
-
-    def results(self, *, ttl: float = DEFAULT_TTL) -> ResultStore:
-        """Translated files waiting for download: ``home/results``, private, expiring."""
-        return ResultStore(self.home / RESULTS, ttl=ttl)
 
     # -- policy -------------------------------------------------------------------------
 

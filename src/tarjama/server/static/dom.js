@@ -26,11 +26,17 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** A server path ("/v1/...") relative to the page, so that the page works under a
+ * --url-prefix too. */
+export function url(path) {
+  return new URL(path.slice(1), document.baseURI);
+}
+
 /** Call the server: GET without a body, POST with a JSON one. Errors carry its message. */
 export async function api(path, body) {
   let response;
   try {
-    response = await fetch(path, body === undefined ? {} : {
+    response = await fetch(url(path), body === undefined ? {} : {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),

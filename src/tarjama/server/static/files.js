@@ -2,6 +2,8 @@
 // view (app.js listens for "tarjama:report"), and offer the translated file for download.
 // Everything from the server is inserted as text or as a Blob, never parsed as HTML.
 
+import { url } from "./dom.js";
+
 const $ = (id) => document.getElementById(id);
 
 let objectUrl = null;
@@ -58,7 +60,7 @@ async function translateDocument() {
   try {
     let response;
     try {
-      response = await fetch("/v1/translate", { method: "POST", body: form });
+      response = await fetch(url("/v1/translate"), { method: "POST", body: form });
     } catch (err) {
       throw new Error("Cannot reach the tarjama server. Is it still running?");
     }

@@ -1,0 +1,54 @@
+"""The stores of a home that the faces reach through the workspace: API keys (tarjama's
+own, LibreTranslate's database, a remote endpoint) and translated files awaiting
+download."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..store import KeyStore
+from ..store.keys import (
+    KeyLookup,
+    LibreTranslateKeys,
+    RemoteKeys,
+    import_libretranslate,
+    is_libretranslate_db,
+)
+from ..store.paths import RESULTS
+from ..store.results import DEFAULT_TTL, ResultStore
+
+
+class HomeStores:
+    """Part of :class:`~tarjama.workspace.Workspace`: what it opens in ``self.home``."""
+
+    home: Path
+
+    def keys(self, path: str | Path | None = None) -> KeyStore:
+        """The API keys to manage: the home's store, or the tarjama store at ``path``."""
+        store = KeyStore(path) if path is not None else KeyStore.in_home(self.home)
+        if is_libretranslate_db(store.path):
+            raise ConfigError(
+                f"{store.path} is LibreTranslate's key database: bring its keys over with "
+                "'tarjama keys import' (the server can also read it as it is)"
+            )
+        return store
+
+    def key_source(self, path: str | Path | None = None, *, remote: str = "") -> KeyLookup:
+        """Where the server looks keys up: a remote endpoint, LibreTranslate's database
+        read as it is, or a tarjama store (the home's by default)."""
+        if remote:
+            return RemoteKeys(remote)
+        if path is not None and is_libretranslate_db(Path(path)):
+            return LibreTranslateKeys(path)
+        return self.keys(path)
+
+    def import_keys(
+        self, libretranslate_db: str | Path, path: str | Path | None = None
+    ) -> tuple[int, int]:
+        """Bring LibreTranslate's keys (and their limits) into a tarjama store."""
+        return import_libretranslate(self.keys(path), libretranslate_db)
+
+    def results(self, *, ttl: float = DEFAULT_TTL) -> ResultStore:
+        """Translated files waiting for download: ``home/results``, private, expiring."""
+        return ResultStore(self.home / RESULTS, ttl=ttl)
