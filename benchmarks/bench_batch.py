@@ -95,6 +95,9 @@ def main() -> int:
     parser.add_argument("--rss-docs", type=int, nargs="*", default=[250, 1000])
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray contender")
+    parser.add_argument(
+        "--device", default="cpu", help="cpu, or cuda where a GPU makes the full size quick"
+    )
     parser.add_argument("--rss-child", nargs=2, help=argparse.SUPPRESS)  # MODEL DOCS
     args = parser.parse_args()
     if args.rss_child:
@@ -105,14 +108,15 @@ def main() -> int:
     docs = corpus(args.docs)
     write(docs, work / "in")
     ws = Workspace.open(work / "home")
-    factory = ws.batch_translators(model, device="cpu", beam_size=args.beam)
+    factory = ws.batch_translators(model, device=args.device, beam_size=args.beam)
     translator = factory(available_cores())
     splits = [translator.segment(d).segments for d in docs]
     total = sum(len(s) for s in splits)
     unique = list(dict.fromkeys(s.normalized for segs in splits for s in segs))
     print(
         f"{args.docs} documents, {total} sentences ({len(unique)} unique), beam {args.beam}, "
-        f"int8, {available_cores()} threads; random weights, OPUS-MT ar-en architecture"
+        f"int8 on {args.device}, {available_cores()} threads; "
+        "random weights, OPUS-MT ar-en architecture"
     )
     print(f"load average before: {os.getloadavg()[0]:.2f}")
 

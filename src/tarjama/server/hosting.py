@@ -14,12 +14,13 @@
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
 import socket
 from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .limits import json_answer
 
 log = logging.getLogger("tarjama.server")
 
@@ -33,24 +34,6 @@ def route_path(scope: Scope) -> str:
     if root and path.startswith(root):
         return path[len(root) :] or "/"
     return path
-
-
-async def _answer(
-    send: Send, status: int, body: dict[str, str], headers: list[tuple[bytes, bytes]]
-) -> None:
-    data = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(data)).encode()),
-                *headers,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": data})
 
 
 class PrefixMiddleware:
@@ -68,7 +51,7 @@ class PrefixMiddleware:
             await self.app(scope, receive, send)
             return
         where = (self.prefix + "/").encode()
-        await _answer(
+        await json_answer(
             send, 301, {"error": f"this server is at {self.prefix}/"}, [(b"location", where)]
         )
 
@@ -127,7 +110,7 @@ class HostCheckMiddleware:
         if name not in self._warned and len(self._warned) < 100:
             self._warned.add(name)
             log.warning("refused requests for host '%s' (add it with --allowed-hosts)", name)
-        await _answer(
+        await json_answer(
             send,
             400,
             {"error": f"Invalid request: this server does not answer for host '{name}'"},

@@ -146,16 +146,24 @@ async def _discard(receive: Receive, declared: int | None) -> None:
 
 
 async def _refuse(send: Send, status: int, message: str) -> None:
-    body = json.dumps({"error": message}).encode()
+    # The connection closes: what is left of a refused body is never read.
+    await json_answer(send, status, {"error": message}, [(b"connection", b"close")])
+
+
+async def json_answer(
+    send: Send, status: int, body: dict[str, str], headers: list[tuple[bytes, bytes]]
+) -> None:
+    """Answer from middleware, before any route: ``body`` as JSON, with ``headers``."""
+    data = json.dumps(body).encode()
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
+                (b"content-length", str(len(data)).encode()),
+                *headers,
             ],
         }
     )
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": data})
