@@ -80,6 +80,29 @@ def test_settings_from_flags_and_variables(served: tuple[str, Path]) -> None:
     assert (s["suggestions"], s["filesTranslation"], s["apiKeys"]) == (True, False, True)
 
 
+def test_suggestions_and_no_files(served: tuple[str, Path]) -> None:
+    """--suggestions: /suggest writes into the home's memory under the key's name;
+    --disable-files-translation: /translate_file is refused with LibreTranslate's words."""
+    url, home = served
+    body = {"q": "وقال الوزير إن الميناء سيفتح", "s": "The minister said the port would open",
+            "source": "ar", "target": "en"}  # fmt: skip
+    r = http.post(f"{url}/suggest", json={**body, "api_key": KEY})
+    assert (r.status_code, r.json()) == (200, {"success": True})
+    found = http.get(f"{url}/v1/memory/search", params={"q": body["q"]}).json()
+    # Offered to editors, never used unseen: a suggestion, not an exact match.
+    assert found["exact"] is None
+    (match,) = found["suggestions"]
+    assert (match["target"], match["origin"], match["score"]) == (body["s"], "suggestion", 1.0)
+    assert match["author"] == "key#1"  # brought in by --key, without a name
+    r = http.post(f"{url}/translate_file", files={"file": ("a.txt", "مرحبا".encode())},
+                  data={"source": "ar", "target": "en"})  # fmt: skip
+    assert (r.status_code, r.json()) == (
+        403,
+        {"error": "Files translation are disabled on this server."},
+    )
+    assert (home / "memory.sqlite").is_file()
+
+
 def test_char_and_batch_limits(served: tuple[str, Path]) -> None:
     url, _ = served
     r = http.post(f"{url}/translate", json={**BODY, "q": "ب" * 5001})

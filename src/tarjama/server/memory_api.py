@@ -75,7 +75,7 @@ _PAIR_FIELDS = set(Pair.model_fields)
 
 
 async def _author(state: ServerState, request: Request, api_key: str | None) -> str:
-    """Who writes: the key's name when keys are on (a key is then always required, even
+    """Who writes: the key's name (or number) when keys are on (a key is then always required, even
     where translating may go without), else "anonymous"."""
     if state.keys is not None and not api_key:
         raise ApiError(403, KEY_REQUIRED)
@@ -83,7 +83,9 @@ async def _author(state: ServerState, request: Request, api_key: str | None) -> 
     if state.keys is None or api_key is None:
         return ANONYMOUS
     record = await asyncio.to_thread(state.keys.lookup, api_key)
-    return record.name if record is not None else ANONYMOUS
+    if record is None:
+        return ANONYMOUS
+    return record.name or f"key#{record.id}"  # a key brought in without a name
 
 
 def _writable(state: ServerState) -> None:
