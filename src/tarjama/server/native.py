@@ -163,14 +163,12 @@ def with_translator(
     """Run ``work`` with a document translator that has the request's glossary, memory and
     beam (in a request thread: the memory's connection belongs to it)."""
     registry = state.registry
-    if options.memory and not registry.workspace.memory_path.is_file():
-        raise bad_request(NO_MEMORY)
-    glossary = registry.workspace.named_glossary(options.glossary)
     try:
         memory = registry.open_memory(options.memory)
-    except InputError:  # removed since the check above
+    except InputError:  # asked for, but the home has none: no path in the answer
         raise bad_request(NO_MEMORY) from None
     try:
+        glossary = registry.workspace.named_glossary(options.glossary)
         translator = model.document_translator(
             source, target, glossary=glossary, memory=memory, beam=options.beam
         )

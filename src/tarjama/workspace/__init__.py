@@ -372,14 +372,11 @@ class Workspace(HomeStores):
         glossary_path = Path(glossary) if glossary is not None else self.glossary_files.path(None)
         if glossary_path is not None:
             Glossary.load(glossary_path)
-        memory_path = Path(memory) if memory is not None else None
-        if memory_path is None and use_home_memory is not False:
-            if self.memory_path.is_file():
-                memory_path = self.memory_path
-            elif use_home_memory:
-                self.memory(use_home=True)  # raises: the home has none
-        if memory_path is not None:
-            TranslationMemory.open(memory_path).close()  # a missing or foreign file: refused now
+        # The translate policy decides, and a missing or foreign file is refused now.
+        opened = self.memory(memory, use_home=use_home_memory)
+        memory_path = opened.path if opened is not None else None
+        if opened is not None:
+            opened.close()
         return TranslatorFactory(
             home=str(self.home.resolve()),
             model=str(directory.resolve()),
