@@ -15,11 +15,16 @@ Targets: batch >= 1.5x per-document, >= 0.9x bare. The Ray overhead is printed. 
 is measured in child processes on two corpus sizes with a tiny model (the batch's own
 memory, not the model's): it should not grow with the number of documents.
 
-    python benchmarks/bench_batch.py [--docs 1000] [--beam 4] [--rounds 1]
-                                     [--rss-docs 250 1000] [--no-ray]
+Beside the times it counts the decoding work each contender asks of the engine (see
+:class:`DecodingWork`), so that the gap to the bare engine splits into what the random
+model's batches cost and what the job's own work costs.
 
-The random model decodes ~1 sentence/s at beam 4 on two cores: give --docs and --beam a
-size that finishes in the time you have, and quote it with the figures.
+    python benchmarks/bench_batch.py [--docs 1000] [--beam 4] [--rounds 1]
+                                     [--rss-docs 250 1000] [--no-ray] [--only NAME...]
+                                     [--pool-chars 60000]
+
+The random model decodes ~1 sentence/s at beam 4 and ~15 at beam 1 on two cores: give
+--docs and --beam a size that finishes in the time you have, and quote it with the figures.
 """
 
 from __future__ import annotations
@@ -40,12 +45,41 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from build_bench_model import FLORES, REPO, build
 
-from tarjama.batch import JobOptions, run_job
+from tarjama.batch import POOL_CHARS, JobOptions, run_job
+from tarjama.engines import ct2
 from tarjama.engines.ct2 import available_cores
 from tarjama.testing import TINY, build_marian_model
 from tarjama.workspace import Workspace
 
 REPEATED = 0.10
+CONTENDERS = ("bare", "batch", "per-document", "ray")
+
+
+class DecodingWork:
+    """Counts what each engine batch asks of the decoder: rows times the batch's step
+    limit (set by its longest sentence), and rows times each sentence's own limit.
+
+    A random-weight model never emits its end token, so every sentence of a batch decodes
+    to the batch's limit; a trained model stops each sentence at its end, and CTranslate2
+    drops finished sentences from the batch. The gap between the two counts is what this
+    model pays, and a trained one would not, for sentences of unlike length in one batch.
+    """
+
+    def __init__(self) -> None:
+        self.asked = self.own = 0
+        original = ct2.CTranslate2Engine._run_batch
+
+        def counting(engine: ct2.CTranslate2Engine, units: list[list[str]], batch: list[int],
+                     longest: int, *rest: object) -> None:  # fmt: skip
+            self.asked += len(batch) * ct2.decoding_limit(longest)
+            self.own += sum(ct2.decoding_limit(len(units[i])) for i in batch)
+            original(engine, units, batch, longest, *rest)  # type: ignore[arg-type]
+
+        ct2.CTranslate2Engine._run_batch = counting  # type: ignore[method-assign]
+
+    def take(self) -> tuple[int, int]:
+        taken, self.asked, self.own = (self.asked, self.own), 0, 0
+        return taken
 
 
 def corpus(n_docs: int, seed: int = 7) -> list[str]:
@@ -95,6 +129,10 @@ def main() -> int:
     parser.add_argument("--rss-docs", type=int, nargs="*", default=[250, 1000])
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray contender")
+    parser.add_argument("--pool-chars", type=int, default=POOL_CHARS, help="the job's pools")
+    parser.add_argument(
+        "--only", nargs="+", choices=CONTENDERS, default=CONTENDERS, help="these contenders"
+    )
     parser.add_argument(
         "--device", default="cpu", help="cpu, or cuda where a GPU makes the full size quick"
     )
@@ -131,33 +169,49 @@ def main() -> int:
             target.write_text(doc.text, encoding="utf-8")
 
     def batch(backend: str) -> Callable[[], object]:
-        opts = JobOptions(backend=backend)
+        opts = JobOptions(backend=backend, pool_chars=args.pool_chars)
         return lambda: run_job([work / "in"], work / f"batch-{next(runs)}", factory, opts)
 
     def bare() -> None:
         translator.engine.translate_batch(unique, "ar", "en")
 
     contenders = {"bare": bare, "batch": batch("local"), "per-document": per_document}
-    if not args.no_ray:
+    if not args.no_ray and "ray" in args.only:
         if importlib.util.find_spec("ray") is None:
             print("ray: skipped (pip install -e '.[ray]')")
         else:
             contenders["ray"] = batch("ray")
+    contenders = {k: v for k, v in contenders.items() if k in args.only}
     times: dict[str, list[float]] = {name: [] for name in contenders}
+    asked: dict[str, tuple[int, int]] = {}
+    counter = DecodingWork()  # the Ray actors decode in other processes: not counted
     names = list(contenders)
     for r in range(args.rounds):
         # Alternate the order every round so that no contender always runs first.
         for name in names if r % 2 == 0 else reversed(names):
             times[name].append(timed(contenders[name]))
+            asked[name] = counter.take()
+            # A full-size run takes hours on a small machine: say how far it has come.
+            print(f"  round {r + 1}, {name}: {times[name][-1]:.1f} s", flush=True)
     med = {name: statistics.median(t) for name, t in times.items()}
     print(f"{args.rounds} round(s), medians:")
     for name, t in med.items():
         print(f"  {name:13s} {t:8.1f} s  ({total / t:6.2f} sentences/s of the corpus)")
-    print(f"batch / per-document throughput: {med['per-document'] / med['batch']:.2f}x "
-          "(target >= 1.5)")  # fmt: skip
-    print(f"batch / bare translate_batch (unique sentences): {med['bare'] / med['batch']:.3f}x "
-          "(target >= 0.9)")  # fmt: skip
-    if "ray" in med:
+    print("decoding work (rows x step limit; in brackets, each sentence at its own limit):")
+    for name, (steps, own) in asked.items():
+        if steps:
+            print(f"  {name:13s} {steps:10d}  ({own:10d}, {1 - own / steps:5.1%} spent on padding)")
+    if "per-document" in med and "batch" in med:
+        print(f"batch / per-document throughput: {med['per-document'] / med['batch']:.2f}x "
+              "(target >= 1.5)")  # fmt: skip
+    if "bare" in med and "batch" in med:
+        print(f"batch / bare translate_batch (unique sentences): "
+              f"{med['bare'] / med['batch']:.3f}x (target >= 0.9)")  # fmt: skip
+        shape = asked["bare"][0] / asked["batch"][0]
+        rest = med["bare"] / med["batch"] / shape
+        print(f"  = decoding work, bare / batch: {shape:.3f}x "
+              f"times all else (reading, checks, journal, files): {rest:.3f}x")  # fmt: skip
+    if "ray" in med and "batch" in med:
         extra = med["ray"] - med["batch"]
         print(
             f"ray / local time: {med['ray'] / med['batch']:.2f}x "
