@@ -48,7 +48,6 @@ from build_bench_model import FLORES, REPO, build
 from tarjama.batch import POOL_CHARS, JobOptions, run_job
 from tarjama.engines import ct2
 from tarjama.engines.ct2 import available_cores
-from tarjama.testing import TINY, build_marian_model
 from tarjama.workspace import Workspace
 
 REPEATED = 0.10
@@ -225,6 +224,8 @@ def main() -> int:
 
 def _rss(work: Path, sizes: list[int]) -> None:
     """Peak RSS of a whole batch job in a child process, at each corpus size."""
+    from tarjama.testing import TINY, build_marian_model  # imports torch where installed
+
     tiny = build_marian_model(
         work / "tiny", *_lines(), arch=TINY, spm_vocab=2000, quantization="int8"
     )
