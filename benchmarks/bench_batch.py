@@ -21,7 +21,7 @@ model's batches cost and what the job's own work costs.
 
     python benchmarks/bench_batch.py [--docs 1000] [--beam 4] [--rounds 1]
                                      [--rss-docs 250 1000] [--no-ray] [--only NAME...]
-                                     [--pool-chars 60000]
+                                     [--pool-chars 250000]
 
 The random model decodes ~1 sentence/s at beam 4 and ~15 at beam 1 on two cores: give
 --docs and --beam a size that finishes in the time you have, and quote it with the figures.
