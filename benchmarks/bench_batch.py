@@ -66,18 +66,22 @@ class DecodingWork:
 
     def __init__(self) -> None:
         self.asked = self.own = 0
+        self.busy = 0.0  # seconds inside the engine's batches
         original = ct2.CTranslate2Engine._run_batch
 
         def counting(engine: ct2.CTranslate2Engine, units: list[list[str]], batch: list[int],
                      longest: int, *rest: object) -> None:  # fmt: skip
             self.asked += len(batch) * ct2.decoding_limit(longest)
             self.own += sum(ct2.decoding_limit(len(units[i])) for i in batch)
+            start = time.perf_counter()
             original(engine, units, batch, longest, *rest)  # type: ignore[arg-type]
+            self.busy += time.perf_counter() - start
 
-        ct2.CTranslate2Engine._run_batch = counting  # type: ignore[method-assign]
+        ct2.CTranslate2Engine._run_batch = counting  # type: ignore[method-assign,assignment]
 
-    def take(self) -> tuple[int, int]:
-        taken, self.asked, self.own = (self.asked, self.own), 0, 0
+    def take(self) -> tuple[int, int, float]:
+        taken = (self.asked, self.own, self.busy)
+        self.asked, self.own, self.busy = 0, 0, 0.0
         return taken
 
 
@@ -182,7 +186,8 @@ def main() -> int:
             contenders["ray"] = batch("ray")
     contenders = {k: v for k, v in contenders.items() if k in args.only}
     times: dict[str, list[float]] = {name: [] for name in contenders}
-    asked: dict[str, tuple[int, int]] = {}
+    asked: dict[str, tuple[int, int, float]] = {}
+    busy: dict[str, list[float]] = {name: [] for name in contenders}
     counter = DecodingWork()  # the Ray actors decode in other processes: not counted
     names = list(contenders)
     for r in range(args.rounds):
@@ -190,6 +195,7 @@ def main() -> int:
         for name in names if r % 2 == 0 else reversed(names):
             times[name].append(timed(contenders[name]))
             asked[name] = counter.take()
+            busy[name].append(asked[name][2])
             # A full-size run takes hours on a small machine: say how far it has come.
             print(f"  round {r + 1}, {name}: {times[name][-1]:.1f} s", flush=True)
     med = {name: statistics.median(t) for name, t in times.items()}
@@ -197,9 +203,14 @@ def main() -> int:
     for name, t in med.items():
         print(f"  {name:13s} {t:8.1f} s  ({total / t:6.2f} sentences/s of the corpus)")
     print("decoding work (rows x step limit; in brackets, each sentence at its own limit):")
-    for name, (steps, own) in asked.items():
+    for name, (steps, own, _) in asked.items():
         if steps:
             print(f"  {name:13s} {steps:10d}  ({own:10d}, {1 - own / steps:5.1%} spent on padding)")
+    print("time inside the engine's batches, and the rest, when the engine waits (medians):")
+    for name, b in busy.items():
+        if asked[name][0]:
+            inside = statistics.median(b)
+            print(f"  {name:13s} {inside:8.1f} s inside, {med[name] - inside:7.1f} s waiting")
     if "per-document" in med and "batch" in med:
         print(f"batch / per-document throughput: {med['per-document'] / med['batch']:.2f}x "
               "(target >= 1.5)")  # fmt: skip
@@ -210,6 +221,16 @@ def main() -> int:
         rest = med["bare"] / med["batch"] / shape
         print(f"  = decoding work, bare / batch: {shape:.3f}x "
               f"times all else (reading, checks, journal, files): {rest:.3f}x")  # fmt: skip
+        # All else, split: the engine's speed on its work while the job runs beside it
+        # (threads that share the cores), and the share of the job's time it is busy.
+        speed = (asked["batch"][0] / statistics.median(busy["batch"])) / (
+            asked["bare"][0] / statistics.median(busy["bare"])
+        )
+        share = statistics.median(busy["batch"]) / med["batch"]
+        share_bare = statistics.median(busy["bare"]) / med["bare"]
+        print(f"    all else = engine speed beside the job, batch / bare: {speed:.3f}x "
+              f"times engine busy, batch / bare: {share / share_bare:.3f}x "
+              f"({share:.1%} of the job's time, {share_bare:.1%} of bare's)")  # fmt: skip
     if "ray" in med and "batch" in med:
         extra = med["ray"] - med["batch"]
         print(
