@@ -97,3 +97,44 @@ def test_characters_round_trip(tiny_characters_dir: Path) -> None:
     assert tok.encode("بوتين تاس", "ar", "en") == [list("بوتين"), list("تاس")]
     assert tok.decode([list("bottin"), ["t", "<unk>", "a", "s", "s", "</s>"]]) == "bottin tass"
     assert tok.decode([[]]) == ""
+
+
+TEXTS = ["قال الوزير إن الخطة جاهزة.", "", "وبلغت الكلفة 3.5 مليار دولار", "مرحبا"]
+
+
+@pytest.mark.parametrize("layout", ["marian", "nllb"])
+def test_lists_go_through_sentencepiece_in_one_call_and_match_one_by_one(
+    layout: str, request: pytest.FixtureRequest, tiny_model_dir: Path
+) -> None:
+    tok = request.getfixturevalue(layout)
+    each = [tok.encode(t, "ar", "en") for t in TEXTS]
+    outputs = [[u[1:-1]] for (u,) in each] + [[], [[f"{MARK}a", "b"], ["</s>"]]]
+    decoded = [tok.decode(o) for o in outputs]
+
+    calls: list[str] = []
+
+    class Counting:
+        """The SentencePiece processor, counting the calls that cross into C++."""
+
+        def __init__(self, sp: object) -> None:
+            self.sp = sp
+
+        def __getattr__(self, name: str) -> object:
+            calls.append(name)
+            return getattr(self.sp, name)
+
+    tok._src, tok._tgt = Counting(tok._src), Counting(tok._tgt)
+    try:
+        assert tok.encode_many(TEXTS, "ar", "en") == each
+        assert tok.decode_many(outputs) == decoded
+    finally:
+        tok._src, tok._tgt = tok._src.sp, tok._tgt.sp
+    assert calls == ["encode", "decode_pieces"]
+    assert decoded[-2] == "" and decoded[-1].split() == ["ab"]
+
+
+def test_characters_lists_match_one_by_one(tiny_characters_dir: Path) -> None:
+    tok = CharacterTokenizer([tiny_characters_dir / "source_vocabulary.json"])
+    each = [tok.encode(t, "ar", "en") for t in TEXTS]
+    assert tok.encode_many(TEXTS, "ar", "en") == each
+    assert tok.decode_many(each) == [tok.decode(u) for u in each]

@@ -4,6 +4,22 @@ Batching, sorting by length, decoding limits and thread settings live here, not 
 pipeline.
 """
 
-from .base import Alignment, Engine, Hypothesis, can_align
+from .base import (
+    Alignment,
+    BatchStore,
+    Engine,
+    Hypothesis,
+    can_align,
+    can_store,
+    count_tokens_many,
+)
 
-__all__ = ["Alignment", "Engine", "Hypothesis", "can_align"]
+__all__ = [
+    "Alignment",
+    "BatchStore",
+    "Engine",
+    "Hypothesis",
+    "can_align",
+    "can_store",
+    "count_tokens_many",
+]

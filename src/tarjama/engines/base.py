@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeGuard, runtime_checkable
 
 #: A word alignment: (source word, target word) pairs, words being the whitespace-separated
 #: words of the input text and of the hypothesis text (``str.split()``), counted from 0.
@@ -56,6 +56,41 @@ class Engine(Protocol):
         *,
         num_alternatives: int = 0,
     ) -> list[Hypothesis]: ...
+
+
+class BatchStore(Protocol):
+    """Where an engine keeps what each batch it decodes came out as, by a key made from
+    the batch's inputs and decoding settings, and finds it again instead of decoding it.
+
+    A batch job gives its workers one (:mod:`tarjama.batch.checkpoints`): a job killed in
+    the middle of a pool then decodes again only the batch it was in, and since the key
+    holds everything that decides the batch's output, what it takes back is what it would
+    have decoded. Values are opaque to the store; ``rows`` is the batch's size.
+    """
+
+    def get(self, key: bytes) -> bytes | None: ...
+
+    def put(self, key: bytes, value: bytes, rows: int) -> None: ...
+
+
+class StoringEngine(Engine, Protocol):
+    """An engine that can keep its batches in a :class:`BatchStore`."""
+
+    def with_batch_store(self, store: BatchStore | None) -> Engine: ...
+
+
+def can_store(engine: Engine) -> TypeGuard[StoringEngine]:
+    """Whether ``engine`` can keep its batches in a :class:`BatchStore`."""
+    return callable(getattr(engine, "with_batch_store", None))
+
+
+def count_tokens_many(engine: Engine, texts: Sequence[str], source: str) -> list[int]:
+    """``count_tokens`` of each text; in one call where the engine offers one
+    (``count_tokens_many``), since a call per text is slow beside busy threads."""
+    many = getattr(engine, "count_tokens_many", None)
+    if callable(many):
+        return list(many(texts, source))
+    return [engine.count_tokens(t, source) for t in texts]
 
 
 def can_align(engine: object) -> bool:

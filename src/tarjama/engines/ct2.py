@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,13 +14,17 @@ import ctranslate2
 import numpy as np
 
 from ..errors import ConfigError, CorruptModel, EngineError, UnsupportedPair
-from .base import Alignment, Hypothesis
+from .base import Alignment, BatchStore, Hypothesis
 from .tokenizers import Tokenizer
 
 DEVICES = ("auto", "cpu", "cuda")
 #: Source tokens per engine call. Large enough to keep every core busy at beam 4,
 #: small enough that one call's memory stays modest.
 MAX_BATCH_TOKENS = 4096
+
+#: What one unit of a batch came out as: its hypotheses (tokens), the best one's score,
+#: and its attention when asked for.
+Row = tuple[list[list[str]], float, list[list[float]] | None]
 
 
 def decoding_limit(source_tokens: int) -> int:
@@ -79,6 +85,7 @@ class CTranslate2Engine:
         self.beam_size = beam_size
         self.tokenizer = tokenizer
         self._model_id = model_id
+        self._store: BatchStore | None = None
         try:
             self._translator = ctranslate2.Translator(
                 str(model_dir),
@@ -97,6 +104,13 @@ class CTranslate2Engine:
         other.beam_size = beam_size
         return other
 
+    def with_batch_store(self, store: BatchStore | None) -> CTranslate2Engine:
+        """The same loaded model, keeping what each batch it decodes came out as in
+        ``store``, and taking a batch found there instead of decoding it again."""
+        other = copy.copy(self)
+        other._store = store
+        return other
+
     @property
     def signature(self) -> dict[str, Any]:
         return {
@@ -109,8 +123,12 @@ class CTranslate2Engine:
         }
 
     def count_tokens(self, text: str, source: str) -> int:
-        units = self.tokenizer.encode(text, source, source)
-        return max((len(u) for u in units), default=0)
+        return self.count_tokens_many([text], source)[0]
+
+    def count_tokens_many(self, texts: Sequence[str], source: str) -> list[int]:
+        """:meth:`count_tokens` of each text, in one call into the tokenizer."""
+        encoded = self.tokenizer.encode_many(texts, source, source)
+        return [max((len(u) for u in units), default=0) for units in encoded]
 
     def translate_batch(
         self,
@@ -128,31 +146,30 @@ class CTranslate2Engine:
             raise UnsupportedPair(self.name, source, target, self.pairs)
         # Flatten texts into units; remember which units belong to which text.
         units: list[list[str]] = []
-        owner: list[int] = []
-        for i, text in enumerate(texts):
-            for unit in self.tokenizer.encode(text, source, target):
-                units.append(unit)
-                owner.append(i)
-        attend = [bool(align[i]) for i in owner] if align is not None else [False] * len(units)
+        per_text: list[list[int]] = []
+        for text_units in self.tokenizer.encode_many(texts, source, target):
+            per_text.append(list(range(len(units), len(units) + len(text_units))))
+            units.extend(text_units)
+        flags = list(align) if align is not None else [False] * len(texts)
+        attend = [bool(flags[i]) for i, unit_ids in enumerate(per_text) for _ in unit_ids]
         outputs = self._run(units, target, 1 + max(0, num_alternatives), attend)
-        per_text: list[list[int]] = [[] for _ in texts]
-        for unit_index, i in enumerate(owner):
-            per_text[i].append(unit_index)
+        parts = [[outputs[u] for u in unit_ids] for unit_ids in per_text]
+        n_hyps = [min((len(h) for h, _, _ in p), default=0) for p in parts]
+        # Every hypothesis of every text in one call into the tokenizer.
+        wanted = [(i, k) for i, n in enumerate(n_hyps) for k in range(n)]
+        texts_out = self.tokenizer.decode_many([[h[k] for h, _, _ in parts[i]] for i, k in wanted])
+        decoded = dict(zip(wanted, texts_out, strict=True))
         results: list[Hypothesis] = []
-        for text, unit_ids in zip(texts, per_text, strict=True):
+        for i, (text, unit_ids) in enumerate(zip(texts, per_text, strict=True)):
             if not unit_ids:
                 results.append(Hypothesis("", 0.0))
                 continue
-            parts = [outputs[u] for u in unit_ids]
-            n_hyp = min(len(h) for h, _, _ in parts)
-            best = self.tokenizer.decode([h[0] for h, _, _ in parts])
-            alts = tuple(
-                self.tokenizer.decode([h[k] for h, _, _ in parts]) for k in range(1, n_hyp)
-            )
-            score = sum(s for _, s, _ in parts) / len(parts)
+            best = decoded[i, 0]
+            alts = tuple(decoded[i, k] for k in range(1, n_hyps[i]))
+            score = sum(s for _, s, _ in parts[i]) / len(parts[i])
             alignment = None
-            if all(a is not None for _, _, a in parts):
-                alignment = self._alignment(text, best, [units[u] for u in unit_ids], parts)
+            if all(a is not None for _, _, a in parts[i]):
+                alignment = self._alignment(text, best, [units[u] for u in unit_ids], parts[i])
             results.append(Hypothesis(best, score, alts, alignment))
         return results
 
@@ -161,7 +178,7 @@ class CTranslate2Engine:
         text: str,
         best: str,
         units: list[list[str]],
-        parts: list[tuple[list[list[str]], float, list[list[float]] | None]],
+        parts: list[Row],
     ) -> Alignment | None:
         """Word links from attention: each target token to the source token it attends
         most. None when the tokens' words do not add up to the texts' words."""
@@ -189,12 +206,10 @@ class CTranslate2Engine:
 
     def _run(
         self, units: list[list[str]], target: str, n_best: int, attend: list[bool]
-    ) -> list[tuple[list[list[str]], float, list[list[float]] | None]]:
+    ) -> list[Row]:
         """Translate units sorted by length in token-capped batches; results in input order.
         Units that need attention are batched apart from the others."""
-        results: list[tuple[list[list[str]], float, list[list[float]] | None]] = [
-            ([], 0.0, None)
-        ] * len(units)
+        results: list[Row] = [([], 0.0, None)] * len(units)
         prefix = self.tokenizer.target_prefix(target)
         for with_attention in (False, True):
             chosen = [i for i in range(len(units)) if attend[i] == with_attention]
@@ -204,13 +219,42 @@ class CTranslate2Engine:
             for i in order:
                 length = len(units[i])
                 if batch and max(longest, length) * (len(batch) + 1) > MAX_BATCH_TOKENS:
-                    self._run_batch(units, batch, longest, prefix, n_best, with_attention, results)
+                    self._batch(units, batch, longest, prefix, n_best, with_attention, results)
                     batch, longest = [], 0
                 batch.append(i)
                 longest = max(longest, length)
             if batch:
-                self._run_batch(units, batch, longest, prefix, n_best, with_attention, results)
+                self._batch(units, batch, longest, prefix, n_best, with_attention, results)
         return results
+
+    def _batch(
+        self,
+        units: list[list[str]],
+        batch: list[int],
+        longest: int,
+        prefix: list[str] | None,
+        n_best: int,
+        attention: bool,
+        results: list[Row],
+    ) -> None:
+        """Decode one batch, or take it from the batch store when it is there."""
+        store = self._store
+        if store is None:
+            self._run_batch(units, batch, longest, prefix, n_best, attention, results)
+            return
+        # Everything that decides the batch's output: the model, the units in their order,
+        # the target prefix and the decoding settings (the step limit comes from `longest`).
+        inputs = [self._model_id, max(self.beam_size, n_best), n_best, attention,
+                  decoding_limit(longest), prefix, [units[i] for i in batch]]  # fmt: skip
+        key = hashlib.blake2b(json.dumps(inputs).encode(), digest_size=16).digest()
+        kept = store.get(key)
+        if kept is not None:
+            for i, (hyps, score, weights) in zip(batch, json.loads(kept), strict=True):
+                results[i] = (hyps, score, weights)
+            return
+        self._run_batch(units, batch, longest, prefix, n_best, attention, results)
+        # Floats go through JSON exactly (repr), so a batch taken back is the batch decoded.
+        store.put(key, json.dumps([results[i] for i in batch]).encode(), len(batch))
 
     def _run_batch(
         self,
@@ -220,7 +264,7 @@ class CTranslate2Engine:
         prefix: list[str] | None,
         n_best: int,
         attention: bool,
-        results: list[tuple[list[list[str]], float, list[list[float]] | None]],
+        results: list[Row],
     ) -> None:
         try:
             out = self._translator.translate_batch(

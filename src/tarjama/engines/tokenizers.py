@@ -26,13 +26,26 @@ from ..store.manifest import NLLB_CODES
 
 
 class Tokenizer(Protocol):
+    """``encode_many``/``decode_many`` take whole lists in one call: the engine's way, since
+    each call into SentencePiece lets go of the GIL, and a thread that wants it back behind
+    a busy one (a batch job checks a pool while the next is translated) waits a switch
+    interval, 5 ms, each time: one call per sentence would wait that long per sentence."""
+
     hash: str
 
     def encode(self, text: str, source: str, target: str) -> list[list[str]]: ...
 
+    def encode_many(
+        self, texts: Sequence[str], source: str, target: str
+    ) -> list[list[list[str]]]: ...
+
     def target_prefix(self, target: str) -> list[str] | None: ...
 
     def decode(self, units: Sequence[Sequence[str]]) -> str: ...
+
+    def decode_many(self, outputs: Sequence[Sequence[Sequence[str]]]) -> list[str]:
+        """Each output's text; an output is the units of one text."""
+        ...
 
     def word_ids(self, tokens: Sequence[str]) -> list[int | None]:
         """For each token of one unit, the word of the unit's text it belongs to (None
@@ -77,8 +90,42 @@ def is_special(token: str) -> bool:
 def decode_pieces(sp: spm.SentencePieceProcessor, pieces: Sequence[str]) -> str:
     """Text of SentencePiece ``pieces``, special tokens dropped; a piece the model does not
     know keeps its text, with its word mark read as a space."""
-    text = str(sp.decode_pieces([p for p in pieces if not is_special(p)]))
-    return " ".join(text.replace(_WORD_MARK, " ").split())
+    return _decode_all(sp, [[*pieces]])[0]
+
+
+def _decode_all(sp: spm.SentencePieceProcessor, units: list[list[str]]) -> list[str]:
+    """:func:`decode_pieces` for every unit, in one call into SentencePiece."""
+    if not units:
+        return []
+    texts = sp.decode_pieces([[p for p in u if not is_special(p)] for u in units])
+    return [" ".join(str(t).replace(_WORD_MARK, " ").split()) for t in texts]
+
+
+class _Pieces:
+    """What the SentencePiece layouts share: lists in one call, a unit per text."""
+
+    _src: spm.SentencePieceProcessor
+    _tgt: spm.SentencePieceProcessor
+
+    def _unit(self, pieces: list[str], source: str) -> list[str]:
+        raise NotImplementedError
+
+    def encode(self, text: str, source: str, target: str) -> list[list[str]]:
+        return self.encode_many([text], source, target)[0]
+
+    def encode_many(self, texts: Sequence[str], source: str, target: str) -> list[list[list[str]]]:
+        pieces = self._src.encode(list(texts), out_type=str) if texts else []
+        return [[self._unit(p, source)] for p in pieces]
+
+    def decode(self, units: Sequence[Sequence[str]]) -> str:
+        return self.decode_many([units])[0]
+
+    def decode_many(self, outputs: Sequence[Sequence[Sequence[str]]]) -> list[str]:
+        texts = iter(_decode_all(self._tgt, [list(u) for units in outputs for u in units]))
+        return [" ".join(next(texts) for _ in units) for units in outputs]
+
+    def word_ids(self, tokens: Sequence[str]) -> list[int | None]:
+        return piece_word_ids(tokens)
 
 
 def _load_spm(path: Path) -> spm.SentencePieceProcessor:
@@ -88,7 +135,7 @@ def _load_spm(path: Path) -> spm.SentencePieceProcessor:
         raise CorruptModel(f"cannot load SentencePiece model {path}: {exc}") from exc
 
 
-class MarianTokenizer:
+class MarianTokenizer(_Pieces):
     """OPUS-MT: source.spm and target.spm, ``</s>`` closes the source.
 
     Multi-target models (e.g. opus-mt-en-ar) need a ``>>ara<<`` token first.
@@ -100,37 +147,25 @@ class MarianTokenizer:
         self._prefix = list(source_prefix)
         self.hash = file_hash([source_spm, target_spm])
 
-    def encode(self, text: str, source: str, target: str) -> list[list[str]]:
-        return [[*self._prefix, *self._src.encode(text, out_type=str), "</s>"]]
+    def _unit(self, pieces: list[str], source: str) -> list[str]:
+        return [*self._prefix, *pieces, "</s>"]
 
     def target_prefix(self, target: str) -> list[str] | None:
         return None
 
-    def decode(self, units: Sequence[Sequence[str]]) -> str:
-        return " ".join(decode_pieces(self._tgt, u) for u in units)
 
-    def word_ids(self, tokens: Sequence[str]) -> list[int | None]:
-        return piece_word_ids(tokens)
-
-
-class NllbTokenizer:
+class NllbTokenizer(_Pieces):
     """NLLB/M2M-100: one SentencePiece model, language codes around the tokens."""
 
     def __init__(self, model: Path):
-        self._sp = _load_spm(model)
+        self._src = self._tgt = _load_spm(model)
         self.hash = file_hash([model])
 
-    def encode(self, text: str, source: str, target: str) -> list[list[str]]:
-        return [[NLLB_CODES[source], *self._sp.encode(text, out_type=str), "</s>"]]
+    def _unit(self, pieces: list[str], source: str) -> list[str]:
+        return [NLLB_CODES[source], *pieces, "</s>"]
 
     def target_prefix(self, target: str) -> list[str] | None:
         return [NLLB_CODES[target]]
-
-    def decode(self, units: Sequence[Sequence[str]]) -> str:
-        return " ".join(decode_pieces(self._sp, u) for u in units)
-
-    def word_ids(self, tokens: Sequence[str]) -> list[int | None]:
-        return piece_word_ids(tokens)
 
 
 class CharacterTokenizer:
@@ -142,11 +177,17 @@ class CharacterTokenizer:
     def encode(self, text: str, source: str, target: str) -> list[list[str]]:
         return [list(word) for word in text.split()]
 
+    def encode_many(self, texts: Sequence[str], source: str, target: str) -> list[list[list[str]]]:
+        return [self.encode(t, source, target) for t in texts]  # no C calls to gather
+
     def target_prefix(self, target: str) -> list[str] | None:
         return None
 
     def decode(self, units: Sequence[Sequence[str]]) -> str:
         return " ".join("".join(t for t in u if not is_special(t)) for u in units)
+
+    def decode_many(self, outputs: Sequence[Sequence[Sequence[str]]]) -> list[str]:
+        return [self.decode(units) for units in outputs]
 
     def word_ids(self, tokens: Sequence[str]) -> list[int | None]:
         return [0] * len(tokens)  # a unit is one word

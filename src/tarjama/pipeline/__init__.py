@@ -4,7 +4,7 @@ The engine protocol is re-exported here, since it is the pipeline's contract wit
 backend (the server's coalescing engine implements it too).
 """
 
-from ..engines import Engine, Hypothesis, can_align
+from ..engines import Engine, Hypothesis, can_align, count_tokens_many
 from .blocks import TranslatedBlocks
 from .files import TranslatedFile
 from .stages import Direction, GlossaryStage, Known, KnownStage, MemoryStage, Stage
@@ -24,6 +24,7 @@ __all__ = [
     "TranslatedFile",
     "Translator",
     "can_align",
+    "count_tokens_many",
     "default_pair",
     "segment",
 ]

@@ -30,12 +30,13 @@ from ..fidelity import check_document
 from ..fidelity.glossary import Glossary
 from ..fidelity.names import NameMatcher
 from ..formats.inline import Block
-from ..text import clean, cut_clauses, render, romanize, split_sentences
+from ..text import clean, render, romanize, split_sentences
 from ..text.render import DIGIT_SYSTEMS
 from .alignment import carry, word_map
 from .alignment import joined as joined_alignment
 from .blocks import TranslatedBlocks, translate_blocks
 from .files import TranslatedFile, translate_file
+from .pieces import cut_to_fit
 from .stages import Direction, GlossaryStage, MemoryStage, Stage
 
 
@@ -155,6 +156,12 @@ class Translator:
         other.stages = [*self.stages, *stages]
         return other
 
+    def with_engine(self, engine: Engine) -> Translator:
+        """The same translator over another engine (a batch worker's, with a batch store)."""
+        other = copy.copy(self)
+        other.engine = engine
+        return other
+
     @property
     def model_info(self) -> dict[str, Any]:
         signature = {**self.engine.signature, "tarjama": __version__}
@@ -164,8 +171,7 @@ class Translator:
     # -- the three ways in ------------------------------------------------------------
 
     def translate(self, texts: Sequence[str]) -> list[str]:
-        """Translate each text as one unit (a sentence, typically), through the stages;
-        order is kept. Not checked: use :meth:`translate_document` for a report."""
+        """Each text as one unit (a sentence), through the stages, in order; not checked."""
         if isinstance(texts, str):
             raise ConfigError("translate() takes a list of texts; use translate_document()")
         segments = [
@@ -210,22 +216,31 @@ class Translator:
         """
         return self.translate_documents([text])[0]
 
-    def translate_documents(self, documents: Sequence[str | Document]) -> list[TranslatedDocument]:
+    def translate_documents(
+        self, documents: Sequence[str | Document], *, check: bool = True
+    ) -> list[TranslatedDocument]:
         """Translate several documents as one pool, then check each one.
 
         Every segment of every document reaches the engine in one call, so a sentence that
         two documents share is translated once and the engine sees full batches; the result
-        of each document is what :meth:`translate_document` gives for it in such a pool. A
-        document may come already split (:func:`segment` with this translator's source
-        language), so that splitting can run apart from the engine (a batch job does).
+        of each document is what :meth:`translate_document` gives for it in such a pool.
+        Splitting (a document may come already split by :func:`segment`) and, with
+        ``check=False``, the checks (:meth:`check`) can run apart from the engine: a batch
+        job splits and checks pools while the engine decodes another.
         """
         if isinstance(documents, str | Document):
             raise ConfigError("translate_documents() takes a list; use translate_document()")
         docs = [self.segment(d) for d in documents]
         self._translate_segments([p.segments for d in docs for p in d.paragraphs])
-        for doc in docs:
-            check_document(doc, glossary=self.glossary, names=self.names)
+        if check:
+            for doc in docs:
+                self.check(doc)
         return docs
+
+    def check(self, doc: TranslatedDocument) -> TranslatedDocument:
+        """Check a translated document (its segments get their issues), as translating does."""
+        check_document(doc, glossary=self.glossary, names=self.names)
+        return doc
 
     def translate_blocks(self, blocks: Sequence[Block]) -> TranslatedBlocks:
         """Translate a formatted document's blocks (text with inline codes) like a document:
@@ -304,8 +319,7 @@ class Translator:
         return ranked
 
     def _fill(self, paragraph: Sequence[Segment], way: Direction) -> list[Segment]:
-        """The segments of a paragraph no stage filled. Each stage sees runs of segments
-        that are still open and consecutive."""
+        """The segments of a paragraph no stage filled (a stage sees runs of open segments)."""
         runs = [[s for s in paragraph if s.normalized]]
         for stage in self.stages:
             left = {id(s) for run in runs for s in stage.fill_run(run, way)}
@@ -326,13 +340,7 @@ class Translator:
         align (:func:`~tarjama.engines.can_align`)."""
         unique = list(dict.fromkeys(t for t in texts if t))
         aligned = {t for t, a in zip(texts, align or [], strict=False) if a and t}
-        pieces: list[str] = []
-        spans: dict[str, tuple[int, int]] = {}
-        limit = self.engine.max_input_tokens
-        for text in unique:
-            parts = cut_clauses(text, lambda s: self.engine.count_tokens(s, self.source) <= limit)
-            spans[text] = (len(pieces), len(pieces) + len(parts))
-            pieces.extend(parts)
+        pieces, spans = cut_to_fit(self.engine, unique, self.source)
         options: dict[str, Any] = {"num_alternatives": num_alternatives}
         if aligned and can_align(self.engine):
             options["align"] = [

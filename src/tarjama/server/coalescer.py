@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import EngineError
-from ..pipeline import Engine, Hypothesis, can_align
+from ..pipeline import Engine, Hypothesis, can_align, count_tokens_many
 
 log = logging.getLogger("tarjama.server")
 
@@ -224,6 +224,9 @@ class CoalescedEngine:
     def count_tokens(self, text: str, source: str) -> int:
         return self.engine.count_tokens(text, source)
 
+    def count_tokens_many(self, texts: Sequence[str], source: str) -> list[int]:
+        return count_tokens_many(self.engine, texts, source)
+
     def translate_batch(
         self,
         texts: Sequence[str],
@@ -236,7 +239,7 @@ class CoalescedEngine:
         loop = self.coalescer.loop
         if loop is None:
             raise RuntimeError("the coalescer is not running")
-        tokens = sum(self.engine.count_tokens(t, source) for t in texts)
+        tokens = sum(count_tokens_many(self.engine, texts, source))
         pending = asyncio.run_coroutine_threadsafe(
             self.coalescer.submit(
                 self.engine,
