@@ -8,15 +8,20 @@ import csv
 import io
 import json
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tarjama.batch import Fields, JobOptions, PoolResult, Summary, run_job
 from tarjama.batch.outputs import TEMP_SUFFIX, DirectoryLock
+from tarjama.document import TranslatedDocument
+from tarjama.engines import Hypothesis
 from tarjama.errors import ConfigError, InputError
 from tarjama.pipeline import Translator
 
+from ..conftest import corpus
 from ..fakes import FakeEngine
 from .conftest import (
     BREAKS,
@@ -184,6 +189,9 @@ class _CrashAfter:
         if self.left == 0:
             raise _Crash
 
+    def translated(self, sentences: int) -> None:
+        pass
+
 
 def test_sentences_recurring_across_pools_reach_the_engine_once(tmp_path: Path) -> None:
     root = tmp_path / "in"
@@ -274,6 +282,38 @@ def test_workers_give_the_outputs_of_one_worker(tmp_path: Path) -> None:
     assert len(one.engines) == 2 and 4 < len(four.engines) <= 8
     assert outputs(tmp_path / "one") == outputs(tmp_path / "four")
     assert sorted(map(tuple, one.calls)) == sorted(map(tuple, four.calls))
+
+
+def test_the_engine_decodes_the_next_pool_while_one_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "in"
+    write_archive(root, stories=4, sentences=corpus("ar"))  # no sentence in two pools
+    next_pool = threading.Event()
+
+    class Engine(FakeEngine):
+        def translate_batch(self, *args: Any, **kw: Any) -> list[Hypothesis]:
+            if self.calls:  # the worker's second pool
+                next_pool.set()
+            return super().translate_batch(*args, **kw)
+
+    waited: list[bool] = []
+    check = Translator.check
+
+    def slow_check(self: Translator, doc: TranslatedDocument) -> TranslatedDocument:
+        if not waited:  # the first pool's first document waits for the engine to go on
+            waited.append(next_pool.wait(timeout=20))
+        return check(self, doc)
+
+    monkeypatch.setattr(Translator, "check", slow_check)
+    t = FakeTranslators(Engine)
+    run_job([root / "wire"], tmp_path / "out", t, JobOptions(pool_chars=300))
+    assert waited == [True]
+    assert len(t.calls) >= 3
+    # ...and every document was still checked: the fake engine leaves the Arabic in, and
+    # the checks' findings are journalled for each one.
+    rows = journal_rows(tmp_path / "out")
+    assert rows and all(r["state"] == "done" and r["errors"] > 0 for r in rows)
 
 
 def test_refusals(archive: dict[str, Path], tmp_path: Path) -> None:

@@ -29,11 +29,12 @@ from .summary import Summary, summarize
 from .work import Pool, PoolResult, Translators
 
 BACKENDS = ("local", "ray")
-#: Characters of source per pool: ~2,000 news sentences, sorted by length together so
-#: that each engine batch holds sentences of like length (at 60,000 the batches of a
-#: random-weight model padded 14% of their steps, at 250,000 5%: docs/batch.md), while
-#: what a crash loses stays a few minutes of work on two CPU cores, seconds on a GPU.
-POOL_CHARS = 250_000
+#: Characters of source per pool: ~8,000 news sentences, sorted by length together so
+#: that each engine batch holds sentences of like length (a random-weight model padded
+#: 14% of its steps at 60,000, 5% at 250,000, 2.5% here: docs/batch.md). A crash costs
+#: the engine batch in flight, not the pool (:mod:`.checkpoints`); what grows with the
+#: pool is the memory it holds and the wait before its documents are written.
+POOL_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,18 @@ class Events(Protocol):
 
     def pool_done(self, result: PoolResult) -> None: ...
 
+    def translated(self, sentences: int) -> None:
+        """``sentences`` more came out of the engine (a batch of a pool in flight)."""
+
 
 class _Quiet:
     def started(self, summary: Summary) -> None:
         pass
 
     def pool_done(self, result: PoolResult) -> None:
+        pass
+
+    def translated(self, sentences: int) -> None:
         pass
 
 
@@ -176,7 +183,8 @@ class _Run:
                     threads=o.threads, gpus=o.gpus, known=known)  # fmt: skip
         else:
             run_local(pools, self.translators, self.accept, fields=o.fields, workers=n,
-                      threads=o.threads, known=known)  # fmt: skip
+                      threads=o.threads, known=known, checkpoints=self.out,
+                      progress=self.events.translated)  # fmt: skip
 
     def _scan(self, inputs: Sequence[str | Path]) -> None:
         found = Discovery(inputs, self.out, self.opts.include, self.opts.exclude)
@@ -205,6 +213,7 @@ class _Run:
         """Journal a pool's results: outputs on disk first, then the commit, then renames."""
         if result.known:
             self.repeats.record(result.known)
+            self.journal.forget(result.batches)
             self.events.pool_done(result)
             return
         files = [r for r in result.docs if r.state == "done" and not r.record]
@@ -217,4 +226,5 @@ class _Run:
         for name, source, fmt in self.journal.record_files(records):
             if self.journal.settled(name):
                 write_records_file(self.out, self.journal, name, source, fmt, self.opts.fields)
+        self.journal.forget(result.batches)
         self.events.pool_done(result)

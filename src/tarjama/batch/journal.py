@@ -66,6 +66,11 @@ CREATE TABLE IF NOT EXISTS documents (
     PRIMARY KEY (name, record)
 );
 CREATE INDEX IF NOT EXISTS documents_order ON documents (scan, position);
+CREATE TABLE IF NOT EXISTS batches (  -- engine batches of the pools in flight (checkpoints.py)
+    key BLOB PRIMARY KEY,           -- the hash of the batch's inputs and decoding settings
+    rows INTEGER NOT NULL,
+    value BLOB NOT NULL             -- what it came out as, as the engine wrote it
+);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     started REAL NOT NULL,
@@ -176,6 +181,7 @@ class Journal:
     def end_run(self) -> None:
         now = time.time()
         with self.db:
+            self.db.execute("DELETE FROM batches")  # no pool is in flight any more
             self.db.execute(
                 "UPDATE runs SET updated = ?, ended = ? WHERE id = ?", (now, now, self.run_id)
             )
@@ -293,6 +299,11 @@ class Journal:
                 if r.record and r.state == "done":  # its file must be assembled again
                     self.db.execute("UPDATE files SET stale = 1 WHERE name = ?", (r.name,))
             self.db.execute("UPDATE runs SET updated = ? WHERE id = ?", (now, self.run_id))
+
+    def forget(self, batches: Iterable[bytes]) -> None:
+        """Drop the engine batches of a pool that is journalled."""
+        with self.db:
+            self.db.executemany("DELETE FROM batches WHERE key = ?", [(k,) for k in batches])
 
     def reopen(self, names: Iterable[str]) -> None:
         """Whole-file documents whose output is gone are to be translated again."""

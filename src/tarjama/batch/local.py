@@ -1,10 +1,15 @@
 """The local backend: N engine workers in threads on one machine.
 
+    reader -> worker (the engine) -> finisher (checks, outputs) -> the calling thread
+
 One thread reads and splits pools ahead of the engine; each worker loads its own
 translator (its engine gets the cores divided between the workers) and translates one
-pool at a time; the calling thread gets every result in turn and journals it. The queues
-between them are short, so only a few pools are ever in memory, however long the job.
-CTranslate2 releases the GIL while it decodes, so threads keep every core busy.
+pool at a time, keeping each engine batch in the journal as it finishes
+(:mod:`.checkpoints`); the worker's finisher checks the pool and renders its outputs
+while the engine goes on with the next one; the calling thread gets every result in turn
+and journals it. The queues between them are short, so only a few pools are ever in
+memory, however long the job. CTranslate2 releases the GIL while it decodes, so the
+other threads' work fits in beside the engine's.
 """
 
 from __future__ import annotations
@@ -13,16 +18,19 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import cast
 
 from ..engines.ct2 import available_cores
-from ..pipeline import Known
+from ..pipeline import Known, Translator
+from .checkpoints import Checkpoints
 from .formats import Fields
 from .work import (
     Pool,
     PoolResult,
     Translators,
     Work,
+    check_pool,
     read_pool,
     render_pool,
     split_pool,
@@ -53,13 +61,21 @@ def run_local(
     workers: int = 1,
     threads: int | None = None,
     known: Mapping[str, Known] | None = None,
+    checkpoints: Path | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> None:
-    """Translate ``pools`` and hand each result to ``accept`` in the calling thread."""
+    """Translate ``pools`` and hand each result to ``accept`` in the calling thread.
+
+    With ``checkpoints`` (the job's directory), the workers keep their engine batches in
+    its journal; ``progress`` then hears, in the calling thread, how many more sentences
+    (engine rows) have come out, a batch at a time.
+    """
     stop = threading.Event()
-    ready: queue.Queue[object] = queue.Queue(maxsize=workers + 1)
+    ready: queue.Queue[object] = queue.Queue(maxsize=workers)
     results: queue.Queue[object] = queue.Queue(maxsize=workers + 1)
     per_worker = threads_per_worker(workers, threads)
     lang = translators.source
+    stores: list[Checkpoints] = []
 
     def put(q: queue.Queue[object], item: object) -> bool:
         while not stop.is_set():
@@ -70,13 +86,23 @@ def run_local(
                 continue
         return False
 
-    def get(q: queue.Queue[object]) -> object:
+    def get(q: queue.Queue[object], idle: Callable[[], None] | None = None) -> object:
         while not stop.is_set():
             try:
                 return q.get(timeout=0.1)
             except queue.Empty:
-                continue
+                if idle is not None:
+                    idle()
         return _END
+
+    told = 0
+
+    def tell() -> None:
+        nonlocal told
+        rows = sum(s.rows for s in list(stores))
+        if progress is not None and rows > told:
+            progress(rows - told)
+            told = rows
 
     def reader() -> None:
         try:
@@ -90,18 +116,42 @@ def run_local(
         for _ in range(workers):
             put(ready, _END)
 
-    def worker() -> None:
+    def worker(finishing: queue.Queue[object]) -> None:
+        store = Checkpoints(checkpoints) if checkpoints is not None else None
         try:
-            translator = worker_translator(translators, per_worker, known)
+            if store is not None:
+                stores.append(store)
+            translator = worker_translator(translators, per_worker, known, store)
             while not stop.is_set():
                 item = get(ready)
                 if item is _END:
                     break
                 index, work, spent = cast(tuple[int, list[Work], float], item)
                 start = time.perf_counter()
-                done = translate_pool(translator, work)
+                done = translate_pool(translator, work, check=False)
                 seconds = spent + time.perf_counter() - start
-                if not put(results, render_pool(index, done, fields, seconds)):
+                keys = store.taken() if store is not None else []
+                if not put(finishing, (translator, index, done, seconds, keys)):
+                    return
+        except BaseException as exc:  # handed to the caller
+            put(results, _Failed(exc))
+            return
+        finally:
+            if store is not None:
+                store.close()
+        put(finishing, _END)
+
+    def finisher(finishing: queue.Queue[object]) -> None:
+        try:
+            while (item := get(finishing)) is not _END:
+                translator, index, work, spent, keys = cast(
+                    tuple[Translator, int, list[Work], float, list[bytes]], item
+                )
+                start = time.perf_counter()
+                done = check_pool(translator, work)
+                result = render_pool(index, done, fields, spent + time.perf_counter() - start)
+                result.batches = keys
+                if not put(results, result):
                     return
         except BaseException as exc:  # handed to the caller
             put(results, _Failed(exc))
@@ -109,16 +159,21 @@ def run_local(
         put(results, _END)
 
     threads_ = [threading.Thread(target=reader, name="batch-reader", daemon=True)]
-    threads_ += [
-        threading.Thread(target=worker, name=f"batch-worker-{i}", daemon=True)
-        for i in range(workers)
-    ]
+    for i in range(workers):
+        # One pool waits while the worker's engine decodes the next.
+        finishing: queue.Queue[object] = queue.Queue(maxsize=1)
+        threads_ += [
+            threading.Thread(target=worker, args=(finishing,), name=f"batch-worker-{i}"),
+            threading.Thread(target=finisher, args=(finishing,), name=f"batch-finisher-{i}"),
+        ]
     for t in threads_:
+        t.daemon = True
         t.start()
     running = workers
     try:
         while running:
-            item = get(results)
+            item = get(results, tell)
+            tell()
             if item is _END:
                 running -= 1
             elif isinstance(item, _Failed):

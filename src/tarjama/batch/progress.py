@@ -1,5 +1,9 @@
 """The progress bar of a running job (rich, on stderr): documents, sentences per second,
-the time left and how many failed."""
+the time left and how many failed.
+
+Documents count when the journal has them, a pool at a time; sentences count as they
+come out of the engine, a batch at a time, so the rate moves while a large pool is in
+flight."""
 
 from __future__ import annotations
 
@@ -36,7 +40,8 @@ class RichProgress:
             console=console or Console(stderr=True),
         )
         self.task: TaskID | None = None
-        self.sentences = 0
+        self.sentences = 0  # of the documents journalled
+        self.in_flight = 0  # come out of the engine since the last pool was journalled
         self.failed = 0
         self.start = time.monotonic()
 
@@ -66,11 +71,18 @@ class RichProgress:
         if self.task is None:
             return
         self.sentences += sum(d.sentences for d in result.docs)
+        self.in_flight = 0
         self.failed += sum(d.state == "failed" for d in result.docs)
-        elapsed = max(time.monotonic() - self.start, 1e-9)
         self.progress.update(
-            self.task,
-            advance=len(result.docs),
-            rate=self.sentences / elapsed,
-            failed=self.failed,
+            self.task, advance=len(result.docs), rate=self._rate(), failed=self.failed
         )
+
+    def translated(self, sentences: int) -> None:
+        if self.task is None:
+            return
+        self.in_flight += sentences
+        self.progress.update(self.task, rate=self._rate())
+
+    def _rate(self) -> float:
+        elapsed = max(time.monotonic() - self.start, 1e-9)
+        return (self.sentences + self.in_flight) / elapsed

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..document import Document, TranslatedDocument
+from ..engines import BatchStore, can_store
 from ..errors import TarjamaError
 from ..pipeline import Known, KnownStage, Translator, segment
 from .formats import Entry, Fields, Source, by_name, digest
@@ -97,14 +98,24 @@ class PoolResult:
     #: For a pool of repeats: each sentence and how it came out (None: it did not come
     #: out as one sentence, and is left to the pools that hold it).
     known: list[tuple[str, Known | None]] = field(default_factory=list)
+    #: The keys of the engine batches it kept on the way (:mod:`.checkpoints`).
+    batches: list[bytes] = field(default_factory=list)
 
 
 def worker_translator(
-    translators: Translators, threads: int | None, known: Mapping[str, Known] | None
+    translators: Translators,
+    threads: int | None,
+    known: Mapping[str, Known] | None,
+    store: BatchStore | None = None,
 ) -> Translator:
-    """A worker's translator; with ``known``, sentences translated ahead fill their segments."""
+    """A worker's translator; with ``known``, sentences translated ahead fill their
+    segments; with ``store``, its engine keeps each batch there (when it can)."""
     translator = translators(threads)
-    return translator.with_stages(KnownStage(known)) if known else translator
+    if known:
+        translator = translator.with_stages(KnownStage(known))
+    if store is not None and can_store(translator.engine):
+        translator = translator.with_engine(translator.engine.with_batch_store(store))
+    return translator
 
 
 def read_pool(pool: Pool, fields: Fields) -> list[Work]:
@@ -137,18 +148,27 @@ def split_pool(work: list[Work], lang: str) -> list[Work]:
     return work
 
 
-def translate_pool(translator: Translator, work: list[Work]) -> list[Work]:
+def translate_pool(translator: Translator, work: list[Work], *, check: bool = True) -> list[Work]:
     """Translate the pool's documents together; when that fails, each one alone, so that
-    only the documents that cannot be translated fail."""
+    only the documents that cannot be translated fail. With ``check=False`` the checks
+    are left to :func:`check_pool`."""
     ready = [(w, w.split) for w in work if w.split is not None and w.error is None]
     try:
-        docs = translator.translate_documents([split for _, split in ready])
+        docs = translator.translate_documents([split for _, split in ready], check=check)
     except Exception:  # any failure: find the documents that cause it, one by one
         for w, split in ready:
-            w.translated = _guard(w, _alone, translator, split)
+            w.translated = _guard(w, _alone, translator, split, check)
     else:
         for (w, _), doc in zip(ready, docs, strict=True):
             w.translated = doc
+    return work
+
+
+def check_pool(translator: Translator, work: list[Work]) -> list[Work]:
+    """Check the pool's translated documents (apart from the engine, which need not wait)."""
+    for w in work:
+        if w.translated is not None:
+            w.translated = _guard(w, translator.check, w.translated)
     return work
 
 
@@ -203,8 +223,8 @@ def _result(w: Work, output: bytes | None) -> DocResult:
     )
 
 
-def _alone(translator: Translator, doc: Document) -> TranslatedDocument:
-    return translator.translate_documents([doc])[0]
+def _alone(translator: Translator, doc: Document, check: bool) -> TranslatedDocument:
+    return translator.translate_documents([doc], check=check)[0]
 
 
 def _guard(w: Work, step: Callable[..., Any], *args: Any) -> Any:
