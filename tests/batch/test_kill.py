@@ -111,3 +111,58 @@ def test_sigkill_at_random_points_then_resume(tiny_model_dir: Path, tmp_path: Pa
     assert [r["done_count"] for r in rows] == [1] * 155  # done exactly once
     assert outputs(out) == outputs(whole)
     assert not [p for p in out.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
+
+
+def kept_batches(out: Path) -> int:
+    path = out / ".tarjama" / "journal.sqlite"
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+        try:
+            return int(db.execute("SELECT COUNT(*) FROM batches").fetchone()[0])
+        finally:
+            db.close()
+    except sqlite3.Error:  # not there yet
+        return 0
+
+
+def test_sigkill_between_engine_batches_then_resume(tiny_model_dir: Path, tmp_path: Path) -> None:
+    # Pools of several engine batches each: the kills land inside a pool, once the journal
+    # holds some of its batches, so every resume takes kept batches back.
+    src = write_archive(tmp_path / "in", stories=150, sentences=dev_lines())
+    inputs = [str(src["folder"]), str(src["feed"]), str(src["sheet"])]
+    common = ["-m", str(tiny_model_dir), "--beam", "2", "--pool", "20000", "--device", "cpu"]
+    home = tmp_path / "home"
+    whole = tmp_path / "whole"
+    ref = batch(home, *inputs, "--out", str(whole), *common)
+    assert ref.wait(timeout=300) == 0, ref.stderr.read() if ref.stderr else ""
+
+    out = tmp_path / "cut"
+    rng = random.Random(20261206)
+    kills = 0
+    for _ in range(40):
+        before = kept_batches(out)  # those of the pool in flight when the last run died
+        proc = batch(home, *inputs, "--out", str(out), *common, "--resume")
+        start = time.monotonic()
+        while (
+            kept_batches(out) in (0, before)
+            and proc.poll() is None
+            and time.monotonic() - start < 60
+        ):
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.3))
+        if proc.poll() is not None:
+            break
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        kills += 1
+    else:
+        pytest.fail("the job never finished")
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    assert proc.wait() == 0, err
+    assert kills >= 5, f"only {kills} kills landed inside a pool"
+    rows = journal_rows(out)
+    assert [r["state"] for r in rows] == ["done"] * 155
+    assert [r["done_count"] for r in rows] == [1] * 155
+    assert outputs(out) == outputs(whole)
+    assert kept_batches(out) == 0
+    assert not [p for p in out.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
