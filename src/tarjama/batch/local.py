@@ -7,9 +7,10 @@ translator (its engine gets the cores divided between the workers) and translate
 pool at a time, keeping each engine batch in the journal as it finishes
 (:mod:`.checkpoints`); the worker's finisher checks the pool and renders its outputs
 while the engine goes on with the next one; the calling thread gets every result in turn
-and journals it. The queues between them are short, so only a few pools are ever in
-memory, however long the job. CTranslate2 releases the GIL while it decodes, so the
-other threads' work fits in beside the engine's.
+and journals it. Each worker holds two pools at most (the one it translates, the one its
+finisher renders) and one more is read ahead for it, so memory does not grow with the
+job. CTranslate2 releases the GIL while it decodes, so the other threads' work fits in
+beside the engine's.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from .work import (
     PoolResult,
     Translators,
     Work,
-    check_pool,
     read_pool,
     render_pool,
     split_pool,
@@ -71,8 +71,9 @@ def run_local(
     (engine rows) have come out, a batch at a time.
     """
     stop = threading.Event()
-    ready: queue.Queue[object] = queue.Queue(maxsize=workers)
+    ready: queue.Queue[object] = queue.Queue()
     results: queue.Queue[object] = queue.Queue(maxsize=workers + 1)
+    read_ahead = threading.Semaphore(workers)  # pools read and split, not yet taken
     per_worker = threads_per_worker(workers, threads)
     lang = translators.source
     stores: list[Checkpoints] = []
@@ -84,6 +85,12 @@ def run_local(
                 return True
             except queue.Full:
                 continue
+        return False
+
+    def take(slot: threading.Semaphore) -> bool:
+        while not stop.is_set():
+            if slot.acquire(timeout=0.1):
+                return True
         return False
 
     def get(q: queue.Queue[object], idle: Callable[[], None] | None = None) -> object:
@@ -107,6 +114,8 @@ def run_local(
     def reader() -> None:
         try:
             for pool in pools:
+                if not take(read_ahead):
+                    return
                 start = time.perf_counter()
                 work = split_pool(read_pool(pool, fields), lang)
                 if not put(ready, (pool.index, work, time.perf_counter() - start)):
@@ -116,16 +125,17 @@ def run_local(
         for _ in range(workers):
             put(ready, _END)
 
-    def worker(finishing: queue.Queue[object]) -> None:
+    def worker(finishing: queue.Queue[object], in_hand: threading.Semaphore) -> None:
         store = Checkpoints(checkpoints) if checkpoints is not None else None
         try:
             if store is not None:
                 stores.append(store)
             translator = worker_translator(translators, per_worker, known, store)
-            while not stop.is_set():
+            while take(in_hand):
                 item = get(ready)
                 if item is _END:
                     break
+                read_ahead.release()
                 index, work, spent = cast(tuple[int, list[Work], float], item)
                 start = time.perf_counter()
                 done = translate_pool(translator, work, check=False)
@@ -141,16 +151,17 @@ def run_local(
                 store.close()
         put(finishing, _END)
 
-    def finisher(finishing: queue.Queue[object]) -> None:
+    def finisher(finishing: queue.Queue[object], in_hand: threading.Semaphore) -> None:
         try:
             while (item := get(finishing)) is not _END:
                 translator, index, work, spent, keys = cast(
                     tuple[Translator, int, list[Work], float, list[bytes]], item
                 )
                 start = time.perf_counter()
-                done = check_pool(translator, work)
-                result = render_pool(index, done, fields, spent + time.perf_counter() - start)
+                result = render_pool(index, work, fields, spent, check=translator.check)
+                result.seconds += time.perf_counter() - start
                 result.batches = keys
+                in_hand.release()
                 if not put(results, result):
                     return
         except BaseException as exc:  # handed to the caller
@@ -160,11 +171,12 @@ def run_local(
 
     threads_ = [threading.Thread(target=reader, name="batch-reader", daemon=True)]
     for i in range(workers):
-        # One pool waits while the worker's engine decodes the next.
-        finishing: queue.Queue[object] = queue.Queue(maxsize=1)
+        finishing: queue.Queue[object] = queue.Queue()
+        in_hand = threading.Semaphore(2)  # the pool translated and the pool finished
+        pair = (finishing, in_hand)
         threads_ += [
-            threading.Thread(target=worker, args=(finishing,), name=f"batch-worker-{i}"),
-            threading.Thread(target=finisher, args=(finishing,), name=f"batch-finisher-{i}"),
+            threading.Thread(target=worker, args=pair, name=f"batch-worker-{i}"),
+            threading.Thread(target=finisher, args=pair, name=f"batch-finisher-{i}"),
         ]
     for t in threads_:
         t.daemon = True

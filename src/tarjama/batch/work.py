@@ -151,7 +151,7 @@ def split_pool(work: list[Work], lang: str) -> list[Work]:
 def translate_pool(translator: Translator, work: list[Work], *, check: bool = True) -> list[Work]:
     """Translate the pool's documents together; when that fails, each one alone, so that
     only the documents that cannot be translated fail. With ``check=False`` the checks
-    are left to :func:`check_pool`."""
+    are left to :func:`render_pool`."""
     ready = [(w, w.split) for w in work if w.split is not None and w.error is None]
     try:
         docs = translator.translate_documents([split for _, split in ready], check=check)
@@ -164,25 +164,32 @@ def translate_pool(translator: Translator, work: list[Work], *, check: bool = Tr
     return work
 
 
-def check_pool(translator: Translator, work: list[Work]) -> list[Work]:
-    """Check the pool's translated documents (apart from the engine, which need not wait)."""
-    for w in work:
-        if w.translated is not None:
-            w.translated = _guard(w, translator.check, w.translated)
-    return work
+def render_pool(
+    index: int,
+    work: list[Work],
+    fields: Fields,
+    seconds: float,
+    *,
+    check: Callable[[TranslatedDocument], TranslatedDocument] | None = None,
+) -> PoolResult:
+    """Each document's output, its hash and what the checks found; with ``check``, each
+    document is checked first (apart from the engine, which need not wait for it).
 
-
-def render_pool(index: int, work: list[Work], fields: Fields, seconds: float) -> PoolResult:
-    """Each document's output, its hash and what the checks found."""
+    A document's text, translation and issues are let go once its result is made, so
+    that the issues of a whole pool (many, on a model that loops) are never held at once.
+    """
     if work and work[0].ref.format == REPEATS:
         return PoolResult(index, [], seconds, known=[_known(w) for w in work])
     results = []
     for w in work:
+        if check is not None and w.translated is not None:
+            w.translated = _guard(w, check, w.translated)
         out = None
         if w.translated is not None and w.source is not None:
             render = by_name(w.ref.format).render
             out = _guard(w, render, w.source, w.translated, fields)
         results.append(_result(w, out))
+        w.source = w.split = w.translated = None
     return PoolResult(index, results, seconds)
 
 
