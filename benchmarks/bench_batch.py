@@ -68,17 +68,20 @@ class DecodingWork:
     def __init__(self) -> None:
         self.asked = self.own = 0
         self.busy = 0.0  # seconds inside the engine's batches
-        original = ct2.CTranslate2Engine._run_batch
+        original = ct2.CTranslate2Engine._decode
 
-        def counting(engine: ct2.CTranslate2Engine, units: list[list[str]], batch: list[int],
-                     longest: int, *rest: object) -> None:  # fmt: skip
-            self.asked += len(batch) * ct2.decoding_limit(longest)
-            self.own += sum(ct2.decoding_limit(len(units[i])) for i in batch)
+        def counting(
+            engine: ct2.CTranslate2Engine, units: list[list[str]], *rest: object
+        ) -> object:
+            longest = max(len(u) for u in units)
+            self.asked += len(units) * ct2.decoding_limit(longest)
+            self.own += sum(ct2.decoding_limit(len(u)) for u in units)
             start = time.perf_counter()
-            original(engine, units, batch, longest, *rest)  # type: ignore[arg-type]
+            rows = original(engine, units, *rest)  # type: ignore[arg-type]
             self.busy += time.perf_counter() - start
+            return rows
 
-        ct2.CTranslate2Engine._run_batch = counting  # type: ignore[method-assign,assignment]
+        ct2.CTranslate2Engine._decode = counting  # type: ignore[method-assign,assignment]
 
     def take(self) -> tuple[int, int, float]:
         taken = (self.asked, self.own, self.busy)

@@ -34,19 +34,17 @@ class Decoder:
         self.decoded = self.rows = 0
         self.kill_at: int | None = None
         self.delay = 0.0  # seconds a batch takes, at least
-        original = ct2.CTranslate2Engine._run_batch
+        original = ct2.CTranslate2Engine._decode
 
-        def run_batch(
-            engine: ct2.CTranslate2Engine, units: object, batch: list[int], *args: object
-        ) -> None:
+        def decode(engine: ct2.CTranslate2Engine, units: list[object], *args: object) -> object:
             if self.decoded == self.kill_at:
                 raise Killed
             self.decoded += 1
-            self.rows += len(batch)
+            self.rows += len(units)
             time.sleep(self.delay)
-            original(engine, units, batch, *args)  # type: ignore[arg-type]
+            return original(engine, units, *args)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(ct2.CTranslate2Engine, "_run_batch", run_batch)
+        monkeypatch.setattr(ct2.CTranslate2Engine, "_decode", decode)
 
     def run(self, kill_at: int | None, *args: object) -> int:
         """Run a job (killed or not); how many batches it decoded."""

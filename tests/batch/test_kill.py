@@ -35,20 +35,50 @@ def batch(home: Path, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def done_count(out: Path) -> int:
+def journal_count(out: Path, sql: str) -> int:
+    """A count from the journal of a job that may be running, or not started yet."""
     path = out / ".tarjama" / "journal.sqlite"
     if not path.is_file():
         return 0
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
         try:
-            return int(
-                db.execute("SELECT COUNT(*) FROM documents WHERE state = 'done'").fetchone()[0]
-            )
+            return int(db.execute(sql).fetchone()[0])
         finally:
             db.close()
     except sqlite3.Error:  # the schema may not be there yet
         return 0
+
+
+def done_count(out: Path) -> int:
+    return journal_count(out, "SELECT COUNT(*) FROM documents WHERE state = 'done'")
+
+
+def kept_batches(out: Path) -> int:
+    return journal_count(out, "SELECT COUNT(*) FROM batches")
+
+
+def uninterrupted(model: Path, tmp_path: Path, pool: str) -> tuple[Path, list[str], Path]:
+    """Stories of FLORES sentences (half of them in two stories), so there is work in every
+    pool, translated once without a kill: the home, the job's arguments, its output."""
+    src = write_archive(tmp_path / "in", stories=150, sentences=dev_lines())
+    inputs = [str(src["folder"]), str(src["feed"]), str(src["sheet"])]
+    common = ["-m", str(model), "--beam", "2", "--pool", pool, "--device", "cpu"]
+    home = tmp_path / "home"
+    whole = tmp_path / "whole"
+    ref = batch(home, *inputs, *common, "--out", str(whole))
+    assert ref.wait(timeout=300) == 0, ref.stderr.read() if ref.stderr else ""
+    return home, [*inputs, *common], whole
+
+
+def assert_as_uninterrupted(out: Path, whole: Path) -> None:
+    """Every document done exactly once, as the uninterrupted run wrote it, and no
+    temporary file left."""
+    rows = journal_rows(out)
+    assert [r["state"] for r in rows] == ["done"] * 155
+    assert [r["done_count"] for r in rows] == [1] * 155
+    assert outputs(out) == outputs(whole)
+    assert not [p for p in out.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
 
 
 def while_running(home: Path, out: Path, pid: int, job: list[str]) -> None:
@@ -65,21 +95,12 @@ def while_running(home: Path, out: Path, pid: int, job: list[str]) -> None:
 
 
 def test_sigkill_at_random_points_then_resume(tiny_model_dir: Path, tmp_path: Path) -> None:
-    # Stories of FLORES sentences (half of them in two stories): work in every pool.
-    src = write_archive(tmp_path / "in", stories=150, sentences=dev_lines())
-    inputs = [str(src["folder"]), str(src["feed"]), str(src["sheet"])]
-    common = ["-m", str(tiny_model_dir), "--beam", "2", "--pool", "200", "--device", "cpu"]
-    home = tmp_path / "home"
-
-    whole = tmp_path / "whole"
-    ref = batch(home, *inputs, "--out", str(whole), *common)
-    assert ref.wait(timeout=300) == 0, ref.stderr.read() if ref.stderr else ""
-
+    home, job, whole = uninterrupted(tiny_model_dir, tmp_path, "200")
     out = tmp_path / "cut"
     rng = random.Random(20240611)
     kills, runs, seen = 0, 0, 0
     while True:
-        proc = batch(home, *inputs, "--out", str(out), *common, "--resume")
+        proc = batch(home, *job, "--out", str(out), "--resume")
         runs += 1
         if kills < KILLS:
             start = time.monotonic()
@@ -94,7 +115,7 @@ def test_sigkill_at_random_points_then_resume(tiny_model_dir: Path, tmp_path: Pa
                     time.sleep(0.02)
                 time.sleep(rng.uniform(0.0, 0.2))
                 if kills == 0:
-                    while_running(home, out, proc.pid, [*inputs, "--out", str(out), *common])
+                    while_running(home, out, proc.pid, [*job, "--out", str(out)])
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
@@ -105,43 +126,19 @@ def test_sigkill_at_random_points_then_resume(tiny_model_dir: Path, tmp_path: Pa
         assert proc.wait(timeout=300) == 0, err
         break
     assert kills >= 10, f"only {kills} kills landed in {runs} runs"
-    rows = journal_rows(out)
-    assert len(rows) == 155
-    assert [r["state"] for r in rows] == ["done"] * 155
-    assert [r["done_count"] for r in rows] == [1] * 155  # done exactly once
-    assert outputs(out) == outputs(whole)
-    assert not [p for p in out.rglob("*") if p.name.endswith(TEMP_SUFFIX)]
-
-
-def kept_batches(out: Path) -> int:
-    path = out / ".tarjama" / "journal.sqlite"
-    try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
-        try:
-            return int(db.execute("SELECT COUNT(*) FROM batches").fetchone()[0])
-        finally:
-            db.close()
-    except sqlite3.Error:  # not there yet
-        return 0
+    assert_as_uninterrupted(out, whole)
 
 
 def test_sigkill_between_engine_batches_then_resume(tiny_model_dir: Path, tmp_path: Path) -> None:
     # Pools of several engine batches each: the kills land inside a pool, once the journal
     # holds some of its batches, so every resume takes kept batches back.
-    src = write_archive(tmp_path / "in", stories=150, sentences=dev_lines())
-    inputs = [str(src["folder"]), str(src["feed"]), str(src["sheet"])]
-    common = ["-m", str(tiny_model_dir), "--beam", "2", "--pool", "20000", "--device", "cpu"]
-    home = tmp_path / "home"
-    whole = tmp_path / "whole"
-    ref = batch(home, *inputs, "--out", str(whole), *common)
-    assert ref.wait(timeout=300) == 0, ref.stderr.read() if ref.stderr else ""
-
+    home, job, whole = uninterrupted(tiny_model_dir, tmp_path, "20000")
     out = tmp_path / "cut"
     rng = random.Random(20261206)
     kills = 0
     for _ in range(40):
         before = kept_batches(out)  # those of the pool in flight when the last run died
-        proc = batch(home, *inputs, "--out", str(out), *common, "--resume")
+        proc = batch(home, *job, "--out", str(out), "--resume")
         start = time.monotonic()
         while (
             kept_batches(out) in (0, before)
@@ -160,9 +157,5 @@ def test_sigkill_between_engine_batches_then_resume(tiny_model_dir: Path, tmp_pa
     err = proc.stderr.read().decode() if proc.stderr else ""
     assert proc.wait() == 0, err
     assert kills >= 5, f"only {kills} kills landed inside a pool"
-    rows = journal_rows(out)
-    assert [r["state"] for r in rows] == ["done"] * 155
-    assert [r["done_count"] for r in rows] == [1] * 155
-    assert outputs(out) == outputs(whole)
+    assert_as_uninterrupted(out, whole)
     assert kept_batches(out) == 0
-    assert not [p for p in out.rglob("*") if p.name.endswith(TEMP_SUFFIX)]

@@ -33,14 +33,13 @@ def decoded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The size of every batch the engine really decodes; batches of a few sentences."""
     monkeypatch.setattr(ct2, "MAX_BATCH_TOKENS", 96)
     calls: list[int] = []
-    original = ct2.CTranslate2Engine._run_batch
+    original = ct2.CTranslate2Engine._decode
 
-    def counting(engine: ct2.CTranslate2Engine, units: list[list[str]], batch: list[int],
-                 *rest: object) -> None:  # fmt: skip
-        calls.append(len(batch))
-        original(engine, units, batch, *rest)  # type: ignore[arg-type]
+    def counting(engine: ct2.CTranslate2Engine, units: list[list[str]], *rest: object) -> object:
+        calls.append(len(units))
+        return original(engine, units, *rest)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ct2.CTranslate2Engine, "_run_batch", counting)
+    monkeypatch.setattr(ct2.CTranslate2Engine, "_decode", counting)
     return calls
 
 

@@ -219,68 +219,67 @@ class CTranslate2Engine:
             for i in order:
                 length = len(units[i])
                 if batch and max(longest, length) * (len(batch) + 1) > MAX_BATCH_TOKENS:
-                    self._batch(units, batch, longest, prefix, n_best, with_attention, results)
+                    self._fill(results, units, batch, prefix, n_best, with_attention)
                     batch, longest = [], 0
                 batch.append(i)
                 longest = max(longest, length)
             if batch:
-                self._batch(units, batch, longest, prefix, n_best, with_attention, results)
+                self._fill(results, units, batch, prefix, n_best, with_attention)
         return results
 
-    def _batch(
+    def _fill(
         self,
+        results: list[Row],
         units: list[list[str]],
         batch: list[int],
-        longest: int,
         prefix: list[str] | None,
         n_best: int,
         attention: bool,
-        results: list[Row],
     ) -> None:
+        """Put what the units ``batch`` names come out as in ``results``."""
+        rows = self._batch([units[i] for i in batch], prefix, n_best, attention)
+        for i, row in zip(batch, rows, strict=False):
+            results[i] = row
+
+    def _batch(
+        self, units: list[list[str]], prefix: list[str] | None, n_best: int, attention: bool
+    ) -> list[Row]:
         """Decode one batch, or take it from the batch store when it is there."""
         store = self._store
         if store is None:
-            self._run_batch(units, batch, longest, prefix, n_best, attention, results)
-            return
+            return self._decode(units, prefix, n_best, attention)
         # Everything that decides the batch's output: the model, the units in their order,
-        # the target prefix and the decoding settings (the step limit comes from `longest`).
-        inputs = [self._model_id, max(self.beam_size, n_best), n_best, attention,
-                  decoding_limit(longest), prefix, [units[i] for i in batch]]  # fmt: skip
+        # the target prefix and the decoding settings (the step limit follows from the units).
+        inputs = [self._model_id, max(self.beam_size, n_best), n_best, attention, prefix, units]
         key = hashlib.blake2b(json.dumps(inputs).encode(), digest_size=16).digest()
         kept = store.get(key)
         if kept is not None:
-            for i, (hyps, score, weights) in zip(batch, json.loads(kept), strict=True):
-                results[i] = (hyps, score, weights)
-            return
-        self._run_batch(units, batch, longest, prefix, n_best, attention, results)
+            return [(hyps, score, weights) for hyps, score, weights in json.loads(kept)]
+        rows = self._decode(units, prefix, n_best, attention)
         # Floats go through JSON exactly (repr), so a batch taken back is the batch decoded.
-        store.put(key, json.dumps([results[i] for i in batch]).encode(), len(batch))
+        store.put(key, json.dumps(rows).encode(), len(units))
+        return rows
 
-    def _run_batch(
-        self,
-        units: list[list[str]],
-        batch: list[int],
-        longest: int,
-        prefix: list[str] | None,
-        n_best: int,
-        attention: bool,
-        results: list[Row],
-    ) -> None:
+    def _decode(
+        self, units: list[list[str]], prefix: list[str] | None, n_best: int, attention: bool
+    ) -> list[Row]:
         try:
             out = self._translator.translate_batch(
-                [units[i] for i in batch],
-                target_prefix=[prefix] * len(batch) if prefix else None,
+                units,
+                target_prefix=[prefix] * len(units) if prefix else None,
                 beam_size=max(self.beam_size, n_best),
                 num_hypotheses=n_best,
                 return_scores=True,
                 return_attention=attention,
                 # The pipeline cuts long sentences itself; never let CTranslate2 truncate.
                 max_input_length=0,
-                max_decoding_length=decoding_limit(longest),
+                max_decoding_length=decoding_limit(max(len(u) for u in units)),
             )
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"model '{self.name}' failed to translate: {exc}") from exc
-        for i, result in zip(batch, out, strict=False):
+        rows: list[Row] = []
+        for result in out:
             scores = result.scores or [0.0]
             weights = [list(r) for r in result.attention[0]] if attention else None
-            results[i] = ([list(h) for h in result.hypotheses], float(scores[0]), weights)
+            rows.append(([list(h) for h in result.hypotheses], float(scores[0]), weights))
+        return rows
