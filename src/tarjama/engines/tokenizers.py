@@ -87,14 +87,10 @@ def is_special(token: str) -> bool:
     return _SPECIAL.fullmatch(token) is not None
 
 
-def decode_pieces(sp: spm.SentencePieceProcessor, pieces: Sequence[str]) -> str:
-    """Text of SentencePiece ``pieces``, special tokens dropped; a piece the model does not
-    know keeps its text, with its word mark read as a space."""
-    return _decode_all(sp, [[*pieces]])[0]
-
-
 def _decode_all(sp: spm.SentencePieceProcessor, units: list[list[str]]) -> list[str]:
-    """:func:`decode_pieces` for every unit, in one call into SentencePiece."""
+    """The text of each unit of SentencePiece pieces, in one call into SentencePiece:
+    special tokens dropped; a piece the model does not know keeps its text, with its word
+    mark read as a space."""
     if not units:
         return []
     texts = sp.decode_pieces([[p for p in u if not is_special(p)] for u in units])
