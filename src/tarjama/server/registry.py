@@ -1,4 +1,5 @@
-"""The models a server holds: loaded once at start, each with its coalescer.
+"""The models a server holds: the workspace's serving plan, loaded once at start, each
+model with its coalescer (which models, which pairs and each request's beam are the plan's).
 
 Requests ask for a language pair (LibreTranslate) or a model by name (native API) and get
 a :class:`~tarjama.pipeline.Translator` whose engine batches through the model's coalescer.

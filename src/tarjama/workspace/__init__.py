@@ -17,7 +17,10 @@ it needs, so that the defaults below are decided once:
   to the home's default one; the lexicon it learned aligns later imports;
 - **names**: the names check always runs; Arabic names are spelled in Latin letters by the
   character model installed as ``aren-transliteration`` when there is one, else by the
-  built-in romaniser (:mod:`tarjama.text.romanize`).
+  built-in romaniser (:mod:`tarjama.text.romanize`);
+- **serving**: :meth:`Workspace.serving_plan` decides what a server serves
+  (:mod:`.serving`); ``tarjama.Translator.load`` is :meth:`Workspace.translator` on the
+  home it names, so the library keeps the same policy.
 """
 
 from __future__ import annotations
