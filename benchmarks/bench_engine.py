@@ -27,8 +27,8 @@ import sentencepiece as spm
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from build_bench_model import REPO, build
 
+from tarjama import Translator
 from tarjama.engines.ct2 import available_cores, decoding_limit
-from tarjama.pipeline import Translator
 from tarjama.testing import OPUS_MT
 
 ARTICLE = (

@@ -39,9 +39,9 @@ from lxml.html import builder as E
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from build_bench_model import FLORES, REPO, build
 
+from tarjama import Translator
 from tarjama.engines import ct2
 from tarjama.engines.ct2 import available_cores
-from tarjama.pipeline import Translator
 from tarjama.testing import build_marian_model
 
 ARTICLE = (

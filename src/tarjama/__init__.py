@@ -33,9 +33,8 @@ if TYPE_CHECKING:
     from .archive import TranslationMemory
     from .engines import Engine, Hypothesis
     from .fidelity import Glossary, NameMatcher
-    from .pipeline import Translator
     from .store import ModelStore
-    from .workspace import Workspace
+    from .workspace import Translator, Workspace
 
 #: Public names loaded on first use, and the module each comes from.
 _LAZY = {
@@ -45,7 +44,7 @@ _LAZY = {
     "NameMatcher": "fidelity",
     "ModelStore": "store",
     "TranslationMemory": "archive",
-    "Translator": "pipeline",
+    "Translator": "workspace",  # the pipeline's, with load() under the home's policy
     "Workspace": "workspace",
 }
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tarjama.pipeline import Translator
+from tarjama import Translator
 
 
 @pytest.fixture(scope="session")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tarjama import Translator
 from tarjama.archive import TranslationMemory
 from tarjama.archive.entries import Entry
 from tarjama.engines.loader import load_engine
 from tarjama.errors import EngineError
 from tarjama.fidelity.glossary import Glossary, Term
 from tarjama.formats.inline import Block, Close, Code, Open
-from tarjama.pipeline import Translator
 
 from ..fakes import AligningFakeEngine, FakeEngine
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from tarjama import Translator
 from tarjama.cli import main
 from tarjama.cli.translate import issue_summary
 from tarjama.engines import Hypothesis
 from tarjama.fidelity.glossary import Glossary, Term
-from tarjama.pipeline import Translator
 
 from ..fakes import FakeEngine
 

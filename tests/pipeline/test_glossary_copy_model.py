@@ -14,8 +14,8 @@ import ctranslate2
 import pytest
 import sentencepiece as spm
 
+from tarjama import Translator
 from tarjama.fidelity.glossary import Glossary, Term
-from tarjama.pipeline import Translator
 from tarjama.testing import build_copy_model
 
 from ..conftest import corpus

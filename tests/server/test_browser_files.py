@@ -12,7 +12,7 @@ import docx
 import pytest
 from playwright import sync_api
 
-from tarjama.pipeline import Translator
+from tarjama import Translator
 
 from ..formats import samples
 from ..servers import start_server, stop_server

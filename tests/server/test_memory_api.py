@@ -15,7 +15,7 @@ from tarjama.cli import main
 from tarjama.server import Registry, Settings, create_app
 from tarjama.server.memory_api import READ_ONLY, SUGGESTIONS_OFF
 from tarjama.server.state import KEY_INVALID, KEY_REQUIRED
-from tarjama.workspace import KeyStore
+from tarjama.workspace.stores import KeyStore
 
 from ..conftest import DATA
 from ..fakes import FakeEngine

@@ -206,7 +206,7 @@ def test_spm_without_language_codes_is_not_nllb(tmp_path: Path, tiny_nllb_dir: P
 def test_a_model_bin_that_is_not_a_model_says_so(
     home: Path, tmp_path: Path, tiny_model_dir: Path, garbage: bytes
 ) -> None:
-    from tarjama.pipeline import Translator
+    from tarjama import Translator
 
     d = tmp_path / "broken"
     shutil.copytree(tiny_model_dir, d)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import cast
 
-from ..engines.ct2 import available_cores
+from ..engines import available_cores
 from ..pipeline import Known, Translator
 from .checkpoints import Checkpoints
 from .formats import Fields

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..workspace import CATALOGUE, DEFAULTS, Workspace
+from ..workspace import Workspace
+from ..workspace.stores import CATALOGUE, DEFAULTS
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,8 +57,8 @@ def _mb(size: int) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    store = Workspace.open(args.home).models
-    manifests = store.manifests()
+    ws = Workspace.open(args.home)
+    manifests = ws.installed_models()
     if manifests:
         for m in manifests:
             pairs = ", ".join(f"{s}->{t}" for s, t in m.pairs)
@@ -66,8 +67,8 @@ def _list(args: argparse.Namespace) -> int:
                 f"\t{m.origin.get('kind')}"
             )
     else:
-        print(f"no models installed in {store.root}")
-    installed = set(store.names())
+        print(f"no models installed in {ws.models_root}")
+    installed = {m.name for m in manifests}
     if args.available:
         defaults = {name: pair for pair, name in DEFAULTS.items()}
         for name, entry in CATALOGUE.items():
@@ -89,7 +90,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    manifest = Workspace.open(args.home).models.manifest(args.name)
+    manifest = Workspace.open(args.home).model_manifest(args.name)
     print(json.dumps(manifest.to_json(), ensure_ascii=False, indent=2))
     return 0
 
@@ -116,6 +117,6 @@ def _pull(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    Workspace.open(args.home).models.remove(args.name)
+    Workspace.open(args.home).remove_model(args.name)
     print(f"removed {args.name}")
     return 0

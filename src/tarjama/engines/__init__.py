@@ -13,12 +13,14 @@ from .base import (
     can_store,
     count_tokens_many,
 )
+from .cores import available_cores
 
 __all__ = [
     "Alignment",
     "BatchStore",
     "Engine",
     "Hypothesis",
+    "available_cores",
     "can_align",
     "can_store",
     "count_tokens_many",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import numpy as np
 
 from ..errors import ConfigError, CorruptModel, EngineError, UnsupportedPair
 from .base import Alignment, BatchStore, Hypothesis
+from .cores import available_cores
 from .tokenizers import Tokenizer
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -33,13 +33,6 @@ def decoding_limit(source_tokens: int) -> int:
     A model stuck in a loop stops here instead of running to the global default.
     """
     return 2 * source_tokens + 10
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def resolve_device(device: str) -> str:

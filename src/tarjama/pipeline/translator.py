@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .._version import __version__
@@ -72,8 +71,8 @@ class Translator:
     ``memory`` and ``glossary`` become the stages :class:`~.stages.MemoryStage` and
     :class:`~.stages.GlossaryStage`, run in that order before any ``stages`` given.
 
-    >>> t = Translator.load("opus-mt-ar-en")          # doctest: +SKIP
-    >>> t.translate_document("...").text              # doctest: +SKIP
+    Opening a model by name is the workspace's: ``tarjama.Translator.load(name)``
+    (:class:`tarjama.workspace.Translator`) applies the home's policy.
     """
 
     def __init__(
@@ -110,44 +109,6 @@ class Translator:
             *stages,
         ]
         self._way = Direction(source, target, digits)
-
-    @classmethod
-    def load(
-        cls,
-        name_or_dir: str | Path,
-        *,
-        source: str | None = None,
-        target: str | None = None,
-        device: str = "auto",
-        beam_size: int = 4,
-        home: str | Path | None = None,
-        compute_type: str | None = None,
-        threads: int | None = None,
-        glossary: Glossary | None = None,
-        names: NameMatcher | None = None,
-        memory: TranslationMemory | None = None,
-        digits: str | None = None,
-    ) -> Translator:
-        """Open an installed model by name, or a model directory, as a translator."""
-        from ..engines.loader import load_engine
-
-        engine = load_engine(
-            name_or_dir,
-            home=home,
-            device=device,
-            beam_size=beam_size,
-            compute_type=compute_type,
-            threads=threads,
-        )
-        return cls(
-            engine,
-            source=source,
-            target=target,
-            glossary=glossary,
-            names=names,
-            memory=memory,
-            digits=digits,
-        )
 
     def with_stages(self, *stages: Stage) -> Translator:
         """The same translator (engine, languages, checks) with ``stages`` run after its

@@ -14,7 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..workspace import ApiKey, KeyStore
+    from ..workspace.stores import ApiKey, KeyStore
     from .app import create_app
     from .listen import bind
     from .registry import Registry
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["ApiKey", "KeyStore", "Registry", "Settings", "bind", "create_app"]
 
 _WHERE = {
-    "ApiKey": "..workspace",
-    "KeyStore": "..workspace",
+    "ApiKey": "..workspace.stores",
+    "KeyStore": "..workspace.stores",
     "create_app": ".app",
     "bind": ".listen",
     "Registry": ".registry",

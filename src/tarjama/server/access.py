@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from ..workspace import ApiKey, KeyLookup
+from ..workspace.stores import ApiKey, KeyLookup
 from .errors import ApiError
 from .hosting import route_path
 from .ratelimit import RateLimiter, Window, windows_for

@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .._version import __version__
 from ..errors import ConfigError
-from ..workspace import KeyLookup
+from ..workspace.stores import KeyLookup
 from . import files, libre, memory_api, metrics, native, quality
 from .docs import install_docs
 from .errors import CatchAllMiddleware, install_error_handlers

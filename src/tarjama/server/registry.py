@@ -1,4 +1,5 @@
-"""The models a server holds: loaded once at start, each with its coalescer.
+"""The models a server holds: the workspace's serving plan, loaded once at start, each
+model with its coalescer (which models, which pairs and each request's beam are the plan's).
 
 Requests ask for a language pair (LibreTranslate) or a model by name (native API) and get
 a :class:`~tarjama.pipeline.Translator` whose engine batches through the model's coalescer.
@@ -11,10 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..archive import TranslationMemory
-from ..errors import ConfigError, InputError
 from ..fidelity import Glossary
 from ..pipeline import Engine, Translator
-from ..workspace import Workspace
+from ..workspace import PlannedModel, ServingPlan, TranslatorOptions, Workspace
 from .coalescer import CoalescedEngine, Coalescer
 from .settings import Settings
 
@@ -32,20 +32,24 @@ def language_name(code: str) -> str:
 
 @dataclass
 class ServedModel:
-    """One loaded model: its engine, its coalescer and a translator per language pair."""
+    """One model as the plan gave it, with its coalescer and a plain translator per pair."""
 
-    engine: Engine
+    planned: PlannedModel
     coalescer: Coalescer
-    workspace: Workspace
-    #: The pairs served (``--load-only`` may serve fewer than the model offers).
-    pairs: list[tuple[str, str]] = field(default_factory=list)
     translators: dict[tuple[str, str], Translator] = field(default_factory=dict)
-    #: The same loaded model at each beam asked for, made once each.
-    beams: dict[int, Engine] = field(default_factory=dict)
+
+    @property
+    def engine(self) -> Engine:
+        return self.planned.engine
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """The pairs served (``--load-only`` may serve fewer than the model offers)."""
+        return self.planned.pairs
 
     @property
     def name(self) -> str:
-        return self.engine.name
+        return self.planned.name
 
     def translator(self, source: str, target: str) -> Translator:
         """The plain translator for a pair (sentences, no glossary)."""
@@ -61,16 +65,12 @@ class ServedModel:
         beam: int | None = None,
     ) -> Translator:
         """A translator for one document request, with its glossary and, if set, its beam."""
-        engine = self.engine
-        if beam is not None and beam != getattr(engine, "beam_size", None):
-            with_beam = getattr(engine, "with_beam", None)
-            if with_beam is None:
-                raise InputError(f"model '{self.name}' has a fixed beam size")
-            engine = self.beams.get(beam) or self.beams.setdefault(beam, with_beam(beam))
-        batched = CoalescedEngine(engine, self.coalescer)
-        return self.workspace.translator(
-            batched, source=source, target=target, glossary=glossary, memory=memory
-        )
+        options = TranslatorOptions(glossary=glossary, memory=memory, beam=beam)
+        return self.planned.translator_for((source, target), options, through=self.batched)
+
+    def batched(self, engine: Engine) -> Engine:
+        """``engine``'s calls batched with every other request's to this model."""
+        return CoalescedEngine(engine, self.coalescer)
 
     def info(self) -> dict[str, Any]:
         return {
@@ -81,67 +81,42 @@ class ServedModel:
 
 
 class Registry:
-    """Every model the server serves, in the order they were given."""
+    """Every model the server serves, as the workspace's serving plan gave them."""
 
     def __init__(
         self,
-        engines: Sequence[Engine],
+        engines: Sequence[Engine] | ServingPlan,
         settings: Settings,
         *,
         workspace: Workspace | None = None,
     ) -> None:
-        if not engines:
-            raise ConfigError("no models to serve")
+        """Serve a plan, or engines already loaded (tests, embedding) under the plan the
+        workspace makes for them."""
         #: The home's policy: glossaries, the memory, the names check.
         self.workspace = workspace or Workspace.open(settings.home)
+        plan = (
+            engines
+            if isinstance(engines, ServingPlan)
+            else self.workspace.serving_plan(settings, engines=engines)
+        )
         self.models: list[ServedModel] = []
-        for engine in engines:
+        for planned in plan.models:
             coalescer = Coalescer(
-                engine.name,
+                planned.name,
                 enabled=settings.coalesce,
                 wait_ms=settings.batch_wait_ms,
                 max_tokens=settings.batch_tokens,
             )
-            pairs = [
-                p
-                for p in engine.pairs
-                if not settings.load_only or set(p) <= set(settings.load_only)
-            ]
-            if not pairs:
-                continue
-            served = ServedModel(engine, coalescer, self.workspace, pairs)
-            batched = CoalescedEngine(engine, coalescer)
-            for source, target in pairs:
-                served.translators[(source, target)] = self.workspace.translator(
-                    batched, source=source, target=target
-                )
+            served = ServedModel(planned, coalescer)
+            for pair in planned.pairs:
+                served.translators[pair] = planned.translator_for(pair, through=served.batched)
             self.models.append(served)
-        if not self.models:
-            raise ConfigError(
-                f"no model translates between the --load-only languages "
-                f"{', '.join(settings.load_only)}"
-            )
 
     @classmethod
     def load(cls, settings: Settings, workspace: Workspace | None = None) -> Registry:
-        """Load the settings' models (every installed translator when none is named;
-        helpers, such as the transliteration model, never serve translations)."""
+        """Load the models the workspace's serving plan names for these settings."""
         workspace = workspace or Workspace.open(settings.home)
-        names = list(settings.models) or [
-            m.name for m in workspace.models.manifests() if m.role == "translator"
-        ]
-        if not names:
-            raise ConfigError(
-                f"no translation models installed in {workspace.models.root}; add one with "
-                "'tarjama models add DIR --name NAME' or 'tarjama models pull NAME', or pass "
-                "--model DIR"
-            )
-        if settings.load_only:
-            names = _load_only(workspace, names, settings.load_only)
-        engines = [
-            workspace.engine(n, device=settings.device, threads=settings.threads) for n in names
-        ]
-        return cls(engines, settings, workspace=workspace)
+        return cls(workspace.serving_plan(settings), settings, workspace=workspace)
 
     def open_memory(self, wanted: bool | None) -> TranslationMemory | None:
         """The memory for one request (its connection belongs to the calling thread):
@@ -189,22 +164,3 @@ class Registry:
 
     def named(self, name: str) -> ServedModel | None:
         return next((m for m in self.models if m.name == name), None)
-
-
-def _load_only(workspace: Workspace, names: list[str], codes: tuple[str, ...]) -> list[str]:
-    """The models with a pair inside ``codes``, read from their manifests (nothing is
-    loaded that will not serve); a code no model knows is an error, as in LibreTranslate."""
-    pairs = {n: workspace.models.resolve(n)[1].pairs for n in names}
-    known = {code for ps in pairs.values() for p in ps for code in p}
-    unknown = sorted(set(codes) - known)
-    if unknown:
-        raise ConfigError(
-            f"--load-only: unavailable language codes {','.join(unknown)} "
-            f"(the models serve {','.join(sorted(known)) or 'none'})"
-        )
-    kept = [n for n in names if any(set(p) <= set(codes) for p in pairs[n])]
-    if not kept:
-        raise ConfigError(
-            f"no model translates between the --load-only languages {','.join(codes)}"
-        )
-    return kept

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from fastapi import Request
 
-from ..workspace import KeyLookup
+from ..workspace.stores import KeyLookup
 from .access import KEY_INVALID, KEY_REQUIRED, Access, Gate
 from .cache import TranslationCache
 from .metrics import Metrics

@@ -17,68 +17,58 @@ it needs, so that the defaults below are decided once:
   to the home's default one; the lexicon it learned aligns later imports;
 - **names**: the names check always runs; Arabic names are spelled in Latin letters by the
   character model installed as ``aren-transliteration`` when there is one, else by the
-  built-in romaniser (:mod:`tarjama.text.romanize`).
+  built-in romaniser (:mod:`tarjama.text.romanize`);
+- **serving**: :meth:`Workspace.serving_plan` decides what a server serves
+  (:mod:`.serving`); ``tarjama.Translator.load`` is :meth:`Workspace.translator` on the
+  home it names, so the library keeps the same policy.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+from .. import pipeline
 from ..archive import Aligner, TranslationMemory
 from ..document import Issue
 from ..engines import Engine
 from ..engines.characters import MODEL_NAME as TRANSLITERATION_MODEL
 from ..engines.characters import Transliterator
-from ..engines.loader import load_engine
-from ..errors import ConfigError, InputError, NoModelForPair, UnsupportedPair
+from ..errors import ConfigError, InputError, UnsupportedPair
 from ..fidelity import Glossary, NameMatcher, check_paragraphs
-from ..pipeline import Translator, default_pair
-from ..store import (
-    CATALOGUE,
-    DEFAULTS,
-    ApiKey,
-    CatalogueEntry,
-    KeyStore,
-    Manifest,
-    ModelStore,
-    default_home,
-)
-from ..store.glossaries import NONE as NO_GLOSSARY
+from ..pipeline import default_pair
+from ..store import ModelStore, default_home
 from ..store.glossaries import GlossaryFiles
-from ..store.keys import KeyLookup
 from ..store.paths import COMET, MEMORY
-from ..store.pull import pull
-from ..store.results import ResultStore
 from ..text import romanize
 from ..text.phonetic import Transliterate
+from .models import MAX_BEAM, HomeModels
 from .recipe import TranslatorFactory
+from .serving import (
+    PlannedModel,
+    ServingPlan,
+    ServingSettings,
+    TranslatorOptions,
+    load_only,
+    plan_engines,
+)
 from .stores import HomeStores
 
 __all__ = [
-    "CATALOGUE",
-    "DEFAULTS",
     "MAX_BEAM",
-    "NO_GLOSSARY",
     "TRANSLITERATION_MODEL",
-    "ApiKey",
-    "CatalogueEntry",
-    "KeyLookup",
-    "KeyStore",
-    "Manifest",
-    "ModelStore",
-    "ResultStore",
+    "PlannedModel",
+    "ServingPlan",
+    "Translator",
     "TranslatorFactory",
+    "TranslatorOptions",
     "Workspace",
     "complete_pair",
 ]
 
 LANGUAGES = ("ar", "en")
-#: The widest beam anyone may ask for, in the CLI and the server alike: each step costs
-#: memory in proportion, and a beam of a million takes gigabytes before the first token.
-MAX_BEAM = 16
 
 
 def complete_pair(source: str | None, target: str | None) -> tuple[str, str]:
@@ -92,7 +82,49 @@ def complete_pair(source: str | None, target: str | None) -> tuple[str, str]:
     return source, target or other.get(source, "en")
 
 
-class Workspace(HomeStores):
+class Translator(pipeline.Translator):
+    """The public translator (``tarjama.Translator``): the pipeline's orchestrator, as the
+    workspace hands it out, with :meth:`load`. Opening a model is the workspace's policy,
+    and the pipeline may not import the workspace, so ``load`` lives here."""
+
+    @classmethod
+    def load(
+        cls,
+        name_or_dir: str | Path,
+        *,
+        source: str | None = None,
+        target: str | None = None,
+        device: str = "auto",
+        beam_size: int = 4,
+        home: str | Path | None = None,
+        compute_type: str | None = None,
+        threads: int | None = None,
+        glossary: Glossary | None = None,
+        memory: TranslationMemory | None = None,
+        digits: str | None = None,
+    ) -> Translator:
+        """An installed translator by name, or a model directory, under the policy of the
+        home ``home`` (default ``$TARJAMA_HOME``): a helper model is refused, the beam is
+        at most ``MAX_BEAM``, and names are spelled by the home's transliteration model.
+
+        >>> t = Translator.load("opus-mt-ar-en")          # doctest: +SKIP
+        >>> t.translate_document("...").text              # doctest: +SKIP
+        """
+        return Workspace.open(home).translator(
+            name_or_dir,
+            source=source,
+            target=target,
+            glossary=glossary,
+            memory=memory,
+            digits=digits,
+            device=device,
+            beam_size=beam_size,
+            compute_type=compute_type,
+            threads=threads,
+        )
+
+
+class Workspace(HomeModels, HomeStores):
     """A tarjama home (``$TARJAMA_HOME``) and the policy for using what it holds.
 
     ``transliteration_model`` overrides where the names check finds its character model
@@ -119,73 +151,30 @@ class Workspace(HomeStores):
             transliteration_model=transliteration_model,
         )
 
-    # -- the store ----------------------------------------------------------------------
+    # -- serving ------------------------------------------------------------------------
 
-    def model_for(self, source: str, target: str) -> str:
-        """The installed translator for a pair: the catalogue's default for it when it is
-        installed, else the installed catalogue model best for the pair, else the first
-        other installed translator by name. Never a helper."""
-        found = [
-            m.name
-            for m in self.models.manifests()
-            if m.role == "translator" and (source, target) in m.pairs
-        ]
-        if not found:
-            raise NoModelForPair(source, target, DEFAULTS.get((source, target)))
-
-        def rank(name: str) -> tuple[int, float, str]:
-            entry = CATALOGUE.get(name)
-            quality = entry.quality(source, target) if entry else 0.0
-            return (DEFAULTS.get((source, target)) != name, -quality, name)
-
-        return min(found, key=rank)
-
-    def add_model(self, directory: str | Path, name: str, **options: Any) -> Manifest:
-        """Install a model directory or a transformers checkpoint, and prove it loads: a
-        model that cannot load is removed again, with the reason."""
-        manifest = self.models.add(directory, name, **options)
-        try:
-            load_engine(name, home=self.home, device="cpu")
-        except Exception:
-            self.models.remove(name)
-            raise
-        return manifest
-
-    def engine(
-        self,
-        model: str | Path,
-        *,
-        device: str = "auto",
-        beam_size: int = 4,
-        compute_type: str | None = None,
-        threads: int | None = None,
-    ) -> Engine:
-        """An installed translator by name, or a model directory, loaded as an engine.
-        A helper model (transliteration) is refused: it serves the checks, not users."""
-        if not 1 <= beam_size <= MAX_BEAM:
-            raise ConfigError(f"beam must be between 1 and {MAX_BEAM}, not {beam_size}")
-        self._translator_model(model)
-        return load_engine(
-            model,
-            home=self.home,
-            device=device,
-            beam_size=beam_size,
-            compute_type=compute_type,
-            threads=threads,
-        )
-
-    def _translator_model(self, model: str | Path) -> tuple[Path, Manifest]:
-        directory, manifest = self.models.resolve(model)
-        if manifest.role != "translator":
-            raise ConfigError(
-                f"model '{manifest.name}' is a {manifest.role} ({manifest.family}: it serves "
-                "the names check), not a translator"
-            )
-        return directory, manifest
-
-    def pull(self, name: str, **options: Any) -> Manifest:
-        """Download and install catalogue model ``name`` (the only network access)."""
-        return pull(name, home=self.home, **options)
+    def serving_plan(
+        self, settings: ServingSettings, *, engines: Sequence[Engine] | None = None
+    ) -> ServingPlan:
+        """What a server serves: ``engines`` when given (already loaded), else the models
+        the settings name, else every installed translator (a helper never serves), each
+        with the pairs inside ``--load-only``. A model with no pair there is not loaded:
+        its manifest says so first."""
+        if engines is None:
+            names = list(settings.models) or self.installed_translators()
+            if not names:
+                raise ConfigError(
+                    f"no translation models installed in {self.models_root}; add one with "
+                    "'tarjama models add DIR --name NAME' or 'tarjama models pull NAME', or "
+                    "pass --model DIR"
+                )
+            if settings.load_only:
+                pairs = {n: self.models.resolve(n)[1].pairs for n in names}
+                names = load_only(pairs, settings.load_only)
+            engines = [
+                self.engine(n, device=settings.device, threads=settings.threads) for n in names
+            ]
+        return plan_engines(engines, settings.load_only, self)
 
     # -- policy -------------------------------------------------------------------------
 
@@ -300,6 +289,8 @@ class Workspace(HomeStores):
         digits: str | None = None,
         device: str = "auto",
         beam_size: int = 4,
+        compute_type: str | None = None,
+        threads: int | None = None,
     ) -> Translator:
         """A translator over ``model`` (a name, a directory or a loaded engine; by default
         the one :meth:`model_for` picks for the pair) with the glossary and memory given,
@@ -310,7 +301,13 @@ class Workspace(HomeStores):
         engine = (
             model
             if isinstance(model, Engine)
-            else self.engine(model, device=device, beam_size=beam_size)
+            else self.engine(
+                model,
+                device=device,
+                beam_size=beam_size,
+                compute_type=compute_type,
+                threads=threads,
+            )
         )
         return Translator(
             engine,

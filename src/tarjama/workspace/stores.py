@@ -1,13 +1,17 @@
 """The stores of a home that the faces reach through the workspace: API keys (tarjama's
 own, LibreTranslate's database, a remote endpoint) and translated files awaiting
-download."""
+download.
+
+This is also the one public module for the store's types that a face may name (a key, a
+key store, a manifest, the catalogue): faces import them from here, never from
+``tarjama.store``, and ``tarjama.workspace`` does not re-export them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..store import KeyStore
+from ..store import CATALOGUE, DEFAULTS, ApiKey, CatalogueEntry, KeyStore, Manifest
 from ..store.keys import (
     KeyLookup,
     LibreTranslateKeys,
@@ -17,6 +21,18 @@ from ..store.keys import (
 )
 from ..store.paths import RESULTS
 from ..store.results import DEFAULT_TTL, ResultStore
+
+__all__ = [
+    "CATALOGUE",
+    "DEFAULTS",
+    "ApiKey",
+    "CatalogueEntry",
+    "HomeStores",
+    "KeyLookup",
+    "KeyStore",
+    "Manifest",
+    "ResultStore",
+]
 
 
 class HomeStores:

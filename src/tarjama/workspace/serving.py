@@ -1,0 +1,160 @@
+"""The serving policy: which models a server loads, which pairs each serves, and the
+translator one request gets (its glossary, its memory, its beam).
+
+The server holds what :meth:`Workspace.serving_plan` gives it and adds only what is
+HTTP's: coalescing engine calls, limits, keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..archive import TranslationMemory
+from ..engines import Engine
+from ..errors import ConfigError, InputError
+from ..fidelity import Glossary
+from ..pipeline import Translator
+from .models import MAX_BEAM
+
+Pair = tuple[str, str]
+
+
+class ServingSettings(Protocol):
+    """What the plan reads of a server's settings (``tarjama.server.Settings`` has it)."""
+
+    @property
+    def models(self) -> tuple[str, ...]: ...  # names or directories; () every translator
+    @property
+    def load_only(self) -> tuple[str, ...]: ...  # language codes; () all
+    @property
+    def device(self) -> str: ...
+    @property
+    def threads(self) -> int | None: ...
+
+
+class Assembler(Protocol):
+    """The workspace's way of making a translator over a loaded engine."""
+
+    def translator(
+        self,
+        model: Engine,
+        *,
+        source: str | None = None,
+        target: str | None = None,
+        glossary: Glossary | None = None,
+        memory: TranslationMemory | None = None,
+    ) -> Translator: ...
+
+
+@dataclass(frozen=True)
+class TranslatorOptions:
+    """What one request may choose of its translator; None keeps the model's own."""
+
+    glossary: Glossary | None = None
+    memory: TranslationMemory | None = None
+    beam: int | None = None
+
+
+@dataclass
+class PlannedModel:
+    """One model a server serves: its engine, the pairs it serves (``--load-only`` may
+    serve fewer than the model offers), and the translators requests get from it."""
+
+    engine: Engine
+    pairs: list[Pair]
+    assembler: Assembler
+    #: The same loaded model at each beam asked for, made once each.
+    beams: dict[int, Engine] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.engine.name
+
+    def translator_for(
+        self,
+        pair: Pair,
+        options: TranslatorOptions | None = None,
+        *,
+        through: Callable[[Engine], Engine] | None = None,
+    ) -> Translator:
+        """A translator for ``pair`` with the request's ``options``, the engine (at the
+        beam asked for) wrapped by ``through`` (the server's coalescer)."""
+        options = options or TranslatorOptions()
+        engine = self.at_beam(options.beam)
+        return self.assembler.translator(
+            through(engine) if through else engine,
+            source=pair[0],
+            target=pair[1],
+            glossary=options.glossary,
+            memory=options.memory,
+        )
+
+    def at_beam(self, beam: int | None) -> Engine:
+        """The engine at ``beam`` (the same weights, loaded once); None: as loaded."""
+        if beam is None:
+            return self.engine
+        if not 1 <= beam <= MAX_BEAM:
+            raise InputError(f"beam must be between 1 and {MAX_BEAM}, not {beam}")
+        found = self.beams.get(beam)
+        if found is None:
+            found = self.beams.setdefault(beam, with_beam(self.engine, beam))
+        return found
+
+
+def with_beam(engine: Engine, beam: int) -> Engine:
+    """``engine`` decoding with another beam, or an InputError if its beam is fixed."""
+    if beam == getattr(engine, "beam_size", None):
+        return engine
+    # The one place that asks an engine for another beam (an engine protocol at merge).
+    make = getattr(engine, "with_beam", None)
+    if make is None:
+        raise InputError(f"model '{engine.name}' has a fixed beam size")
+    made: Engine = make(beam)
+    return made
+
+
+@dataclass(frozen=True)
+class ServingPlan:
+    """The models a server serves, in the order given."""
+
+    models: list[PlannedModel]
+
+
+def plan_engines(
+    engines: Sequence[Engine], load_only: Sequence[str], assembler: Assembler
+) -> ServingPlan:
+    """Serve loaded ``engines``, each with its pairs inside ``load_only`` (all when
+    empty); an engine left with no pair is not served."""
+    if not engines:
+        raise ConfigError("no models to serve")
+    models = []
+    for engine in engines:
+        pairs = [p for p in engine.pairs if not load_only or set(p) <= set(load_only)]
+        if pairs:
+            models.append(PlannedModel(engine, pairs, assembler))
+    if not models:
+        raise ConfigError(
+            f"no model translates between the --load-only languages {', '.join(load_only)}"
+        )
+    return ServingPlan(models)
+
+
+def load_only(pairs: dict[str, list[Pair]], codes: Sequence[str]) -> list[str]:
+    """The models (by name, with the pairs their manifests declare) that have a pair
+    inside ``codes``: nothing is loaded that will not serve. A code no model knows is an
+    error, as in LibreTranslate."""
+    known = {code for ps in pairs.values() for p in ps for code in p}
+    unknown = sorted(set(codes) - known)
+    if unknown:
+        raise ConfigError(
+            f"--load-only: unavailable language codes {','.join(unknown)} "
+            f"(the models serve {','.join(sorted(known)) or 'none'})"
+        )
+    kept = [n for n, ps in pairs.items() if any(set(p) <= set(codes) for p in ps)]
+    if not kept:
+        raise ConfigError(
+            f"no model translates between the --load-only languages {','.join(codes)}"
+        )
+    return kept
