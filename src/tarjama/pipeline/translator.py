@@ -9,7 +9,7 @@ input into segments and hands them to the one step, :meth:`Translator.translate_
 
 - :meth:`Translator.translate_document`: a whole document, checked
   (:meth:`Translator.translate_documents`: several, pooled in one engine call);
-- :meth:`Translator.translate_texts`: short texts (LibreTranslate's ``q``, HTML text nodes)
+- :meth:`Translator.translate_texts`: short texts (LibreTranslate's ``q``)
   with ranked alternatives, not checked;
 - :meth:`Translator.translate`: each text as one sentence, not checked;
 - :meth:`Translator.translate_blocks` and :meth:`Translator.translate_file`: formatted
