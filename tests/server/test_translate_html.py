@@ -139,3 +139,10 @@ def test_a_list_of_fragments_is_one_engine_call(engine: FakeEngine) -> None:
     with client_for(engine) as c:
         html(c, ["<p>مرحبا</p>", "<p>شكرا <i>لكم</i></p>", "<p>2025</p>"])
     assert engine.calls == [["مرحبا", "شكرا لكم"]]
+
+
+def test_a_page_stays_a_page_without_an_invented_doctype(client: TestClient) -> None:
+    out = html(client, "<html><body><p>مرحبا</p></body></html>")["translatedText"]
+    assert out.startswith('<html lang="en"><body><p>')  # lang names the translation's language
+    declared = html(client, "<!DOCTYPE html><html><body><p>مرحبا</p></body></html>")
+    assert declared["translatedText"].startswith("<!DOCTYPE html>\n<html")

@@ -106,6 +106,7 @@ ATTRIBUTES = ("alt", "title")
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>\s*", re.I)
 _DOCUMENT = re.compile(r"^\s*(?:<!--.*?-->\s*)*(?:<!doctype|<html)", re.I | re.S)
+_DOCTYPE = re.compile(r"^\s*(?:<!--.*?-->\s*)*<!doctype", re.I | re.S)
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.I)
 
 
@@ -166,7 +167,9 @@ class HtmlDocument:
                 self.root = lxml.html.fragment_fromstring(text, create_parent="div")
         except (etree.ParserError, ValueError) as exc:
             raise InputError(f"{where} cannot be read as HTML: {exc}") from None
-        self.doctype = self.root.getroottree().docinfo.doctype if self.whole else ""
+        # libxml2 gives a page without one HTML 4's doctype: only a declared one is kept.
+        declared = self.whole and _DOCTYPE.match(text)
+        self.doctype = self.root.getroottree().docinfo.doctype if declared else ""
         self.places: list[_Run | _Attribute] = []
         self.blocks: list[Block] = []
         self._collect(self.root)
