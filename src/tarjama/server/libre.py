@@ -231,7 +231,7 @@ def _body(req: _Request, done: dict[int, TextResult], detected: list[Any]) -> di
         for i in range(len(req.items))
     ]
     body: dict[str, Any] = {"translatedText": texts if req.is_list else texts[0]}
-    if detected:
+    if req.source == "auto":
         body["detectedLanguage"] = detected if req.is_list else detected[0]
     if req.alternatives:
         body["alternatives"] = alts if req.is_list else alts[0]
