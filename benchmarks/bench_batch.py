@@ -129,7 +129,7 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def main() -> int:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="batch throughput and memory")
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--beam", type=int, default=4)
@@ -144,7 +144,11 @@ def main() -> int:
         "--device", default="cpu", help="cpu, or cuda where a GPU makes the full size quick"
     )
     parser.add_argument("--rss-child", nargs=2, help=argparse.SUPPRESS)  # MODEL DOCS
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = _arguments()
     if args.rss_child:
         return _rss_child(Path(args.rss_child[0]), int(args.rss_child[1]))
 
@@ -189,12 +193,26 @@ def main() -> int:
         else:
             contenders["ray"] = batch("ray")
     contenders = {k: v for k, v in contenders.items() if k in args.only}
+    times, asked, busy = _race(contenders, args.rounds)
+    med = {name: statistics.median(t) for name, t in times.items()}
+    _print_work(med, asked, busy, total, args.rounds)
+    _print_ratios(med, asked, busy)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    if args.rss_docs:
+        _rss(work, args.rss_docs)
+    return 0
+
+
+def _race(
+    contenders: dict[str, Callable[[], object]], rounds: int
+) -> tuple[dict[str, list[float]], dict[str, tuple[int, int, float]], dict[str, list[float]]]:
+    """Each contender's times, its last decoding work and its times inside the engine."""
     times: dict[str, list[float]] = {name: [] for name in contenders}
     asked: dict[str, tuple[int, int, float]] = {}
     busy: dict[str, list[float]] = {name: [] for name in contenders}
     counter = DecodingWork()  # the Ray actors decode in other processes: not counted
     names = list(contenders)
-    for r in range(args.rounds):
+    for r in range(rounds):
         # Alternate the order every round so that no contender always runs first.
         for name in names if r % 2 == 0 else reversed(names):
             times[name].append(timed(contenders[name]))
@@ -202,8 +220,17 @@ def main() -> int:
             busy[name].append(asked[name][2])
             # A full-size run takes hours on a small machine: say how far it has come.
             print(f"  round {r + 1}, {name}: {times[name][-1]:.1f} s", flush=True)
-    med = {name: statistics.median(t) for name, t in times.items()}
-    print(f"{args.rounds} round(s), medians:")
+    return times, asked, busy
+
+
+def _print_work(
+    med: dict[str, float],
+    asked: dict[str, tuple[int, int, float]],
+    busy: dict[str, list[float]],
+    total: int,
+    rounds: int,
+) -> None:
+    print(f"{rounds} round(s), medians:")
     for name, t in med.items():
         print(f"  {name:13s} {t:8.1f} s  ({total / t:6.2f} sentences/s of the corpus)")
     print("decoding work (rows x step limit; in brackets, each sentence at its own limit):")
@@ -215,6 +242,13 @@ def main() -> int:
         if asked[name][0]:
             inside = statistics.median(b)
             print(f"  {name:13s} {inside:8.1f} s inside, {med[name] - inside:7.1f} s waiting")
+
+
+def _print_ratios(
+    med: dict[str, float],
+    asked: dict[str, tuple[int, int, float]],
+    busy: dict[str, list[float]],
+) -> None:
     if "per-document" in med and "batch" in med:
         print(f"batch / per-document throughput: {med['per-document'] / med['batch']:.2f}x "
               "(target >= 1.5)")  # fmt: skip
@@ -241,10 +275,6 @@ def main() -> int:
             f"ray / local time: {med['ray'] / med['batch']:.2f}x "
             f"(overhead {extra:+.1f} s, Ray's start included)"
         )
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
-    if args.rss_docs:
-        _rss(work, args.rss_docs)
-    return 0
 
 
 def _rss(work: Path, sizes: list[int]) -> None:

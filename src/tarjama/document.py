@@ -90,6 +90,9 @@ class Segment:
     target_markup: str | None = field(default=None, repr=False)
     #: (source word, translation word) links, when the engine was asked to align.
     alignment: tuple[tuple[int, int], ...] | None = field(default=None, repr=False)
+    #: The engine's ranked alternatives to ``translation``, mended like it, when they were
+    #: asked for (not part of the JSON output).
+    alternatives: tuple[str, ...] = field(default=(), repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out = {

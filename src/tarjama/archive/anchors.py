@@ -106,28 +106,36 @@ class AnchorExtractor:
             if ch in _PUNCT:
                 found["punct", _PUNCT[ch]] += 1
         if lang == "ar":
-            for w in _LATIN_WORD.findall(text):
-                found["lat", w.lower()] += 1
-            for w in _arabic_words(text):
-                for form in clitic_stems(w):
-                    if form in _CALENDAR:
-                        found["date", _CALENDAR[form]] += 1
-                        break
-            if self._transliterate is not None:
-                self.prepare([text])
-                for key in {self._keys[w] for w in self._arabic_names(text)}:
-                    if len(key) >= 3:
-                        found["name", key] += 1
+            self._arabic_anchors(text, found)
         else:
-            for w in _LATIN_WORD.findall(text):
-                found["lat", w.lower()] += 1
-                if w in _CALENDAR:
-                    found["date", _CALENDAR[w]] += 1
-                if self._transliterate is not None and w[0].isupper():
-                    key = phonetic_key(w)
-                    if len(key) >= 3:
-                        found["name", key] += 1
+            self._latin_anchors(text, found)
         return +found
+
+    def _arabic_anchors(self, text: str, found: Anchors) -> None:
+        """Latin words, calendar words and (with a transliterator) names of Arabic text."""
+        for w in _LATIN_WORD.findall(text):
+            found["lat", w.lower()] += 1
+        for w in _arabic_words(text):
+            for form in clitic_stems(w):
+                if form in _CALENDAR:
+                    found["date", _CALENDAR[form]] += 1
+                    break
+        if self._transliterate is not None:
+            self.prepare([text])
+            for key in {self._keys[w] for w in self._arabic_names(text)}:
+                if len(key) >= 3:
+                    found["name", key] += 1
+
+    def _latin_anchors(self, text: str, found: Anchors) -> None:
+        """Words, calendar words and (with a transliterator) capitalised names of Latin text."""
+        for w in _LATIN_WORD.findall(text):
+            found["lat", w.lower()] += 1
+            if w in _CALENDAR:
+                found["date", _CALENDAR[w]] += 1
+            if self._transliterate is not None and w[0].isupper():
+                key = phonetic_key(w)
+                if len(key) >= 3:
+                    found["name", key] += 1
 
     @staticmethod
     def _arabic_names(text: str) -> list[str]:

@@ -70,16 +70,50 @@ def run_local(
     its journal; ``progress`` then hears, in the calling thread, how many more sentences
     (engine rows) have come out, a batch at a time.
     """
-    stop = threading.Event()
-    ready: queue.Queue[object] = queue.Queue()
-    results: queue.Queue[object] = queue.Queue(maxsize=workers + 1)
-    read_ahead = threading.Semaphore(workers)  # pools read and split, not yet taken
-    per_worker = threads_per_worker(workers, threads)
-    lang = translators.source
-    stores: list[Checkpoints] = []
+    run = _LocalRun(
+        translators,
+        fields=fields,
+        workers=workers,
+        per_worker=threads_per_worker(workers, threads),
+        known=known,
+        checkpoints=checkpoints,
+        progress=progress,
+    )
+    run.run(pools, accept)
 
-    def put(q: queue.Queue[object], item: object) -> bool:
-        while not stop.is_set():
+
+class _LocalRun:
+    """One run of :func:`run_local`: its queues, its threads, and the stop they all heed."""
+
+    def __init__(
+        self,
+        translators: Translators,
+        *,
+        fields: Fields,
+        workers: int,
+        per_worker: int,
+        known: Mapping[str, Known] | None,
+        checkpoints: Path | None,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        self.translators = translators
+        self.fields = fields
+        self.workers = workers
+        self.per_worker = per_worker
+        self.known = known
+        self.checkpoints = checkpoints
+        self.progress = progress
+        self.stop = threading.Event()
+        self.ready: queue.Queue[object] = queue.Queue()
+        self.results: queue.Queue[object] = queue.Queue(maxsize=workers + 1)
+        self.read_ahead = threading.Semaphore(workers)  # pools read and split, not yet taken
+        self.stores: list[Checkpoints] = []
+        self.told = 0
+
+    # -- waits that give up when the run stops ------------------------------------------
+
+    def put(self, q: queue.Queue[object], item: object) -> bool:
+        while not self.stop.is_set():
             try:
                 q.put(item, timeout=0.1)
                 return True
@@ -87,14 +121,14 @@ def run_local(
                 continue
         return False
 
-    def take(slot: threading.Semaphore) -> bool:
-        while not stop.is_set():
+    def take(self, slot: threading.Semaphore) -> bool:
+        while not self.stop.is_set():
             if slot.acquire(timeout=0.1):
                 return True
         return False
 
-    def get(q: queue.Queue[object], idle: Callable[[], None] | None = None) -> object:
-        while not stop.is_set():
+    def get(self, q: queue.Queue[object], idle: Callable[[], None] | None = None) -> object:
+        while not self.stop.is_set():
             try:
                 return q.get(timeout=0.1)
             except queue.Empty:
@@ -102,97 +136,117 @@ def run_local(
                     idle()
         return _END
 
-    told = 0
+    def tell(self) -> None:
+        rows = sum(s.rows for s in list(self.stores))
+        if self.progress is not None and rows > self.told:
+            self.progress(rows - self.told)
+            self.told = rows
 
-    def tell() -> None:
-        nonlocal told
-        rows = sum(s.rows for s in list(stores))
-        if progress is not None and rows > told:
-            progress(rows - told)
-            told = rows
+    # -- the threads --------------------------------------------------------------------
 
-    def reader() -> None:
+    def reader(self, pools: Iterable[Pool]) -> None:
         try:
             for pool in pools:
-                if not take(read_ahead):
+                if not self.take(self.read_ahead):
                     return
                 start = time.perf_counter()
-                work = split_pool(read_pool(pool, fields), lang)
-                if not put(ready, (pool.index, work, time.perf_counter() - start)):
+                work = split_pool(read_pool(pool, self.fields), self.translators.source)
+                if not self.put(self.ready, (pool.index, work, time.perf_counter() - start)):
                     return
         except BaseException as exc:  # handed to the caller
-            put(results, _Failed(exc))
-        for _ in range(workers):
-            put(ready, _END)
+            self.put(self.results, _Failed(exc))
+        for _ in range(self.workers):
+            self.put(self.ready, _END)
 
-    def worker(finishing: queue.Queue[object], in_hand: threading.Semaphore) -> None:
-        store = Checkpoints(checkpoints) if checkpoints is not None else None
+    def worker(self, finishing: queue.Queue[object], in_hand: threading.Semaphore) -> None:
+        store = Checkpoints(self.checkpoints) if self.checkpoints is not None else None
         try:
             if store is not None:
-                stores.append(store)
-            translator = worker_translator(translators, per_worker, known, store)
-            while take(in_hand):
-                item = get(ready)
-                if item is _END:
-                    break
-                read_ahead.release()
-                index, work, spent = cast(tuple[int, list[Work], float], item)
-                start = time.perf_counter()
-                done = translate_pool(translator, work, check=False)
-                seconds = spent + time.perf_counter() - start
-                keys = store.taken() if store is not None else []
-                if not put(finishing, (translator, index, done, seconds, keys)):
-                    return
+                self.stores.append(store)
+            translator = worker_translator(self.translators, self.per_worker, self.known, store)
+            if not self._translate_pools(translator, store, finishing, in_hand):
+                return
         except BaseException as exc:  # handed to the caller
-            put(results, _Failed(exc))
+            self.put(self.results, _Failed(exc))
             return
         finally:
             if store is not None:
                 store.close()
-        put(finishing, _END)
+        self.put(finishing, _END)
 
-    def finisher(finishing: queue.Queue[object], in_hand: threading.Semaphore) -> None:
+    def _translate_pools(
+        self,
+        translator: Translator,
+        store: Checkpoints | None,
+        finishing: queue.Queue[object],
+        in_hand: threading.Semaphore,
+    ) -> bool:
+        """Translate pools until there are no more (True) or the run stops (False)."""
+        while self.take(in_hand):
+            item = self.get(self.ready)
+            if item is _END:
+                break
+            self.read_ahead.release()
+            index, work, spent = cast(tuple[int, list[Work], float], item)
+            start = time.perf_counter()
+            done = translate_pool(translator, work, check=False)
+            seconds = spent + time.perf_counter() - start
+            keys = store.taken() if store is not None else []
+            if not self.put(finishing, (translator, index, done, seconds, keys)):
+                return False
+        return True
+
+    def finisher(self, finishing: queue.Queue[object], in_hand: threading.Semaphore) -> None:
         try:
-            while (item := get(finishing)) is not _END:
+            while (item := self.get(finishing)) is not _END:
                 translator, index, work, spent, keys = cast(
                     tuple[Translator, int, list[Work], float, list[bytes]], item
                 )
                 start = time.perf_counter()
-                result = render_pool(index, work, fields, spent, check=translator.check)
+                result = render_pool(index, work, self.fields, spent, check=translator.check)
                 result.seconds += time.perf_counter() - start
                 result.batches = keys
                 in_hand.release()
-                if not put(results, result):
+                if not self.put(self.results, result):
                     return
         except BaseException as exc:  # handed to the caller
-            put(results, _Failed(exc))
+            self.put(self.results, _Failed(exc))
             return
-        put(results, _END)
+        self.put(self.results, _END)
 
-    threads_ = [threading.Thread(target=reader, name="batch-reader", daemon=True)]
-    for i in range(workers):
-        finishing: queue.Queue[object] = queue.Queue()
-        in_hand = threading.Semaphore(2)  # the pool translated and the pool finished
-        pair = (finishing, in_hand)
-        threads_ += [
-            threading.Thread(target=worker, args=pair, name=f"batch-worker-{i}"),
-            threading.Thread(target=finisher, args=pair, name=f"batch-finisher-{i}"),
+    # -- the calling thread ---------------------------------------------------------------
+
+    def run(self, pools: Iterable[Pool], accept: Callable[[PoolResult], None]) -> None:
+        threads_ = [
+            threading.Thread(target=self.reader, args=(pools,), name="batch-reader", daemon=True)
         ]
-    for t in threads_:
-        t.daemon = True
-        t.start()
-    running = workers
-    try:
+        for i in range(self.workers):
+            finishing: queue.Queue[object] = queue.Queue()
+            in_hand = threading.Semaphore(2)  # the pool translated and the pool finished
+            pair = (finishing, in_hand)
+            threads_ += [
+                threading.Thread(target=self.worker, args=pair, name=f"batch-worker-{i}"),
+                threading.Thread(target=self.finisher, args=pair, name=f"batch-finisher-{i}"),
+            ]
+        for t in threads_:
+            t.daemon = True
+            t.start()
+        try:
+            self._collect(accept)
+        finally:
+            self.stop.set()
+            for t in threads_:
+                t.join(timeout=5)
+
+    def _collect(self, accept: Callable[[PoolResult], None]) -> None:
+        """Hand every result to ``accept`` until each finisher has ended."""
+        running = self.workers
         while running:
-            item = get(results, tell)
-            tell()
+            item = self.get(self.results, self.tell)
+            self.tell()
             if item is _END:
                 running -= 1
             elif isinstance(item, _Failed):
                 raise item.exc
             else:
                 accept(cast(PoolResult, item))
-    finally:
-        stop.set()
-        for t in threads_:
-            t.join(timeout=5)

@@ -5,8 +5,11 @@ list item, a table cell, the ``<title>``): text and inline elements up to the ne
 element. Inline elements with text (``<b>``, ``<a>``, ``<span>``...) are paired codes;
 ``<br>``, ``<img>``, comments and everything that must stay untouched are standalone codes
 that keep their element whole: ``<code>``, ``<kbd>``, ``<script>``, ``<style>``, ``<svg>``,
-and any element with ``translate="no"`` or the class ``notranslate``. Block elements that
-must stay untouched (``<pre>``, ``<script>``, ``<style>``, ``translate="no"``) are skipped.
+``<time>``, ``<audio>``, ``<video>``, ``<canvas>``, ``<embed>``, ``<applet>`` (with ``<pre>``
+and ``<address>``, what LibreTranslate leaves alone), and any element with
+``translate="no"`` or the class ``notranslate``. Block elements that must stay untouched
+(``<pre>``, ``<address>``, ``<script>``, ``<style>``, ``translate="no"``) are skipped. Every
+untouched element comes back byte for byte, attributes included (:mod:`.verbatim`).
 ``alt`` and ``title`` attributes are blocks of their own. On writing, ``lang`` and ``dir``
 name the target language (see :func:`switch_language`).
 """
@@ -25,6 +28,7 @@ from ..errors import InputError
 from .base import BlockResult, decode_markup, direction, same_language
 from .inline import Block, Close, Code, Open, Point, Token
 from .trees import fill, shallow
+from .verbatim import Verbatim, untouched
 
 #: Inline elements whose text is translated: paired codes around it.
 INLINE = frozenset(
@@ -57,7 +61,6 @@ INLINE = frozenset(
         "strong",
         "sub",
         "sup",
-        "time",
         "tt",
         "u",
     ]
@@ -90,24 +93,30 @@ KEPT_INLINE = frozenset(
         "noscript",
         "template",
         "ruby",
+        "time",
+        "applet",
     ]
 )
 #: Block elements whose content is never translated.
 KEPT_BLOCKS = frozenset(
-    ["pre", "script", "style", "noscript", "template", "svg", "math", "textarea"]
+    ["pre", "address", "script", "style", "noscript", "template", "svg", "math", "textarea"]
 )
 #: Attributes whose text is translated.
 ATTRIBUTES = ("alt", "title")
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>\s*", re.I)
 _DOCUMENT = re.compile(r"^\s*(?:<!--.*?-->\s*)*(?:<!doctype|<html)", re.I | re.S)
+_DOCTYPE = re.compile(r"^\s*(?:<!--.*?-->\s*)*<!doctype", re.I | re.S)
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.I)
 
 
 def _untouched(el: Any) -> bool:
-    if el.get("translate", "").lower() == "no":
-        return True
-    return "notranslate" in (el.get("class") or "").split()
+    return untouched(el.attrib)
+
+
+def _kept(tag: str, attrs: dict[str, str | None]) -> bool:
+    """Whether the element is left alone whole, content included (so kept byte for byte)."""
+    return tag in KEPT_INLINE or tag in KEPT_BLOCKS or untouched(attrs)
 
 
 def _kind(el: Any) -> str:
@@ -148,6 +157,8 @@ class HtmlDocument:
         self.xhtml = declaration is not None
         if declaration is not None:
             text = text[declaration.end() :]
+        self.verbatim = Verbatim(text, _kept)
+        text = self.verbatim.text
         self.whole = bool(_DOCUMENT.match(text))
         try:
             if self.whole:
@@ -156,7 +167,9 @@ class HtmlDocument:
                 self.root = lxml.html.fragment_fromstring(text, create_parent="div")
         except (etree.ParserError, ValueError) as exc:
             raise InputError(f"{where} cannot be read as HTML: {exc}") from None
-        self.doctype = self.root.getroottree().docinfo.doctype if self.whole else ""
+        # libxml2 gives a page without one HTML 4's doctype: only a declared one is kept.
+        declared = self.whole and _DOCTYPE.match(text)
+        self.doctype = self.root.getroottree().docinfo.doctype if declared else ""
         self.places: list[_Run | _Attribute] = []
         self.blocks: list[Block] = []
         self._collect(self.root)
@@ -227,15 +240,18 @@ class HtmlDocument:
                     encoding="utf-8",
                     xml_declaration=True,
                 )
-                return xml + b"\n"
+                return self._restored(xml) + b"\n"
             out: bytes = lxml.html.tostring(
                 self.root, doctype=self.doctype or None, encoding="utf-8", method="html"
             )
-            return out + b"\n"
+            return self._restored(out) + b"\n"
         inner = (self.root.text or "") + "".join(
             lxml.html.tostring(c, encoding="unicode", method="html") for c in self.root
         )
-        return inner.encode("utf-8")
+        return self.verbatim.restore(inner).encode("utf-8")
+
+    def _restored(self, written: bytes) -> bytes:
+        return self.verbatim.restore(written.decode("utf-8")).encode("utf-8")
 
 
 def _decode(data: bytes, where: str) -> str:

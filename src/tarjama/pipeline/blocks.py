@@ -3,7 +3,8 @@
 Each block of a document (:class:`~tarjama.formats.inline.Block`) becomes one paragraph of
 a :class:`~tarjama.document.TranslatedDocument`, split into sentences across its inline
 codes. The sentences of all blocks go through the same stages, engine call and checks as
-:meth:`Translator.translate_document`; the sentences that hold codes ask the engine for a
+:meth:`Translator.translate_document` (:meth:`Translator.translate_segments`, then
+:meth:`Translator.check`); the sentences that hold codes ask the engine for a
 word alignment, and :func:`~tarjama.formats.placement.place` puts the codes back. How each
 sentence's codes were placed becomes an issue when it was not by alignment.
 """
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..document import Issue, Paragraph, Segment, TranslatedDocument
-from ..fidelity import check_document
 from ..formats.inline import Block, Span, parse_markup, token_offsets, write_markup
 from ..formats.placement import Placed, Sentence, place
 from ..text import clean, split_sentences
@@ -63,8 +63,11 @@ def split_blocks(translator: Translator, blocks: Sequence[Block]) -> TranslatedD
     return doc
 
 
-def translate_blocks(translator: Translator, blocks: Sequence[Block]) -> TranslatedBlocks:
-    """Translate, check and place every block (see the module's docstring)."""
+def translate_blocks(
+    translator: Translator, blocks: Sequence[Block], *, check: bool = True
+) -> TranslatedBlocks:
+    """Translate, check (unless ``check=False``) and place every block (see the module's
+    docstring)."""
     doc = split_blocks(translator, blocks)
     # Only sentences with a paired code inside need the alignment (and pay for it).
     align = [
@@ -74,8 +77,9 @@ def translate_blocks(translator: Translator, blocks: Sequence[Block]) -> Transla
     ]
     # Each sentence on its own: a memory span would leave sentences without the words
     # their inline codes are placed around.
-    translator._translate_segments([[s] for s in doc.segments], align=align)
-    check_document(doc, glossary=translator.glossary, names=translator.names)
+    translator.translate_segments([[s] for s in doc.segments], align=align)
+    if check:
+        translator.check(doc)
     placed = [_place(block, para) for block, para in zip(blocks, doc.paragraphs, strict=True)]
     return TranslatedBlocks(doc, placed)
 

@@ -7,12 +7,13 @@ and written back only once everything is translated, so a failure leaves nothing
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import formats
-from ..document import MAX_INPUT_BYTES, TranslatedDocument, decode_bytes
-from ..formats.base import BlockResult, cap_chars, cap_text, check_size
+from ..document import MAX_INPUT_BYTES, Paragraph, TranslatedDocument, decode_bytes
+from ..formats.base import BlockResult, Formatted, cap_chars, cap_text, check_size
 from .blocks import translate_blocks
 
 if TYPE_CHECKING:
@@ -60,10 +61,52 @@ def translate_file(
     if check_languages is not None:  # an XLIFF file names its pair
         check_languages(translator.source, translator.target)
     cap_text(document.blocks, where, char_limit)
-    done = translate_blocks(translator, document.blocks)
-    results = [
-        BlockResult(placed.tokens, para)
-        for placed, para in zip(done.placed, done.document.paragraphs, strict=True)
-    ]
-    out_bytes = document.write(results, source=translator.source, target=translator.target)
-    return TranslatedFile(out_bytes, kind, done.document)
+    return translate_formatted(translator, [document])[0]
+
+
+def translate_formatted(
+    translator: Translator,
+    documents: Sequence[Formatted],
+    *,
+    check: bool = True,
+    wanted: Callable[[str], bool] | None = None,
+) -> list[TranslatedFile]:
+    """Translate documents read by :func:`tarjama.formats.read` as one pool: the blocks of
+    all of them in one :func:`.blocks.translate_blocks` call, then each written back.
+
+    A block whose text fails ``wanted`` never reaches the pipeline and is written back as
+    it was (the server's rule that a text without letters is given back unchanged); it
+    has an empty paragraph in the report.
+    """
+    blocks = [b for d in documents for b in d.blocks if wanted is None or wanted(b.text)]
+    done = translate_blocks(translator, blocks, check=check)
+    translated = iter(zip(done.placed, done.document.paragraphs, strict=True))
+    out: list[TranslatedFile] = []
+    for document in documents:
+        results = []
+        for k, block in enumerate(document.blocks):
+            if wanted is None or wanted(block.text):
+                placed, para = next(translated)
+                results.append(BlockResult(placed.tokens, _numbered(para, k)))
+            else:
+                results.append(BlockResult(list(block.tokens), Paragraph(k, block.text)))
+        data = document.write(results, source=translator.source, target=translator.target)
+        report = TranslatedDocument(
+            paragraphs=[r.paragraph for r in results],
+            source_lang=translator.source,
+            target_lang=translator.target,
+            model=done.document.model,
+        )
+        out.append(TranslatedFile(data, document.kind, report))
+    return out
+
+
+def _numbered(para: Paragraph, index: int) -> Paragraph:
+    """``para`` numbered as the ``index``-th block of its own document, not of the pool."""
+    if para.index != index:
+        para.index = index
+        for seg in para.segments:
+            seg.paragraph = index
+            for issue in seg.issues:
+                issue.paragraph = index + 1
+    return para

@@ -4,19 +4,22 @@ document -> paragraphs -> sentences (text/) -> clean-up -> stages (memory, gloss
 engine -> rendering -> stages undone -> checks
 
 Every segment reaches the engine in one call: deduplicated, and cut at clause boundaries
-when longer than the model's input limit (then joined back). Three ways in, one path:
+when longer than the model's input limit (then joined back). Every way in splits its
+input into segments and hands them to the one step, :meth:`Translator.translate_segments`:
 
 - :meth:`Translator.translate_document`: a whole document, checked
   (:meth:`Translator.translate_documents`: several, pooled in one engine call);
-- :meth:`Translator.translate_texts`: short texts (LibreTranslate's ``q``, HTML text nodes)
+- :meth:`Translator.translate_texts`: short texts (LibreTranslate's ``q``)
   with ranked alternatives, not checked;
-- :meth:`Translator.translate`: each text as one sentence, not checked.
+- :meth:`Translator.translate`: each text as one sentence, not checked;
+- :meth:`Translator.translate_blocks` and :meth:`Translator.translate_file`: formatted
+  documents, their inline codes put back (:mod:`.blocks`, :mod:`.files`).
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,13 +31,14 @@ from ..errors import ConfigError, UnsupportedPair
 from ..fidelity import check_document
 from ..fidelity.glossary import Glossary
 from ..fidelity.names import NameMatcher
+from ..formats.base import Formatted
 from ..formats.inline import Block
 from ..text import clean, render, romanize, split_sentences
 from ..text.render import DIGIT_SYSTEMS
 from .alignment import carry, word_map
 from .alignment import joined as joined_alignment
 from .blocks import TranslatedBlocks, translate_blocks
-from .files import TranslatedFile, translate_file
+from .files import TranslatedFile, translate_file, translate_formatted
 from .pieces import cut_to_fit
 from .stages import Direction, GlossaryStage, MemoryStage, Stage
 
@@ -129,7 +133,7 @@ class Translator:
         text = "|".join(f"{k}:{v}" for k, v in signature.items())
         return {"name": self.engine.name, "signature": signature, "signature_text": text}
 
-    # -- the three ways in ------------------------------------------------------------
+    # -- the ways in -------------------------------------------------------------------
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """Each text as one unit (a sentence), through the stages, in order; not checked."""
@@ -141,7 +145,7 @@ class Translator:
             )
             for i, t in enumerate(texts)
         ]
-        self._translate_segments([[s] for s in segments])  # each text on its own
+        self.translate_segments([[s] for s in segments])  # each text on its own
         return [s.translation for s in segments]
 
     def translate_texts(self, texts: Sequence[str], *, alternatives: int = 0) -> list[TextResult]:
@@ -152,18 +156,13 @@ class Translator:
         text takes each sentence's alternative of the same rank (or its best, if fewer).
         """
         docs = [self.segment(t) for t in texts]
-        segments = [s for d in docs for s in d.segments]
-        ranked = self._translate_segments(
-            [p.segments for d in docs for p in d.paragraphs], alternatives
+        self.translate_segments(
+            [p.segments for d in docs for p in d.paragraphs], alternatives=alternatives
         )
-        variants: list[list[str]] = []
-        for rank in range(alternatives + 1):
-            for seg in segments:
-                alts = ranked.get(id(seg), [])
-                best = alts[0] if alts else seg.translation
-                seg.translation = alts[rank] if 0 < rank < len(alts) else best
-            variants.append([d.text for d in docs])
-        return [TextResult(variants[0][i], [v[i] for v in variants[1:]]) for i in range(len(docs))]
+        return [
+            TextResult(d.text, [alternative(d, k) for k in range(1, alternatives + 1)])
+            for d in docs
+        ]
 
     def translate_document(self, text: str) -> TranslatedDocument:
         """Translate a whole document, keeping its paragraph layout, and check it.
@@ -192,7 +191,7 @@ class Translator:
         if isinstance(documents, str | Document):
             raise ConfigError("translate_documents() takes a list; use translate_document()")
         docs = [self.segment(d) for d in documents]
-        self._translate_segments([p.segments for d in docs for p in d.paragraphs])
+        self.translate_segments([p.segments for d in docs for p in d.paragraphs])
         if check:
             for doc in docs:
                 self.check(doc)
@@ -203,12 +202,12 @@ class Translator:
         check_document(doc, glossary=self.glossary, names=self.names)
         return doc
 
-    def translate_blocks(self, blocks: Sequence[Block]) -> TranslatedBlocks:
+    def translate_blocks(self, blocks: Sequence[Block], *, check: bool = True) -> TranslatedBlocks:
         """Translate a formatted document's blocks (text with inline codes) like a document:
-        the same stages, one engine call, the same checks; then put the codes back. The
-        report has one paragraph per block; a code placed without a sure alignment is an
-        issue on its segment (see :mod:`.blocks`)."""
-        return translate_blocks(self, blocks)
+        the same stages, one engine call, the same checks (unless ``check=False``); then put
+        the codes back. The report has one paragraph per block; a code placed without a
+        sure alignment is an issue on its segment (see :mod:`.blocks`)."""
+        return translate_blocks(self, blocks, check=check)
 
     def translate_file(
         self, data: bytes, kind: str, *, where: str = "input", char_limit: int | None = None
@@ -216,6 +215,18 @@ class Translator:
         """Translate a file of format ``kind`` (``html``, ``docx``, ``xliff``, ``srt``,
         ``vtt``, ``markdown`` or ``txt``) into the same format (see :mod:`.files`)."""
         return translate_file(self, data, kind, where=where, char_limit=char_limit)
+
+    def translate_formatted(
+        self,
+        documents: Sequence[Formatted],
+        *,
+        check: bool = True,
+        wanted: Callable[[str], bool] | None = None,
+    ) -> list[TranslatedFile]:
+        """Translate documents already read by :mod:`tarjama.formats` as one pool (one
+        engine call); a block whose text fails ``wanted`` is written back as it was (see
+        :func:`.files.translate_formatted`)."""
+        return translate_formatted(self, documents, check=check, wanted=wanted)
 
     def segment(self, text: str | Document) -> TranslatedDocument:
         """Parse paragraphs and split them into cleaned sentences (nothing translated yet);
@@ -229,21 +240,23 @@ class Translator:
             model=self.model_info,
         )
 
-    # -- the one path -----------------------------------------------------------------
+    # -- the one step -----------------------------------------------------------------
 
-    def _translate_segments(
+    def translate_segments(
         self,
         paragraphs: Sequence[Sequence[Segment]],
+        *,
         alternatives: int = 0,
         align: Sequence[bool] | None = None,
-    ) -> dict[int, list[str]]:
+    ) -> None:
         """Fill every segment of ``paragraphs`` (a stage may fill several consecutive
         segments of one paragraph with one translation): by a stage, else by the engine
-        between wrap and unwrap.
+        between wrap and unwrap, all of them in one engine call. Not checked.
 
-        Returns, for each segment the engine translated, its best translation followed by
-        its alternatives (by ``id`` of the segment). Segments flagged in ``align`` get
-        their word alignment (``Segment.alignment``) when the engine can give one.
+        A segment the engine translated gets up to ``alternatives`` ranked alternatives
+        (``Segment.alternatives``), mended by the stages like its translation. Segments
+        flagged in ``align`` (in the order of ``paragraphs``) get their word alignment
+        (``Segment.alignment``) when the engine can give one.
         """
         way = self._way
         flat = [s for p in paragraphs for s in p]
@@ -260,24 +273,26 @@ class Translator:
             states.append(held)
         flags = [id(s) in wanted for s in pending] if wanted else None
         hyps = self.translate_units(inputs, num_alternatives=alternatives, align=flags)
-        ranked: dict[int, list[str]] = {}
         for seg, text, hyp, held in zip(pending, inputs, hyps, states, strict=True):
-            outputs = [hyp.text, *hyp.alternatives]
-            origin = ["model"]
-            for stage, state in reversed(list(zip(self.stages, held, strict=True))):
-                changed = False
-                for k, out in enumerate(outputs):
-                    outputs[k], mended = stage.unwrap(out, state, way)
-                    changed = changed or (k == 0 and mended)
-                if changed:
-                    origin.append(stage.name)
-            seg.translation, seg.score, seg.origin = outputs[0], hyp.score, "+".join(origin)
-            if hyp.alignment is not None:
-                seg.alignment = carry(
-                    hyp.alignment, word_map(text, seg.source), word_map(hyp.text, seg.translation)
-                )
-            ranked[id(seg)] = outputs
-        return ranked
+            self._unwrap(seg, text, hyp, held)
+
+    def _unwrap(self, seg: Segment, text: str, hyp: Hypothesis, held: list[Any]) -> None:
+        """Fill ``seg`` with the engine's ``hyp`` for ``text``, each stage undone in reverse."""
+        outputs = [hyp.text, *hyp.alternatives]
+        origin = ["model"]
+        for stage, state in reversed(list(zip(self.stages, held, strict=True))):
+            changed = False
+            for k, out in enumerate(outputs):
+                outputs[k], mended = stage.unwrap(out, state, self._way)
+                changed = changed or (k == 0 and mended)
+            if changed:
+                origin.append(stage.name)
+        seg.translation, seg.score, seg.origin = outputs[0], hyp.score, "+".join(origin)
+        seg.alternatives = tuple(outputs[1:])
+        if hyp.alignment is not None:
+            seg.alignment = carry(
+                hyp.alignment, word_map(text, seg.source), word_map(hyp.text, seg.translation)
+            )
 
     def _fill(self, paragraph: Sequence[Segment], way: Direction) -> list[Segment]:
         """The segments of a paragraph no stage filled (a stage sees runs of open segments)."""
@@ -334,6 +349,20 @@ class Translator:
                     alignment = carry(found, word_map(text, text), word_map(glued, joined))
             done[text] = Hypothesis(joined, score, alts, alignment)
         return [done[t] if t else Hypothesis("", 0.0) for t in texts]
+
+
+def alternative(doc: Document, rank: int) -> str:
+    """The text of ``doc`` with each segment's alternative of ``rank`` (1 is the first) in
+    place of its translation, or its translation where it has fewer: how the alternative of
+    a text is assembled from those of its sentences."""
+    best = [s.translation for s in doc.segments]
+    for seg in doc.segments:
+        if rank <= len(seg.alternatives):
+            seg.translation = seg.alternatives[rank - 1]
+    text = doc.text
+    for seg, kept in zip(doc.segments, best, strict=True):
+        seg.translation = kept
+    return text
 
 
 def _consecutive(segments: list[Segment]) -> list[list[Segment]]:

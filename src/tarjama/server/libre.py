@@ -9,7 +9,12 @@ so that existing clients work unchanged:
   (digits, emoji, punctuation), which never reaches a model;
 - ``--char-limit`` applies to each item of a list, ``--batch-limit`` to the list;
 - ``alternatives`` below 0 counts as 0; above tarjama's cap it is cut to the cap, and
-  above ``--alternatives-limit`` (when set) it is a 400, as in LibreTranslate.
+  above ``--alternatives-limit`` (when set) it is a 400, as in LibreTranslate;
+- ``format=html`` reads each item as an HTML fragment (or page) and translates it like an
+  HTML file (:mod:`tarjama.formats.html`): sentences whole, inline tags placed by word
+  alignment, ``translate="no"``, ``notranslate`` and what LibreTranslate leaves alone
+  (``code``, ``pre``, ``script``, ...) kept byte for byte; a fragment comes back a
+  fragment. As in LibreTranslate, html items get no alternatives (an empty list).
 
 Each group of items with the same source language goes to the pipeline as one call, and
 so to the engine as one batch.
@@ -19,18 +24,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from ..formats import EXTENSIONS
+from .. import formats
+from ..formats import EXTENSIONS, Formatted
 from ..pipeline import TextResult, Translator
 from ..text import arabic_ratio, detect_script
 from .body import Fields, body_doc, quoted, read_fields, text_field, texts_field
 from .errors import bad_request
-from .markup import HtmlFragment
 from .observe import note
 from .registry import language_name
 from .state import ServerState, get_state
@@ -134,6 +140,24 @@ async def translate(request: Request) -> Response:
     return Response(data, media_type="application/json")
 
 
+@dataclass
+class _Request:
+    """A /translate request, read: each item, and what of it a model would translate."""
+
+    items: list[str]
+    is_list: bool
+    source: str
+    target: str
+    alternatives: int
+    #: Each item read as HTML (``format=html``; None for an item without letters).
+    pages: list[Formatted | None] | None
+
+    def plain(self, i: int) -> str:
+        """The text of item ``i`` that detection reads and a model would translate."""
+        page = self.pages[i] if self.pages is not None else None
+        return " ".join(b.text for b in page.blocks) if page is not None else self.items[i]
+
+
 async def _translate(
     state: ServerState,
     items: list[str],
@@ -143,64 +167,74 @@ async def _translate(
     text_format: str,
     alternatives: int,
 ) -> dict[str, Any]:
-    fragments = [HtmlFragment(t) for t in items] if text_format == "html" else None
-    pieces = [f.texts for f in fragments] if fragments else [[t] for t in items]
-    if source == "auto":
-        detected = [detection(" ".join(p)) for p in pieces]
-        sources = [str(d["language"]) for d in detected]
-    else:
-        sources = [source] * len(items)
+    pages = _read_pages(items) if text_format == "html" else None
+    req = _Request(items, is_list, source, target, alternatives, pages)
+    detected = [detection(req.plain(i)) for i in range(len(items))] if source == "auto" else []
+    sources = [str(d["language"]) for d in detected] or [source] * len(items)
+    groups = _groups(req, sources)
+    routes = {src: _route(state, src, target) for src in groups}
+    done: dict[int, TextResult] = {}
 
-    # What needs a model: pieces with letters, of items not already in the target
-    # language; one pipeline call (one engine batch) per source language among them.
-    groups: dict[str, list[tuple[int, int]]] = {}
-    for i, src in enumerate(sources):
-        if src == target:
-            continue
-        wanted = [(i, j) for j, p in enumerate(pieces[i]) if has_letters(p)]
-        if wanted or source != "auto":  # an explicit pair must be one the server serves
-            groups.setdefault(src, []).extend(wanted)
-    routes: dict[str, Translator] = {}
-    for src in groups:
-        model = state.registry.for_pair(src, target)
-        if model is None:
-            raise bad_request(not_available(src, target))
-        routes[src] = model.translator(src, target)
-
-    done: dict[tuple[int, int], TextResult] = {}
-
-    async def run_group(src: str, where: list[tuple[int, int]]) -> None:
-        flat = [pieces[i][j] for i, j in where]
-        out = await state.in_thread(
-            lambda: routes[src].translate_texts(flat, alternatives=alternatives)
-        )
+    async def run_group(src: str, where: list[int]) -> None:
+        out = await state.in_thread(lambda: _run(routes[src], req, where))
         done.update(zip(where, out, strict=True))
-        state.metrics.translated("libretranslate", src, target, flat)
+        state.metrics.translated("libretranslate", src, target, [req.plain(i) for i in where])
 
     await asyncio.gather(*(run_group(s, w) for s, w in groups.items() if w))
+    return _body(req, done, detected)
 
-    texts: list[str] = []
-    alts: list[list[str]] = []
-    for i in range(len(items)):
-        results = [done.get((i, j), TextResult(p, [])) for j, p in enumerate(pieces[i])]
-        best = [r.text for r in results]
-        texts.append(fragments[i].render(best) if fragments else best[0])
-        if not any((i, j) in done for j in range(len(pieces[i]))):
-            alts.append([])  # given back unchanged: nothing else to offer
+
+def _read_pages(items: list[str]) -> list[Formatted | None]:
+    """Each item as an HTML page or fragment; one without letters is given back as it is."""
+    return [
+        formats.read(t.encode("utf-8"), "html", where="q") if has_letters(t) else None
+        for t in items
+    ]
+
+
+def _groups(req: _Request, sources: list[str]) -> dict[str, list[int]]:
+    """The items that need a model (with letters, not already in the target language), by
+    source language: one pipeline call (one engine batch) for each."""
+    groups: dict[str, list[int]] = {}
+    for i, src in enumerate(sources):
+        if src == req.target:
             continue
-        ranked = []
-        for rank in range(alternatives):
-            chosen = [
-                r.alternatives[rank] if rank < len(r.alternatives) else r.text for r in results
-            ]
-            ranked.append(fragments[i].render(chosen) if fragments else chosen[0])
-        alts.append(unique_alternatives(texts[-1], ranked))
+        wanted = [i] if has_letters(req.plain(i)) else []
+        if wanted or req.source != "auto":  # an explicit pair must be one the server serves
+            groups.setdefault(src, []).extend(wanted)
+    return groups
 
-    body: dict[str, Any] = {"translatedText": texts if is_list else texts[0]}
-    if source == "auto":
-        body["detectedLanguage"] = detected if is_list else detected[0]
-    if alternatives:
-        body["alternatives"] = alts if is_list else alts[0]
+
+def _route(state: ServerState, source: str, target: str) -> Translator:
+    model = state.registry.for_pair(source, target)
+    if model is None:
+        raise bad_request(not_available(source, target))
+    return model.translator(source, target)
+
+
+def _run(translator: Translator, req: _Request, where: list[int]) -> list[TextResult]:
+    """Translate the items ``where`` of one group, in one pipeline call."""
+    if req.pages is None:
+        texts = [req.items[i] for i in where]
+        return translator.translate_texts(texts, alternatives=req.alternatives)
+    pages = [page for i in where if (page := req.pages[i]) is not None]
+    # A block without letters stays as it is; LibreTranslate offers no alternatives for html.
+    done = translator.translate_formatted(pages, check=False, wanted=has_letters)
+    return [TextResult(f.data.decode("utf-8"), []) for f in done]
+
+
+def _body(req: _Request, done: dict[int, TextResult], detected: list[Any]) -> dict[str, Any]:
+    """LibreTranslate's answer: an item that needed no model comes back as it was."""
+    texts = [done[i].text if i in done else t for i, t in enumerate(req.items)]
+    alts = [
+        unique_alternatives(texts[i], done[i].alternatives) if i in done else []
+        for i in range(len(req.items))
+    ]
+    body: dict[str, Any] = {"translatedText": texts if req.is_list else texts[0]}
+    if req.source == "auto":
+        body["detectedLanguage"] = detected if req.is_list else detected[0]
+    if req.alternatives:
+        body["alternatives"] = alts if req.is_list else alts[0]
     return body
 
 

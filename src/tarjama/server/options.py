@@ -140,35 +140,22 @@ def resolve(environ: Mapping[str, str], args: argparse.Namespace | None = None) 
     """The settings from the defaults, ``LT_*``, ``TARJAMA_*`` and the flags in ``args``."""
     values: dict[str, Any] = {}
     warnings: list[str] = []
-
-    def take(opt_field: str | None, kind: str, raw: Any, where: str, invert: bool) -> Any:
-        value = raw if isinstance(raw, (bool, list, tuple)) else parse_value(kind, raw, where)
-        if isinstance(value, list):  # --model repeated; each may hold commas
-            value = tuple(v for item in value for v in parse_value("list", item, where))
-        if invert:
-            value = not value
-        if opt_field is not None:
-            values[opt_field] = value
-        return value
-
     for opt in OPTIONS:
-        given: tuple[Any, str] | None = None
-        for var in (opt.lt_env, opt.env):  # later wins
-            if var and var in environ:
-                given = (environ[var], var)
-        flag_value = getattr(args, opt.dest, None) if args is not None else None
-        if flag_value is not None:
-            given = (flag_value, opt.flag)
+        given = _given(opt, environ, args)
         if given is None:
             continue
-        value = take(opt.setting, opt.kind, given[0], given[1], opt.invert)
+        value = _value(opt.kind, given[0], given[1], opt.invert)
+        if opt.setting is not None:
+            values[opt.setting] = value
         if opt.warning and value not in (False, None, ""):
             warnings.append(opt.warning)
         if opt.check is not None and (line := opt.check(value)):
             warnings.append(line)
     for var, (opt_field, kind, warning) in EXTRA_ENV.items():
         if var in environ:
-            take(opt_field, kind, environ[var], var, False)
+            value = _value(kind, environ[var], var, False)
+            if opt_field is not None:
+                values[opt_field] = value
             if warning:
                 warnings.append(warning)
     prefix = values.get("url_prefix", "")
@@ -178,6 +165,27 @@ def resolve(environ: Mapping[str, str], args: argparse.Namespace | None = None) 
         values["url_prefix"] = ""
     values["load_only"] = tuple(c.lower() for c in values.get("load_only", ()))
     return Resolved(Settings(**values), warnings, powercycle="LT_POWERCYCLE" in environ)
+
+
+def _given(
+    opt: Option, environ: Mapping[str, str], args: argparse.Namespace | None
+) -> tuple[Any, str] | None:
+    """What ``opt`` was given and where: its flag, else ``TARJAMA_*``, else ``LT_*``."""
+    given: tuple[Any, str] | None = None
+    for var in (opt.lt_env, opt.env):  # later wins
+        if var and var in environ:
+            given = (environ[var], var)
+    flag_value = getattr(args, opt.dest, None) if args is not None else None
+    if flag_value is not None:
+        given = (flag_value, opt.flag)
+    return given
+
+
+def _value(kind: str, raw: Any, where: str, invert: bool) -> Any:
+    value = raw if isinstance(raw, (bool, list, tuple)) else parse_value(kind, raw, where)
+    if isinstance(value, list):  # --model repeated; each may hold commas
+        value = tuple(v for item in value for v in parse_value("list", item, where))
+    return not value if invert else value
 
 
 def variables() -> dict[str, str]:
