@@ -1,25 +1,44 @@
-"""Translation engines: one small protocol, and a CTranslate2 implementation.
+"""Translation engines: one small protocol, its optional abilities, and a CTranslate2
+implementation.
 
 Batching, sorting by length, decoding limits and thread settings live here, not in the
 pipeline.
 """
 
+from ..document import Signature
 from .base import (
+    Aligner,
     Alignment,
     BatchStore,
+    Beamed,
+    BulkCounter,
+    Carry,
     Engine,
     Hypothesis,
+    StoringEngine,
+    Streamer,
     can_align,
+    can_beam,
     can_store,
+    can_stream,
     count_tokens_many,
 )
 
 __all__ = [
+    "Aligner",
     "Alignment",
     "BatchStore",
+    "Beamed",
+    "BulkCounter",
+    "Carry",
     "Engine",
     "Hypothesis",
+    "Signature",
+    "StoringEngine",
+    "Streamer",
     "can_align",
+    "can_beam",
     "can_store",
+    "can_stream",
     "count_tokens_many",
 ]

@@ -16,6 +16,7 @@ when longer than the model's input limit (then joined back). Three ways in, one 
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any
 
 from .._version import __version__
 from ..archive import TranslationMemory
-from ..document import Document, Segment, TranslatedDocument
+from ..document import Document, Segment, Signature, TranslatedDocument
 from ..engines import Engine, Hypothesis, can_align
 from ..errors import ConfigError, UnsupportedPair
 from ..fidelity import check_document
@@ -163,10 +164,9 @@ class Translator:
         return other
 
     @property
-    def model_info(self) -> dict[str, Any]:
-        signature = {**self.engine.signature, "tarjama": __version__}
-        text = "|".join(f"{k}:{v}" for k, v in signature.items())
-        return {"name": self.engine.name, "signature": signature, "signature_text": text}
+    def signature(self) -> Signature:
+        """The engine's signature stamped with tarjama's version: what its output depends on."""
+        return dataclasses.replace(self.engine.signature, tarjama=__version__)
 
     # -- the three ways in ------------------------------------------------------------
 
@@ -265,7 +265,7 @@ class Translator:
             prefix=parsed.prefix,
             source_lang=self.source,
             target_lang=self.target,
-            model=self.model_info,
+            model=self.signature,
         )
 
     # -- the one path -----------------------------------------------------------------

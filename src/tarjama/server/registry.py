@@ -13,7 +13,7 @@ from typing import Any
 from ..archive import TranslationMemory
 from ..errors import ConfigError, InputError
 from ..fidelity import Glossary
-from ..pipeline import Engine, Translator
+from ..pipeline import Engine, Signature, Translator, can_beam
 from ..workspace import Workspace
 from .coalescer import CoalescedEngine, Coalescer
 from .settings import Settings
@@ -62,11 +62,10 @@ class ServedModel:
     ) -> Translator:
         """A translator for one document request, with its glossary and, if set, its beam."""
         engine = self.engine
-        if beam is not None and beam != getattr(engine, "beam_size", None):
-            with_beam = getattr(engine, "with_beam", None)
-            if with_beam is None:
-                raise InputError(f"model '{self.name}' has a fixed beam size")
-            engine = self.beams.get(beam) or self.beams.setdefault(beam, with_beam(beam))
+        if beam is not None and not can_beam(engine):
+            raise InputError(f"model '{self.name}' has a fixed beam size")
+        if beam is not None and can_beam(engine) and beam != engine.beam_size:
+            engine = self.beams.get(beam) or self.beams.setdefault(beam, engine.with_beam(beam))
         batched = CoalescedEngine(engine, self.coalescer)
         return self.workspace.translator(
             batched, source=source, target=target, glossary=glossary, memory=memory
@@ -76,7 +75,7 @@ class ServedModel:
         return {
             "name": self.name,
             "pairs": [list(p) for p in self.pairs],
-            "signature": self.engine.signature,
+            "signature": self.engine.signature.to_json(),
         }
 
 
@@ -183,9 +182,9 @@ class Registry:
         """The first model that translates ``source`` to ``target``."""
         return next((m for m in self.models if (source, target) in m.pairs), None)
 
-    def signature(self) -> list[dict[str, Any]]:
-        """Every served model with its pairs and signature: what an answer depends on."""
-        return [m.info() for m in self.models]
+    def signature(self) -> tuple[Signature, ...]:
+        """Every served model's signature: what an answer depends on."""
+        return tuple(m.engine.signature for m in self.models)
 
     def named(self, name: str) -> ServedModel | None:
         return next((m for m in self.models if m.name == name), None)
