@@ -10,10 +10,8 @@ joins with one entry in :data:`CASES`.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -33,8 +31,9 @@ from tarjama.engines.characters import Transliterator
 from tarjama.engines.loader import load_engine
 from tarjama.errors import ConfigError
 from tarjama.pipeline import Translator
-from tarjama.server.coalescer import CoalescedEngine, Coalescer
+from tarjama.server.coalescer import CoalescedEngine
 
+from ..coalescing import running_coalescer
 from ..conftest import TRANSLIT_MODEL
 from ..fakes import AligningFakeEngine, FakeEngine
 
@@ -82,24 +81,11 @@ def _ct2(fixture: str) -> Callable[[pytest.FixtureRequest], Engine]:
 
 
 def _coalesced(request: pytest.FixtureRequest) -> Engine:
-    """The server's coalescing engine over the copy model, its coalescer on an event loop
-    in a thread of its own, as the server runs it."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    coalescer = Coalescer("copy", wait_ms=1)
-
-    async def start() -> None:
-        coalescer.start()
-
-    def stop() -> None:
-        asyncio.run_coroutine_threadsafe(coalescer.close(), loop).result(timeout=30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=30)
-        loop.close()
-
-    asyncio.run_coroutine_threadsafe(start(), loop).result(timeout=30)
-    request.addfinalizer(stop)
+    """The server's coalescing engine over the copy model, its coalescer running as the
+    server runs it."""
+    running = running_coalescer("copy")
+    coalescer = running.__enter__()
+    request.addfinalizer(lambda: running.__exit__(None, None, None))
     return CoalescedEngine(_ct2("copy_model_dir")(request), coalescer)
 
 
