@@ -145,6 +145,7 @@ def test_a_signature_writes_the_documented_json_and_the_journal_line() -> None:
     stamped = Translator(FakeEngine()).signature
     assert stamped.tarjama and stamped.to_json()["tarjama"] == stamped.tarjama
     assert stamped != FakeEngine().signature  # the version is part of what output depends on
+    assert Signature.from_json(stamped.to_json()) == stamped
     assert sig.setting("beam") == 4 and sig.setting("temperature") is None
 
 
