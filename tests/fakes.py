@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tarjama.engines import Hypothesis
+from tarjama.engines import Hypothesis, Signature
 
 
 class FakeEngine:
@@ -29,8 +29,8 @@ class FakeEngine:
         self.fail = fail
 
     @property
-    def signature(self) -> dict[str, Any]:
-        return {"model": self.name, "model_id": "0", "tokenizer": "words", "beam": 1}
+    def signature(self) -> Signature:
+        return Signature.of(self.name, model_id="0", tokenizer="words", beam=1)
 
     def count_tokens(self, text: str, source: str) -> int:
         return len(text.split())
@@ -47,6 +47,8 @@ class FakeEngine:
                 -0.5,
                 tuple(f"<{t}#{k}>" for k in range(1, num_alternatives + 1)),
             )
+            if t
+            else Hypothesis("", 0.0)  # the contract: empty in, empty out
             for t in texts
         ]
 
@@ -61,7 +63,7 @@ class AligningFakeEngine(FakeEngine):
         super().__init__(**options)
         self.align_calls: list[list[bool] | None] = []
 
-    def translate_batch(  # type: ignore[override]
+    def translate_batch(
         self,
         texts: Sequence[str],
         source: str,

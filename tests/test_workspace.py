@@ -141,7 +141,7 @@ def test_batch_translators_check_early_and_load_in_each_worker(
     again = pickle.loads(pickle.dumps(factory))  # what reaches a Ray actor
     translator = again(1)
     assert [type(s) for s in translator.stages] == [MemoryStage, GlossaryStage]
-    assert translator.engine.signature["beam"] == 2
+    assert translator.engine.signature.setting("beam") == 2
     # The home's memory by default, as in translate; none when turned off.
     assert ws.batch_translators(tiny_model_dir).memory is None
     ws.open_memory(create=True).close()

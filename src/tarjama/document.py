@@ -189,13 +189,76 @@ class Document:
         return self.prefix + "".join(p.translation + p.separator for p in self.paragraphs)
 
 
+#: A decoding setting's value: what a signature may hold, and what JSON gives back.
+Setting = str | int | float | bool
+
+_NAMED = ("model", "model_id", "tokenizer")
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Everything a translation depends on, so that equal signatures give equal output:
+    the model (its name and the id of its weights), the tokenizer's hash, the decoding
+    settings (beam, limits, compute type, an LLM's temperature and prompt...), and the
+    tarjama version when the pipeline stamps it (:attr:`tarjama.pipeline.Translator.signature`).
+
+    Frozen and hashable: it keys the server's coalescing groups and its cache. Its JSON
+    form (:meth:`to_json`) is the flat object of the API and the CLI (``model``,
+    ``model_id``, ``tokenizer``, then the settings in order, then ``tarjama``), its text
+    form (:meth:`to_text`) the line a batch journal records.
+    """
+
+    model: str
+    model_id: str = ""
+    tokenizer: str = ""
+    #: (name, value) pairs in the engine's order; use :meth:`of` to write them as keywords.
+    decoding: tuple[tuple[str, Setting], ...] = ()
+    tarjama: str = ""
+
+    @classmethod
+    def of(
+        cls, model: str, *, model_id: str = "", tokenizer: str = "", **decoding: Setting
+    ) -> Signature:
+        return cls(model, model_id, tokenizer, tuple(decoding.items()))
+
+    def setting(self, name: str) -> Setting | None:
+        """A decoding setting's value (None when the engine has no such setting)."""
+        return dict(self.decoding).get(name)
+
+    def to_json(self) -> dict[str, Setting]:
+        out: dict[str, Setting] = {"model": self.model, "model_id": self.model_id}
+        out["tokenizer"] = self.tokenizer
+        out.update(self.decoding)
+        if self.tarjama:
+            out["tarjama"] = self.tarjama
+        return out
+
+    @classmethod
+    def from_json(cls, data: object) -> Signature:
+        """The signature :meth:`to_json` gave (a reader of stored output takes it back)."""
+        if not isinstance(data, dict) or not isinstance(data.get("model"), str):
+            raise InputError("a signature is a JSON object with a 'model' name")
+        decoding = tuple((k, v) for k, v in data.items() if k not in (*_NAMED, "tarjama"))
+        if not all(isinstance(k, str) and isinstance(v, Setting) for k, v in data.items()):
+            raise InputError("a signature's settings are strings, numbers or booleans")
+        named = [str(data.get(k, "")) for k in _NAMED]
+        return cls(named[0], named[1], named[2], decoding, str(data.get("tarjama", "")))
+
+    def to_text(self) -> str:
+        """One line, ``model:NAME|model_id:...|beam:4|...``: a batch journal's record."""
+        return "|".join(f"{k}:{v}" for k, v in self.to_json().items())
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
 @dataclass
 class TranslatedDocument(Document):
     """A document with its translation and where it came from."""
 
     source_lang: str = ""
     target_lang: str = ""
-    model: dict[str, Any] = field(default_factory=dict)
+    model: Signature | None = None
 
     @property
     def issues(self) -> list[Issue]:
@@ -203,12 +266,24 @@ class TranslatedDocument(Document):
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "model": self.model,
+            "model": _model_json(self.model),
             "source": self.source_lang,
             "target": self.target_lang,
             "text": self.text,
             "paragraphs": [p.to_json() for p in self.paragraphs],
         }
+
+
+def _model_json(signature: Signature | None) -> dict[str, Any]:
+    """The model as the API and the CLI have always written it: its name, its signature,
+    and the signature as one line."""
+    if signature is None:
+        return {}
+    return {
+        "name": signature.model,
+        "signature": signature.to_json(),
+        "signature_text": signature.to_text(),
+    }
 
 
 def normalize_newlines(text: str) -> str:

@@ -35,13 +35,13 @@ def test_character_model_handles_several_words() -> None:
 def test_engine_signature_and_defaults(tiny_characters_dir: Path) -> None:
     # The engine as it loads; only the workspace refuses a helper as a user's translator.
     t = Translator(load_engine(tiny_characters_dir))
-    sig = t.model_info["signature"]
+    sig = t.signature.to_json()
     assert sig["beam"] == 4
     # int8 on the CPU, int8 weights with float16 compute on CUDA: whichever "auto" chose.
     device = t.engine.device  # type: ignore[attr-defined]
     assert sig["compute_type"] == {"cpu": "int8", "cuda": "int8_float16"}[device]
     assert len(sig["tokenizer"]) == 12 and len(sig["model_id"]) == 12
-    assert t.model_info["signature_text"].startswith("model:tiny-characters|")
+    assert t.signature.to_text().startswith("model:tiny-characters|")
 
 
 def test_decoding_limit_tracks_source_length() -> None:
@@ -94,7 +94,7 @@ def test_with_beam_shares_the_model_and_changes_only_the_beam(tiny_model_dir: Pa
     t = Translator.load(tiny_model_dir)
     engine = t.engine
     wide = engine.with_beam(2)  # type: ignore[attr-defined]
-    assert (engine.signature["beam"], wide.signature["beam"]) == (4, 2)
+    assert (engine.signature.setting("beam"), wide.signature.setting("beam")) == (4, 2)
     assert wide._translator is engine._translator  # type: ignore[attr-defined]
     assert Translator(wide).translate(["مرحبا بكم"])[0].strip()
     with pytest.raises(ConfigError, match="beam size"):

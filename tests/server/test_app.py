@@ -196,7 +196,11 @@ def test_native_translate_detects_source_and_picks_a_model(client: TestClient) -
     assert (body["source"], body["target"]) == ("en", "ar")
     models = client.get("/v1/models").json()
     assert models == [
-        {"name": "fake", "pairs": [["ar", "en"], ["en", "ar"]], "signature": FakeEngine().signature}
+        {
+            "name": "fake",
+            "pairs": [["ar", "en"], ["en", "ar"]],
+            "signature": FakeEngine().signature.to_json(),
+        }
     ]
 
 

@@ -5,6 +5,7 @@ and the coalescer's grouping by decoding settings."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from fastapi import Request
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from tarjama.engines import Signature
 from tarjama.server import KeyStore, Registry, Settings, create_app
 from tarjama.server.access import BANNED, Fingerprints, Flood
 from tarjama.server.coalescer import CoalescedEngine, Coalescer
@@ -200,8 +202,8 @@ def test_two_requests_with_the_same_beam_share_a_batch() -> None:
             self.beam = beam
 
         @property
-        def signature(self) -> dict[str, Any]:
-            return {**super().signature, "beam": self.beam}
+        def signature(self) -> Signature:
+            return dataclasses.replace(super().signature, decoding=(("beam", self.beam),))
 
     calls: list[int] = []
 

@@ -292,8 +292,10 @@ class Journal:
                            score = ?, done_count = done_count + ?, finished = ?
                        WHERE name = ? AND record = ?""",
                     (r.state, r.error, r.input_hash, r.output_hash,
-                     r.output if r.record else None, r.signature, r.sentences, r.memory,
-                     r.glossary, r.errors, r.warnings, json.dumps(r.checks), r.score,
+                     r.output if r.record else None,
+                     r.signature.to_text() if r.signature is not None else None,
+                     r.sentences, r.memory, r.glossary, r.errors, r.warnings,
+                     json.dumps(r.checks), r.score,
                      int(r.state == "done"), now, r.name, r.record),
                 )  # fmt: skip
                 if r.record and r.state == "done":  # its file must be assembled again

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..document import Document, TranslatedDocument
+from ..document import Document, Signature, TranslatedDocument
 from ..engines import BatchStore, can_store
 from ..errors import TarjamaError
 from ..pipeline import Known, KnownStage, Translator, segment
@@ -80,7 +80,8 @@ class DocResult:
     error: str | None = None
     output: bytes = b""
     output_hash: str | None = None
-    signature: str | None = None
+    #: The model's signature (the journal records its text form).
+    signature: Signature | None = None
     sentences: int = 0
     memory: int = 0
     glossary: int = 0
@@ -219,7 +220,7 @@ def _result(w: Work, output: bytes | None) -> DocResult:
         input_hash,
         output=output,
         output_hash=digest(output),
-        signature=str(doc.model.get("signature_text", "")),
+        signature=doc.model,
         sentences=len(segs),
         memory=sum(s.origin == "memory" for s in segs),
         glossary=sum("glossary" in s.origin for s in segs),

@@ -1,27 +1,46 @@
-"""Translation engines: one small protocol, and a CTranslate2 implementation.
+"""Translation engines: one small protocol, its optional abilities, and a CTranslate2
+implementation.
 
 Batching, sorting by length, decoding limits and thread settings live here, not in the
 pipeline.
 """
 
+from ..document import Signature
 from .base import (
+    Aligner,
     Alignment,
     BatchStore,
+    Beamed,
+    BulkCounter,
+    Carry,
     Engine,
     Hypothesis,
+    StoringEngine,
+    Streamer,
     can_align,
+    can_beam,
     can_store,
+    can_stream,
     count_tokens_many,
 )
 from .cores import available_cores
 
 __all__ = [
+    "Aligner",
     "Alignment",
     "BatchStore",
+    "Beamed",
+    "BulkCounter",
+    "Carry",
     "Engine",
     "Hypothesis",
+    "Signature",
+    "StoringEngine",
+    "Streamer",
     "available_cores",
     "can_align",
+    "can_beam",
     "can_store",
+    "can_stream",
     "count_tokens_many",
 ]

@@ -1,10 +1,21 @@
-"""The engine protocol every translation backend implements."""
+"""The engine contract: the protocol every translation backend implements, the optional
+abilities an engine declares by implementing their protocols, and its :class:`Signature`.
+
+Abilities are runtime-checkable protocols, never attributes looked up by name: code that
+wants one asks with the ``can_*`` guard (or ``isinstance``) and then calls it typed. A new
+engine gets each ability by implementing its protocol, and ``tests/engines/
+test_conformance.py`` checks every ability an engine declares (see docs/architecture.md).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeGuard, runtime_checkable
+from typing import Generic, Protocol, TypeGuard, TypeVar, runtime_checkable
+
+from ..document import Signature
 
 #: A word alignment: (source word, target word) pairs, words being the whitespace-separated
 #: words of the input text and of the hypothesis text (``str.split()``), counted from 0.
@@ -16,7 +27,7 @@ class Hypothesis:
     """A translation of one input, with the model's length-normalised log-probability.
 
     ``alignment`` links the input's words to ``text``'s words; it is None unless the
-    pipeline asked for it (``align=``) and the engine can give it (``aligns``).
+    pipeline asked for it (``align=``) and the engine can give it (:class:`Aligner`).
     """
 
     text: str
@@ -30,13 +41,12 @@ class Engine(Protocol):
     """What the pipeline needs from a backend.
 
     ``translate_batch`` receives every text of a document in one call and returns one
-    hypothesis per text, in order. ``count_tokens`` and ``max_input_tokens`` let the
-    pipeline cut sentences that are too long before they reach the model.
-
-    Word alignment is optional. An engine that can align says so with a true ``aligns``
-    attribute and then accepts ``align=`` (one flag per text) in ``translate_batch``; the
-    pipeline passes it only to such engines, so an engine without the attribute (a test
-    fake, a remote service) keeps the plain signature. Only the flagged texts pay for it.
+    hypothesis per text, in order: an empty text gives an empty hypothesis, equal texts
+    equal hypotheses, and ``num_alternatives`` at most that many ranked alternatives.
+    ``count_tokens`` and ``max_input_tokens`` let the pipeline cut sentences that are too
+    long before they reach the model; an engine given a longer text still answers it.
+    ``signature`` says everything the output depends on (equal for the same model and
+    settings, across calls and instances).
     """
 
     name: str
@@ -44,7 +54,7 @@ class Engine(Protocol):
     max_input_tokens: int
 
     @property
-    def signature(self) -> dict[str, Any]: ...
+    def signature(self) -> Signature: ...
 
     def count_tokens(self, text: str, source: str) -> int: ...
 
@@ -56,6 +66,41 @@ class Engine(Protocol):
         *,
         num_alternatives: int = 0,
     ) -> list[Hypothesis]: ...
+
+
+# -- optional abilities ------------------------------------------------------------------
+
+
+@runtime_checkable
+class Aligner(Engine, Protocol):
+    """Word alignment: ``translate_batch`` also takes ``align=`` (one flag per text) and
+    gives the flagged texts an alignment. Only those texts pay for it.
+
+    ``aligns`` says whether it does: a wrapper (the server's coalescing engine) always
+    takes ``align=`` and says what the engine it wraps does.
+    """
+
+    @property
+    def aligns(self) -> bool: ...
+
+    def translate_batch(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        *,
+        num_alternatives: int = 0,
+        align: Sequence[bool] | None = None,
+    ) -> list[Hypothesis]: ...
+
+
+@runtime_checkable
+class Beamed(Engine, Protocol):
+    """A per-request beam: the same loaded model decoding with another beam size."""
+
+    beam_size: int
+
+    def with_beam(self, beam_size: int) -> Engine: ...
 
 
 class BatchStore(Protocol):
@@ -73,26 +118,122 @@ class BatchStore(Protocol):
     def put(self, key: bytes, value: bytes, rows: int) -> None: ...
 
 
+@runtime_checkable
 class StoringEngine(Engine, Protocol):
     """An engine that can keep its batches in a :class:`BatchStore`."""
 
     def with_batch_store(self, store: BatchStore | None) -> Engine: ...
 
 
+@runtime_checkable
+class BulkCounter(Engine, Protocol):
+    """Token counting in bulk: ``count_tokens`` of many texts in one call, since a call per
+    text is slow beside busy threads (each call into a tokenizer may wait for the GIL)."""
+
+    def count_tokens_many(self, texts: Sequence[str], source: str) -> list[int]: ...
+
+
+@runtime_checkable
+class Streamer(Engine, Protocol):
+    """Streaming: one text's translation in pieces as it is decoded (an LLM's tokens).
+    The pieces joined are the text ``translate_batch`` gives for it."""
+
+    def translate_stream(self, text: str, source: str, target: str) -> Iterator[str]: ...
+
+
+def can_align(engine: Engine) -> TypeGuard[Aligner]:
+    """Whether ``engine`` gives word alignments for the texts flagged in ``align=``."""
+    return isinstance(engine, Aligner) and engine.aligns
+
+
+def can_beam(engine: Engine) -> TypeGuard[Beamed]:
+    """Whether ``engine`` can decode with another beam (:meth:`Beamed.with_beam`)."""
+    return isinstance(engine, Beamed)
+
+
 def can_store(engine: Engine) -> TypeGuard[StoringEngine]:
     """Whether ``engine`` can keep its batches in a :class:`BatchStore`."""
-    return callable(getattr(engine, "with_batch_store", None))
+    return isinstance(engine, StoringEngine)
+
+
+def can_stream(engine: Engine) -> TypeGuard[Streamer]:
+    """Whether ``engine`` can give one text's translation piece by piece."""
+    return isinstance(engine, Streamer)
 
 
 def count_tokens_many(engine: Engine, texts: Sequence[str], source: str) -> list[int]:
-    """``count_tokens`` of each text; in one call where the engine offers one
-    (``count_tokens_many``), since a call per text is slow beside busy threads."""
-    many = getattr(engine, "count_tokens_many", None)
-    if callable(many):
-        return list(many(texts, source))
+    """``count_tokens`` of each text; in one call where the engine counts in bulk."""
+    if isinstance(engine, BulkCounter):
+        return list(engine.count_tokens_many(texts, source))
     return [engine.count_tokens(t, source) for t in texts]
 
 
-def can_align(engine: object) -> bool:
-    """Whether ``engine`` accepts ``align=`` in ``translate_batch``."""
-    return bool(getattr(engine, "aligns", False))
+# -- counting once -----------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class Carry(Generic[T]):
+    """What an engine made of each text when counting its tokens (its token units), kept
+    until the text is translated: a text is then tokenized once on its way through the
+    pipeline (which counts it to cut it), the server's coalescer (which counts its batch)
+    and the engine (which decodes it). Thread-safe; bounded by the tokens it holds, the
+    oldest let go first (a text counted and never translated, one cut into pieces, goes
+    that way).
+
+    ``make(texts, source)`` makes the values of many texts in one call; ``size`` is a
+    value's weight against ``limit``.
+    """
+
+    def __init__(
+        self,
+        make: Callable[[list[str], str], list[T]],
+        size: Callable[[T], int],
+        limit: int = 1 << 16,
+    ) -> None:
+        self._make = make
+        self._size_of = size
+        self.limit = limit
+        self._held: OrderedDict[tuple[str, str], tuple[int, T]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def peek(self, texts: Sequence[str], source: str) -> list[T]:
+        """Each text's value; those made now are kept for :meth:`take`."""
+        with self._lock:
+            found = {t: held[1] for t in texts if (held := self._held.get((source, t)))}
+        made = self._made(texts, source, found)
+        with self._lock:
+            for text, value in made.items():
+                self._keep((source, text), value)
+        return [found[t] if t in found else made[t] for t in texts]
+
+    def take(self, texts: Sequence[str], source: str) -> list[T]:
+        """Each text's value, let go of: the kept ones, and the others made now."""
+        found: dict[str, T] = {}
+        with self._lock:
+            for text in texts:
+                held = self._held.pop((source, text), None)
+                if held is not None:
+                    self._size -= held[0]
+                    found[text] = held[1]
+        made = self._made(texts, source, found)
+        return [found[t] if t in found else made[t] for t in texts]
+
+    def _made(self, texts: Sequence[str], source: str, found: dict[str, T]) -> dict[str, T]:
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        return dict(zip(missing, self._make(missing, source), strict=True)) if missing else {}
+
+    def _keep(self, key: tuple[str, str], value: T) -> None:
+        old = self._held.pop(key, None)
+        if old is not None:
+            self._size -= old[0]
+        size = self._size_of(value)
+        self._held[key] = (size, value)
+        self._size += size
+        while self._size > self.limit and self._held:
+            _, (gone, _) = self._held.popitem(last=False)
+            self._size -= gone
+
+    def __len__(self) -> int:
+        return len(self._held)

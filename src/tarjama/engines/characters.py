@@ -9,6 +9,7 @@ since news vocabulary repeats. Its output is compared on
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,13 +23,19 @@ _CACHE_LIMIT = 100_000
 
 
 class Transliterator:
-    """Batch transliteration of Arabic words through a character engine."""
+    """Batch transliteration of Arabic words through a character engine.
+
+    Request threads share one: the cache is read and written under a lock (the model runs
+    outside it), and a call answers from what it read and made itself, so a ``clear()``
+    by another thread at the cache's limit never leaves it an empty spelling.
+    """
 
     def __init__(self, engine: Engine) -> None:
         if ("ar", "en") not in engine.pairs:
             raise CorruptModel(f"model '{engine.name}' does not write Arabic in Latin letters")
         self.engine = engine
         self._cache: dict[str, str] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, model_dir: str | Path) -> Transliterator:
@@ -48,10 +55,16 @@ class Transliterator:
 
     def transliterate(self, words: Sequence[str]) -> list[str]:
         """Latin spelling of each Arabic word (empty string for a word with no letters)."""
-        todo = list(dict.fromkeys(w for w in words if w and w not in self._cache))
-        if len(self._cache) + len(todo) > _CACHE_LIMIT:
-            self._cache.clear()  # a long-running server must not grow without bound
+        wanted = list(dict.fromkeys(w for w in words if w))
+        with self._lock:
+            known = {w: self._cache[w] for w in wanted if w in self._cache}
+        todo = [w for w in wanted if w not in known]
         if todo:
-            for word, hyp in zip(todo, self.engine.translate_batch(todo, "ar", "en"), strict=True):
-                self._cache[word] = hyp.text
-        return [self._cache.get(w, "") for w in words]
+            hyps = self.engine.translate_batch(todo, "ar", "en")
+            made = {w: h.text for w, h in zip(todo, hyps, strict=True)}
+            with self._lock:
+                if len(self._cache) + len(made) > _CACHE_LIMIT:
+                    self._cache.clear()  # a long-running server must not grow without bound
+                self._cache.update(made)
+            known.update(made)
+        return [known.get(w, "") for w in words]

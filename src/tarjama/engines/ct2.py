@@ -7,13 +7,13 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import ctranslate2
 import numpy as np
 
+from ..document import Signature
 from ..errors import ConfigError, CorruptModel, EngineError, UnsupportedPair
-from .base import Alignment, BatchStore, Hypothesis
+from .base import Alignment, BatchStore, Carry, Hypothesis
 from .cores import available_cores
 from .tokenizers import Tokenizer
 
@@ -48,7 +48,7 @@ def resolve_device(device: str) -> str:
 class CTranslate2Engine:
     """Runs a CTranslate2 model directory with a tokenizer from :mod:`.tokenizers`."""
 
-    #: Word alignment from cross-attention, for the texts that ask (see :class:`.base.Engine`).
+    #: Word alignment from cross-attention, for the texts that ask (see :class:`.base.Aligner`).
     aligns = True
 
     def __init__(
@@ -79,6 +79,11 @@ class CTranslate2Engine:
         self.tokenizer = tokenizer
         self._model_id = model_id
         self._store: BatchStore | None = None
+        # A text's units, from its count to its translation (shared by the views).
+        self._units: Carry[list[list[str]]] = Carry(
+            lambda texts, source: tokenizer.encode_many(texts, source, source),
+            lambda units: sum(len(u) for u in units) or 1,
+        )
         try:
             self._translator = ctranslate2.Translator(
                 str(model_dir),
@@ -105,22 +110,23 @@ class CTranslate2Engine:
         return other
 
     @property
-    def signature(self) -> dict[str, Any]:
-        return {
-            "model": self.name,
-            "model_id": self._model_id,
-            "tokenizer": self.tokenizer.hash,
-            "beam": self.beam_size,
-            "max_decoding": "2n+10",
-            "compute_type": self.compute_type,
-        }
+    def signature(self) -> Signature:
+        return Signature.of(
+            self.name,
+            model_id=self._model_id,
+            tokenizer=self.tokenizer.hash,
+            beam=self.beam_size,
+            max_decoding="2n+10",
+            compute_type=self.compute_type,
+        )
 
     def count_tokens(self, text: str, source: str) -> int:
         return self.count_tokens_many([text], source)[0]
 
     def count_tokens_many(self, texts: Sequence[str], source: str) -> list[int]:
-        """:meth:`count_tokens` of each text, in one call into the tokenizer."""
-        encoded = self.tokenizer.encode_many(texts, source, source)
+        """:meth:`count_tokens` of each text, in one call into the tokenizer; the units
+        are kept for :meth:`translate_batch`, which then does not tokenize them again."""
+        encoded = self._units.peek(texts, source)
         return [max((len(u) for u in units), default=0) for units in encoded]
 
     def translate_batch(
@@ -140,7 +146,8 @@ class CTranslate2Engine:
         # Flatten texts into units; remember which units belong to which text.
         units: list[list[str]] = []
         per_text: list[list[int]] = []
-        for text_units in self.tokenizer.encode_many(texts, source, target):
+        # Units depend on the source alone (a target's token is the decoder's prefix).
+        for text_units in self._units.take(texts, source):
             per_text.append(list(range(len(units), len(units) + len(text_units))))
             units.extend(text_units)
         flags = list(align) if align is not None else [False] * len(texts)

@@ -1,10 +1,19 @@
 """The pipeline: :class:`Translator`, the one orchestrator, and the stages it runs.
 
-The engine protocol is re-exported here, since it is the pipeline's contract with any
-backend (the server's coalescing engine implements it too).
+The engine protocol, its signature and the guards for its optional abilities are
+re-exported here, since they are the pipeline's contract with any backend (the server's
+coalescing engine implements it too, and asks for a per-request beam).
 """
 
-from ..engines import Engine, Hypothesis, can_align, count_tokens_many
+from ..engines import (
+    Engine,
+    Hypothesis,
+    Signature,
+    can_align,
+    can_beam,
+    can_stream,
+    count_tokens_many,
+)
 from .blocks import TranslatedBlocks
 from .files import TranslatedFile
 from .stages import Direction, GlossaryStage, Known, KnownStage, MemoryStage, Stage
@@ -18,12 +27,15 @@ __all__ = [
     "Known",
     "KnownStage",
     "MemoryStage",
+    "Signature",
     "Stage",
     "TextResult",
     "TranslatedBlocks",
     "TranslatedFile",
     "Translator",
     "can_align",
+    "can_beam",
+    "can_stream",
     "count_tokens_many",
     "default_pair",
     "segment",

@@ -41,7 +41,7 @@ def split_blocks(translator: Translator, blocks: Sequence[Block]) -> TranslatedD
         paragraphs=[],
         source_lang=translator.source,
         target_lang=translator.target,
-        model=translator.model_info,
+        model=translator.signature,
     )
     for k, block in enumerate(blocks):
         para = Paragraph(index=k, source=block.text)

@@ -19,13 +19,14 @@ input into segments and hands them to the one step, :meth:`Translator.translate_
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .._version import __version__
 from ..archive import TranslationMemory
-from ..document import Document, Segment, TranslatedDocument
+from ..document import Document, Segment, Signature, TranslatedDocument
 from ..engines import Engine, Hypothesis, can_align
 from ..errors import ConfigError, UnsupportedPair
 from ..fidelity import check_document
@@ -128,10 +129,9 @@ class Translator:
         return other
 
     @property
-    def model_info(self) -> dict[str, Any]:
-        signature = {**self.engine.signature, "tarjama": __version__}
-        text = "|".join(f"{k}:{v}" for k, v in signature.items())
-        return {"name": self.engine.name, "signature": signature, "signature_text": text}
+    def signature(self) -> Signature:
+        """The engine's signature stamped with tarjama's version: what its output depends on."""
+        return dataclasses.replace(self.engine.signature, tarjama=__version__)
 
     # -- the ways in -------------------------------------------------------------------
 
@@ -237,7 +237,7 @@ class Translator:
             prefix=parsed.prefix,
             source_lang=self.source,
             target_lang=self.target,
-            model=self.model_info,
+            model=self.signature,
         )
 
     # -- the one step -----------------------------------------------------------------

@@ -16,6 +16,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+from ..pipeline import Signature
+
 
 class TranslationCache:
     def __init__(self, clients: Sequence[str], size: int) -> None:
@@ -36,8 +38,9 @@ class TranslationCache:
         return self.all or (api_key is not None and api_key in self.keys)
 
     @staticmethod
-    def key(signature: Any, texts: Sequence[str], **shape: Any) -> str:
-        blob = json.dumps([signature, list(texts), shape], sort_keys=True, ensure_ascii=False)
+    def key(signatures: Sequence[Signature], texts: Sequence[str], **shape: Any) -> str:
+        models = [s.to_json() for s in signatures]
+        blob = json.dumps([models, list(texts), shape], sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
     def get(self, key: str) -> bytes | None:

@@ -15,7 +15,6 @@ the benchmark compares against.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import EngineError
-from ..pipeline import Engine, Hypothesis, can_align, count_tokens_many
+from ..pipeline import Engine, Hypothesis, Signature, can_align, count_tokens_many
 
 log = logging.getLogger("tarjama.server")
 
@@ -41,16 +40,12 @@ class _Job:
     align: list[bool] | None = None
 
     @property
-    def group(self) -> tuple[str, str, str, int]:
+    def group(self) -> tuple[Signature, str, str, int]:
         """Jobs with the same group can share one engine call: the same decoding settings
         (the engine's signature: model, beam, ...), pair and number of alternatives. Not
         the engine object: a request with its own beam gets its own engine view, and two
         such requests with the same beam must still share a batch."""
-        return (decoding_key(self.engine), self.source, self.target, self.alternatives)
-
-
-def decoding_key(engine: Engine) -> str:
-    return json.dumps(engine.signature, sort_keys=True, default=str)
+        return (self.engine.signature, self.source, self.target, self.alternatives)
 
 
 #: Called after each engine call with the model's name, the jobs and the texts it served.
@@ -130,7 +125,7 @@ class Coalescer:
         assert self._queue is not None
         while True:
             batch = await self._collect(self._queue)
-            groups: dict[tuple[str, str, str, int], list[_Job]] = {}
+            groups: dict[tuple[Signature, str, str, int], list[_Job]] = {}
             for job in batch:
                 if not job.future.done():  # its request may have gone away
                     groups.setdefault(job.group, []).append(job)
@@ -206,6 +201,10 @@ class CoalescedEngine:
 
     ``translate_batch`` must be called from a thread other than the event loop's (the
     server's request threads); it blocks that thread until the shared batch is done.
+    It offers the abilities that pass through a shared batch, as their protocols say the
+    engine it wraps has them: word alignment (:class:`~tarjama.engines.base.Aligner`,
+    ``aligns`` is the engine's) and token counting in bulk (the engine's own, which keeps
+    what it counted for the batch: a text is tokenized once).
     """
 
     def __init__(self, engine: Engine, coalescer: Coalescer) -> None:
@@ -214,15 +213,17 @@ class CoalescedEngine:
         self.name = engine.name
         self.pairs = engine.pairs
         self.max_input_tokens = engine.max_input_tokens
-        #: Word alignment passes through to the engine that can give it.
-        self.aligns = can_align(engine)
 
     @property
-    def signature(self) -> dict[str, Any]:
+    def aligns(self) -> bool:
+        return can_align(self.engine)
+
+    @property
+    def signature(self) -> Signature:
         return self.engine.signature
 
     def count_tokens(self, text: str, source: str) -> int:
-        return self.engine.count_tokens(text, source)
+        return count_tokens_many(self.engine, [text], source)[0]
 
     def count_tokens_many(self, texts: Sequence[str], source: str) -> list[int]:
         return count_tokens_many(self.engine, texts, source)

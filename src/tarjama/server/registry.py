@@ -13,7 +13,7 @@ from typing import Any
 
 from ..archive import TranslationMemory
 from ..fidelity import Glossary
-from ..pipeline import Engine, Translator
+from ..pipeline import Engine, Signature, Translator
 from ..workspace import PlannedModel, ServingPlan, TranslatorOptions, Workspace
 from .coalescer import CoalescedEngine, Coalescer
 from .settings import Settings
@@ -76,7 +76,7 @@ class ServedModel:
         return {
             "name": self.name,
             "pairs": [list(p) for p in self.pairs],
-            "signature": self.engine.signature,
+            "signature": self.engine.signature.to_json(),
         }
 
 
@@ -158,9 +158,9 @@ class Registry:
         """The first model that translates ``source`` to ``target``."""
         return next((m for m in self.models if (source, target) in m.pairs), None)
 
-    def signature(self) -> list[dict[str, Any]]:
-        """Every served model with its pairs and signature: what an answer depends on."""
-        return [m.info() for m in self.models]
+    def signature(self) -> tuple[Signature, ...]:
+        """Every served model's signature: what an answer depends on."""
+        return tuple(m.engine.signature for m in self.models)
 
     def named(self, name: str) -> ServedModel | None:
         return next((m for m in self.models if m.name == name), None)

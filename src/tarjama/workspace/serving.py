@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..archive import TranslationMemory
-from ..engines import Engine
+from ..engines import Engine, can_beam
 from ..errors import ConfigError, InputError
 from ..fidelity import Glossary
 from ..pipeline import Translator
@@ -105,14 +105,9 @@ class PlannedModel:
 
 def with_beam(engine: Engine, beam: int) -> Engine:
     """``engine`` decoding with another beam, or an InputError if its beam is fixed."""
-    if beam == getattr(engine, "beam_size", None):
-        return engine
-    # The one place that asks an engine for another beam (an engine protocol at merge).
-    make = getattr(engine, "with_beam", None)
-    if make is None:
+    if not can_beam(engine):
         raise InputError(f"model '{engine.name}' has a fixed beam size")
-    made: Engine = make(beam)
-    return made
+    return engine if beam == engine.beam_size else engine.with_beam(beam)
 
 
 @dataclass(frozen=True)
