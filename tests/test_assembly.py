@@ -51,7 +51,7 @@ def test_load_spells_names_with_the_homes_model(
 def test_the_public_translator_is_the_pipelines(tiny_model_dir: Path, tmp_path: Path) -> None:
     t = Translator.load(tiny_model_dir, home=tmp_path, device="cpu", beam_size=2)
     assert isinstance(t, pipeline.Translator) and isinstance(t, tarjama.Translator)
-    assert t.engine.signature["beam"] == 2
+    assert t.engine.signature.setting("beam") == 2
     # What the workspace hands out is the same public type, so load() is everywhere.
     made = Workspace.open(tmp_path).translator(FakeEngine())
     assert isinstance(made, tarjama.Translator)
@@ -108,12 +108,12 @@ def test_translator_for_makes_each_beam_once_and_wraps_it(
     seen: list[int] = []
 
     def through(e: pipeline.Engine) -> pipeline.Engine:
-        seen.append(e.signature["beam"])
+        seen.append(e.signature.setting("beam"))
         return e
 
     wide = model.translator_for(("ar", "en"), TranslatorOptions(beam=2), through=through)
     again = model.translator_for(("ar", "en"), TranslatorOptions(beam=2))
-    assert wide.engine.signature["beam"] == 2 and again.engine is wide.engine
+    assert wide.engine.signature.setting("beam") == 2 and again.engine is wide.engine
     assert model.translator_for(("ar", "en")).engine is engine
     assert seen == [2]
     with pytest.raises(InputError, match="beam must be between"):
