@@ -25,6 +25,7 @@ from typing import cast
 from ..engines.ct2 import available_cores
 from ..pipeline import Known, Translator
 from .checkpoints import Checkpoints
+from .documents import JobFormats
 from .formats import Fields
 from .work import (
     Pool,
@@ -58,6 +59,7 @@ def run_local(
     accept: Callable[[PoolResult], None],
     *,
     fields: Fields,
+    formats: JobFormats,
     workers: int = 1,
     threads: int | None = None,
     known: Mapping[str, Known] | None = None,
@@ -117,7 +119,7 @@ def run_local(
                 if not take(read_ahead):
                     return
                 start = time.perf_counter()
-                work = split_pool(read_pool(pool, fields), lang)
+                work = split_pool(read_pool(pool, fields, formats), lang)
                 if not put(ready, (pool.index, work, time.perf_counter() - start)):
                     return
         except BaseException as exc:  # handed to the caller
@@ -158,7 +160,9 @@ def run_local(
                     tuple[Translator, int, list[Work], float, list[bytes]], item
                 )
                 start = time.perf_counter()
-                result = render_pool(index, work, fields, spent, check=translator.check)
+                result = render_pool(
+                    index, work, fields, spent, formats=formats, check=translator.check
+                )
                 result.seconds += time.perf_counter() - start
                 result.batches = keys
                 in_hand.release()
