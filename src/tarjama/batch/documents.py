@@ -53,7 +53,7 @@ class DocumentFile(Format):
         yield Entry("", digest(data), chars=chars)
 
     def read(self, path: Path, entries: Sequence[Entry], fields: Fields) -> list[Source]:
-        return [Source("", "", keep=str(path), whole=self)]
+        return [Source("", "", keep=str(path), whole=True)]
 
     def translate(self, translator: Translator, source: Source, where: str) -> TranslatedFile:
         """The file translated (its digest is set from the bytes translated)."""
@@ -85,6 +85,13 @@ class JobFormats:
             if fmt.name == name:
                 return fmt
         raise InputError(f"unknown batch format '{name}'")
+
+    def document(self, name: str) -> DocumentFile:
+        """The formatted document format ``name``."""
+        fmt = self.by_name(name)
+        if not isinstance(fmt, DocumentFile):
+            raise InputError(f"'{name}' is not a document format")
+        return fmt
 
     def supported(self) -> str:
         return " ".join(sorted(self._by_suffix))

@@ -26,13 +26,10 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from ..document import MAX_INPUT_BYTES, TranslatedDocument, decode_bytes, read_text
 from ..errors import DecodeError, InputError, TarjamaError
-
-if TYPE_CHECKING:
-    from .documents import DocumentFile
 
 
 @dataclass(frozen=True)
@@ -65,8 +62,11 @@ class Source:
     text: str  # paragraphs, one per line
     digest: str
     keep: Any = None  # what render needs besides the translation (a record's other fields)
-    #: A formatted document, translated whole from its file (``keep`` is its path).
-    whole: DocumentFile | None = None
+    #: A formatted document, translated whole from its file (``keep`` is its path) by its
+    #: :class:`~.documents.DocumentFile`. A flag, not the format: a source is pickled
+    #: between Ray stages, and a format registered in the driver only travels by value
+    #: in the job's formats.
+    whole: bool = False
 
 
 class Format:

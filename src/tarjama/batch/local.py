@@ -140,7 +140,7 @@ def run_local(
                 read_ahead.release()
                 index, work, spent = cast(tuple[int, list[Work], float], item)
                 start = time.perf_counter()
-                done = translate_pool(translator, work, check=False)
+                done = translate_pool(translator, work, formats, check=False)
                 seconds = spent + time.perf_counter() - start
                 keys = store.taken() if store is not None else []
                 if not put(finishing, (translator, index, done, seconds, keys)):

@@ -94,6 +94,7 @@ def run_ray(
                 "translators": translators,
                 "threads": engine_threads,
                 "known": known,
+                "formats": formats,
             },
             batch_size=1,
             batch_format="numpy",
@@ -140,16 +141,21 @@ class _Translate:
     """One actor: loads its translator once, then translates a pool per call."""
 
     def __init__(
-        self, translators: Translators, threads: int, known: Mapping[str, Known] | None
+        self,
+        translators: Translators,
+        threads: int,
+        known: Mapping[str, Known] | None,
+        formats: JobFormats,
     ) -> None:
         self.translator = worker_translator(translators, threads, known)
+        self.formats = formats
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         out = []
         for data in batch["work"]:
             index, work, spent = pickle.loads(data)
             start = time.perf_counter()
-            work = translate_pool(self.translator, work)
+            work = translate_pool(self.translator, work, self.formats)
             out.append(pickle.dumps((index, work, spent + time.perf_counter() - start)))
         return {"work": np.array(out, dtype=object)}
 

@@ -150,16 +150,18 @@ def read_pool(pool: Pool, fields: Fields, formats: JobFormats) -> list[Work]:
 def split_pool(work: list[Work], lang: str) -> list[Work]:
     """Split each document into sentences (apart from the engine, which need not wait)."""
     for w in work:
-        if w.source is not None and w.source.whole is None:
+        if w.source is not None and not w.source.whole:
             w.split = _guard(w, segment, w.source.text, lang)
     return work
 
 
-def translate_pool(translator: Translator, work: list[Work], *, check: bool = True) -> list[Work]:
+def translate_pool(
+    translator: Translator, work: list[Work], formats: JobFormats, *, check: bool = True
+) -> list[Work]:
     """Translate the pool's documents together; when that fails, each one alone, so that
     only the documents that cannot be translated fail. With ``check=False`` the checks
     are left to :func:`render_pool` (a formatted document is checked here)."""
-    _translate_files(translator, work)
+    _translate_files(translator, work, formats)
     ready = [(w, w.split) for w in work if w.split is not None and w.error is None]
     try:
         docs = translator.translate_documents([split for _, split in ready], check=check)
@@ -202,18 +204,19 @@ def render_pool(
     return PoolResult(index, results, seconds)
 
 
-def _translate_files(translator: Translator, work: list[Work]) -> None:
+def _translate_files(translator: Translator, work: list[Work], formats: JobFormats) -> None:
     """Translate the pool's formatted documents, one file at a time, as ``translate``
     would: without the sentences known from other pools, whose segments would carry no
     word alignment to place inline codes by."""
     own: Translator | None = None
     for w in work:
-        if w.source is None or w.source.whole is None or w.error is not None:
+        if w.source is None or not w.source.whole or w.error is not None:
             continue
         if own is None:
             own = translator.with_stages()
             own.stages = [s for s in own.stages if not isinstance(s, KnownStage)]
-        w.file = _guard(w, w.source.whole.translate, own, w.source, w.ref.name)
+        fmt = formats.document(w.ref.format)
+        w.file = _guard(w, fmt.translate, own, w.source, w.ref.name)
         w.translated = w.file.document if w.file is not None else None
 
 
