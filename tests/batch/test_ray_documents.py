@@ -15,10 +15,10 @@ import pytest
 
 from tarjama import formats
 from tarjama.batch import JobOptions, run_job
-from tarjama.workspace import TranslatorFactory, Workspace
+from tarjama.workspace import TranslatorFactory
 
 from ..formats import samples
-from . import ledger
+from . import ledger, test_ray_backend
 from .conftest import SENTENCES, journal_rows
 from .test_documents import contents
 from .test_job import _Crash, _CrashAfter
@@ -47,12 +47,8 @@ def ray_local() -> Iterator[Any]:
     cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
 
 
-@pytest.fixture(scope="module")
-def translators(
-    tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> TranslatorFactory:
-    home = tmp_path_factory.mktemp("home")
-    return Workspace.open(home).batch_translators(tiny_model_dir, device="cpu", beam_size=2)
+#: The workspace's translators over the tiny model: the Ray backend tests' own fixture.
+translators = test_ray_backend.translators
 
 
 @pytest.fixture(scope="module")
