@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tarjama.batch import FORMATS, Fields
-from tarjama.batch.formats import CsvFormat, JsonlFormat, TextFormat, digest, format_for
+from tarjama.batch import DocumentFile, Fields, JobFormats
+from tarjama.batch.formats import CsvFormat, JsonlFormat, TextFormat, digest
 from tarjama.pipeline import Translator
 
 from ..fakes import FakeEngine
@@ -19,9 +19,12 @@ F = Fields()
 
 
 def test_suffixes_find_their_format() -> None:
-    assert sorted(FORMATS) == [".csv", ".jsonl", ".txt"]
-    assert isinstance(format_for(Path("a/B.TXT")), TextFormat)
-    assert format_for(Path("a.docx")) is None
+    job = JobFormats()
+    assert isinstance(job.for_path(Path("a/B.TXT")), TextFormat)
+    assert isinstance(job.for_path(Path("a.csv")), CsvFormat)
+    docx = job.for_path(Path("a.docx"))  # every document format the CLI translates
+    assert isinstance(docx, DocumentFile) and docx.name == "docx"
+    assert job.for_path(Path("a.pdf")) is None
 
 
 def test_text_scan_hashes_the_bytes_and_reads_them_back(tmp_path: Path) -> None:

@@ -16,13 +16,23 @@ from .entries import EDITOR, SUGGESTION, Entry, Suggestion, search_report
 from .lexicon import Lexicon
 from .memory import DEFAULT_THRESHOLD, TranslationMemory
 from .readers import read_articles
-from .tmx import FORMATS, Loaded, add_loaded, load_entries, write_tmx, write_tsv
+from .tmx import (
+    FORMATS,
+    MEMORY_FORMATS,
+    Loaded,
+    MemoryFormat,
+    add_loaded,
+    load_entries,
+    write_tmx,
+    write_tsv,
+)
 from .types import Alignment, Article, Transliterate
 
 __all__ = [
     "DEFAULT_THRESHOLD",
     "EDITOR",
     "FORMATS",
+    "MEMORY_FORMATS",
     "SUGGESTION",
     "Aligner",
     "Alignment",
@@ -30,6 +40,7 @@ __all__ = [
     "Entry",
     "Lexicon",
     "Loaded",
+    "MemoryFormat",
     "Suggestion",
     "TranslationMemory",
     "Transliterate",

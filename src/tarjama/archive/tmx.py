@@ -195,8 +195,31 @@ def read_tsv(path: str | Path) -> Iterator[Entry]:
 
 # --- importing any supported file ------------------------------------------------------------
 
-FORMATS = ("auto", "bilingual", "pair", "tmx", "xliff", "tsv")
-_BY_SUFFIX = {".tmx": "tmx", ".xlf": "xliff", ".xliff": "xliff", ".tsv": "tsv"}
+
+@dataclass(frozen=True)
+class MemoryFormat:
+    """A bilingual exchange file ``memory import`` reads: its name, suffixes and reader.
+
+    These are files of sentence pairs, not documents, so they are not formats of
+    :mod:`tarjama.formats` (which sits above this layer); a new one is one entry of
+    :data:`MEMORY_FORMATS`."""
+
+    kind: str
+    suffixes: tuple[str, ...]
+    description: str
+    read: Callable[[Path], Iterator[Entry]]
+
+
+MEMORY_FORMATS = (
+    MemoryFormat("tmx", (".tmx",), "TMX", read_tmx),
+    MemoryFormat("xliff", (".xlf", ".xliff"), "XLIFF with its targets", read_xliff),
+    MemoryFormat("tsv", (".tsv",), "tab-separated pairs", read_tsv),
+)
+_BY_KIND = {f.kind: f for f in MEMORY_FORMATS}
+_BY_SUFFIX = {suffix: f.kind for f in MEMORY_FORMATS for suffix in f.suffixes}
+#: What ``--format`` takes: ``auto`` (by suffix), bilingual archives, pairs of one-language
+#: files, and each exchange format.
+FORMATS = ("auto", "bilingual", "pair", *_BY_KIND)
 
 
 @dataclass
@@ -268,8 +291,8 @@ def load_entries(
     for raw in paths:
         path = Path(raw)
         kind = fmt if fmt != "auto" else _BY_SUFFIX.get(path.suffix.lower(), "text")
-        if kind in _READERS:
-            loaded.entries.extend(_READERS[kind](path))
+        if kind in _BY_KIND:
+            loaded.entries.extend(_BY_KIND[kind].read(path))
         elif kind == "pair" or (kind == "text" and not path.is_dir() and _one_language(path)):
             halves.append(path)
             if len(halves) == 2:
@@ -284,13 +307,6 @@ def load_entries(
     loaded.flagged.extend(aligned.flagged)
     loaded.learnable.extend(aligned.learnable)
     return loaded
-
-
-_READERS: dict[str, Callable[[Path], Iterator[Entry]]] = {
-    "tmx": read_tmx,
-    "xliff": read_xliff,
-    "tsv": read_tsv,
-}
 
 
 def _one_language(path: Path) -> bool:

@@ -5,12 +5,14 @@
 ``translators`` is what the job translates with (a :class:`Translators`, such as
 :meth:`tarjama.Workspace.batch_translators` makes): each worker calls it once to load its
 own model, so the job never opens a home or a model store itself. Inputs are files and
-folders of the formats in :data:`FORMATS` (plain text, JSONL, CSV; :func:`register` adds
-one); outputs mirror them in ``out_dir``; the journal there is the record of what is
-done (:mod:`.journal`). See docs/batch.md.
+folders of the formats of :class:`JobFormats` (plain text, JSONL, CSV, and every document
+format of :mod:`tarjama.formats`: HTML, DOCX, XLIFF, SRT, WebVTT, Markdown, and those
+registered there); outputs mirror them, each in its input's format, in ``out_dir``; the
+journal there is the record of what is done (:mod:`.journal`). See docs/batch.md.
 """
 
-from .formats import FORMATS, Entry, Fields, Format, Source, register
+from .documents import DocumentFile, JobFormats
+from .formats import Entry, Fields, Format, Source
 from .job import BACKENDS, POOL_CHARS, Events, JobOptions, run_job
 from .progress import RichProgress
 from .report import write_report
@@ -19,19 +21,19 @@ from .work import PoolResult, Translators
 
 __all__ = [
     "BACKENDS",
-    "FORMATS",
     "POOL_CHARS",
+    "DocumentFile",
     "Entry",
     "Events",
     "Fields",
     "Format",
+    "JobFormats",
     "JobOptions",
     "PoolResult",
     "RichProgress",
     "Source",
     "Summary",
     "Translators",
-    "register",
     "run_job",
     "summarize",
     "write_report",

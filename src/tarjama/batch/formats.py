@@ -1,18 +1,19 @@
 """What a batch job reads and writes, by file suffix: the one seam for document formats.
 
 A :class:`Format` turns an input file into documents and a translated document back into
-output bytes. Two shapes exist:
+output bytes. Three shapes exist:
 
-- **one document per file** (``records = False``): plain text here; the formats of
-  ``tarjama.formats`` (HTML, DOCX, XLIFF, SRT, Markdown) plug in the same way;
-- **one document per record** (``records = True``): JSONL lines and CSV rows with an id
-  and a text field. Each record is translated, journalled and resumed on its own; the
-  output file is assembled from the journal once every record of the file is settled.
+- **plain text** (``.txt``): one document per file, its paragraphs one per line;
+- **a formatted document** (HTML, DOCX, XLIFF, SRT, WebVTT, Markdown, and any format added
+  to a :class:`tarjama.formats.Registry`): one document per file, translated whole by the
+  pipeline's ``translate_file`` and written in its own format (:mod:`.documents`);
+- **one document per record** (JSONL lines and CSV rows with an id and a text field). Each
+  record is translated, journalled and resumed on its own; the output file is assembled
+  from the journal once every record of the file is settled.
 
-A document's text is what the pipeline splits: paragraphs, one per line. To add a format,
-subclass :class:`Format` (fill ``scan``, ``read``, ``render``; ``join`` for records) and
-call :func:`register` with an instance: every suffix it names is then found in folders and
-accepted on the command line.
+A job's formats are a :class:`~.documents.JobFormats`: these and every format of a
+document registry. A new document format is registered in :mod:`tarjama.formats`, never
+here.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..document import MAX_INPUT_BYTES, TranslatedDocument, decode_bytes, read_text
-from ..errors import DecodeError, InputError
+from ..errors import DecodeError, InputError, TarjamaError
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,11 @@ class Source:
     text: str  # paragraphs, one per line
     digest: str
     keep: Any = None  # what render needs besides the translation (a record's other fields)
+    #: A formatted document, translated whole from its file (``keep`` is its path) by its
+    #: :class:`~.documents.DocumentFile`. A flag, not the format: a source is pickled
+    #: between Ray stages, and a format registered in the driver only travels by value
+    #: in the job's formats.
+    whole: bool = False
 
 
 class Format:
@@ -100,7 +106,7 @@ class TextFormat(Format):
 
     def scan(self, path: Path, fields: Fields) -> Iterator[Entry]:
         try:
-            data = _read_bytes(path)
+            data = read_bytes(path)
             text = decode_bytes(data, where=str(path))
         except InputError as exc:
             yield Entry("", "", error=str(exc))
@@ -108,7 +114,7 @@ class TextFormat(Format):
         yield Entry("", digest(data), chars=len(text), text=text)
 
     def read(self, path: Path, entries: Sequence[Entry], fields: Fields) -> list[Source]:
-        data = _read_bytes(path)
+        data = read_bytes(path)
         return [Source(decode_bytes(data, where=str(path)), digest(data))]
 
     def render(self, source: Source, doc: TranslatedDocument, fields: Fields) -> bytes:
@@ -239,31 +245,12 @@ class CsvFormat(Format):
         yield from records
 
 
-#: The formats by suffix; :func:`register` adds one.
-FORMATS: dict[str, Format] = {}
-
-
-def register(fmt: Format) -> None:
-    for suffix in fmt.suffixes:
-        FORMATS[suffix.lower()] = fmt
-
-
-for _fmt in (TextFormat(), JsonlFormat(), CsvFormat()):
-    register(_fmt)
-
-
-def format_for(path: Path) -> Format | None:
-    return FORMATS.get(path.suffix.lower())
-
-
-def by_name(name: str) -> Format:
-    for fmt in FORMATS.values():
-        if fmt.name == name:
-            return fmt
-    raise InputError(f"unknown batch format '{name}'")
-
-
 # -- helpers ---------------------------------------------------------------------------
+
+
+def failure(exc: Exception) -> str:
+    """A document's error, as the journal records it."""
+    return str(exc) if isinstance(exc, TarjamaError) else f"{type(exc).__name__}: {exc}"
 
 
 def _open(path: Path) -> BinaryIO:
@@ -273,7 +260,7 @@ def _open(path: Path) -> BinaryIO:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_INPUT_BYTES:
             return read_text(path).encode("utf-8")  # raises the size error

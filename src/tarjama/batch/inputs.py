@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import FileNotFound, InputError
-from .formats import FORMATS, Format, format_for
+from .documents import JobFormats
+from .formats import Format
 
 #: Where a job keeps its journal and lock, inside its output directory.
 STATE_DIR = ".tarjama"
@@ -37,6 +38,7 @@ class Discovery:
     out_dir: Path
     include: Sequence[str] = ()
     exclude: Sequence[str] = ()
+    formats: JobFormats = field(default_factory=JobFormats)
     skipped: dict[str, int] = field(default_factory=dict)
 
     def files(self) -> Iterator[InputFile]:
@@ -49,9 +51,11 @@ class Discovery:
             if root.is_dir():
                 yield from self._walk(root, out)
                 continue
-            fmt = format_for(root)
+            fmt = self.formats.for_path(root)
             if fmt is None:
-                raise InputError(f"{given}: unsupported file type (batch reads {supported()})")
+                raise InputError(
+                    f"{given}: unsupported file type (batch reads {self.formats.supported()})"
+                )
             yield InputFile(root, root.name, fmt)
 
     def _walk(self, root: Path, out: Path) -> Iterator[InputFile]:
@@ -65,7 +69,7 @@ class Discovery:
                 rel = PurePosixPath(path.relative_to(root).as_posix())
                 if not self._wanted(rel):
                     continue
-                fmt = format_for(path)
+                fmt = self.formats.for_path(path)
                 if fmt is None:
                     suffix = path.suffix.lower() or "(none)"
                     self.skipped[suffix] = self.skipped.get(suffix, 0) + 1
@@ -88,7 +92,3 @@ class Discovery:
             )
 
         return (not self.include or hit(self.include)) and not hit(self.exclude)
-
-
-def supported() -> str:
-    return " ".join(sorted(FORMATS))

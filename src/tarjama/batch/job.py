@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import ConfigError, FileNotFound, InputError, TarjamaError
+from ..formats import Registry
 from ..pipeline import Known, segment
+from .documents import JobFormats
 from .formats import Fields
-from .inputs import STATE_DIR, Discovery, supported
+from .inputs import STATE_DIR, Discovery
 from .journal import Journal, Settings, journal_path
 from .local import run_local
 from .outputs import DirectoryLock, put_in_place, recover, write_records_file, write_temp
@@ -48,6 +50,9 @@ class JobOptions:
     gpus: float = 0.0  # per Ray worker
     pool_chars: int = POOL_CHARS
     resume: bool = False
+    #: The document formats it reads besides text and records (default: those of
+    #: :data:`tarjama.formats.REGISTRY` when the job starts); sent to every worker.
+    formats: Registry | None = None
 
     def check(self) -> None:
         if self.backend not in BACKENDS:
@@ -149,6 +154,7 @@ class _Run:
             ev,
         )
         self.skipped: dict[str, int] = {}  # files of other types in the folders, by suffix
+        self.formats = JobFormats(opts.formats)
 
     def run(self, inputs: Sequence[str | Path]) -> None:
         fields = self.opts.fields
@@ -167,7 +173,7 @@ class _Run:
             missing = not (self.out / name).is_file()
             stale = missing or self.journal.stale(name)
             if stale and self.journal.settled(name):
-                write_records_file(self.out, self.journal, name, source, fmt, fields)
+                write_records_file(self.out, self.journal, name, source, fmt, fields, self.formats)
         self.journal.end_run()
 
     def _backend(
@@ -180,14 +186,18 @@ class _Run:
             from .ray_backend import run_ray
 
             run_ray(pools, self.translators, self.accept, fields=o.fields, workers=n,
-                    threads=o.threads, gpus=o.gpus, known=known)  # fmt: skip
+                    formats=self.formats, threads=o.threads, gpus=o.gpus,
+                    known=known)  # fmt: skip
         else:
             run_local(pools, self.translators, self.accept, fields=o.fields, workers=n,
+                      formats=self.formats,
                       threads=o.threads, known=known, checkpoints=self.out,
                       progress=self.events.translated)  # fmt: skip
 
     def _scan(self, inputs: Sequence[str | Path]) -> None:
-        found = Discovery(inputs, self.out, self.opts.include, self.opts.exclude)
+        found = Discovery(
+            inputs, self.out, self.opts.include, self.opts.exclude, formats=self.formats
+        )
         cut = Cutter(self.opts.pool_chars)
         lang = self.translators.source
         position = 0
@@ -207,7 +217,8 @@ class _Run:
         self.repeats.end_scan()
         self.journal.commit()
         if position == 0:
-            raise InputError(f"no documents found in {', '.join(map(str, inputs))} ({supported()})")
+            given = ", ".join(map(str, inputs))
+            raise InputError(f"no documents found in {given} ({self.formats.supported()})")
 
     def accept(self, result: PoolResult) -> None:
         """Journal a pool's results: outputs on disk first, then the commit, then renames."""
@@ -225,6 +236,8 @@ class _Run:
         records = {r.name for r in result.docs if r.record}
         for name, source, fmt in self.journal.record_files(records):
             if self.journal.settled(name):
-                write_records_file(self.out, self.journal, name, source, fmt, self.opts.fields)
+                write_records_file(
+                    self.out, self.journal, name, source, fmt, self.opts.fields, self.formats
+                )
         self.journal.forget(result.batches)
         self.events.pool_done(result)

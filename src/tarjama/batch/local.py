@@ -25,6 +25,7 @@ from typing import cast
 from ..engines import available_cores
 from ..pipeline import Known, Translator
 from .checkpoints import Checkpoints
+from .documents import JobFormats
 from .formats import Fields
 from .work import (
     Pool,
@@ -58,6 +59,7 @@ def run_local(
     accept: Callable[[PoolResult], None],
     *,
     fields: Fields,
+    formats: JobFormats,
     workers: int = 1,
     threads: int | None = None,
     known: Mapping[str, Known] | None = None,
@@ -73,6 +75,7 @@ def run_local(
     run = _LocalRun(
         translators,
         fields=fields,
+        formats=formats,
         workers=workers,
         per_worker=threads_per_worker(workers, threads),
         known=known,
@@ -90,6 +93,7 @@ class _LocalRun:
         translators: Translators,
         *,
         fields: Fields,
+        formats: JobFormats,
         workers: int,
         per_worker: int,
         known: Mapping[str, Known] | None,
@@ -98,6 +102,7 @@ class _LocalRun:
     ) -> None:
         self.translators = translators
         self.fields = fields
+        self.formats = formats
         self.workers = workers
         self.per_worker = per_worker
         self.known = known
@@ -150,7 +155,9 @@ class _LocalRun:
                 if not self.take(self.read_ahead):
                     return
                 start = time.perf_counter()
-                work = split_pool(read_pool(pool, self.fields), self.translators.source)
+                work = split_pool(
+                    read_pool(pool, self.fields, self.formats), self.translators.source
+                )
                 if not self.put(self.ready, (pool.index, work, time.perf_counter() - start)):
                     return
         except BaseException as exc:  # handed to the caller
@@ -189,7 +196,7 @@ class _LocalRun:
             self.read_ahead.release()
             index, work, spent = cast(tuple[int, list[Work], float], item)
             start = time.perf_counter()
-            done = translate_pool(translator, work, check=False)
+            done = translate_pool(translator, work, self.formats, check=False)
             seconds = spent + time.perf_counter() - start
             keys = store.taken() if store is not None else []
             if not self.put(finishing, (translator, index, done, seconds, keys)):
@@ -203,7 +210,9 @@ class _LocalRun:
                     tuple[Translator, int, list[Work], float, list[bytes]], item
                 )
                 start = time.perf_counter()
-                result = render_pool(index, work, self.fields, spent, check=translator.check)
+                result = render_pool(
+                    index, work, self.fields, spent, formats=self.formats, check=translator.check
+                )
                 result.seconds += time.perf_counter() - start
                 result.batches = keys
                 in_hand.release()

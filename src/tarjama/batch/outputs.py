@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import InputError
-from .formats import Fields, by_name
+from .documents import JobFormats
+from .formats import Fields
 from .inputs import STATE_DIR
 from .journal import Journal
 
@@ -81,7 +82,13 @@ def recover(out_dir: Path, journal: Journal) -> None:
 
 
 def write_records_file(
-    out_dir: Path, journal: Journal, name: str, source: str, fmt: str, fields: Fields
+    out_dir: Path,
+    journal: Journal,
+    name: str,
+    source: str,
+    fmt: str,
+    fields: Fields,
+    formats: JobFormats,
 ) -> None:
     """Assemble a file of records from the journal (temporary file, commit of its hash,
     rename), unless it already holds exactly that."""
@@ -91,7 +98,7 @@ def write_records_file(
     if first is None:
         return
     records = (out for _, out, _ in [first, *rows])
-    written = write_temp(target, by_name(fmt).join(Path(source), records, fields))
+    written = write_temp(target, formats.by_name(fmt).join(Path(source), records, fields))
     if written != journal.output_hash(name) or not target.is_file():
         journal.mark_written(name, written)
         put_in_place(target)

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import ConfigError, EngineError, TarjamaError
 from ..pipeline import Known
+from .documents import JobFormats
 from .formats import Fields
 from .local import threads_per_worker
 from .work import (
@@ -57,6 +58,7 @@ def run_ray(
     accept: Callable[[PoolResult], None],
     *,
     fields: Fields,
+    formats: JobFormats,
     workers: int = 1,
     threads: int | None = None,
     gpus: float = 0.0,
@@ -66,7 +68,9 @@ def run_ray(
 
     Connects to the cluster of ``RAY_ADDRESS`` (as ``ray job submit`` sets it) or starts a
     local Ray when none is running. An actor reserves ``threads`` CPUs (one when not given:
-    its engine then takes this machine's cores divided by ``workers``).
+    its engine then takes this machine's cores divided by ``workers``). ``formats``
+    travels to the workers with their stages: a format registered in the driver is known
+    there, whatever their interpreters imported.
     """
     ray = require_ray()
     if not ray.is_initialized():
@@ -82,7 +86,7 @@ def run_ray(
         ds = ray.data.from_items(
             [{"work": pickle.dumps(p)} for p in wave], override_num_blocks=len(wave)
         )
-        ds = ds.map(_read, fn_kwargs={"fields": fields})
+        ds = ds.map(_read, fn_kwargs={"fields": fields, "formats": formats})
         ds = ds.map(_split, fn_kwargs={"lang": lang})
         ds = ds.map_batches(
             _Translate,
@@ -90,6 +94,7 @@ def run_ray(
                 "translators": translators,
                 "threads": engine_threads,
                 "known": known,
+                "formats": formats,
             },
             batch_size=1,
             batch_format="numpy",
@@ -97,7 +102,7 @@ def run_ray(
             num_cpus=threads or 1,
             num_gpus=gpus or None,
         )
-        ds = ds.map(_render, fn_kwargs={"fields": fields})
+        ds = ds.map(_render, fn_kwargs={"fields": fields, "formats": formats})
         for row in _rows(ds):
             accept(pickle.loads(row["work"]))
 
@@ -118,10 +123,10 @@ def _rows(ds: Any) -> Iterator[dict[str, Any]]:
 # -- the stages (rows carry pickled values: each stage's own types, unchanged by Arrow) --
 
 
-def _read(row: dict[str, Any], fields: Fields) -> dict[str, Any]:
+def _read(row: dict[str, Any], fields: Fields, formats: JobFormats) -> dict[str, Any]:
     pool: Pool = pickle.loads(row["work"])
     start = time.perf_counter()
-    work = read_pool(pool, fields)
+    work = read_pool(pool, fields, formats)
     return {"work": pickle.dumps((pool.index, work, time.perf_counter() - start))}
 
 
@@ -136,22 +141,28 @@ class _Translate:
     """One actor: loads its translator once, then translates a pool per call."""
 
     def __init__(
-        self, translators: Translators, threads: int, known: Mapping[str, Known] | None
+        self,
+        translators: Translators,
+        threads: int,
+        known: Mapping[str, Known] | None,
+        formats: JobFormats,
     ) -> None:
         self.translator = worker_translator(translators, threads, known)
+        self.formats = formats
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         out = []
         for data in batch["work"]:
             index, work, spent = pickle.loads(data)
             start = time.perf_counter()
-            work = translate_pool(self.translator, work)
+            work = translate_pool(self.translator, work, self.formats)
             out.append(pickle.dumps((index, work, spent + time.perf_counter() - start)))
         return {"work": np.array(out, dtype=object)}
 
 
-def _render(row: dict[str, Any], fields: Fields) -> dict[str, Any]:
+def _render(row: dict[str, Any], fields: Fields, formats: JobFormats) -> dict[str, Any]:
     index, work, spent = pickle.loads(row["work"])
     start = time.perf_counter()
-    result = render_pool(index, work, fields, spent + time.perf_counter() - start)
+    seconds = spent + time.perf_counter() - start
+    result = render_pool(index, work, fields, seconds, formats=formats)
     return {"work": pickle.dumps(result)}

@@ -5,6 +5,11 @@ reaches the engine in one call, deduplicated (:meth:`Translator.translate_docume
 Each stage is a plain function of picklable values, so the local backend runs them in
 threads and the Ray backend as Ray Data stages. A document that fails in any stage fails
 alone, with its error; the others go on.
+
+A formatted document (HTML, DOCX, ...: :class:`~.formats.DocumentFile`) is not split
+here: the translate stage hands its file to :meth:`Translator.translate_file`, which
+translates it sentence by sentence with its inline codes and checks it, exactly as
+``tarjama translate`` does; its output is that file.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from typing import Any, Protocol
 from ..document import Document, Signature, TranslatedDocument
 from ..engines import BatchStore, can_store
 from ..errors import TarjamaError
-from ..pipeline import Known, KnownStage, Translator, segment
-from .formats import Entry, Fields, Source, by_name, digest
+from ..pipeline import Known, KnownStage, TranslatedFile, Translator, segment
+from .documents import JobFormats
+from .formats import Entry, Fields, Source, digest
 
 
 class Translators(Protocol):
@@ -66,6 +72,7 @@ class Work:
     source: Source | None = None
     split: Document | None = None
     translated: TranslatedDocument | None = None
+    file: TranslatedFile | None = None  # a formatted document, translated whole
     error: str | None = None
 
 
@@ -119,7 +126,7 @@ def worker_translator(
     return translator
 
 
-def read_pool(pool: Pool, fields: Fields) -> list[Work]:
+def read_pool(pool: Pool, fields: Fields, formats: JobFormats) -> list[Work]:
     """Read a pool's documents; a file of records is opened once for all of its records."""
     work = [Work(ref) for ref in pool.docs]
     by_file: dict[tuple[str, str], list[Work]] = {}
@@ -131,7 +138,7 @@ def read_pool(pool: Pool, fields: Fields) -> list[Work]:
     for (source, fmt), items in by_file.items():
         entries = [Entry(w.ref.record, "", 0, w.ref.offset, w.ref.length) for w in items]
         try:
-            sources = by_name(fmt).read(Path(source), entries, fields)
+            sources = formats.by_name(fmt).read(Path(source), entries, fields)
         except (TarjamaError, OSError) as exc:
             for w in items:
                 w.error = _reason(exc)
@@ -144,15 +151,18 @@ def read_pool(pool: Pool, fields: Fields) -> list[Work]:
 def split_pool(work: list[Work], lang: str) -> list[Work]:
     """Split each document into sentences (apart from the engine, which need not wait)."""
     for w in work:
-        if w.source is not None:
+        if w.source is not None and not w.source.whole:
             w.split = _guard(w, segment, w.source.text, lang)
     return work
 
 
-def translate_pool(translator: Translator, work: list[Work], *, check: bool = True) -> list[Work]:
+def translate_pool(
+    translator: Translator, work: list[Work], formats: JobFormats, *, check: bool = True
+) -> list[Work]:
     """Translate the pool's documents together; when that fails, each one alone, so that
     only the documents that cannot be translated fail. With ``check=False`` the checks
-    are left to :func:`render_pool`."""
+    are left to :func:`render_pool` (a formatted document is checked here)."""
+    _translate_files(translator, work, formats)
     ready = [(w, w.split) for w in work if w.split is not None and w.error is None]
     try:
         docs = translator.translate_documents([split for _, split in ready], check=check)
@@ -171,6 +181,7 @@ def render_pool(
     fields: Fields,
     seconds: float,
     *,
+    formats: JobFormats,
     check: Callable[[TranslatedDocument], TranslatedDocument] | None = None,
 ) -> PoolResult:
     """Each document's output, its hash and what the checks found; with ``check``, each
@@ -183,15 +194,31 @@ def render_pool(
         return PoolResult(index, [], seconds, known=[_known(w) for w in work])
     results = []
     for w in work:
-        if check is not None and w.translated is not None:
+        out = w.file.data if w.file is not None else None
+        if check is not None and w.translated is not None and w.file is None:
             w.translated = _guard(w, check, w.translated)
-        out = None
-        if w.translated is not None and w.source is not None:
-            render = by_name(w.ref.format).render
+        if w.translated is not None and w.source is not None and w.file is None:
+            render = formats.by_name(w.ref.format).render
             out = _guard(w, render, w.source, w.translated, fields)
         results.append(_result(w, out))
-        w.source = w.split = w.translated = None
+        w.source = w.split = w.translated = w.file = None
     return PoolResult(index, results, seconds)
+
+
+def _translate_files(translator: Translator, work: list[Work], formats: JobFormats) -> None:
+    """Translate the pool's formatted documents, one file at a time, as ``translate``
+    would: without the sentences known from other pools, whose segments would carry no
+    word alignment to place inline codes by."""
+    own: Translator | None = None
+    for w in work:
+        if w.source is None or not w.source.whole or w.error is not None:
+            continue
+        if own is None:
+            own = translator.with_stages()
+            own.stages = [s for s in own.stages if not isinstance(s, KnownStage)]
+        fmt = formats.document(w.ref.format)
+        w.file = _guard(w, fmt.translate, own, w.source, w.ref.name)
+        w.translated = w.file.document if w.file is not None else None
 
 
 def _known(w: Work) -> tuple[str, Known | None]:
@@ -204,7 +231,7 @@ def _known(w: Work) -> tuple[str, Known | None]:
 
 def _result(w: Work, output: bytes | None) -> DocResult:
     ref, doc = w.ref, w.translated
-    input_hash = w.source.digest if w.source else ref.input_hash
+    input_hash = (w.source.digest if w.source else "") or ref.input_hash
     if output is None or doc is None:
         return DocResult(ref.name, ref.record, "failed", input_hash, error=w.error or "failed")
     checks: dict[str, list[int]] = {}

@@ -7,7 +7,7 @@ import json
 import sys
 
 from ..document import Issue
-from ..formats import KINDS, kind_of
+from ..formats import kind_of, kinds
 from ..workspace import Workspace
 from ._io import check_output, read_input, write_output
 from .files import read_document, translate_file
@@ -33,8 +33,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--input-format",
-        choices=KINDS,
         default=None,
+        metavar="|".join(kinds()),
         help="the input's format (default: from its extension; plain text otherwise)",
     )
     p.add_argument("--beam", type=int, default=4, help="beam size, 1 to 16 (default 4)")

@@ -1,116 +1,81 @@
 """Document formats in and out: blocks of text with inline codes, and writing them back.
 
-``read(data, kind)`` checks that the bytes are what the format says (a DOCX must be a zip,
-an XLIFF file XML with an ``<xliff>`` root, ...), caps their size, and returns a
-:class:`~.base.Formatted` document: its blocks, and ``write`` to put translations back.
-Plain text (``txt``) has no reader here: it is the pipeline's own paragraphs-per-line input.
+Every format is a :class:`~.registry.DocumentFormat` in a :class:`~.registry.Registry`;
+:data:`REGISTRY` holds the built-in ones (:mod:`.builtin`) and :func:`register` adds one
+there, for the CLI, the server and batch jobs alike. ``read(data, kind)`` checks that the
+bytes are what the format says (a DOCX must be a zip, an XLIFF file XML with an
+``<xliff>`` root, ...), caps their size, and returns a :class:`~.base.Formatted` document:
+its blocks, and ``write`` to put translations back. Plain text (``txt``) has no reader
+here: it is the pipeline's own paragraphs-per-line input.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from pathlib import PurePath
-
-from ..errors import InputError
-from .base import MAX_MARKUP_BYTES, BlockResult, Formatted
-from .detect import sniff
+from .base import MAX_MARKUP_BYTES, BlockResult, Formatted, NamesLanguages
+from .builtin import BUILTIN
 from .inline import Block, Code, Token
+from .registry import UNSUPPORTED, DocumentFormat, Registry
 
-#: Every format, by name: (extensions, media type, what it is).
-FORMATS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "txt": ((".txt",), "text/plain; charset=utf-8", "plain text, one paragraph per line"),
-    "html": ((".html", ".htm"), "text/html; charset=utf-8", "HTML page or fragment"),
-    "docx": (
-        (".docx",),
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "Word document",
-    ),
-    "xliff": ((".xlf", ".xliff"), "application/xliff+xml", "XLIFF 1.2 or 2.x"),
-    "srt": ((".srt",), "application/x-subrip; charset=utf-8", "SubRip subtitles"),
-    "vtt": ((".vtt",), "text/vtt; charset=utf-8", "WebVTT subtitles"),
-    "markdown": ((".md", ".markdown"), "text/markdown; charset=utf-8", "Markdown"),
-}
-KINDS = tuple(FORMATS)
-#: Every extension tarjama reads, as LibreTranslate's ``supportedFilesFormat`` lists them.
-EXTENSIONS = tuple(ext for exts, _, _ in FORMATS.values() for ext in exts)
+#: The default registry: the built-in formats and those :func:`register` adds.
+REGISTRY = Registry(BUILTIN)
 
 
-#: Document formats people will try that tarjama does not read (yet): a clear refusal.
-UNSUPPORTED = frozenset({".doc", ".odt", ".pptx", ".ppt", ".odp", ".pdf", ".epub", ".rtf"})
+def register(fmt: DocumentFormat) -> DocumentFormat:
+    """Add a format to the default registry (see :class:`~.registry.DocumentFormat`)."""
+    return REGISTRY.register(fmt)
+
+
+def kinds() -> tuple[str, ...]:
+    return REGISTRY.kinds
+
+
+def extensions() -> tuple[str, ...]:
+    """Every extension tarjama reads, as LibreTranslate's ``supportedFilesFormat`` lists them."""
+    return REGISTRY.extensions
 
 
 def kind_of(name: str, declared: str | None = None) -> str:
     """The format of a file: ``declared`` (``--input-format``), else its extension."""
-    if declared is not None:
-        if declared not in FORMATS:
-            raise InputError(f"unknown input format '{declared}' (known: {', '.join(KINDS)})")
-        return declared
-    suffix = PurePath(name).suffix.lower()
-    for kind, (exts, _, _) in FORMATS.items():
-        if suffix in exts:
-            return kind
-    if suffix in UNSUPPORTED:
-        raise InputError(
-            f"{name}: {suffix} files are not supported (tarjama reads {', '.join(EXTENSIONS)})"
-        )
-    return "txt"  # stdin and any other name are plain text, as always
+    return REGISTRY.kind_of(name, declared)
 
 
 def media_type(kind: str) -> str:
-    return FORMATS[kind][1]
+    return REGISTRY.media_type(kind)
 
 
 def output_name(name: str, source: str, target: str, kind: str | None = None) -> str:
-    """Where the translation of ``name`` goes: ``article.html`` -> ``article.en.html``;
-    a name that says its language (``article.ar.html``) has it replaced."""
-    path = PurePath(name)
-    suffix = path.suffix or (FORMATS[kind][0][0] if kind else "")
-    stem = path.stem if path.suffix else path.name
-    if PurePath(stem).suffix.lower() == f".{source.lower()}":
-        stem = PurePath(stem).stem
-    return str(path.with_name(f"{stem}.{target}{suffix}"))
+    """Where the translation of ``name`` goes (see :meth:`Registry.output_name`)."""
+    return REGISTRY.output_name(name, source, target, kind)
 
 
 def read(data: bytes, kind: str, *, where: str = "input") -> Formatted:
     """The document in ``data``, read as ``kind`` (never ``txt``)."""
-    found = sniff(data)
-    if found is not None and found != kind and not (kind == "markdown" and found == "html"):
-        raise InputError(
-            f"{where} does not hold {FORMATS[kind][2]}: its content is {FORMATS[found][2]}"
-        )
-    if kind not in _READERS:
-        raise InputError(f"{kind} is read as plain text, not as a formatted document")
-    module, name = _READERS[kind]
-    # Imported on use: a face that only lists the formats loads no document library.
-    reader: Callable[[bytes, str], Formatted] = getattr(
-        importlib.import_module(f".{module}", __name__), name
-    )
-    return reader(data, where)
+    return REGISTRY.read(data, kind, where=where)
 
 
-_READERS = {
-    "html": ("html", "HtmlDocument"),
-    "docx": ("docx", "DocxDocument"),
-    "xliff": ("xliff", "XliffDocument"),
-    "srt": ("subtitles", "SrtDocument"),
-    "vtt": ("subtitles", "VttDocument"),
-    "markdown": ("markdown", "MarkdownDocument"),
-}
+def sniff(data: bytes) -> str | None:
+    """The format the content shows clearly (None when it shows none)."""
+    return REGISTRY.sniff(data)
 
 
 __all__ = [
-    "EXTENSIONS",
-    "FORMATS",
-    "KINDS",
     "MAX_MARKUP_BYTES",
+    "REGISTRY",
+    "UNSUPPORTED",
     "Block",
     "BlockResult",
     "Code",
+    "DocumentFormat",
     "Formatted",
+    "NamesLanguages",
+    "Registry",
     "Token",
+    "extensions",
     "kind_of",
+    "kinds",
     "media_type",
     "output_name",
     "read",
+    "register",
+    "sniff",
 ]

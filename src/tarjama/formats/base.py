@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from lxml import etree
 
@@ -45,6 +45,14 @@ class Formatted(Protocol):
     def write(self, results: Sequence[BlockResult], *, source: str, target: str) -> bytes:
         """The document with each block replaced by its translation (same order)."""
         ...
+
+
+@runtime_checkable
+class NamesLanguages(Protocol):
+    """A document that names its language pair (XLIFF): one meant for another pair is
+    refused before anything is translated."""
+
+    def check_languages(self, source: str, target: str) -> None: ...
 
 
 def direction(lang: str) -> str:

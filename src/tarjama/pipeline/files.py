@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .. import formats
 from ..document import MAX_INPUT_BYTES, Paragraph, TranslatedDocument, decode_bytes
+from ..formats import REGISTRY, NamesLanguages, Registry
 from ..formats.base import BlockResult, Formatted, cap_chars, cap_text, check_size
 from .blocks import translate_blocks
 
@@ -27,10 +27,7 @@ class TranslatedFile:
     data: bytes
     kind: str
     document: TranslatedDocument
-
-    @property
-    def media_type(self) -> str:
-        return formats.media_type(self.kind)
+    media_type: str = "application/octet-stream"
 
     def to_json(self) -> dict[str, object]:
         return {"format": self.kind, **self.document.to_json()}
@@ -43,25 +40,28 @@ def translate_file(
     *,
     where: str = "input",
     char_limit: int | None = None,
+    registry: Registry | None = None,
 ) -> TranslatedFile:
-    """Translate the document ``data`` of format ``kind`` (see :data:`tarjama.formats.KINDS`).
+    """Translate the document ``data`` of format ``kind``, one of ``registry``'s (by
+    default :data:`tarjama.formats.REGISTRY`).
 
     ``char_limit`` refuses a document with more text than that to translate (the server's
     limit); ``where`` names the input in error messages.
     """
-    if kind == "txt":
+    formats = registry or REGISTRY
+    fmt = formats.get(kind)
+    if not fmt.formatted:
         check_size(data, where, limit=MAX_INPUT_BYTES)
         text = decode_bytes(data, where)
         cap_chars(len(text), where, char_limit)
         doc = translator.translate_document(text)
         out = doc.text if doc.text.endswith("\n") or not doc.text else doc.text + "\n"
-        return TranslatedFile(out.encode("utf-8"), kind, doc)
+        return TranslatedFile(out.encode("utf-8"), kind, doc, fmt.media_type)
     document = formats.read(data, kind, where=where)
-    check_languages = getattr(document, "check_languages", None)
-    if check_languages is not None:  # an XLIFF file names its pair
-        check_languages(translator.source, translator.target)
+    if isinstance(document, NamesLanguages):  # an XLIFF file names its pair
+        document.check_languages(translator.source, translator.target)
     cap_text(document.blocks, where, char_limit)
-    return translate_formatted(translator, [document])[0]
+    return translate_formatted(translator, [document], registry=formats)[0]
 
 
 def translate_formatted(
@@ -70,6 +70,7 @@ def translate_formatted(
     *,
     check: bool = True,
     wanted: Callable[[str], bool] | None = None,
+    registry: Registry | None = None,
 ) -> list[TranslatedFile]:
     """Translate documents read by :func:`tarjama.formats.read` as one pool: the blocks of
     all of them in one :func:`.blocks.translate_blocks` call, then each written back.
@@ -97,7 +98,8 @@ def translate_formatted(
             target_lang=translator.target,
             model=done.document.model,
         )
-        out.append(TranslatedFile(data, document.kind, report))
+        media_type = (registry or REGISTRY).get(document.kind).media_type
+        out.append(TranslatedFile(data, document.kind, report, media_type))
     return out
 
 

@@ -32,8 +32,8 @@ from ..errors import ConfigError, UnsupportedPair
 from ..fidelity import check_document
 from ..fidelity.glossary import Glossary
 from ..fidelity.names import NameMatcher
+from ..formats import Block, Registry
 from ..formats.base import Formatted
-from ..formats.inline import Block
 from ..text import clean, render, romanize, split_sentences
 from ..text.render import DIGIT_SYSTEMS
 from .alignment import carry, word_map
@@ -209,12 +209,13 @@ class Translator:
         sure alignment is an issue on its segment (see :mod:`.blocks`)."""
         return translate_blocks(self, blocks, check=check)
 
-    def translate_file(
-        self, data: bytes, kind: str, *, where: str = "input", char_limit: int | None = None
-    ) -> TranslatedFile:
+    def translate_file(self, data: bytes, kind: str, *, where: str = "input",
+                       char_limit: int | None = None, registry: Registry | None = None,
+                       ) -> TranslatedFile:  # fmt: skip
         """Translate a file of format ``kind`` (``html``, ``docx``, ``xliff``, ``srt``,
-        ``vtt``, ``markdown`` or ``txt``) into the same format (see :mod:`.files`)."""
-        return translate_file(self, data, kind, where=where, char_limit=char_limit)
+        ``vtt``, ``markdown``, ``txt``, or one ``registry`` holds) into the same format."""
+        return translate_file(self, data, kind, where=where, char_limit=char_limit,
+                              registry=registry)  # fmt: skip
 
     def translate_formatted(
         self,

@@ -45,10 +45,10 @@ async def _upload(fields: Fields) -> tuple[str, str, bytes]:
         raise bad_request("Invalid request: missing file parameter")
     name = PurePath(upload.filename).name
     suffix = PurePath(name).suffix.lower()
-    if suffix not in formats.EXTENSIONS:
+    if suffix not in formats.extensions():
         raise bad_request(
             f"Invalid request: {quoted(suffix or name)} files are not supported "
-            f"(supported: {', '.join(formats.EXTENSIONS)})"
+            f"(supported: {', '.join(formats.extensions())})"
         )
     data = await upload.read(UPLOAD_LIMIT + 1)
     if len(data) > UPLOAD_LIMIT:

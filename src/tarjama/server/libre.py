@@ -32,7 +32,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from .. import formats
-from ..formats import EXTENSIONS, Formatted
+from ..formats.base import Formatted
 from ..pipeline import TextResult, Translator
 from ..text import arabic_ratio, detect_script
 from .body import Fields, body_doc, quoted, read_fields, text_field, texts_field
@@ -281,7 +281,7 @@ async def frontend_settings(request: Request) -> dict[str, Any]:
         "keyRequired": s.key_rules,
         "suggestions": s.suggestions,
         "filesTranslation": s.files_translation,
-        "supportedFilesFormat": list(EXTENSIONS) if s.files_translation else [],
+        "supportedFilesFormat": list(formats.extensions()) if s.files_translation else [],
         "language": {
             "source": {
                 "code": source,
