@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +24,8 @@ from tarjama.testing import (
     build_marian_model,
     build_nllb_model,
 )
+
+from .commands import Ran, tarjama_text
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
@@ -109,15 +109,9 @@ def corpus(lang: str) -> list[str]:
     ]
 
 
-def run_tarjama(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    """``python -m tarjama ARGS`` with ``TARJAMA_HOME=home``, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "tarjama", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TARJAMA_HOME": str(home)},
-        timeout=300,
-    )
+def run_tarjama(*args: str, home: Path) -> Ran[str]:
+    """``tarjama ARGS`` with ``TARJAMA_HOME=home``, in-process (:mod:`tests.commands`)."""
+    return tarjama_text(*args, home=home)
 
 
 @pytest.fixture(scope="session")
