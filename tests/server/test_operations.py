@@ -191,6 +191,7 @@ def test_fingerprints() -> None:
     assert not seen.changed("ip", "curl")  # forgotten after five minutes
 
 
+@pytest.mark.timing  # the three requests must meet within the 50 ms window
 def test_two_requests_with_the_same_beam_share_a_batch() -> None:
     """Each request with its own beam gets its own engine view; they must still batch."""
 
