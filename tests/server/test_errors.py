@@ -11,12 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tarjama.errors import GlossaryError
-from tarjama.server import Registry, Settings, create_app
+from tarjama.server import Settings
 from tarjama.server.errors import STORAGE_ERRORS
 
-from ..fakes import FakeEngine
+from .conftest import MakeClient
 
-SETTINGS = Settings(char_limit=100, batch_limit=3, body_limit=300_000)
+LIMITS = {"char_limit": 100, "batch_limit": 3, "body_limit": 300_000}
+SETTINGS = Settings(**LIMITS)
 LIMIT = SETTINGS.max_body_bytes
 OK = {"source": "ar", "target": "en"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -496,9 +497,8 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    app = create_app(SETTINGS, Registry([FakeEngine()], SETTINGS))
-    with TestClient(app, raise_server_exceptions=False) as c:
+def client(make_client: MakeClient) -> Iterator[TestClient]:
+    with make_client(raise_server_exceptions=False, **LIMITS) as c:
         yield c
 
 
@@ -527,15 +527,14 @@ def test_error_bodies_are_plain_json(client: TestClient) -> None:
 
 
 def test_a_broken_glossary_in_the_home_is_the_servers_fault(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    make_client: MakeClient, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Hardening #10: it was a 400 that blamed the client, and named the server's path."""
     home = tmp_path / "home"
     (home / "glossaries").mkdir(parents=True)
     (home / "glossary.csv").write_bytes(b"\xff\xfe not utf-8\n")
     (home / "glossaries" / "desk.csv").write_text("Putin,بوتين\n", encoding="utf-8")
-    s = Settings(home=home)
-    with TestClient(create_app(s, Registry([FakeEngine()], s))) as c:
+    with make_client(home=home) as c:
         for path, body in (
             ("/v1/translate", {"text": "مرحبا"}),
             ("/v1/check", {"text": "مرحبا", "translation": "Hello", "glossary": "desk"}),
