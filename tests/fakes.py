@@ -61,7 +61,7 @@ class AligningFakeEngine(FakeEngine):
         super().__init__(**options)
         self.align_calls: list[list[bool] | None] = []
 
-    def translate_batch(  # type: ignore[override]
+    def translate_batch(
         self,
         texts: Sequence[str],
         source: str,

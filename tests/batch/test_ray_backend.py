@@ -124,7 +124,7 @@ class Marked:
 
     def __call__(self, threads: int | None = None) -> Translator:
         t = self.inner(threads)
-        t.engine = SlowEngine(t.engine)  # type: ignore[assignment]
+        t.engine = SlowEngine(t.engine)
         (self.marks / str(os.getpid())).touch()
         return t
 

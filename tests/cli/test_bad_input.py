@@ -157,7 +157,7 @@ def test_full_disk_memory_export_leaves_no_empty_file(tmp_path: Path, suffix: st
     assert not fresh.exists()
     assert kept.read_text(encoding="utf-8") == OLD
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-    r = tarjama("memory", "export", str(kept), "--memory", str(db), home=tmp_path / "home")
+    r = tarjama_limited("memory", "export", str(kept), "--memory", str(db), home=tmp_path / "home")
     assert r.returncode == 0 and "600 entries" in r.stderr
     assert kept.stat().st_size > 64 << 10
 

@@ -16,7 +16,7 @@ from tarjama.server.errors import STORAGE_ERRORS
 
 from .conftest import MakeClient
 
-LIMITS = {"char_limit": 100, "batch_limit": 3, "body_limit": 300_000}
+LIMITS: dict[str, Any] = {"char_limit": 100, "batch_limit": 3, "body_limit": 300_000}
 SETTINGS = Settings(**LIMITS)
 LIMIT = SETTINGS.max_body_bytes
 OK = {"source": "ar", "target": "en"}

@@ -10,6 +10,7 @@ import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -45,7 +46,8 @@ def client(make_client: MakeClient, engine: Engine, home: Path) -> Iterator[Test
         yield c
 
 
-def upload(client: TestClient, name: str, data: bytes, **fields: str) -> object:
+def upload(client: TestClient, name: str, data: bytes, **fields: str) -> Any:
+    """The client's response (an httpx or httpx2 one, by Starlette's version)."""
     form = {"source": "ar", "target": "en", **fields}
     return client.post("/translate_file", data=form, files={"file": (name, data)})
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -153,8 +153,10 @@ def test_ssl_makes_written_urls_https(make_client: MakeClient) -> None:
     with make_client(ssl=True) as c:
         assert c.get("/docs").status_code == 200
         seen: list[str] = []
+        app = c.app
+        assert isinstance(app, FastAPI)
 
-        @c.app.get("/_scheme")  # type: ignore[attr-defined]
+        @app.get("/_scheme")
         async def scheme(request: Request) -> dict[str, str]:
             seen.append(str(request.url_for("health")))
             return {}
