@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MODEL ?= opus-mt-tc-big-ar-en
 EXAMPLE ?= examples/port-opening.ar.txt
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-all lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,11 +32,18 @@ run: $(VENV)/.installed
 			else cat $(VENV)/pull.err >&2; exit 2; fi; }; }
 	$(BIN)/tarjama translate $(EXAMPLE) --model $(MODEL)
 
+# A developer's `make test` leaves out the slow tests (real servers, browsers, kills, Ray)
+# and says how many; `make test-all`, and `make test` under CI=true (.ci/run), run them all.
+MARKS := $(if $(filter true TRUE True,$(CI)),,-m 'not slow')
+
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/pytest
+	$(BIN)/pytest $(MARKS)
+
+test-all:
+	$(MAKE) test MARKS=
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_engine.py

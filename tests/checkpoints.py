@@ -13,12 +13,14 @@ import json
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from tarjama.testing import train_sentencepiece
 
 from .conftest import corpus
 
-SIZE = {
+#: Typed as Any: the configs take each field as its own type.
+SIZE: dict[str, Any] = {
     "d_model": 32,
     "encoder_layers": 2,
     "decoder_layers": 2,
@@ -62,8 +64,8 @@ def build_marian_checkpoint(
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for side, lang in (("source", source), ("target", target)):
-            model = train_sentencepiece(corpus(lang), Path(tmp) / side, 300)
-            (out / f"{side}.spm").write_bytes(model.read_bytes())
+            trained = train_sentencepiece(corpus(lang), Path(tmp) / side, 300)
+            (out / f"{side}.spm").write_bytes(trained.read_bytes())
     vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
     for token in language_tokens:
         vocab[token] = len(vocab)
@@ -104,10 +106,10 @@ def build_nllb_checkpoint(out: Path, *, seed: int = 7) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         # NLLB's SentencePiece model is BPE, which transformers' tokenizer reproduces.
-        model = train_sentencepiece(
+        trained = train_sentencepiece(
             corpus("ar") + corpus("en"), Path(tmp) / "nllb", 400, model_type="bpe"
         )
-        (out / "sentencepiece.bpe.model").write_bytes(model.read_bytes())
+        (out / "sentencepiece.bpe.model").write_bytes(trained.read_bytes())
     (out / "tokenizer_config.json").write_text(
         json.dumps(
             {

@@ -7,14 +7,16 @@ the repository; tests that read it are marked ``needs_data``. Tests that need an
 extra or a system package are marked too (``needs_torch``, ``needs_ray``,
 ``needs_chromium``). Without what they need they are skipped, with the reason; under
 ``CI=true`` a missing requirement stops the run instead, so CI runs everything.
+
+A developer's ``make test`` deselects the ``slow`` tests (``-m 'not slow'``) and says how
+many it left out; ``make test-all`` runs them too. Under ``CI=true`` no marker expression
+is allowed: CI runs every test.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +28,8 @@ from tarjama.testing import (
     build_marian_model,
     build_nllb_model,
 )
+
+from .commands import Ran, tarjama_text
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
@@ -68,6 +72,20 @@ REQUIREMENTS: dict[str, tuple[bool, str]] = {
 }
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if CI and config.option.markexpr:
+        raise pytest.UsageError(
+            f"CI=true runs every test: -m {config.option.markexpr!r} would leave some out"
+        )
+    config.stash[_DESELECTED] = 0
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    if items:
+        config = items[0].config
+        config.stash[_DESELECTED] = config.stash.get(_DESELECTED, 0) + len(items)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     missing: dict[str, int] = {}
     for item in items:
@@ -82,12 +100,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 _SKIPPED = pytest.StashKey[dict[str, int]]()
+_DESELECTED = pytest.StashKey[int]()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    missing = terminalreporter.config.stash.get(_SKIPPED, {})
+    config = terminalreporter.config
+    missing = config.stash.get(_SKIPPED, {})
     for marker, count in missing.items():
         terminalreporter.write_line(f"skipped {count} tests ({marker}): {REQUIREMENTS[marker][1]}")
+    left_out = config.stash.get(_DESELECTED, 0)
+    if left_out and config.option.markexpr:
+        terminalreporter.write_line(
+            f"left out {left_out} tests (-m {config.option.markexpr!r}); "
+            "`make test-all` runs every test, as CI does"
+        )
 
 
 #: Every letter, digit and mark the tests' documents use, so that a copy model trained on
@@ -109,15 +135,9 @@ def corpus(lang: str) -> list[str]:
     ]
 
 
-def run_tarjama(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    """``python -m tarjama ARGS`` with ``TARJAMA_HOME=home``, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "tarjama", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TARJAMA_HOME": str(home)},
-        timeout=300,
-    )
+def run_tarjama(*args: str, home: Path) -> Ran[str]:
+    """``tarjama ARGS`` with ``TARJAMA_HOME=home``, in-process (:mod:`tests.commands`)."""
+    return tarjama_text(*args, home=home)
 
 
 @pytest.fixture(scope="session")

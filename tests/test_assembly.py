@@ -108,7 +108,7 @@ def test_translator_for_makes_each_beam_once_and_wraps_it(
     seen: list[int] = []
 
     def through(e: pipeline.Engine) -> pipeline.Engine:
-        seen.append(e.signature.setting("beam"))
+        seen.append(int(e.signature.to_json()["beam"]))
         return e
 
     wide = model.translator_for(("ar", "en"), TranslatorOptions(beam=2), through=through)

@@ -113,6 +113,7 @@ class Events:
         self.translated_rows.append(sentences)
 
 
+@pytest.mark.timing  # a batch must outlast the job's poll of its workers
 def test_progress_hears_of_each_batch_before_its_pool_is_done(
     tiny_model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,13 +55,16 @@ def test_text_that_cannot_be_read_is_one_failed_document(
 
 def test_jsonl_records_are_found_by_offset_and_read_back(tmp_path: Path) -> None:
     p = tmp_path / "f.jsonl"
-    rows = [{"id": 7, "text": "أولا.\nثانيا.", "x": [1]}, {"id": "b", "text": "ثالثا."}]
+    rows: list[dict[str, Any]] = [
+        {"id": 7, "text": "أولا.\nثانيا.", "x": [1]},
+        {"id": "b", "text": "ثالثا."},
+    ]
     p.write_text(
         "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\r\n\n", encoding="utf-8"
     )
     entries = list(JsonlFormat().scan(p, F))
     assert [e.record for e in entries] == ["7", "b"]
-    assert [e.chars for e in entries] == [len(r["text"]) for r in rows]  # type: ignore[arg-type]
+    assert [e.chars for e in entries] == [len(r["text"]) for r in rows]
     sources = JsonlFormat().read(p, entries[::-1], F)
     assert [s.text for s in sources] == ["ثالثا.", "أولا.\nثانيا."]
     assert [s.digest for s in sources] == [e.digest for e in entries[::-1]]

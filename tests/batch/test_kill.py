@@ -20,7 +20,7 @@ from tarjama.batch.outputs import TEMP_SUFFIX
 from ..conftest import FLORES
 from .conftest import journal_rows, outputs, write_archive
 
-pytestmark = [pytest.mark.slow, pytest.mark.needs_data]
+pytestmark = [pytest.mark.slow, pytest.mark.timing, pytest.mark.needs_data]
 
 KILLS = 12
 

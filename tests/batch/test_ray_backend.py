@@ -25,7 +25,7 @@ from tarjama.workspace import TranslatorFactory, Workspace
 from .conftest import journal_rows, outputs, write_archive
 from .test_job import _Crash, _CrashAfter
 
-pytestmark = pytest.mark.needs_ray
+pytestmark = [pytest.mark.slow, pytest.mark.needs_ray]  # a local Ray cluster: a minute and more
 
 #: Small pools: a job of many pools, so that a resume and a kill fall between them.
 POOL = 250
@@ -124,11 +124,12 @@ class Marked:
 
     def __call__(self, threads: int | None = None) -> Translator:
         t = self.inner(threads)
-        t.engine = SlowEngine(t.engine)  # type: ignore[assignment]
+        t.engine = SlowEngine(t.engine)
         (self.marks / str(os.getpid())).touch()
         return t
 
 
+@pytest.mark.timing  # the kill must land while pools are in flight
 def test_a_worker_killed_mid_job_is_retried_and_no_document_is_lost_or_doubled(
     ray_local: Any, job: dict[str, Path], translators: TranslatorFactory, tmp_path: Path
 ) -> None:

@@ -1,8 +1,9 @@
 """The command line's bad-input table (the hostile-input run of issue H): each case is one
 line on stderr and exit code 2, no traceback, and nothing the user had is lost.
 
-A full disk is simulated with RLIMIT_FSIZE in the child: a write past the limit fails
-with EFBIG partway, as one on a full disk fails with ENOSPC.
+The commands run in-process, except where a full disk is simulated: with RLIMIT_FSIZE in
+a child process, a write past the limit fails with EFBIG partway, as one on a full disk
+fails with ENOSPC (a limit the test runner itself must not live under).
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ from pathlib import Path
 
 import pytest
 
+from ..commands import tarjama_text as tarjama
 from ..conftest import ARTICLE_AR, ARTICLE_EN, corpus
 
 OLD = "the editor's previous version\n"
 
 
-def tarjama(
+def tarjama_limited(
     *args: str, home: Path, fsize: int | None = None, stdin: bytes = b""
 ) -> subprocess.CompletedProcess[str]:
+    """``python -m tarjama ARGS`` in a child whose files may grow to ``fsize`` bytes."""
+
     def limit() -> None:
         if fsize is not None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write, do not kill
@@ -129,12 +133,12 @@ def test_full_disk_keeps_the_old_output(tmp_path: Path, tiny_model_dir: Path) ->
     out.write_text(OLD, encoding="utf-8")
     article = "\n".join(corpus("ar")).encode()
     args = ["translate", "--model", str(tiny_model_dir), "--no-memory", "--output", str(out)]
-    r = tarjama(*args, home=tmp_path / "home", fsize=2048, stdin=article)
+    r = tarjama_limited(*args, home=tmp_path / "home", fsize=2048, stdin=article)
     assert r.returncode == 2, r.stderr
     assert f"cannot write {out}: File too large" in r.stderr and "Traceback" not in r.stderr
     assert out.read_text(encoding="utf-8") == OLD
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # no temporary
-    r = tarjama(*args, home=tmp_path / "home", stdin=article)  # room again: replaced whole
+    r = tarjama_limited(*args, home=tmp_path / "home", stdin=article)  # room: replaced whole
     assert r.returncode == 0, r.stderr
     assert out.read_text(encoding="utf-8").count("\n") == len(corpus("ar"))
 
@@ -147,13 +151,13 @@ def test_full_disk_memory_export_leaves_no_empty_file(tmp_path: Path, suffix: st
     kept.write_text(OLD, encoding="utf-8")
     for target in (fresh, kept):
         args = ["memory", "export", str(target), "--memory", str(db)]
-        r = tarjama(*args, home=tmp_path / "home", fsize=64 << 10)
+        r = tarjama_limited(*args, home=tmp_path / "home", fsize=64 << 10)
         assert r.returncode == 2, r.stderr
         assert f"cannot write {target}" in r.stderr and "Traceback" not in r.stderr
     assert not fresh.exists()
     assert kept.read_text(encoding="utf-8") == OLD
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-    r = tarjama("memory", "export", str(kept), "--memory", str(db), home=tmp_path / "home")
+    r = tarjama_limited("memory", "export", str(kept), "--memory", str(db), home=tmp_path / "home")
     assert r.returncode == 0 and "600 entries" in r.stderr
     assert kept.stat().st_size > 64 << 10
 

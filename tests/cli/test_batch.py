@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from ..batch.conftest import journal_rows, write_archive
-from .test_translate import tarjama
+from ..commands import Ran, tarjama
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +19,7 @@ def home(tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path) -> Path
     return home
 
 
-def lines(r: subprocess.CompletedProcess[bytes]) -> list[str]:
+def lines(r: Ran[bytes]) -> list[str]:
     return r.stdout.decode().splitlines()
 
 

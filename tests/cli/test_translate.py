@@ -1,33 +1,18 @@
-"""The command line end to end, in a subprocess like a user would run it."""
+"""The command line end to end, called in-process as a user's shell would call it (a few
+tests spawn ``python -m tarjama``, where the process itself is under test)."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tarjama.testing import build_marian_model
 
+from ..commands import tarjama, tarjama_process
 from ..conftest import ARTICLE_AR, TRANSLIT_MODEL, corpus
-
-
-def tarjama(
-    *args: str, home: Path, stdin: bytes = b"", cwd: Path | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "TARJAMA_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "tarjama", *args],
-        input=stdin,
-        capture_output=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +76,8 @@ def test_the_pair_picks_the_model(store: Path) -> None:
 
 
 def test_a_helper_never_translates(store: Path) -> None:
-    r = tarjama("translate", "--model", "translit", home=store, stdin="بوتين".encode())
+    # A process: the exit status is the one `python -m tarjama` gives the shell.
+    r = tarjama_process("translate", "--model", "translit", home=store, stdin="بوتين".encode())
     assert r.returncode == 2
     assert b"'translit' is a helper" in r.stderr and r.stderr.count(b"\n") == 1
 
@@ -132,7 +118,10 @@ def test_translate_tiny_model_text_and_json_agree(store: Path, tmp_path: Path) -
 
 
 def test_model_directory_instead_of_name(store: Path, tiny_model_dir: Path) -> None:
-    r = tarjama("translate", "--model", str(tiny_model_dir), home=store, stdin="قال".encode())
+    # A process: Arabic through the real stdin and stdout, as their encodings decode it.
+    r = tarjama_process(
+        "translate", "--model", str(tiny_model_dir), home=store, stdin="قال".encode()
+    )
     assert r.returncode == 0 and r.stdout.decode().strip()
 
 

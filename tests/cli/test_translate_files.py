@@ -1,4 +1,4 @@
-"""`tarjama translate FILE` for documents, in a subprocess like a user runs it: the same
+"""`tarjama translate FILE` for documents, as a user runs it (in-process): the same
 format back as NAME.en.EXT, a report, and exit 2 with one line for a bad document."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import docx
 import pytest
 from lxml import etree
 
+from ..commands import tarjama
 from ..formats import samples
-from .test_translate import tarjama
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def test_batches_come_back_from_the_store_exactly(tiny_model_dir: Path, decoded:
     # same hypotheses, to the last bit of each score.
     again = load_engine(tiny_model_dir, device="cpu", beam_size=2).with_batch_store(store)
     before = len(decoded)
-    second = again.translate_batch(texts, "ar", "en", align=align)  # type: ignore[call-arg]
+    second = again.translate_batch(texts, "ar", "en", align=align)
     assert len(decoded) == before and store.hits == before
     assert full(second) == full(first)
     assert full(first) == full(engine.translate_batch(texts, "ar", "en", align=align))

@@ -40,7 +40,7 @@ def test_engine_signature_and_defaults(tiny_characters_dir: Path) -> None:
     # int8 on the CPU, int8 weights with float16 compute on CUDA: whichever "auto" chose.
     device = t.engine.device  # type: ignore[attr-defined]
     assert sig["compute_type"] == {"cpu": "int8", "cuda": "int8_float16"}[device]
-    assert len(sig["tokenizer"]) == 12 and len(sig["model_id"]) == 12
+    assert len(str(sig["tokenizer"])) == 12 and len(str(sig["model_id"])) == 12
     assert t.signature.to_text().startswith("model:tiny-characters|")
 
 

@@ -20,6 +20,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.text.paragraph import Paragraph
 from lxml import etree
 from lxml.html import builder as E
 
@@ -90,7 +91,7 @@ def html_page() -> bytes:
         lang="ar",
         dir="rtl",
     )
-    return etree.tostring(page, method="html", encoding="utf-8", doctype="<!DOCTYPE html>")
+    return bytes(etree.tostring(page, method="html", encoding="utf-8", doctype="<!DOCTYPE html>"))
 
 
 def html_fragment() -> bytes:
@@ -115,7 +116,7 @@ def png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
-def _hyperlink(paragraph: docx.text.paragraph.Paragraph, text: str) -> None:
+def _hyperlink(paragraph: Paragraph, text: str) -> None:
     rid = paragraph.part.relate_to(LINK, RT.HYPERLINK, is_external=True)
     link = parse_xml(
         f'<w:hyperlink {nsdecls("w", "r")} r:id="{rid}"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/>'
@@ -146,7 +147,7 @@ def _footnotes(document: docx.document.Document) -> None:
 VML = "urn:schemas-microsoft-com:vml"
 
 
-def _textbox(paragraph: docx.text.paragraph.Paragraph) -> None:
+def _textbox(paragraph: Paragraph) -> None:
     run = parse_xml(
         f'<w:r {nsdecls("w")} xmlns:v="{VML}"><w:pict><v:shape style="width:200pt;height:40pt">'
         f"<v:textbox><w:txbxContent><w:p><w:r><w:rPr><w:rtl/></w:rPr><w:t>{CAPTION}</w:t>"
@@ -155,7 +156,7 @@ def _textbox(paragraph: docx.text.paragraph.Paragraph) -> None:
     paragraph._p.append(run)
 
 
-def _rtl(paragraph: docx.text.paragraph.Paragraph) -> None:
+def _rtl(paragraph: Paragraph) -> None:
     """An Arabic paragraph as Word writes it: right to left, runs marked rtl."""
     ppr = paragraph._p.get_or_add_pPr()
     ppr.insert(0, parse_xml(f"<w:bidi {nsdecls('w')}/>"))
@@ -222,13 +223,17 @@ def _inline(
     etree.SubElement(parent, f"{{{ns}}}{'ph' if v2 else 'x'}", id="br")
 
 
+#: The title, then the paragraphs: the units of the XLIFF files.
+UNITS: list[list[tuple[str, str | None]]] = [[(TITLE, None)], *PARAGRAPHS]
+
+
 def xliff12() -> bytes:
     root = etree.Element(f"{{{XLIFF12}}}xliff", nsmap={None: XLIFF12}, version="1.2")
     file = etree.SubElement(root, f"{{{XLIFF12}}}file", original="port.html", datatype="html")
     file.set("source-language", "ar")
     file.set("target-language", "en")
     body = etree.SubElement(file, f"{{{XLIFF12}}}body")
-    for n, pieces in enumerate([[(TITLE, None)], *PARAGRAPHS], 1):
+    for n, pieces in enumerate(UNITS, 1):
         unit = etree.SubElement(body, f"{{{XLIFF12}}}trans-unit", id=str(n))
         source = etree.SubElement(unit, f"{{{XLIFF12}}}source")
         _inline(source, pieces, XLIFF12, v2=False)
@@ -242,7 +247,7 @@ def xliff20() -> bytes:
     root = etree.Element(f"{{{XLIFF20}}}xliff", nsmap={None: XLIFF20}, version="2.0")
     root.set("srcLang", "ar")
     file = etree.SubElement(root, f"{{{XLIFF20}}}file", id="f1")
-    for n, pieces in enumerate([[(TITLE, None)], *PARAGRAPHS], 1):
+    for n, pieces in enumerate(UNITS, 1):
         unit = etree.SubElement(file, f"{{{XLIFF20}}}unit", id=f"u{n}")
         segment = etree.SubElement(unit, f"{{{XLIFF20}}}segment", id=f"s{n}")
         _inline(etree.SubElement(segment, f"{{{XLIFF20}}}source"), pieces, XLIFF20, v2=True)
@@ -260,7 +265,7 @@ def _indented(root: etree._Element) -> bytes:
     for source, kept in zip(root.iter("{*}source", "{*}target"), tails, strict=True):
         for el, tail in zip(source, kept, strict=True):
             el.tail = tail
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 # -- subtitles -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import io
 
 import docx
 import pytest
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 from docx.oxml.ns import qn
 
 from tarjama.document import Paragraph
@@ -129,7 +130,7 @@ def test_into_arabic_paragraphs_read_right_to_left() -> None:
     document = docx.Document()
     p = document.add_paragraph("The port opened on ")
     p.add_run("Sunday").bold = True
-    p.alignment = 1  # w:jc, which w:bidi must come before
+    p.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER  # w:jc, which w:bidi must come before
     buf = io.BytesIO()
     document.save(buf)
     read = DocxDocument(buf.getvalue())
@@ -138,6 +139,7 @@ def test_into_arabic_paragraphs_read_right_to_left() -> None:
     ]
     out = _open(read.write(results, source="en", target="ar"))
     ppr = out.paragraphs[0]._p.pPr
+    assert ppr is not None
     assert [c.tag for c in ppr][:2] == [qn("w:bidi"), qn("w:jc")]
     assert all(r.font.rtl for r in out.paragraphs[0].runs)
     assert [r.text for r in out.paragraphs[0].runs if r.bold] == ["Sunday"]

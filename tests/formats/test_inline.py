@@ -11,6 +11,7 @@ from tarjama.formats.inline import (
     Code,
     Open,
     Point,
+    Token,
     check_tokens,
     parse_markup,
     strip_markup,
@@ -104,6 +105,6 @@ def test_check_tokens_finds_lost_duplicated_and_unclosed_codes() -> None:
     codes = BLOCK.codes
     assert check_tokens(BLOCK.tokens, codes) is None
     assert check_tokens([Open(B), "x", Close(B), Point(BR)], codes) == "codes lost or duplicated"
-    doubled = [Point(BR), Point(BR), Open(B), Close(B), Open(A), Close(A)]
+    doubled: list[Token] = [Point(BR), Point(BR), Open(B), Close(B), Open(A), Close(A)]
     assert check_tokens(doubled, codes) == "codes lost or duplicated"
     assert check_tokens([Open(B), Point(BR), Open(A), Close(A)], codes) == "b left open"

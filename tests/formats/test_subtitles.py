@@ -48,11 +48,11 @@ def test_vtt_identifiers_settings_and_voice_are_kept(tiny: Translator) -> None:
     before = webvtt.from_buffer(io.StringIO(samples.vtt().decode()))
     out = tiny.translate_file(samples.vtt(), "vtt").data.decode()
     after = webvtt.from_buffer(io.StringIO(out))
-    assert [(c.identifier, c.start, c.end, str(c.settings)) for c in after] == [
-        (c.identifier, c.start, c.end, str(c.settings)) for c in before
+    assert [(c.identifier, c.start, c.end, str(c.settings)) for c in after.captions] == [
+        (c.identifier, c.start, c.end, str(c.settings)) for c in before.captions
     ]
     assert after.captions[0].raw_text.startswith("<v المذيع>")
-    for caption in after:
+    for caption in after.captions:
         assert caption.text.strip() and not ARABIC.search(caption.text.replace("المذيع", ""))
 
 
@@ -75,8 +75,14 @@ def test_broken_timings_are_refused(kind: str, text: str, message: str) -> None:
 
 def test_a_cue_keeps_a_word_when_the_translation_is_short() -> None:
     # Three cues; the translation gave every word to the first.
-    from tarjama.formats.inline import Code, Point
+    from tarjama.formats.inline import Code, Point, Token
     from tarjama.formats.subtitles import cue_lines
 
-    tokens = ["one two three", Point(Code("cue", False)), "", Point(Code("cue", False)), ""]
+    tokens: list[Token] = [
+        "one two three",
+        Point(Code("cue", False)),
+        "",
+        Point(Code("cue", False)),
+        "",
+    ]
     assert cue_lines(tokens, 3) == [["one"], ["two"], ["three"]]

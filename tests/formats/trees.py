@@ -6,6 +6,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import lxml.html
@@ -46,7 +47,7 @@ def _depth(el: Any) -> int:
     return depth
 
 
-def texts(root: Any, skip: set[str] = frozenset()) -> list[str]:
+def texts(root: Any, skip: AbstractSet[str] = frozenset()) -> list[str]:
     """Text nodes with something in them, outside elements named in ``skip``."""
     out = []
     for el in root.iter():

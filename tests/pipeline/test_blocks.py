@@ -4,6 +4,7 @@ code needs it, the memory's markup reused, the glossary and long sentences in be
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,7 +133,7 @@ def test_the_alignment_survives_the_glossary(copy_model_dir: Path) -> None:
 
 def test_the_alignment_survives_a_sentence_cut_in_pieces(copy_model_dir: Path) -> None:
     engine = load_engine(copy_model_dir, device="cpu")
-    engine.max_input_tokens = 12  # type: ignore[misc]  # cut the sentence at its commas
+    engine.max_input_tokens = 12  # cut the sentence at its commas
     text = "قال الرئيس, إن الخطة, التي أعلنها أمس, <b>جاهزة</b> للتنفيذ في الشهر المقبل."
     assert engine.count_tokens(text.replace("<b>", "").replace("</b>", ""), "ar") > 12
     result = Translator(engine).translate_file(f"<p>{text}</p>".encode(), "html")
@@ -144,7 +145,7 @@ def test_the_alignment_survives_a_sentence_cut_in_pieces(copy_model_dir: Path) -
 
 def test_the_report_shows_each_sentence_with_its_codes() -> None:
     result = Translator(AligningFakeEngine()).translate_file(PAGE, "html")
-    body = result.to_json()
+    body: dict[str, Any] = result.to_json()
     assert body["format"] == "html"
     segment = body["paragraphs"][1]["segments"][0]
     assert segment["markup"] == "قال <g1>الرئيس</g1> إن الخطة جاهزة."

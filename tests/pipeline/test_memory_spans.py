@@ -5,7 +5,6 @@ exactly once; and an editor's approval wins over the archive."""
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from tarjama.archive.tmx import load_entries
 from tarjama.errors import EngineError
 from tarjama.pipeline import Translator
 
+from ..commands import Ran
 from ..conftest import DATA, run_tarjama
 from ..fakes import FakeEngine
 
@@ -127,7 +127,7 @@ def test_cli_translates_the_footbridge_archive_from_memory(
     db, source = tmp_path / "tm.sqlite", tmp_path / "footbridge.ar.txt"
     source.write_text(ARABIC, encoding="utf-8")
 
-    def tarjama(*args: str) -> subprocess.CompletedProcess[str]:
+    def tarjama(*args: str) -> Ran[str]:
         return run_tarjama(*args, home=tmp_path / "home")
 
     r = tarjama("memory", "import", str(FOOTBRIDGE), "--memory", str(db), "-q")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from tarjama.archive.tmx import load_entries
 from tarjama.errors import EngineError
 from tarjama.pipeline import Translator
 
+from ..commands import Ran
 from ..conftest import ARTICLE_AR, ARTICLE_BILINGUAL, ARTICLE_EN, run_tarjama
 from ..fakes import FakeEngine
 
@@ -65,7 +65,7 @@ def test_without_memory_everything_goes_to_the_model() -> None:
 def test_cli_translate_with_memory(tmp_path: Path, tiny_model_dir: Path) -> None:
     db = tmp_path / "tm.sqlite"
 
-    def tarjama(*args: str) -> subprocess.CompletedProcess[str]:
+    def tarjama(*args: str) -> Ran[str]:
         return run_tarjama(*args, home=tmp_path / "home")
 
     r = tarjama("memory", "import", str(ARTICLE_BILINGUAL), "--memory", str(db))

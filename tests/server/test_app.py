@@ -21,6 +21,7 @@ from ..conftest import (
     ARTICLE_AR,
 )
 from ..fakes import FakeEngine
+from .conftest import MakeClient
 
 AR = "أعلن الوزير عن الخطة. وقال إنها ستكتمل قريبا."
 EN = "The minister announced the plan. He said it would be finished soon."
@@ -31,19 +32,14 @@ def _isolated(home: Path) -> None:
     """Every test gets an empty $TARJAMA_HOME (no default glossary, no keys)."""
 
 
-def make_client(engine: object, **settings: object) -> TestClient:
-    s = Settings(**settings)  # type: ignore[arg-type]
-    return TestClient(create_app(s, Registry([engine], s)), raise_server_exceptions=False)  # type: ignore[list-item]
-
-
 @pytest.fixture
 def engine() -> FakeEngine:
     return FakeEngine()
 
 
 @pytest.fixture
-def client(engine: FakeEngine) -> Iterator[TestClient]:
-    with make_client(engine) as c:
+def client(make_client: MakeClient, engine: FakeEngine) -> Iterator[TestClient]:
+    with make_client(engine, raise_server_exceptions=False) as c:
         yield c
 
 
@@ -116,9 +112,9 @@ def test_auto_detection_per_item(client: TestClient, engine: FakeEngine) -> None
     }
 
 
-def test_auto_list_with_two_sources_makes_one_batch_per_source() -> None:
+def test_auto_list_with_two_sources_makes_one_batch_per_source(make_client: MakeClient) -> None:
     engine = FakeEngine(pairs=[("ar", "fr"), ("en", "fr")])
-    with make_client(engine) as c:
+    with make_client(engine, raise_server_exceptions=False) as c:
         r = c.post("/translate", json={"q": [AR, EN, AR], "source": "auto", "target": "fr"})
     body = r.json()
     assert [d["language"] for d in body["detectedLanguage"]] == ["ar", "en", "ar"]
@@ -225,8 +221,10 @@ def test_page_is_served_with_a_strict_policy(client: TestClient) -> None:
         (RuntimeError("a bug"), 503, INTERNAL_ERROR),
     ],
 )
-def test_engine_failure_is_503_never_500(fail: Exception, status: int, message: str) -> None:
-    with make_client(FakeEngine(fail=fail)) as c:
+def test_engine_failure_is_503_never_500(
+    make_client: MakeClient, fail: Exception, status: int, message: str
+) -> None:
+    with make_client(FakeEngine(fail=fail), raise_server_exceptions=False) as c:
         for path, body in (
             ("/translate", {"q": "مرحبا", "source": "ar", "target": "en"}),
             ("/v1/translate", {"text": "مرحبا"}),

@@ -58,7 +58,7 @@ async def until(condition: object) -> None:
 
 
 async def behind_gate(
-    coalescer: Coalescer, engine: GatedEngine, jobs: list[Awaitable[T]], queued: int
+    coalescer: Coalescer, engine: GatedEngine, jobs: Sequence[Awaitable[T]], queued: int
 ) -> list[T]:
     """Occupy the engine with a gate job, queue ``jobs`` behind it, then let it go."""
     gate = asyncio.ensure_future(coalescer.submit(engine, ["gate"], "ar", "en"))

@@ -11,12 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tarjama.errors import GlossaryError
-from tarjama.server import Registry, Settings, create_app
+from tarjama.server import Settings
 from tarjama.server.errors import STORAGE_ERRORS
 
-from ..fakes import FakeEngine
+from .conftest import MakeClient
 
-SETTINGS = Settings(char_limit=100, batch_limit=3, body_limit=300_000)
+LIMITS: dict[str, Any] = {"char_limit": 100, "batch_limit": 3, "body_limit": 300_000}
+SETTINGS = Settings(**LIMITS)
 LIMIT = SETTINGS.max_body_bytes
 OK = {"source": "ar", "target": "en"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -496,15 +497,22 @@ CASES: list[tuple[str, str, str, dict[str, Any], int, str]] = [
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    app = create_app(SETTINGS, Registry([FakeEngine()], SETTINGS))
-    with TestClient(app, raise_server_exceptions=False) as c:
+def client(make_client: MakeClient) -> Iterator[TestClient]:
+    with make_client(raise_server_exceptions=False, **LIMITS) as c:
         yield c
 
 
-def test_the_table_is_big_enough() -> None:
-    assert len(CASES) >= 30
-    assert len({c[0] for c in CASES}) == len(CASES)
+def test_every_route_that_takes_a_body_refuses_a_broken_one_in_json(client: TestClient) -> None:
+    """Not only the table's routes: every POST route answers a body that is not JSON with
+    a 4xx and ``{"error"}``, never a 500 or an HTML page."""
+    spec = client.get("/openapi.json").json()["paths"]
+    posts = {path for path, methods in spec.items() if "post" in methods}
+    assert {"/translate", "/detect", "/v1/translate", "/v1/check"} <= posts
+    for path in sorted(posts):
+        r = client.post(path, **raw_json("{not json"))
+        assert 400 <= r.status_code < 500, (path, r.status_code)
+        assert r.headers["content-type"].startswith("application/json"), path
+        assert set(r.json()) == {"error"}, (path, r.text)
 
 
 @pytest.mark.parametrize(
@@ -527,15 +535,14 @@ def test_error_bodies_are_plain_json(client: TestClient) -> None:
 
 
 def test_a_broken_glossary_in_the_home_is_the_servers_fault(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    make_client: MakeClient, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Hardening #10: it was a 400 that blamed the client, and named the server's path."""
     home = tmp_path / "home"
     (home / "glossaries").mkdir(parents=True)
     (home / "glossary.csv").write_bytes(b"\xff\xfe not utf-8\n")
     (home / "glossaries" / "desk.csv").write_text("Putin,بوتين\n", encoding="utf-8")
-    s = Settings(home=home)
-    with TestClient(create_app(s, Registry([FakeEngine()], s))) as c:
+    with make_client(home=home) as c:
         for path, body in (
             ("/v1/translate", {"text": "مرحبا"}),
             ("/v1/check", {"text": "مرحبا", "translation": "Hello", "glossary": "desk"}),

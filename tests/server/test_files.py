@@ -10,16 +10,19 @@ import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
 
+from tarjama.engines import Engine
 from tarjama.engines.loader import load_engine
-from tarjama.server import Registry, Settings, create_app, files
+from tarjama.server import files
 
 from ..formats import samples
+from .conftest import MakeClient
 
 TYPES = {
     "html": "text/html; charset=utf-8",
@@ -33,22 +36,18 @@ TYPES = {
 
 
 @pytest.fixture(scope="module")
-def engine(tiny_model_dir: Path) -> object:
+def engine(tiny_model_dir: Path) -> Engine:
     return load_engine(tiny_model_dir, device="cpu", beam_size=1)
 
 
-def make_client(engine: object, home: Path, **settings: object) -> TestClient:
-    s = Settings(home=home, **settings)  # type: ignore[arg-type]
-    return TestClient(create_app(s, Registry([engine], s)), raise_server_exceptions=False)  # type: ignore[list-item]
-
-
 @pytest.fixture
-def client(engine: object, home: Path) -> Iterator[TestClient]:
-    with make_client(engine, home) as c:
+def client(make_client: MakeClient, engine: Engine, home: Path) -> Iterator[TestClient]:
+    with make_client(engine, home=home, raise_server_exceptions=False) as c:
         yield c
 
 
-def upload(client: TestClient, name: str, data: bytes, **fields: str) -> object:
+def upload(client: TestClient, name: str, data: bytes, **fields: str) -> Any:
+    """The client's response (an httpx or httpx2 one, by Starlette's version)."""
     form = {"source": "ar", "target": "en", **fields}
     return client.post("/translate_file", data=form, files={"file": (name, data)})
 
@@ -203,10 +202,10 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(
 
 
 def test_an_upload_over_the_limit_is_413(
-    engine: object, home: Path, monkeypatch: pytest.MonkeyPatch
+    make_client: MakeClient, engine: Engine, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(files, "UPLOAD_LIMIT", 64 * 1024)
-    with make_client(engine, home) as c:
+    with make_client(engine, home=home, raise_server_exceptions=False) as c:
         # Past the file limit: refused after reading just past it ...
         r = upload(c, "big.html", b"<p>" + b"x" * 100_000 + b"</p>")
         assert r.status_code == 413
@@ -227,23 +226,24 @@ def test_json_bodies_keep_their_own_limit(client: TestClient) -> None:
     assert r.status_code == 413
 
 
-def test_the_character_limit_applies_to_documents(engine: object, home: Path) -> None:
-    with make_client(engine, home, char_limit=50) as c:
+def test_the_character_limit_applies_to_documents(
+    make_client: MakeClient, engine: Engine, home: Path
+) -> None:
+    with make_client(engine, home=home, char_limit=50, raise_server_exceptions=False) as c:
         r = upload(c, "a.html", samples.html_page())
     assert r.status_code == 400
     assert "characters to translate; the limit is 50" in r.json()["error"]
 
 
-def test_files_follow_the_key_rules(engine: object, home: Path) -> None:
+def test_files_follow_the_key_rules(make_client: MakeClient, engine: Engine, home: Path) -> None:
     """As /translate: with keys on, a keyless upload passes unless a rule requires a key
     (--under-attack here: 400, LibreTranslate's answer); a wrong key is 403."""
     from tarjama.workspace import Workspace
 
     keys = Workspace.open(home).keys()
     for under_attack, keyless in ((False, 200), (True, 400)):
-        s = Settings(home=home, api_keys=True, under_attack=under_attack)
-        app = create_app(s, Registry([engine], s), keys=keys)  # type: ignore[list-item]
-        with TestClient(app, raise_server_exceptions=False) as c:
+        settings = {"home": home, "api_keys": True, "under_attack": under_attack}
+        with make_client(engine, keys=keys, raise_server_exceptions=False, **settings) as c:
             r = upload(c, "a.md", samples.markdown())
             assert r.status_code == keyless, r.text
             assert upload(c, "a.md", samples.markdown(), api_key="nope").status_code == 403
@@ -252,9 +252,8 @@ def test_files_follow_the_key_rules(engine: object, home: Path) -> None:
             assert ok.status_code == 200, ok.text
 
 
-def test_files_can_be_turned_off(engine: object, home: Path) -> None:
-    s = Settings(home=home, files_translation=False)
-    with TestClient(create_app(s, Registry([engine], s))) as c:  # type: ignore[list-item]
+def test_files_can_be_turned_off(make_client: MakeClient, engine: Engine, home: Path) -> None:
+    with make_client(engine, home=home, files_translation=False) as c:
         for path in ("/translate_file", "/v1/translate"):
             r = c.post(path, files={"file": ("a.md", samples.markdown())})
             assert r.status_code == 403

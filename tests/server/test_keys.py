@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from tarjama.cli import main
 from tarjama.errors import ConfigError, InputError
@@ -20,6 +18,7 @@ from tarjama.server.ratelimit import RateLimiter, Window
 
 from ..fakes import FakeEngine
 from ..servers import free_port
+from .conftest import MakeClient
 
 BODY = {"q": "مرحبا", "source": "ar", "target": "en"}
 
@@ -27,11 +26,6 @@ BODY = {"q": "مرحبا", "source": "ar", "target": "en"}
 @pytest.fixture
 def store(tmp_path: Path) -> KeyStore:
     return KeyStore.in_home(tmp_path)
-
-
-def keyed_client(store: KeyStore, **settings: Any) -> TestClient:
-    s = Settings(api_keys=True, **settings)
-    return TestClient(create_app(s, Registry([FakeEngine()], s), keys=store))
 
 
 def test_keys_are_stored_hashed(store: KeyStore) -> None:
@@ -63,28 +57,30 @@ ROUTES = (("/translate", BODY), ("/detect", {"q": "x"}), ("/v1/translate", {"tex
 
 
 @pytest.mark.parametrize("api_key", [None, ""])
-def test_keyless_requests_pass_at_the_default_limits(store: KeyStore, api_key: str | None) -> None:
+def test_keyless_requests_pass_at_the_default_limits(
+    make_client: MakeClient, store: KeyStore, api_key: str | None
+) -> None:
     """As in LibreTranslate: --api-keys makes keys count, it does not require them."""
     store.add("someone")
-    with keyed_client(store) as c:
+    with make_client(keys=store, api_keys=True) as c:
         for path, body in ROUTES:
             r = c.post(path, json={**body, "api_key": api_key} if api_key is not None else body)
             assert r.status_code == 200, r.text
         assert c.get("/frontend/settings").json()["keyRequired"] is False
 
 
-def test_a_wrong_key_is_refused(store: KeyStore) -> None:
+def test_a_wrong_key_is_refused(make_client: MakeClient, store: KeyStore) -> None:
     store.add("someone")
-    with keyed_client(store) as c:
+    with make_client(keys=store, api_keys=True) as c:
         for path, body in ROUTES:
             r = c.post(path, json={**body, "api_key": "tj_wrong"})
             assert (r.status_code, r.json()) == (403, {"error": KEY_INVALID})
         assert c.get("/languages").status_code == 200  # metadata needs no key
 
 
-def test_under_attack_a_key_is_required(store: KeyStore) -> None:
+def test_under_attack_a_key_is_required(make_client: MakeClient, store: KeyStore) -> None:
     key, _ = store.add("desk")
-    with keyed_client(store, under_attack=True) as c:
+    with make_client(keys=store, api_keys=True, under_attack=True) as c:
         for path, body in ROUTES:
             r = c.post(path, json=body)  # 400, not 403: Mastodon reads 403 as a quota
             assert (r.status_code, r.json()) == (400, {"error": KEY_REQUIRED})
@@ -92,9 +88,9 @@ def test_under_attack_a_key_is_required(store: KeyStore) -> None:
         assert c.get("/frontend/settings").json()["keyRequired"] is True
 
 
-def test_valid_key_revoked_while_serving(store: KeyStore) -> None:
+def test_valid_key_revoked_while_serving(make_client: MakeClient, store: KeyStore) -> None:
     key, record = store.add("desk")
-    with keyed_client(store) as c:
+    with make_client(keys=store, api_keys=True) as c:
         assert c.post("/translate", json={**BODY, "api_key": key}).status_code == 200
         assert c.post("/translate", data={**BODY, "api_key": key}).status_code == 200
         store.revoke(str(record.id))
@@ -102,10 +98,10 @@ def test_valid_key_revoked_while_serving(store: KeyStore) -> None:
         assert (r.status_code, r.json()) == (403, {"error": KEY_INVALID})
 
 
-def test_per_key_limit_overrides_the_default(store: KeyStore) -> None:
+def test_per_key_limit_overrides_the_default(make_client: MakeClient, store: KeyStore) -> None:
     slow, _ = store.add("slow", req_limit=2)
     fast, _ = store.add("fast")
-    with keyed_client(store, req_limit=5) as c:
+    with make_client(keys=store, api_keys=True, req_limit=5) as c:
         codes = [c.post("/translate", json={**BODY, "api_key": slow}).status_code for _ in range(3)]
         assert codes == [200, 200, 429]
         r = c.post("/translate", json={**BODY, "api_key": slow})
@@ -114,9 +110,8 @@ def test_per_key_limit_overrides_the_default(store: KeyStore) -> None:
         assert codes == [200] * 5 + [429]
 
 
-def test_client_limit_without_keys() -> None:
-    s = Settings(req_limit=3)
-    with TestClient(create_app(s, Registry([FakeEngine()], s))) as c:
+def test_client_limit_without_keys(make_client: MakeClient) -> None:
+    with make_client(req_limit=3) as c:
         codes = [c.post("/detect", json={"q": "x"}).status_code for _ in range(4)]
         assert codes == [200, 200, 200, 429]
         assert c.get("/health").status_code == 200
@@ -205,23 +200,6 @@ def test_bad_settings(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError) as err:
         Settings.from_env(env)
     assert str(err.value) == message
-
-
-@pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    """Runs `tarjama serve` up to the point where uvicorn would start, and records it."""
-    import uvicorn
-
-    seen: dict[str, Any] = {}
-
-    def fake_run(server: uvicorn.Server, sockets: list[Any] | None = None) -> None:
-        (sock,) = sockets or []
-        host, port = sock.getsockname()[:2]
-        seen.update(app=server.config.app, host=host, port=port)
-        sock.close()
-
-    monkeypatch.setattr(uvicorn.Server, "run", fake_run)
-    yield seen
 
 
 def test_serve_flags_override_environment(
@@ -332,14 +310,15 @@ def test_keys_import_from_libretranslate(
     assert "not a LibreTranslate key database" in capsys.readouterr().err
 
 
-def test_the_server_reads_libretranslates_database_as_it_is(tmp_path: Path) -> None:
+def test_the_server_reads_libretranslates_database_as_it_is(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
     from tarjama.workspace import Workspace
 
     db = libretranslate_db(tmp_path / "api_keys.db", [("k-one-0001", 2, 5)])
     before = db.read_bytes()
     keys = Workspace.open(tmp_path / "h").key_source(db)
-    s = Settings(api_keys=True)
-    with TestClient(create_app(s, Registry([FakeEngine()], s), keys=keys)) as c:
+    with make_client(keys=keys, api_keys=True) as c:
         body = {**BODY, "api_key": "k-one-0001"}
         assert c.post("/translate", json=body).status_code == 200
         r = c.post("/translate", json={**body, "q": "مرحبا بكم"})  # 9 characters: over 5
@@ -388,6 +367,9 @@ def test_remote_keys_as_libretranslate_asks_them(tmp_path: Path) -> None:
         assert keys.lookup("remote-good-key") == good
         assert asked == ["remote-good-key", "remote-bad-key"]  # the answer was kept
     finally:
+        # Closed, not only stopped: an open listening socket would accept the next lookup
+        # and leave it waiting out its whole timeout (60 s) instead of being refused.
         server.shutdown()
+        server.server_close()
     with pytest.raises(KeyStoreError, match="did not answer"):
         keys.lookup("another-key-01")

@@ -18,10 +18,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tarjama.pipeline import Translator
-from tarjama.server import KeyStore, Registry, Settings, create_app
+from tarjama.server import KeyStore
 from tarjama.server.access import KEY_INVALID, KEY_REQUIRED
 
 from ..fakes import FakeEngine
+from .conftest import MakeClient
 
 KEY = "5c6f2d0e-lt-key-0001"  # a LibreTranslate-style key, brought over with --key
 SMALL_KEY = "5c6f2d0e-lt-key-0002"  # the same, with a character limit of its own
@@ -201,14 +202,12 @@ ROWS = [
 ]  # fmt: skip
 
 
-def client_for(settings: dict[str, Any], tmp: Path, engine: FakeEngine) -> TestClient:
-    s = Settings(**settings)
-    keys = None
-    if s.api_keys:
-        keys = KeyStore(tmp / "keys.sqlite3")
-        keys.add("imported", key=KEY)
-        keys.add("small", key=SMALL_KEY, char_limit=10)
-    return TestClient(create_app(s, Registry([engine], s), keys=keys))
+def table_keys(tmp: Path) -> KeyStore:
+    """The table's two keys (the app ignores them unless its settings turn keys on)."""
+    keys = KeyStore(tmp / "keys.sqlite3")
+    keys.add("imported", key=KEY)
+    keys.add("small", key=SMALL_KEY, char_limit=10)
+    return keys
 
 
 @pytest.fixture(autouse=True)
@@ -217,9 +216,9 @@ def _isolated(home: Path) -> None:
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
-def test_conformance(row: Row, tmp_path: Path) -> None:
+def test_conformance(make_client: MakeClient, row: Row, tmp_path: Path) -> None:
     engine = FakeEngine()
-    with client_for(row.settings, tmp_path, engine) as c:
+    with make_client(engine, keys=table_keys(tmp_path), **row.settings) as c:
         r = c.request(row.method, row.path, **row.request)
     assert r.status_code == row.status, r.text
     if row.body is not None:
@@ -230,16 +229,31 @@ def test_conformance(row: Row, tmp_path: Path) -> None:
         assert len(engine.calls) == row.engine_calls
 
 
-def test_the_table_has_every_case() -> None:
-    assert len({r.id for r in ROWS}) == len(ROWS) >= 40
+#: LibreTranslate 1.9.6's endpoints (docs/libretranslate.md), which its clients call.
+ENDPOINTS = [
+    ("POST", "/translate"), ("POST", "/detect"), ("GET", "/languages"),
+    ("GET", "/frontend/settings"), ("GET", "/spec"), ("POST", "/suggest"),
+    ("POST", "/translate_file"), ("GET", "/health"), ("GET", "/metrics"),
+]  # fmt: skip
+
+
+def test_every_libretranslate_endpoint_answers_in_its_own_way(make_client: MakeClient) -> None:
+    """Each endpoint is served (an empty request is refused in JSON, never a 404 or 405),
+    whether or not a row of the table reaches it."""
+    with make_client(suggestions=True, metrics=True) as c:
+        for method, path in ENDPOINTS:
+            r = c.request(method, path)
+            assert r.status_code not in (404, 405, 500), (method, path, r.status_code)
+            if r.status_code >= 400:
+                assert set(r.json()) == {"error"}, (method, path, r.text)
 
 
 # -- 5. rate limits: one window per route, a list charged per item ------------------------
 
 
 @pytest.fixture
-def limited(tmp_path: Path) -> Iterator[TestClient]:
-    with client_for({"req_limit": 3}, tmp_path, FakeEngine()) as c:
+def limited(make_client: MakeClient) -> Iterator[TestClient]:
+    with make_client(req_limit=3) as c:
         yield c
 
 
@@ -256,8 +270,8 @@ def test_a_list_costs_its_items(limited: TestClient) -> None:
     assert limited.post("/translate", **translate("مرحبا")).status_code == 429
 
 
-def test_a_key_has_its_own_window_and_limit(tmp_path: Path) -> None:
-    with client_for({"req_limit": 1, "api_keys": True}, tmp_path, FakeEngine()) as c:
+def test_a_key_has_its_own_window_and_limit(make_client: MakeClient, tmp_path: Path) -> None:
+    with make_client(FakeEngine(), keys=table_keys(tmp_path), req_limit=1, api_keys=True) as c:
         c.app.state.server.keys.add("fast", key="fast-key-000", req_limit=3)  # type: ignore[attr-defined]
         keyed = [c.post("/translate", **translate("x", api_key="fast-key-000")) for _ in range(4)]
         assert [r.status_code for r in keyed] == [200, 200, 200, 429]
@@ -265,9 +279,9 @@ def test_a_key_has_its_own_window_and_limit(tmp_path: Path) -> None:
         assert keyless == [200, 429]
 
 
-def test_translation_cache_serves_the_same_answer(tmp_path: Path) -> None:
+def test_translation_cache_serves_the_same_answer(make_client: MakeClient, tmp_path: Path) -> None:
     engine = FakeEngine()
-    with client_for({"translation_cache": ("all",)}, tmp_path, engine) as c:
+    with make_client(engine, translation_cache=("all",)) as c:
         first = c.post("/translate", **translate(["مرحبا", "شكرا"], alternatives=1))
         again = c.post("/translate", **translate(["مرحبا", "شكرا"], alternatives=1))
         other = c.post("/translate", **translate(["مرحبا", "شكرا"], alternatives=2))
@@ -276,9 +290,11 @@ def test_translation_cache_serves_the_same_answer(tmp_path: Path) -> None:
     assert len(engine.calls) == 2  # the repeat never reached the engine
 
 
-def test_translation_cache_only_for_the_keys_named(tmp_path: Path) -> None:
+def test_translation_cache_only_for_the_keys_named(make_client: MakeClient, tmp_path: Path) -> None:
     engine = FakeEngine()
-    with client_for({"api_keys": True, "translation_cache": (KEY,)}, tmp_path, engine) as c:
+    with make_client(
+        engine, keys=table_keys(tmp_path), api_keys=True, translation_cache=(KEY,)
+    ) as c:
         for _ in range(2):
             c.post("/translate", **translate("مرحبا"))
         assert len(engine.calls) == 2  # keyless: not cached
@@ -287,9 +303,9 @@ def test_translation_cache_only_for_the_keys_named(tmp_path: Path) -> None:
         assert len(engine.calls) == 3
 
 
-def test_docs_load_nothing_from_elsewhere(tmp_path: Path) -> None:
+def test_docs_load_nothing_from_elsewhere(make_client: MakeClient, tmp_path: Path) -> None:
     """#7: /docs was blank offline: it loaded Swagger UI from a CDN."""
-    with client_for({"url_prefix": "/lt"}, tmp_path, FakeEngine()) as c:
+    with make_client(url_prefix="/lt") as c:
         page = c.get("/lt/docs")
         assert page.status_code == 200
         links = [part.split('"')[0] for part in page.text.split('="')[1:]]

@@ -8,29 +8,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from tarjama.archive import TranslationMemory
 from tarjama.cli import main
-from tarjama.server import Registry, Settings, create_app
+from tarjama.server import Settings
 from tarjama.server.memory_api import READ_ONLY, SUGGESTIONS_OFF
 from tarjama.server.state import KEY_INVALID, KEY_REQUIRED
 from tarjama.workspace.stores import KeyStore
 
 from ..conftest import DATA
-from ..fakes import FakeEngine
-from .test_keys import served  # noqa: F401  (the fixture that stops `serve` before uvicorn)
+from .conftest import MakeClient
 
 FOOTBRIDGE = DATA / "archive" / "footbridge.bilingual.txt"
 LINES = FOOTBRIDGE.read_text(encoding="utf-8").splitlines()
 AR = "أعلنت الوزارة خطة جديدة لتوسعة الميناء."
 EN = "The ministry announced a new plan to expand the port."
-
-
-def client(home: Path, **settings: Any) -> TestClient:
-    s = Settings(**settings)
-    keys = KeyStore.in_home(home) if s.api_keys else None
-    return TestClient(create_app(s, Registry([FakeEngine()], s), keys=keys))
 
 
 def stored(home: Path) -> list[Any]:
@@ -42,8 +34,10 @@ def segments(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for p in doc["paragraphs"] for s in p["segments"]]
 
 
-def test_an_approval_creates_the_memory_and_the_next_translation_uses_it(home: Path) -> None:
-    with client(home) as c:
+def test_an_approval_creates_the_memory_and_the_next_translation_uses_it(
+    make_client: MakeClient, home: Path
+) -> None:
+    with make_client() as c:
         first = c.post("/v1/translate", json={"text": AR}).json()
         assert segments(first)[0]["origin"] == "model"
         assert not (home / "memory.sqlite").exists()  # nothing written without an approval
@@ -68,12 +62,12 @@ def test_an_approval_creates_the_memory_and_the_next_translation_uses_it(home: P
         assert c.get("/v1/memory").json()["entries"] == 1
 
 
-def test_many_pairs_and_an_approval_of_what_is_stored(home: Path) -> None:
+def test_many_pairs_and_an_approval_of_what_is_stored(make_client: MakeClient, home: Path) -> None:
     pairs = [
         {"source": "قال الوزير أمس.", "target": "The minister said yesterday."},
         {"source": "وصل الوفد.", "target": "The delegation arrived.", "context": "Visit"},
     ]
-    with client(home) as c:
+    with make_client() as c:
         assert c.post("/v1/memory", json={"pairs": pairs}).json() == {"added": 2, "present": 0}
         # Approving a stored pair again: nothing added, and it is the newest approval now.
         again = c.post("/v1/memory", json={**pairs[0], "context": "Second look"}).json()
@@ -83,9 +77,9 @@ def test_many_pairs_and_an_approval_of_what_is_stored(home: Path) -> None:
 
 
 def test_the_newest_approval_wins_and_stats_report_the_conflict(
-    home: Path, capsys: pytest.CaptureFixture[str]
+    make_client: MakeClient, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with client(home) as c:
+    with make_client() as c:
         c.post("/v1/memory", json={"source": AR, "target": "First approval."})
         # The same second or a later one: the later approval wins either way.
         c.post("/v1/memory", json={"source": AR, "target": EN})
@@ -98,13 +92,15 @@ def test_the_newest_approval_wins_and_stats_report_the_conflict(
     assert "2 by editors, 1 sources with more than one approved target" in capsys.readouterr().out
 
 
-def test_search_answers_what_the_cli_prints(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_answers_what_the_cli_prints(
+    make_client: MakeClient, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["memory", "import", str(FOOTBRIDGE), "-q"]) == 0
     capsys.readouterr()
     query = LINES[1].replace("15 ألف", "16 ألف")
     assert main(["memory", "search", query, "--format", "json"]) == 0
     cli = json.loads(capsys.readouterr().out)
-    with client(home) as c:
+    with make_client() as c:
         api = c.get("/v1/memory/search", params={"q": query}).json()
         assert api == cli
         assert api["suggestions"][0]["target"] == LINES[3]
@@ -113,16 +109,18 @@ def test_search_answers_what_the_cli_prints(home: Path, capsys: pytest.CaptureFi
         assert c.get("/v1/memory/search", params={"q": query, "limit": 0}).status_code == 400
 
 
-def test_search_without_a_memory_finds_nothing(home: Path) -> None:
-    with client(home) as c:
+def test_search_without_a_memory_finds_nothing(make_client: MakeClient, home: Path) -> None:
+    with make_client() as c:
         r = c.get("/v1/memory/search", params={"q": AR})
         assert r.json() == {"exact": None, "suggestions": []}
         assert not (home / "memory.sqlite").exists()
 
 
-def test_two_to_one_and_whole_spans_through_v1_translate(home: Path) -> None:
+def test_two_to_one_and_whole_spans_through_v1_translate(
+    make_client: MakeClient, home: Path
+) -> None:
     assert main(["memory", "import", str(FOOTBRIDGE), "-q"]) == 0
-    with client(home) as c:
+    with make_client() as c:
         doc = c.post("/v1/translate", json={"text": "\n".join(LINES[:2])}).json()
     assert doc["text"] == "\n".join(LINES[2:])
     segs = segments(doc)
@@ -131,14 +129,14 @@ def test_two_to_one_and_whole_spans_through_v1_translate(home: Path) -> None:
     assert segs[0]["match"]["segments"] == [0, 1] and segs[1]["translation"] == ""
 
 
-def test_suggest_is_off_unless_the_server_says_so(home: Path) -> None:
+def test_suggest_is_off_unless_the_server_says_so(make_client: MakeClient, home: Path) -> None:
     body = {"q": AR, "s": EN, "source": "ar", "target": "en"}
-    with client(home) as c:
+    with make_client() as c:
         r = c.post("/suggest", data=body)
         assert (r.status_code, r.json()) == (403, {"error": SUGGESTIONS_OFF})
         assert c.get("/frontend/settings").json()["suggestions"] is False
     assert not (home / "memory.sqlite").exists()
-    with client(home, suggestions=True) as c:
+    with make_client(suggestions=True) as c:
         assert c.get("/frontend/settings").json()["suggestions"] is True
         assert c.post("/suggest", data=body).json() == {"success": True}  # a form, as LT's page
         assert c.post("/suggest", json={**body, "s": EN + " "}).json() == {"success": True}
@@ -150,11 +148,11 @@ def test_suggest_is_off_unless_the_server_says_so(home: Path) -> None:
     assert {e.origin for e in stored(home)} == {"suggestion"}
 
 
-def test_keys_name_the_editor(home: Path) -> None:
+def test_keys_name_the_editor(make_client: MakeClient, home: Path) -> None:
     store = KeyStore.in_home(home)
     key, _ = store.add("lina")
     body = {"source": AR, "target": EN}
-    with client(home, api_keys=True, suggestions=True) as c:
+    with make_client(api_keys=True, suggestions=True) as c:
         for path, payload in (("/v1/memory", body), ("/suggest", {"q": AR, "s": EN})):
             payload = {**payload, "source": "ar", "target": "en"} if path == "/suggest" else body
             r = c.post(path, json=payload)
@@ -171,10 +169,10 @@ def test_keys_name_the_editor(home: Path) -> None:
     assert entry.author == "lina"
 
 
-def test_a_read_only_memory_refuses_every_write(home: Path) -> None:
+def test_a_read_only_memory_refuses_every_write(make_client: MakeClient, home: Path) -> None:
     assert main(["memory", "import", str(FOOTBRIDGE), "-q"]) == 0
     before = stored(home)
-    with client(home, memory_readonly=True, suggestions=True) as c:
+    with make_client(memory_readonly=True, suggestions=True) as c:
         r = c.post("/v1/memory", json={"source": AR, "target": EN})
         assert (r.status_code, r.json()) == (403, {"error": READ_ONLY})
         r = c.post("/suggest", json={"q": AR, "s": EN, "source": "ar", "target": "en"})
@@ -219,23 +217,23 @@ def test_a_read_only_memory_refuses_every_write(home: Path) -> None:
     ],
 )
 def test_bad_approvals_are_400_and_write_nothing(
-    home: Path, body: dict[str, Any], message: str
+    make_client: MakeClient, home: Path, body: dict[str, Any], message: str
 ) -> None:
-    with client(home) as c:
+    with make_client() as c:
         r = c.post("/v1/memory", json=body)
     assert r.status_code == 400 and message in r.json()["error"]
     assert not (home / "memory.sqlite").exists()
 
 
-def test_an_approval_past_the_character_limit_is_400(home: Path) -> None:
-    with client(home, char_limit=1000) as c:
+def test_an_approval_past_the_character_limit_is_400(make_client: MakeClient, home: Path) -> None:
+    with make_client(char_limit=1000) as c:
         r = c.post("/v1/memory", json={"source": AR * 200, "target": EN})
     assert r.status_code == 400 and "exceeds text limit" in r.json()["error"]
     assert not (home / "memory.sqlite").exists()
 
 
 def test_flags_and_variables(
-    served: dict[str, Any],  # noqa: F811
+    served: dict[str, Any],
     tiny_model_dir: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -253,7 +251,9 @@ def test_flags_and_variables(
     assert (settings.suggestions, settings.memory_readonly) == (True, False)
 
 
-def test_a_sixteen_thousand_character_sentence_with_a_memory(home: Path) -> None:
+def test_a_sixteen_thousand_character_sentence_with_a_memory(
+    make_client: MakeClient, home: Path
+) -> None:
     """Hardening (issue H, 2): fuzzy lookup used to build one SELECT per rare word, and
     SQLite refuses more than 500: this request was a 503."""
     assert main(["memory", "import", str(FOOTBRIDGE), "-q"]) == 0
@@ -261,7 +261,7 @@ def test_a_sixteen_thousand_character_sentence_with_a_memory(home: Path) -> None
     words = [a + b + c + "ان" for a in letters for b in letters for c in letters[:4]]
     text = " ".join(words[:2700]) + "."
     assert len(text) > 16_000
-    with client(home) as c:
+    with make_client() as c:
         r = c.post("/v1/translate", json={"text": text})
     assert r.status_code == 200, r.text
     assert segments(r.json())[0]["origin"] == "model"

@@ -10,20 +10,19 @@ import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from tarjama.engines import Signature
-from tarjama.server import KeyStore, Registry, Settings, create_app
 from tarjama.server.access import BANNED, Fingerprints, Flood
 from tarjama.server.coalescer import CoalescedEngine, Coalescer
 from tarjama.server.hosting import host_name
 
 from ..fakes import FakeEngine
+from .conftest import MakeClient
 
 AR = "أعلن الوزير عن الخطة. وقال إنها ستكتمل قريبا."
 GLOSSARY = "ar,en\nالوزير,the Minister\n"
@@ -32,12 +31,6 @@ GLOSSARY = "ar,en\nالوزير,the Minister\n"
 @pytest.fixture(autouse=True)
 def _isolated(home: Path) -> None:
     """An empty $TARJAMA_HOME for each test."""
-
-
-def client(engine: FakeEngine | None = None, **settings: Any) -> TestClient:
-    s = Settings(**settings)
-    keys = KeyStore(s.home / "keys.sqlite3") if s.api_keys and s.home else None
-    return TestClient(create_app(s, Registry([engine or FakeEngine()], s), keys=keys))
 
 
 def scrape(c: TestClient, **headers: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -50,10 +43,10 @@ def scrape(c: TestClient, **headers: str) -> dict[tuple[str, tuple[tuple[str, st
     }
 
 
-def test_metrics_are_scraped_and_parsed(home: Path) -> None:
+def test_metrics_are_scraped_and_parsed(make_client: MakeClient, home: Path) -> None:
     (home / "glossary.csv").parent.mkdir(parents=True, exist_ok=True)
     (home / "glossary.csv").write_text(GLOSSARY, encoding="utf-8")
-    with client(metrics=True) as c:
+    with make_client(metrics=True) as c:
         assert c.post("/translate", json={"q": ["مرحبا", "شكرا"], "source": "ar", "target": "en"})
         assert c.post("/v1/translate", json={"text": AR}).status_code == 200
         assert (
@@ -80,8 +73,8 @@ def test_metrics_are_scraped_and_parsed(home: Path) -> None:
     assert ("tarjama_http_requests_in_flight", ()) in seen
 
 
-def test_fidelity_issues_are_counted_by_check(home: Path) -> None:
-    with client(metrics=True) as c:
+def test_fidelity_issues_are_counted_by_check(make_client: MakeClient, home: Path) -> None:
+    with make_client(metrics=True) as c:
         body = {"text": "قال إن 12 شخصا حضروا.", "translation": "He said 13 people came."}
         report = c.post("/v1/check", json=body).json()
         seen = scrape(c)
@@ -94,10 +87,12 @@ def test_fidelity_issues_are_counted_by_check(home: Path) -> None:
     assert counted == expected
 
 
-def test_the_access_log_has_no_text_unless_asked(caplog: pytest.LogCaptureFixture) -> None:
+def test_the_access_log_has_no_text_unless_asked(
+    make_client: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
     for log_text in (False, True):
         caplog.clear()
-        with caplog.at_level(logging.INFO, "tarjama.access"), client(log_text=log_text) as c:
+        with caplog.at_level(logging.INFO, "tarjama.access"), make_client(log_text=log_text) as c:
             c.post("/translate", json={"q": "مرحبا سرّي", "source": "ar", "target": "en"})
         (line,) = [json.loads(r.getMessage()) for r in caplog.records if r.name == "tarjama.access"]
         assert (line["route"], line["status"], line["chars"]) == ("/translate", 200, 10)
@@ -106,10 +101,13 @@ def test_the_access_log_has_no_text_unless_asked(caplog: pytest.LogCaptureFixtur
 
 
 def test_the_access_log_names_the_key_never_the_key(
-    caplog: pytest.LogCaptureFixture, home: Path
+    make_client: MakeClient, caplog: pytest.LogCaptureFixture, home: Path
 ) -> None:
     home.mkdir(parents=True, exist_ok=True)
-    with caplog.at_level(logging.INFO, "tarjama.access"), client(api_keys=True, home=home) as c:
+    with (
+        caplog.at_level(logging.INFO, "tarjama.access"),
+        make_client(api_keys=True, home=home) as c,
+    ):
         key, _ = c.app.state.server.keys.add("newsdesk")  # type: ignore[attr-defined]
         c.post("/detect", json={"q": "مرحبا", "api_key": key})
     text = " ".join(r.getMessage() for r in caplog.records if r.name == "tarjama.access")
@@ -130,8 +128,10 @@ def test_the_access_log_names_the_key_never_the_key(
         ("anything.example", ("*",), 200),
     ],
 )
-def test_host_check(host: str, allowed: tuple[str, ...], status: int) -> None:
-    with client(allowed_hosts=allowed) as c:
+def test_host_check(
+    make_client: MakeClient, host: str, allowed: tuple[str, ...], status: int
+) -> None:
+    with make_client(allowed_hosts=allowed) as c:
         r = c.get("/languages", headers={"Host": host})
     assert r.status_code == status
     if status == 400:
@@ -141,8 +141,8 @@ def test_host_check(host: str, allowed: tuple[str, ...], status: int) -> None:
         }
 
 
-def test_url_prefix_serves_under_it_and_redirects_the_rest() -> None:
-    with client(url_prefix="/lt") as c:
+def test_url_prefix_serves_under_it_and_redirects_the_rest(make_client: MakeClient) -> None:
+    with make_client(url_prefix="/lt") as c:
         assert c.post("/lt/translate", json={"q": "مرحبا", "source": "ar", "target": "en"}).json()
         assert c.get("/lt/health").json() == {"status": "ok"}
         assert c.get("/lt/").status_code == 200  # the page
@@ -150,12 +150,14 @@ def test_url_prefix_serves_under_it_and_redirects_the_rest() -> None:
         assert (r.status_code, r.headers["location"]) == (301, "/lt/")
 
 
-def test_ssl_makes_written_urls_https() -> None:
-    with client(ssl=True) as c:
+def test_ssl_makes_written_urls_https(make_client: MakeClient) -> None:
+    with make_client(ssl=True) as c:
         assert c.get("/docs").status_code == 200
         seen: list[str] = []
+        app = c.app
+        assert isinstance(app, FastAPI)
 
-        @c.app.get("/_scheme")  # type: ignore[attr-defined]
+        @app.get("/_scheme")
         async def scheme(request: Request) -> dict[str, str]:
             seen.append(str(request.url_for("health")))
             return {}
@@ -175,8 +177,8 @@ def test_flood_bans_then_forgives() -> None:
     assert not flood.banned("1.2.3.4")
 
 
-def test_flood_threshold_on_the_api() -> None:
-    with client(req_limit=1, req_flood_threshold=2) as c:
+def test_flood_threshold_on_the_api(make_client: MakeClient) -> None:
+    with make_client(req_limit=1, req_flood_threshold=2) as c:
         body = {"q": "x"}
         codes = [c.post("/detect", json=body).status_code for _ in range(4)]
         assert codes == [200, 429, 429, 403]
@@ -193,6 +195,7 @@ def test_fingerprints() -> None:
     assert not seen.changed("ip", "curl")  # forgotten after five minutes
 
 
+@pytest.mark.timing  # the three requests must meet within the 50 ms window
 def test_two_requests_with_the_same_beam_share_a_batch() -> None:
     """Each request with its own beam gets its own engine view; they must still batch."""
 
@@ -225,9 +228,9 @@ def test_two_requests_with_the_same_beam_share_a_batch() -> None:
 
 
 @pytest.fixture
-def keyed(home: Path) -> Iterator[TestClient]:
+def keyed(make_client: MakeClient, home: Path) -> Iterator[TestClient]:
     home.mkdir(parents=True, exist_ok=True)
-    with client(api_keys=True, home=home, require_api_key_fingerprint=True) as c:
+    with make_client(api_keys=True, home=home, require_api_key_fingerprint=True) as c:
         yield c
 
 

@@ -16,20 +16,19 @@ from tarjama.fidelity import check_paragraphs
 from tarjama.fidelity.glossary import Glossary
 from tarjama.fidelity.names import NameMatcher
 from tarjama.pipeline import Translator
-from tarjama.server import Registry, Settings, create_app
 from tarjama.text import romanize
 
 from ..conftest import ARTICLE_AR, ARTICLE_EN
 from ..fakes import FakeEngine
+from .conftest import MakeClient
 
 TEXT = "قال الرئيس بوتين إن المحادثات كانت مفيدة.\nوصل بوتين إلى جدة."
 GLOSSARY = "بوتين,Putin\nجدة,Jeddah\n"
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    s = Settings(home=tmp_path)
-    with TestClient(create_app(s, Registry([FakeEngine()], s))) as c:
+def client(make_client: MakeClient, tmp_path: Path) -> Iterator[TestClient]:
+    with make_client(home=tmp_path) as c:
         yield c
 
 

@@ -15,16 +15,17 @@ from tarjama import formats
 
 from ..batch.conftest import SENTENCES
 from ..batch.ledger import LedgerFormat, ledger
-from .test_files import make_client
+from .conftest import MakeClient
 
 
 @pytest.fixture
-def client(tiny_model_dir: Path, home: Path) -> Iterator[TestClient]:
+def client(make_client: MakeClient, tiny_model_dir: Path, home: Path) -> Iterator[TestClient]:
     from tarjama.engines.loader import load_engine
 
     fmt = formats.register(LedgerFormat())
     try:
-        with make_client(load_engine(tiny_model_dir, device="cpu", beam_size=1), home) as c:
+        engine = load_engine(tiny_model_dir, device="cpu", beam_size=1)
+        with make_client(engine, home=home, raise_server_exceptions=False) as c:
             yield c
     finally:
         formats.REGISTRY.unregister(fmt.kind)

@@ -20,7 +20,7 @@ import pytest
 
 from ..servers import server_log, start_server
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timing]
 
 BODY = {"q": "مرحبا بكم", "source": "ar", "target": "en"}
 

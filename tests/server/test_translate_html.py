@@ -13,9 +13,8 @@ from urllib.parse import unquote
 import pytest
 from fastapi.testclient import TestClient
 
-from tarjama.server import Registry, Settings, create_app
-
 from ..fakes import AligningFakeEngine, FakeEngine
+from .conftest import build_client
 
 
 @pytest.fixture(autouse=True)
@@ -24,8 +23,7 @@ def _isolated(home: Path) -> None:
 
 
 def client_for(engine: FakeEngine) -> TestClient:
-    s = Settings()
-    return TestClient(create_app(s, Registry([engine], s)), raise_server_exceptions=False)  # type: ignore[list-item]
+    return build_client(engine, raise_server_exceptions=False)
 
 
 @pytest.fixture

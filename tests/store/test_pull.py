@@ -12,8 +12,8 @@ from tarjama.cli import main
 from tarjama.errors import ConfigError, PullError
 from tarjama.store import ModelStore
 from tarjama.store import pull as pull_mod
-from tarjama.store.catalogue import DEFAULTS
-from tarjama.store.pull import CATALOGUE, add_hint, choose_files, pull
+from tarjama.store.catalogue import CATALOGUE, DEFAULTS
+from tarjama.store.pull import add_hint, choose_files, pull
 from tarjama.testing import build_marian_model
 
 from ..conftest import corpus
