@@ -10,11 +10,17 @@ batch, so under load batches grow by themselves, and the event loop never runs a
 
 With ``enabled=False`` every job is its own engine call: the one-at-a-time baseline that
 the benchmark compares against.
+
+The server degrades loudly: a batch that fails fails only its own requests (503), an
+observer's exception is logged and never reaches the worker, a worker that dies anyway
+fails its waiting and later requests at once (and ``/health`` names the model), and a
+request thread never waits on the engine longer than ``timeout`` seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -55,6 +61,11 @@ def decoding_key(engine: Engine) -> str:
 
 #: Called after each engine call with the model's name, the jobs and the texts it served.
 BatchObserver = Callable[[str, int, int], None]
+#: Called in the engine's thread when its queue has run dry (the allocator's trim).
+IdleHook = Callable[[], None]
+
+#: Seconds a request waits for its batch by default (``--engine-timeout``).
+ENGINE_TIMEOUT = 300.0
 
 
 class Coalescer:
@@ -67,11 +78,14 @@ class Coalescer:
         enabled: bool = True,
         wait_ms: float = 5.0,
         max_tokens: int = 4096,
+        timeout: float = ENGINE_TIMEOUT,
     ) -> None:
         self.name = name
         self.enabled = enabled
         self.wait = wait_ms / 1000.0
         self.max_tokens = max_tokens
+        #: Longest a request thread waits for its hypotheses, queueing included.
+        self.timeout = timeout
         self._executor: ThreadPoolExecutor | None = None
         self._queue: asyncio.Queue[_Job] | None = None
         self._worker: asyncio.Task[None] | None = None
@@ -81,6 +95,15 @@ class Coalescer:
         self.jobs = 0
         #: Told about every engine call (the server's metrics).
         self.on_batch: BatchObserver | None = None
+        #: Run in the engine's thread when the queue is empty after a batch, at most once
+        #: every ``idle_every`` seconds.
+        self.on_idle: IdleHook | None = None
+        self.idle_every = 10.0
+        self._last_idle = 0.0
+        #: Why the worker stopped, when it died: requests fail at once, /health says so.
+        self.failure: str | None = None
+        #: The jobs taken from the queue for the batch being formed or run.
+        self._held: list[_Job] = []
 
     def start(self) -> None:
         """Start the worker on the running event loop."""
@@ -88,7 +111,24 @@ class Coalescer:
         # One thread per model: engine calls on one model never compete for the cores.
         self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"engine-{self.name}")
         self._queue = asyncio.Queue()
+        self.failure = None
         self._worker = self.loop.create_task(self._run(), name=f"coalescer-{self.name}")
+        self._worker.add_done_callback(self._stopped)
+
+    def _stopped(self, worker: asyncio.Task[None]) -> None:
+        """The worker ended: by close() (cancelled), or by a bug, which must not go unseen."""
+        if worker.cancelled():
+            return
+        exc = worker.exception()
+        self.failure = f"its worker stopped: {exc!r}"
+        log.error("model '%s': %s; its requests fail until a restart", self.name, self.failure)
+        for job in self._held:
+            _settle(job, self._dead())
+        while self._queue is not None and not self._queue.empty():
+            _settle(self._queue.get_nowait(), self._dead())
+
+    def _dead(self) -> EngineError:
+        return EngineError(f"model '{self.name}' is not serving: {self.failure}")
 
     @property
     def pending(self) -> int:
@@ -97,6 +137,7 @@ class Coalescer:
 
     async def close(self) -> None:
         if self._worker is not None:
+            self._worker.remove_done_callback(self._stopped)
             self._worker.cancel()
             await asyncio.gather(self._worker, return_exceptions=True)
             self._worker = None
@@ -120,6 +161,8 @@ class Coalescer:
             return []
         if self._queue is None or self.loop is None:
             raise RuntimeError("Coalescer.start() was not called")
+        if self.failure is not None:
+            raise self._dead()
         future: asyncio.Future[list[Hypothesis]] = self.loop.create_future()
         job = _Job(engine, list(texts), source, target, alternatives, max(tokens, 1), future)
         job.align = list(align) if align is not None else None
@@ -129,18 +172,42 @@ class Coalescer:
     async def _run(self) -> None:
         assert self._queue is not None
         while True:
-            batch = await self._collect(self._queue)
-            groups: dict[tuple[str, str, str, int], list[_Job]] = {}
-            for job in batch:
-                if not job.future.done():  # its request may have gone away
-                    groups.setdefault(job.group, []).append(job)
-            for jobs in groups.values():
-                await self._execute(jobs)
+            self._held = []
+            await self._collect(self._queue, self._held)
+            try:
+                await self._serve(self._held)
+            except Exception as exc:  # a bug here must fail this batch, not the worker
+                log.exception("model '%s': a batch failed", self.name)
+                failed = EngineError(f"model '{self.name}' failed to translate: {exc!r}")
+                for job in self._held:
+                    _settle(job, failed)
+            if self._queue.empty():
+                await self._idle()
 
-    async def _collect(self, queue: asyncio.Queue[_Job]) -> list[_Job]:
-        batch = [await queue.get()]
+    async def _serve(self, batch: list[_Job]) -> None:
+        groups: dict[tuple[str, str, str, int], list[_Job]] = {}
+        for job in batch:
+            if not job.future.done():  # its request may have gone away
+                groups.setdefault(job.group, []).append(job)
+        for jobs in groups.values():
+            await self._execute(jobs)
+
+    async def _idle(self) -> None:
+        """Run the idle hook in the engine's thread (never on the loop), now and then."""
+        hook, loop = self.on_idle, asyncio.get_running_loop()
+        if hook is None or loop.time() - self._last_idle < self.idle_every:
+            return
+        self._last_idle = loop.time()
+        try:
+            await loop.run_in_executor(self._executor, hook)
+        except Exception:
+            log.exception("model '%s': the idle hook failed", self.name)
+
+    async def _collect(self, queue: asyncio.Queue[_Job], batch: list[_Job]) -> None:
+        """Take the next batch from ``queue`` into ``batch``."""
+        batch.append(await queue.get())
         if not self.enabled:
-            return batch
+            return
         tokens = batch[0].tokens
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.wait
@@ -157,7 +224,6 @@ class Coalescer:
                 job = queue.get_nowait()
             batch.append(job)
             tokens += job.tokens
-        return batch
 
     async def _execute(self, jobs: list[_Job]) -> None:
         first = jobs[0]
@@ -180,20 +246,37 @@ class Coalescer:
                 return
             _settle(first, exc)
             return
-        except Exception as exc:  # handed to the waiting request, which reports it
+        except Exception as exc:  # a bug in the engine: its requests get a 503, logged
+            log.exception("model '%s': a batch of %d jobs failed", self.name, len(jobs))
+            failed = EngineError(f"model '{self.name}' failed to translate: {exc!r}")
             for job in jobs:
-                _settle(job, exc)
+                _settle(job, failed)
             return
         self.calls += 1
         self.jobs += len(jobs)
-        if self.on_batch is not None:
-            self.on_batch(self.name, len(jobs), len(texts))
+        if len(hyps) != len(texts):
+            failed = EngineError(
+                f"model '{self.name}' gave {len(hyps)} translations for {len(texts)} texts"
+            )
+            for job in jobs:
+                _settle(job, failed)
+            return
         start = 0
         for job in jobs:
             end = start + len(job.texts)
             if not job.future.done():
                 job.future.set_result(hyps[start:end])
             start = end
+        self._observe(len(jobs), len(texts))
+
+    def _observe(self, jobs: int, texts: int) -> None:
+        """Tell the observer, whose failure is logged and never reaches the worker."""
+        if self.on_batch is None:
+            return
+        try:
+            self.on_batch(self.name, jobs, texts)
+        except Exception:
+            log.exception("model '%s': the batch observer failed", self.name)
 
 
 def _settle(job: _Job, exc: BaseException) -> None:
@@ -252,4 +335,11 @@ class CoalescedEngine:
             ),
             loop,
         )
-        return pending.result()
+        timeout = self.coalescer.timeout
+        try:
+            return pending.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            pending.cancel()  # its job is skipped if still queued
+            raise EngineError(
+                f"model '{self.name}' did not answer within {timeout:g} s (--engine-timeout)"
+            ) from None
