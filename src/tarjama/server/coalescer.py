@@ -3,8 +3,9 @@
 Every request runs the ordinary pipeline (:class:`~tarjama.pipeline.Translator`) in a
 request thread, over a :class:`CoalescedEngine`. Its ``translate_batch`` does not call the
 model: it puts the texts on the model's queue and waits. A worker task on the event loop
-takes the first waiting job, waits a few milliseconds for more, stops early once the batch
-holds ``max_tokens`` source tokens, and runs the whole batch as one engine call in the
+takes the first waiting job, waits a few milliseconds for more (as long again after each
+arrival, up to ten times that), stops early once the batch holds ``max_tokens`` source
+tokens, and runs the whole batch as one engine call in the
 model's own worker thread. While that call runs, new jobs queue up and form the next
 batch, so under load batches grow by themselves, and the event loop never runs a model.
 
@@ -64,6 +65,8 @@ BatchObserver = Callable[[str, int, int], None]
 #: Called in the engine's thread when its queue has run dry (the allocator's trim).
 IdleHook = Callable[[], None]
 
+#: The longest a batch's window may grow while company keeps coming, in windows.
+STRETCH = 10
 #: Seconds a request waits for its batch by default (``--engine-timeout``).
 ENGINE_TIMEOUT = 300.0
 
@@ -211,6 +214,10 @@ class Coalescer:
         tokens = batch[0].tokens
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.wait
+        # A burst of requests reaches the queue over more than one window (each request
+        # is parsed and segmented first): company that comes keeps the window open as long
+        # again, up to STRETCH windows in all.
+        closing = loop.time() + self.wait * STRETCH
         while tokens < self.max_tokens:
             if queue.empty():
                 remaining = deadline - loop.time()
@@ -220,6 +227,7 @@ class Coalescer:
                     job = await asyncio.wait_for(queue.get(), remaining)
                 except asyncio.TimeoutError:
                     break
+                deadline = min(loop.time() + self.wait, closing)
             else:
                 job = queue.get_nowait()
             batch.append(job)
