@@ -141,3 +141,33 @@ def test_the_engine_timeout_is_a_flag_and_a_variable() -> None:
     assert resolve({"TARJAMA_ENGINE_TIMEOUT": "12.5"}).settings.engine_timeout == 12.5
     with pytest.raises(ConfigError, match="engine-timeout must be positive"):
         Settings(engine_timeout=0)
+
+
+def test_the_idle_hook_runs_in_the_engine_thread_and_its_failure_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    engine = FakeEngine()
+    threads: list[str] = []
+
+    def trim() -> None:  # as serving.heap_trimmer's, which must never block the event loop
+        threads.append(threading.current_thread().name)
+        raise OSError("the trim failed")
+
+    async def run() -> list[Hypothesis]:
+        coalescer = Coalescer("m", wait_ms=0)
+        coalescer.on_idle = trim
+        coalescer.start()
+        try:
+            first = await coalescer.submit(engine, ["a"], "ar", "en")
+            await asyncio.sleep(0.05)  # the worker's idle moment
+            second = await coalescer.submit(engine, ["b"], "ar", "en")  # within idle_every
+            await asyncio.sleep(0.05)
+            return first + second
+        finally:
+            await coalescer.close()
+
+    with caplog.at_level(logging.ERROR, "tarjama.server"):
+        hyps = asyncio.run(run())
+    assert [h.text for h in hyps] == ["<a>", "<b>"]
+    assert len(threads) == 1 and threads[0].startswith("engine-m")
+    assert "the idle hook failed" in caplog.text
