@@ -83,3 +83,16 @@ def test_a_file_replaced_by_another_database_is_refused_untouched(path: Path) ->
         TranslationMemory.for_thread(path)
     assert path.read_bytes() == before
     assert not Path(f"{path}-wal").exists()
+
+
+def test_a_thread_keeps_a_few_memories_open_not_every_one(tmp_path: Path) -> None:
+    paths = []
+    for k in range(8):
+        p = tmp_path / f"tm{k}.sqlite"
+        TranslationMemory(p, create=True).close()
+        paths.append(p)
+    first = [TranslationMemory.for_thread(p) for p in paths]
+    assert TranslationMemory.for_thread(paths[-1]) is first[-1]  # the latest are kept
+    again = TranslationMemory.for_thread(paths[0])  # the oldest was closed: opened anew
+    assert again is not first[0]
+    assert again.lookup("x", "ar", "en") is None

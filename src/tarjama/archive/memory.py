@@ -52,6 +52,7 @@ __all__ = ["DEFAULT_THRESHOLD", "SCHEMA_VERSION", "TranslationMemory"]
 #: Each thread's kept connections (:meth:`TranslationMemory.for_thread`), and the files
 #: (device, inode) this process has recognised as memories.
 _THREADS = threading.local()
+_KEPT_PER_THREAD = 4
 _RECOGNISED: set[tuple[int, int]] = set()
 
 
@@ -121,6 +122,9 @@ class TranslationMemory:
         memory._kept = True
         if identity is not None:
             _RECOGNISED.add(identity)
+            while len(kept) >= _KEPT_PER_THREAD:  # a server has one; a test run, many
+                oldest = next(iter(kept))
+                kept.pop(oldest)[1]._db.close()
             kept[path] = (identity, memory)
         return memory
 
