@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         keys = workspace.key_source(settings.api_keys_db_path, remote=settings.api_keys_remote)
     registry = Registry.load(settings, workspace)
     trim = heap_trimmer() if settings.tune_allocator else None
-    for model in registry.models:  # freed pages go back while the model is idle
+    for model in registry.models:  # freed pages go back when the model is idle
         model.coalescer.on_idle = trim
     app = create_app(settings, registry, keys=keys)
     if resolved.powercycle:  # LT_POWERCYCLE: everything loads, nothing is served

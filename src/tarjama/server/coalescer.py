@@ -98,10 +98,11 @@ class Coalescer:
         self.jobs = 0
         #: Told about every engine call (the server's metrics).
         self.on_batch: BatchObserver | None = None
-        #: Run in the engine's thread when the queue is empty after a batch, at most once
-        #: every ``idle_every`` seconds.
+        #: Run in the engine's thread after a batch: when the queue is empty, at most once
+        #: every ``idle_every`` seconds; under unbroken load, every ``busy_every``.
         self.on_idle: IdleHook | None = None
-        self.idle_every = 10.0
+        self.idle_every = 1.0
+        self.busy_every = 30.0
         self._last_idle = 0.0
         #: Why the worker stopped, when it died: requests fail at once, /health says so.
         self.failure: str | None = None
@@ -184,8 +185,7 @@ class Coalescer:
                 failed = EngineError(f"model '{self.name}' failed to translate: {exc!r}")
                 for job in self._held:
                     _settle(job, failed)
-            if self._queue.empty():
-                await self._idle()
+            await self._idle(self._queue.empty())
 
     async def _serve(self, batch: list[_Job]) -> None:
         groups: dict[tuple[str, str, str, int], list[_Job]] = {}
@@ -195,10 +195,11 @@ class Coalescer:
         for jobs in groups.values():
             await self._execute(jobs)
 
-    async def _idle(self) -> None:
+    async def _idle(self, idle: bool) -> None:
         """Run the idle hook in the engine's thread (never on the loop), now and then."""
         hook, loop = self.on_idle, asyncio.get_running_loop()
-        if hook is None or loop.time() - self._last_idle < self.idle_every:
+        every = self.idle_every if idle else self.busy_every
+        if hook is None or loop.time() - self._last_idle < every:
             return
         self._last_idle = loop.time()
         try:
