@@ -124,8 +124,13 @@ class Coalescer:
         if worker.cancelled():
             return
         exc = worker.exception()
-        self.failure = f"its worker stopped: {exc!r}"
-        log.error("model '%s': %s; its requests fail until a restart", self.name, self.failure)
+        # The type only: clients read this (and /health); the log has the traceback.
+        self.failure = f"its worker stopped ({type(exc).__name__}; see the server log)"
+        log.error(
+            "model '%s': its worker stopped; its requests fail until a restart",
+            self.name,
+            exc_info=exc,
+        )
         for job in self._held:
             _settle(job, self._dead())
         while self._queue is not None and not self._queue.empty():
@@ -181,10 +186,8 @@ class Coalescer:
             try:
                 await self._serve(self._held)
             except Exception as exc:  # a bug here must fail this batch, not the worker
-                log.exception("model '%s': a batch failed", self.name)
-                failed = EngineError(f"model '{self.name}' failed to translate: {exc!r}")
                 for job in self._held:
-                    _settle(job, failed)
+                    _settle(job, exc)
             await self._idle(self._queue.empty())
 
     async def _serve(self, batch: list[_Job]) -> None:
@@ -255,11 +258,9 @@ class Coalescer:
                 return
             _settle(first, exc)
             return
-        except Exception as exc:  # a bug in the engine: its requests get a 503, logged
-            log.exception("model '%s': a batch of %d jobs failed", self.name, len(jobs))
-            failed = EngineError(f"model '{self.name}' failed to translate: {exc!r}")
+        except Exception as exc:  # a bug: each waiting request logs it and answers 503
             for job in jobs:
-                _settle(job, failed)
+                _settle(job, exc)
             return
         self.calls += 1
         self.jobs += len(jobs)
