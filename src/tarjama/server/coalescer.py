@@ -62,7 +62,7 @@ def decoding_key(engine: Engine) -> str:
 
 #: Called after each engine call with the model's name, the jobs and the texts it served.
 BatchObserver = Callable[[str, int, int], None]
-#: Called in the engine's thread when its queue has run dry (the allocator's trim).
+#: Called in the engine's thread after a batch, now and then (the allocator's trim).
 IdleHook = Callable[[], None]
 
 #: The longest a batch's window may grow while company keeps coming, in windows.
