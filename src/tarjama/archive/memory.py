@@ -23,7 +23,9 @@ are unique, re-running an import adds only what is missing. sqlite3 errors becom
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -43,9 +45,24 @@ from .entries import (
 )
 from .fuzzy import as_array, candidate_ids, ranked
 from .lexicon import KEEP_PER_WORD, Lexicon
-from .schema import SCHEMA_VERSION, connect
+from .schema import KEPT_CACHE_KIB, SCHEMA_VERSION, connect
 
 __all__ = ["DEFAULT_THRESHOLD", "SCHEMA_VERSION", "TranslationMemory"]
+
+#: Each thread's kept connections (:meth:`TranslationMemory.for_thread`), and the files
+#: (device, inode) this process has recognised as memories.
+_THREADS = threading.local()
+_KEPT_PER_THREAD = 4
+_RECOGNISED: set[tuple[int, int]] = set()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
 
 DEFAULT_THRESHOLD = 0.85
 _BATCH = 1000
@@ -71,14 +88,49 @@ class TranslationMemory:
     def __init__(self, path: str | Path, *, create: bool = False) -> None:
         self.path = Path(path)
         self._db = connect(self.path, create=create)
+        #: Kept open for its thread's next call (:meth:`for_thread`): close() leaves it.
+        self._kept = False
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = False) -> TranslationMemory:
         """The memory at ``path``, which must exist unless ``create`` is set."""
         return cls(path, create=create)
 
+    @classmethod
+    def for_thread(cls, path: str | Path) -> TranslationMemory:
+        """The calling thread's own connection to the existing memory at ``path``, opened
+        on its first call and kept for the next ones (a server's request threads), so that
+        a request does not pay for opening the file; its ``close()`` leaves it open.
+
+        The file is recognised (schema and marker) once per process; a file replaced at
+        the same path is a new file, opened and recognised afresh."""
+        path = Path(path)
+        identity = _identity(path)
+        kept: dict[Path, tuple[tuple[int, int] | None, TranslationMemory]]
+        kept = _THREADS.__dict__.setdefault("memories", {})
+        hit = kept.get(path)
+        if hit is not None and identity is not None and hit[0] == identity:
+            return hit[1]
+        if hit is not None:
+            hit[1]._db.close()
+            del kept[path]
+        memory = cls.__new__(cls)
+        memory.path = path
+        memory._db = connect(
+            path, create=False, known=identity in _RECOGNISED, cache_kib=KEPT_CACHE_KIB
+        )
+        memory._kept = True
+        if identity is not None:
+            _RECOGNISED.add(identity)
+            while len(kept) >= _KEPT_PER_THREAD:  # a server has one; a test run, many
+                oldest = next(iter(kept))
+                kept.pop(oldest)[1]._db.close()
+            kept[path] = (identity, memory)
+        return memory
+
     def close(self) -> None:
-        self._db.close()
+        if not self._kept:
+            self._db.close()
 
     def __enter__(self) -> TranslationMemory:
         return self

@@ -122,9 +122,25 @@ def _kind(path: Path) -> str:
     )
 
 
-def connect(path: Path, *, create: bool) -> sqlite3.Connection:
+#: Page cache of a connection: large for imports (the word index is written in random
+#: term order), SQLite's default for the connections a server's request threads keep.
+IMPORT_CACHE_KIB = 131072
+KEPT_CACHE_KIB = 2048
+
+
+def connect(
+    path: Path, *, create: bool, known: bool = False, cache_kib: int = IMPORT_CACHE_KIB
+) -> sqlite3.Connection:
     """An open connection to the memory at ``path``: recognised first, upgraded from
-    schema 3 if need be, created only when ``create`` is set (in an existing folder)."""
+    schema 3 if need be, created only when ``create`` is set (in an existing folder).
+
+    ``known``: this process has recognised this very file already; its marker is then
+    read on the connection itself (nothing is written before), and the full check runs
+    only if it is missing."""
+    if known:
+        db = _reopen(path, cache_kib)
+        if db is not None:
+            return db
     kind = _kind(path)
     if kind == "missing" and not create:
         raise InputError(
@@ -140,10 +156,27 @@ def connect(path: Path, *, create: bool) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=60.0, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
-        # The word index is written in random term order: keep its pages in memory.
-        db.execute("PRAGMA cache_size=-131072")
+        db.execute(f"PRAGMA cache_size=-{cache_kib}")
         if kind != "memory":
             _initialise(db, kind)
+    except sqlite3.Error as exc:
+        raise MemoryStoreError(f"cannot open translation memory {path}: {exc}") from exc
+    return db
+
+
+def _reopen(path: Path, cache_kib: int) -> sqlite3.Connection | None:
+    """A connection to a memory recognised before, or None when its marker is gone."""
+    try:
+        db = sqlite3.connect(path, timeout=60.0, isolation_level=None)
+        (app,) = db.execute("PRAGMA application_id").fetchone()
+        row = None
+        if app == APPLICATION_ID:
+            row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        if row is None or row[0] != SCHEMA_VERSION:
+            db.close()
+            return None
+        db.execute("PRAGMA synchronous=NORMAL")  # WAL is the file's own, set once
+        db.execute(f"PRAGMA cache_size=-{cache_kib}")
     except sqlite3.Error as exc:
         raise MemoryStoreError(f"cannot open translation memory {path}: {exc}") from exc
     return db

@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..server import Registry, bind, create_app
-    from ..server.serving import serve, tune_allocator
+    from ..server.serving import heap_trimmer, serve, tune_allocator
 
     resolved = resolve(os.environ, args)
     settings = resolved.settings
@@ -48,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
     if settings.api_keys:
         keys = workspace.key_source(settings.api_keys_db_path, remote=settings.api_keys_remote)
     registry = Registry.load(settings, workspace)
+    trim = heap_trimmer() if settings.tune_allocator else None
+    for model in registry.models:  # freed pages go back when the model is idle
+        model.coalescer.on_idle = trim
     app = create_app(settings, registry, keys=keys)
     if resolved.powercycle:  # LT_POWERCYCLE: everything loads, nothing is served
         sock.close()

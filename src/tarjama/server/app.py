@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from .._version import __version__
@@ -19,7 +19,7 @@ from ..errors import ConfigError
 from ..workspace.stores import KeyLookup
 from . import files, libre, memory_api, metrics, native, quality
 from .docs import install_docs
-from .errors import CatchAllMiddleware, install_error_handlers
+from .errors import CatchAllMiddleware, error_response, install_error_handlers
 from .hosting import HostCheckMiddleware, PrefixMiddleware
 from .limits import BodyLimitMiddleware
 from .observe import ObserveMiddleware
@@ -80,8 +80,12 @@ def create_app(settings: Settings, registry: Registry, *, keys: KeyLookup | None
         app.include_router(metrics.router)
 
     @app.get("/health", tags=["LibreTranslate"])
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
+    async def health() -> JSONResponse:
+        """200 while every model serves; 503 naming a model whose worker has died."""
+        down = registry.failures()
+        if down:
+            return error_response(503, "; ".join(down))
+        return JSONResponse({"status": "ok"})
 
     if settings.web_ui:
 

@@ -3,18 +3,25 @@
 Every request runs the ordinary pipeline (:class:`~tarjama.pipeline.Translator`) in a
 request thread, over a :class:`CoalescedEngine`. Its ``translate_batch`` does not call the
 model: it puts the texts on the model's queue and waits. A worker task on the event loop
-takes the first waiting job, waits a few milliseconds for more, stops early once the batch
-holds ``max_tokens`` source tokens, and runs the whole batch as one engine call in the
+takes the first waiting job, waits a few milliseconds for more (as long again after each
+arrival, up to ten times that), stops early once the batch holds ``max_tokens`` source
+tokens, and runs the whole batch as one engine call in the
 model's own worker thread. While that call runs, new jobs queue up and form the next
 batch, so under load batches grow by themselves, and the event loop never runs a model.
 
 With ``enabled=False`` every job is its own engine call: the one-at-a-time baseline that
 the benchmark compares against.
+
+The server degrades loudly: a batch that fails fails only its own requests (503), an
+observer's exception is logged and never reaches the worker, a worker that dies anyway
+fails its waiting and later requests at once (and ``/health`` names the model), and a
+request thread never waits on the engine longer than ``timeout`` seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -50,6 +57,13 @@ class _Job:
 
 #: Called after each engine call with the model's name, the jobs and the texts it served.
 BatchObserver = Callable[[str, int, int], None]
+#: Called in the engine's thread after a batch, now and then (the allocator's trim).
+IdleHook = Callable[[], None]
+
+#: The longest a batch's window may grow while company keeps coming, in windows.
+STRETCH = 10
+#: Seconds a request waits for its batch by default (``--engine-timeout``).
+ENGINE_TIMEOUT = 300.0
 
 
 class Coalescer:
@@ -62,11 +76,14 @@ class Coalescer:
         enabled: bool = True,
         wait_ms: float = 5.0,
         max_tokens: int = 4096,
+        timeout: float = ENGINE_TIMEOUT,
     ) -> None:
         self.name = name
         self.enabled = enabled
         self.wait = wait_ms / 1000.0
         self.max_tokens = max_tokens
+        #: Longest a request thread waits for its hypotheses, queueing included.
+        self.timeout = timeout
         self._executor: ThreadPoolExecutor | None = None
         self._queue: asyncio.Queue[_Job] | None = None
         self._worker: asyncio.Task[None] | None = None
@@ -76,6 +93,16 @@ class Coalescer:
         self.jobs = 0
         #: Told about every engine call (the server's metrics).
         self.on_batch: BatchObserver | None = None
+        #: Run in the engine's thread after a batch: when the queue is empty, at most once
+        #: every ``idle_every`` seconds; under unbroken load, every ``busy_every``.
+        self.on_idle: IdleHook | None = None
+        self.idle_every = 1.0
+        self.busy_every = 30.0
+        self._last_idle = 0.0
+        #: Why the worker stopped, when it died: requests fail at once, /health says so.
+        self.failure: str | None = None
+        #: The jobs taken from the queue for the batch being formed or run.
+        self._held: list[_Job] = []
 
     def start(self) -> None:
         """Start the worker on the running event loop."""
@@ -83,7 +110,29 @@ class Coalescer:
         # One thread per model: engine calls on one model never compete for the cores.
         self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"engine-{self.name}")
         self._queue = asyncio.Queue()
+        self.failure = None
         self._worker = self.loop.create_task(self._run(), name=f"coalescer-{self.name}")
+        self._worker.add_done_callback(self._stopped)
+
+    def _stopped(self, worker: asyncio.Task[None]) -> None:
+        """The worker ended: by close() (cancelled), or by a bug, which must not go unseen."""
+        if worker.cancelled():
+            return
+        exc = worker.exception()
+        # The type only: clients read this (and /health); the log has the traceback.
+        self.failure = f"its worker stopped ({type(exc).__name__}; see the server log)"
+        log.error(
+            "model '%s': its worker stopped; its requests fail until a restart",
+            self.name,
+            exc_info=exc,
+        )
+        for job in self._held:
+            _settle(job, self._dead())
+        while self._queue is not None and not self._queue.empty():
+            _settle(self._queue.get_nowait(), self._dead())
+
+    def _dead(self) -> EngineError:
+        return EngineError(f"model '{self.name}' is not serving: {self.failure}")
 
     @property
     def pending(self) -> int:
@@ -92,6 +141,7 @@ class Coalescer:
 
     async def close(self) -> None:
         if self._worker is not None:
+            self._worker.remove_done_callback(self._stopped)
             self._worker.cancel()
             await asyncio.gather(self._worker, return_exceptions=True)
             self._worker = None
@@ -115,6 +165,8 @@ class Coalescer:
             return []
         if self._queue is None or self.loop is None:
             raise RuntimeError("Coalescer.start() was not called")
+        if self.failure is not None:
+            raise self._dead()
         future: asyncio.Future[list[Hypothesis]] = self.loop.create_future()
         job = _Job(engine, list(texts), source, target, alternatives, max(tokens, 1), future)
         job.align = list(align) if align is not None else None
@@ -124,21 +176,47 @@ class Coalescer:
     async def _run(self) -> None:
         assert self._queue is not None
         while True:
-            batch = await self._collect(self._queue)
-            groups: dict[tuple[Signature, str, str, int], list[_Job]] = {}
-            for job in batch:
-                if not job.future.done():  # its request may have gone away
-                    groups.setdefault(job.group, []).append(job)
-            for jobs in groups.values():
-                await self._execute(jobs)
+            self._held = []
+            await self._collect(self._queue, self._held)
+            try:
+                await self._serve(self._held)
+            except Exception as exc:  # a bug here must fail this batch, not the worker
+                for job in self._held:
+                    _settle(job, exc)
+            await self._idle(self._queue.empty())
 
-    async def _collect(self, queue: asyncio.Queue[_Job]) -> list[_Job]:
-        batch = [await queue.get()]
+    async def _serve(self, batch: list[_Job]) -> None:
+        groups: dict[tuple[Signature, str, str, int], list[_Job]] = {}
+        for job in batch:
+            if not job.future.done():  # its request may have gone away
+                groups.setdefault(job.group, []).append(job)
+        for jobs in groups.values():
+            await self._execute(jobs)
+
+    async def _idle(self, idle: bool) -> None:
+        """Run the idle hook in the engine's thread (never on the loop), now and then."""
+        hook, loop = self.on_idle, asyncio.get_running_loop()
+        every = self.idle_every if idle else self.busy_every
+        if hook is None or loop.time() - self._last_idle < every:
+            return
+        self._last_idle = loop.time()
+        try:
+            await loop.run_in_executor(self._executor, hook)
+        except Exception:
+            log.exception("model '%s': the idle hook failed", self.name)
+
+    async def _collect(self, queue: asyncio.Queue[_Job], batch: list[_Job]) -> None:
+        """Take the next batch from ``queue`` into ``batch``."""
+        batch.append(await queue.get())
         if not self.enabled:
-            return batch
+            return
         tokens = batch[0].tokens
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.wait
+        # A burst of requests reaches the queue over more than one window (each request
+        # is parsed and segmented first): company that comes keeps the window open as long
+        # again, up to STRETCH windows in all.
+        closing = loop.time() + self.wait * STRETCH
         while tokens < self.max_tokens:
             if queue.empty():
                 remaining = deadline - loop.time()
@@ -148,11 +226,11 @@ class Coalescer:
                     job = await asyncio.wait_for(queue.get(), remaining)
                 except asyncio.TimeoutError:
                     break
+                deadline = min(loop.time() + self.wait, closing)
             else:
                 job = queue.get_nowait()
             batch.append(job)
             tokens += job.tokens
-        return batch
 
     async def _execute(self, jobs: list[_Job]) -> None:
         first = jobs[0]
@@ -175,20 +253,35 @@ class Coalescer:
                 return
             _settle(first, exc)
             return
-        except Exception as exc:  # handed to the waiting request, which reports it
+        except Exception as exc:  # a bug: each waiting request logs it and answers 503
             for job in jobs:
                 _settle(job, exc)
             return
         self.calls += 1
         self.jobs += len(jobs)
-        if self.on_batch is not None:
-            self.on_batch(self.name, len(jobs), len(texts))
+        if len(hyps) != len(texts):
+            failed = EngineError(
+                f"model '{self.name}' gave {len(hyps)} translations for {len(texts)} texts"
+            )
+            for job in jobs:
+                _settle(job, failed)
+            return
         start = 0
         for job in jobs:
             end = start + len(job.texts)
             if not job.future.done():
                 job.future.set_result(hyps[start:end])
             start = end
+        self._observe(len(jobs), len(texts))
+
+    def _observe(self, jobs: int, texts: int) -> None:
+        """Tell the observer, whose failure is logged and never reaches the worker."""
+        if self.on_batch is None:
+            return
+        try:
+            self.on_batch(self.name, jobs, texts)
+        except Exception:
+            log.exception("model '%s': the batch observer failed", self.name)
 
 
 def _settle(job: _Job, exc: BaseException) -> None:
@@ -253,4 +346,11 @@ class CoalescedEngine:
             ),
             loop,
         )
-        return pending.result()
+        timeout = self.coalescer.timeout
+        try:
+            return pending.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            pending.cancel()  # its job is skipped if still queued
+            raise EngineError(
+                f"model '{self.name}' did not answer within {timeout:g} s (--engine-timeout)"
+            ) from None

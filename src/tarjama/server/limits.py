@@ -33,7 +33,10 @@ def body_too_large(size: int | None, limit: int) -> str:
 
 
 class _TooLarge(Exception):
-    pass
+    def __init__(self, more: bool) -> None:
+        super().__init__()
+        #: Whether the client has more of the body to send (the drain reads it).
+        self.more = more
 
 
 class _Gone(Exception):
@@ -77,8 +80,9 @@ class BodyLimitMiddleware:
             body = await asyncio.wait_for(self._read(receive, limit), self.timeout or None)
         except _Gone:
             return
-        except _TooLarge:
-            await _discard(receive, None)
+        except _TooLarge as too_large:
+            if too_large.more:  # the last chunk crossed it: nothing is left to drain
+                await _discard(receive, None)
             await _refuse(send, 413, body_too_large(None, limit))
             return
         except asyncio.TimeoutError:
@@ -103,7 +107,7 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                raise _TooLarge
+                raise _TooLarge(bool(message.get("more_body", False)))
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)

@@ -51,6 +51,13 @@ TARJAMA: tuple[Option, ...] = (
         "TARJAMA_SHUTDOWN_TIMEOUT",
     ),
     _own(
+        "--engine-timeout",
+        "engine_timeout",
+        "float",
+        "seconds a request waits for the model (300)",
+        "TARJAMA_ENGINE_TIMEOUT",
+    ),
+    _own(
         "--evaluate-workers",
         "evaluate_workers",
         "int",

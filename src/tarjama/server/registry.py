@@ -106,6 +106,7 @@ class Registry:
                 enabled=settings.coalesce,
                 wait_ms=settings.batch_wait_ms,
                 max_tokens=settings.batch_tokens,
+                timeout=settings.engine_timeout,
             )
             served = ServedModel(planned, coalescer)
             for pair in planned.pairs:
@@ -142,6 +143,14 @@ class Registry:
     async def close(self) -> None:
         for m in self.models:
             await m.coalescer.close()
+
+    def failures(self) -> list[str]:
+        """Why each model that no longer serves stopped (empty: all serve)."""
+        return [
+            f"model '{m.name}' is not serving: {m.coalescer.failure}"
+            for m in self.models
+            if m.coalescer.failure is not None
+        ]
 
     def sources(self) -> dict[str, list[str]]:
         """Each source language with the targets some model offers for it."""

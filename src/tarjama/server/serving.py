@@ -7,7 +7,7 @@
   process with a signal status instead.
 - **Malformed HTTP** that uvicorn's parser refuses before the app runs (``Content-Length:
   abc``) is answered with the usual ``{"error": ...}`` JSON, not plain text.
-- **The C heap**: see :func:`tune_allocator`.
+- **The C heap**: see :func:`tune_allocator` and :func:`heap_trimmer`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from types import FrameType
 
 import h11
@@ -34,14 +35,23 @@ log = logging.getLogger("tarjama.server")
 
 MALFORMED = "Invalid request: malformed HTTP request"
 
-#: glibc's mallopt parameters (malloc.h) and tarjama's values for a long-running server.
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _M_ARENA_MAX = -1, -3, -8
+#: glibc's mallopt parameter (malloc.h) and tarjama's value for a long-running server.
+_M_ARENA_MAX = -8
 ALLOCATOR = {
     # variable: (mallopt parameter, value)
     "MALLOC_ARENA_MAX": (_M_ARENA_MAX, 2),
-    "MALLOC_MMAP_THRESHOLD_": (_M_MMAP_THRESHOLD, 65536),
-    "MALLOC_TRIM_THRESHOLD_": (_M_TRIM_THRESHOLD, 131072),
 }
+
+
+def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt, libc.malloc_trim  # noqa: B018  (AttributeError where the C library is not glibc)
+    except (OSError, AttributeError):
+        return None
+    return libc
 
 
 def tune_allocator() -> dict[str, int]:
@@ -49,23 +59,36 @@ def tune_allocator() -> dict[str, int]:
 
     Each request thread that touches the heap gets its own malloc arena, and freed
     blocks of many sizes fragment them, so resident memory grows by a few hundred bytes
-    per request (docs/server.md has the measurements). Two arenas, large blocks mapped
-    on their own and freed memory handed back to the system keep it flat. Call before
-    any thread starts; a ``MALLOC_*`` variable already set in the environment wins.
+    per request (docs/server.md has the measurements). Two arenas keep it flat, with
+    :func:`heap_trimmer` run when a model is idle. Call before any thread starts; a
+    ``MALLOC_ARENA_MAX`` already set in the environment wins.
+
+    Nothing else is set: a fixed mmap threshold (64 KiB here, once) sends every large
+    buffer of a beam search through mmap/munmap, 2.6x the CPU time of a request, and any
+    fixed threshold (trim or mmap) turns off glibc's own adaptive mmap threshold.
     """
-    if not sys.platform.startswith("linux"):
-        return {}
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
+    libc = _libc()
+    if libc is None:
         return {}
     applied = {}
     for variable, (parameter, value) in ALLOCATOR.items():
-        if variable not in os.environ and mallopt(parameter, value) == 1:
+        if variable not in os.environ and libc.mallopt(parameter, value) == 1:
             applied[variable] = value
     return applied
+
+
+def heap_trimmer() -> Callable[[], None] | None:
+    """``malloc_trim(0)``: hand the free pages inside the heap back to the system (glibc
+    only). Run from an idle moment of a model's worker, never per request."""
+    libc = _libc()
+    if libc is None:
+        return None
+    trim = libc.malloc_trim
+
+    def trim_heap() -> None:
+        trim(0)
+
+    return trim_heap
 
 
 class JsonErrorProtocol(H11Protocol):

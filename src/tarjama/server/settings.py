@@ -112,6 +112,8 @@ class Settings:
     batch_wait_ms: float = 5.0
     #: Stop collecting a batch once it holds this many source tokens.
     batch_tokens: int = 4096
+    #: Seconds a request waits for the engine (queue and decoding) before its 503.
+    engine_timeout: float = 300.0
     #: Refuse every write to the translation memory (approvals and suggestions): 403.
     memory_readonly: bool = False
 
@@ -142,9 +144,7 @@ class Settings:
                 raise ConfigError(
                     f"{name.replace('_', '-')} must be positive, not {getattr(self, name)}"
                 )
-        for name in ("body_timeout", "shutdown_timeout", "batch_wait_ms"):
-            if getattr(self, name) < 0:
-                raise ConfigError(f"{name.replace('_', '-')} must not be negative")
+        self._check_durations()
         if self.threads is not None and self.threads < 1:
             raise ConfigError(f"threads must be positive, not {self.threads}")
         if self.url_prefix and (not self.url_prefix.startswith("/") or self.url_prefix == "/"):
@@ -154,6 +154,14 @@ class Settings:
                 re.compile(self.require_api_key_origin)
             except re.error as exc:
                 raise ConfigError(f"require-api-key-origin is not a valid pattern: {exc}") from None
+
+    def _check_durations(self) -> None:
+        for name in ("body_timeout", "shutdown_timeout", "batch_wait_ms"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name.replace('_', '-')} must not be negative")
+        # Every wait on the engine has a bound: no "0 means forever".
+        if not self.engine_timeout > 0:
+            raise ConfigError(f"engine-timeout must be positive, not {self.engine_timeout}")
 
     @property
     def max_body_bytes(self) -> int:

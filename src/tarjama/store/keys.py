@@ -84,6 +84,10 @@ class KeyStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        #: Each thread's connection, with the file (device, inode) it was opened on.
+        self._local = threading.local()
+        #: The file (device, inode, change time) whose schema this store has made sure of.
+        self._ready: tuple[int, int, int] | None = None
 
     @classmethod
     def in_home(cls, home: str | Path) -> KeyStore:
@@ -91,26 +95,53 @@ class KeyStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        # One short-lived connection per call: safe from any thread, and a key revoked
-        # by `tarjama keys revoke` is refused by a running server on its next request.
+        # One connection per thread, kept: no statement or transaction outlives a call,
+        # so a key revoked by `tarjama keys revoke` is refused by a running server on its
+        # next request.
+        conn = self._connection()
+        try:
+            with conn:
+                yield conn
+        except sqlite3.Error as exc:
+            raise KeyStoreError(f"key store {self.path}: {exc}") from exc
+
+    def _connection(self) -> sqlite3.Connection:
+        """The calling thread's connection, opened again if the file was replaced."""
+        kept: tuple[tuple[int, int], sqlite3.Connection] | None = getattr(self._local, "kept", None)
+        stamp = _stamp(self.path)
+        if kept is not None and stamp is not None and kept[0] == stamp[:2]:
+            conn = kept[1]
+        else:
+            if kept is not None:
+                kept[1].close()
+                self._local.kept = None
+            conn, stamp = self._open()
+            self._local.kept = (stamp[:2], conn)
+        # Made sure of once per file; again after a change to it (`tarjama keys` in
+        # another process, or a new file that took the old one's inode number).
+        if stamp != self._ready:
+            try:
+                with conn:
+                    conn.execute(_SCHEMA)
+                    columns = {row[1] for row in conn.execute("PRAGMA table_info(api_keys)")}
+                    if "char_limit" not in columns:  # a store made before per-key char limits
+                        conn.execute("ALTER TABLE api_keys ADD COLUMN char_limit INTEGER")
+            except sqlite3.Error as exc:
+                raise KeyStoreError(f"key store {self.path}: {exc}") from exc
+            self._ready = _stamp(self.path)
+        return conn
+
+    def _open(self) -> tuple[sqlite3.Connection, tuple[int, int, int]]:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Owner-only from the start (SQLite gives its journal the same mode).
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-            conn = sqlite3.connect(self.path, timeout=5.0)
+            stamp = _stamp(self.path)
+            if stamp is None:
+                raise FileNotFoundError("removed while being opened")
+            return sqlite3.connect(self.path, timeout=5.0), stamp
         except (OSError, sqlite3.Error) as exc:
             raise KeyStoreError(f"cannot open the key store {self.path}: {exc}") from exc
-        try:
-            with conn:
-                conn.execute(_SCHEMA)
-                columns = {row[1] for row in conn.execute("PRAGMA table_info(api_keys)")}
-                if "char_limit" not in columns:  # a store made before per-key char limits
-                    conn.execute("ALTER TABLE api_keys ADD COLUMN char_limit INTEGER")
-                yield conn
-        except sqlite3.Error as exc:
-            raise KeyStoreError(f"key store {self.path}: {exc}") from exc
-        finally:
-            conn.close()
 
     def add(
         self,
@@ -174,6 +205,14 @@ class KeyStore:
                 (hash_key(key),),
             ).fetchone()
         return ApiKey(*row) if row else None
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_ctime_ns
 
 
 def is_libretranslate_db(path: Path) -> bool:

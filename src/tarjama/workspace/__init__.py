@@ -205,7 +205,8 @@ class Workspace(HomeModels, HomeStores):
     def memory(
         self, path: str | Path | None = None, *, use_home: bool | None = None
     ) -> TranslationMemory | None:
-        """The translation memory to translate with, opened for the calling thread.
+        """The translation memory to translate with, opened for the calling thread (the
+        home's is kept open for the thread's next call: a server's requests share it).
 
         ``path`` names one. Without it, ``use_home`` decides about ``home/memory.sqlite``:
         None (the default), the home's when it exists; False, none; True, the home's,
@@ -216,7 +217,7 @@ class Workspace(HomeModels, HomeStores):
         if use_home is False:
             return None
         if self.memory_path.is_file():
-            return TranslationMemory.open(self.memory_path)
+            return TranslationMemory.for_thread(self.memory_path)
         if use_home:
             raise InputError(
                 f"no translation memory at {self.memory_path}; "
