@@ -140,9 +140,12 @@ def lt(
 
 
 class Answer(Protocol):
-    status_code: int
-    text: str
+    """What the replays read of an answer (httpx's, or the TestClient's)."""
 
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def text(self) -> str: ...
     def json(self) -> Any: ...
 
 
@@ -408,6 +411,12 @@ def test_spec_is_libretranslates_swagger(lt: Deployment) -> None:
     assert all(p["in"] == "formData" for p in fields.values())
     assert fields["q"]["required"] is True and fields["format"]["enum"] == ["text", "html"]
     assert ok(lt.http.get("/openapi.json"))["openapi"].startswith("3.1")
+
+
+def test_spec_base_path_is_the_url_prefix(make_client: MakeClient) -> None:
+    with make_client(url_prefix="/lt") as c:
+        spec = ok(c.get("/lt/spec"))
+    assert (spec["info"]["title"], spec["basePath"]) == ("LibreTranslate", "/lt")
 
 
 # -- the Host check --------------------------------------------------------------------
