@@ -61,10 +61,12 @@ def start_server(
     env: dict[str, str] | None = None,
     timeout: float = 60,
     prefix: str = "",
+    address: str = "127.0.0.1",
 ) -> tuple[subprocess.Popen[bytes], str]:
     """`python -m tarjama serve` on a free port; returns the process and its base URL
     (with ``prefix``, the server's --url-prefix). Without ``model_dir``, the home's
-    installed models are served."""
+    installed models are served. ``address``: where to reach it (a server started with
+    ``--host`` of another interface; 0.0.0.0 is reached on 127.0.0.1)."""
     port = free_port()
     cmd = [sys.executable, "-m", "tarjama", "serve"]
     cmd += ["--model", str(model_dir)] if model_dir is not None else []
@@ -74,7 +76,8 @@ def start_server(
     log = home / f"server-{port}.log"
     with log.open("wb") as sink:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=sink, env=env)
-    url = f"http://127.0.0.1:{port}{prefix}"
+    reach = "127.0.0.1" if address == "0.0.0.0" else address
+    url = f"http://{reach}:{port}{prefix}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

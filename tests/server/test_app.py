@@ -59,8 +59,8 @@ def test_health_and_docs(client: TestClient) -> None:
 
 def test_languages_come_from_the_models(client: TestClient) -> None:
     assert client.get("/languages").json() == [
-        {"code": "ar", "name": "Arabic", "targets": ["en"]},
-        {"code": "en", "name": "English", "targets": ["ar"]},
+        {"code": "ar", "name": "Arabic", "targets": ["ar", "en"]},
+        {"code": "en", "name": "English", "targets": ["ar", "en"]},
     ]
 
 
@@ -172,7 +172,7 @@ def test_frontend_settings(client: TestClient) -> None:
     body = client.get("/frontend/settings").json()
     assert body["charLimit"] == Settings().char_limit
     assert body["keyRequired"] is False
-    assert body["language"]["source"]["code"] == "ar"
+    assert body["language"]["source"]["code"] == "auto"  # LibreTranslate's default
     assert body["language"]["target"]["code"] == "en"
 
 

@@ -19,7 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from tarjama.engines import Signature
 from tarjama.server.access import BANNED, Fingerprints, Flood
 from tarjama.server.coalescer import CoalescedEngine, Coalescer
-from tarjama.server.hosting import host_name
+from tarjama.server.hosting import host_name, refusal
 
 from ..fakes import FakeEngine
 from .conftest import MakeClient
@@ -136,9 +136,8 @@ def test_host_check(
     assert r.status_code == status
     if status == 400:
         name = host_name(host)
-        assert r.json() == {
-            "error": f"Invalid request: this server does not answer for host '{name}'"
-        }
+        assert r.json() == {"error": refusal(name)}
+        assert "--allowed-hosts" in r.json()["error"]
 
 
 def test_url_prefix_serves_under_it_and_redirects_the_rest(make_client: MakeClient) -> None:

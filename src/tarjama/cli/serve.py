@@ -28,12 +28,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..server import Registry, bind, create_app
+    from ..server.hosting import checked_hosts
     from ..server.serving import heap_trimmer, serve, tune_allocator
 
     resolved = resolve(os.environ, args)
     settings = resolved.settings
-    if settings.allowed_hosts is None:  # tarjama serve always checks the Host header
-        settings = settings.replace(allowed_hosts=())
+    # The Host check: on for a loopback address or with --allowed-hosts (hosting.py).
+    settings = settings.replace(allowed_hosts=checked_hosts(settings.host, settings.allowed_hosts))
     tuned = tune_allocator() if settings.tune_allocator else {}  # before any thread exists
     logging.basicConfig(
         level=logging.DEBUG if settings.debug else logging.INFO,

@@ -2,12 +2,16 @@
 
 - ``--url-prefix /lt``: the app is served under ``/lt``; any other path is redirected
   there (301), as LibreTranslate does.
-- Host check: a page on another site can reach a server on localhost or the office
-  network by DNS rebinding (its own name, resolving to the server's address), and the
-  browser then treats the answers as the page's own. So the ``Host`` header must name
-  the server: an IP address, ``localhost``, the bound host, this machine's name, or a
-  name given with ``--allowed-hosts`` (``*`` turns the check off, ``.example.org``
-  allows its subdomains). Anything else is a 400.
+- Host check: a page on another site can reach a server on localhost by DNS rebinding
+  (its own name, resolving to the server's address), and the browser then treats the
+  answers as the page's own. So a server bound to a loopback address answers only a
+  ``Host`` that names it: an IP address, ``localhost``, the bound host, this machine's
+  name, or a name given with ``--allowed-hosts`` (``*`` turns the check off,
+  ``.example.org`` allows its subdomains). Anything else is a 400 that names the flag.
+  A server bound to any other address answers any ``Host``, as LibreTranslate does: it
+  is there to be reached by a docker-compose service name, a Kubernetes service or a
+  proxy that passes the public name, none of which a default list could know; there
+  ``--allowed-hosts`` turns the check on.
 - ``--ssl``: URLs the server writes say ``https`` (TLS ends at a proxy in front).
 """
 
@@ -56,6 +60,29 @@ class PrefixMiddleware:
         )
 
 
+def is_loopback(bound: str) -> bool:
+    """Whether ``--host`` is a loopback address (or ``localhost``): only this machine,
+    and the pages its browser opens, can reach the server."""
+    name = bound.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def checked_hosts(bound: str, allowed: Iterable[str] | None) -> tuple[str, ...] | None:
+    """The names ``tarjama serve`` checks ``Host`` against; None: no check.
+
+    ``--allowed-hosts`` given: those (besides the defaults). Else a loopback server
+    checks against the defaults only, and any other server answers any ``Host``.
+    """
+    if allowed is not None:
+        return tuple(allowed)
+    return () if is_loopback(bound) else None
+
+
 def default_hosts(bound: str) -> set[str]:
     # This machine's own name, as the system has it (no DNS lookup at start).
     return {"localhost", bound.lower().strip("[]"), socket.gethostname().lower()} - WILDCARDS
@@ -75,6 +102,13 @@ def host_name(header: str) -> str:
     if value.startswith("["):
         return value[1:].split("]", 1)[0]
     return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def refusal(name: str) -> str:
+    return (
+        f"Invalid request: this server does not answer for host '{name}' "
+        f"(start it with --allowed-hosts {name or 'NAME'}, or --allowed-hosts '*')"
+    )
 
 
 class HostCheckMiddleware:
@@ -113,6 +147,6 @@ class HostCheckMiddleware:
         await json_answer(
             send,
             400,
-            {"error": f"Invalid request: this server does not answer for host '{name}'"},
+            {"error": refusal(name)},
             [(b"connection", b"close")],
         )

@@ -8,8 +8,12 @@ so that existing clients work unchanged:
   and target) comes back unchanged, with its detection; so does a text without letters
   (digits, emoji, punctuation), which never reaches a model;
 - ``--char-limit`` applies to each item of a list, ``--batch-limit`` to the list;
-- ``alternatives`` below 0 counts as 0; above tarjama's cap it is cut to the cap, and
-  above ``--alternatives-limit`` (when set) it is a 400, as in LibreTranslate;
+- ``alternatives`` below 0 counts as 0; above ``--alternatives-limit`` (when set) it is
+  a 400, as in LibreTranslate; without a limit LibreTranslate has no cap, and tarjama
+  cuts it to :data:`MAX_ALTERNATIVES` (each alternative widens the beam by one);
+- ``/languages`` lists every language a served model reads or writes, each with its
+  targets, itself among them (LibreTranslate's Argos gives every language an identity
+  translation, and a text sent to its own language comes back unchanged here too);
 - ``format=html`` reads each item as an HTML fragment (or page) and translates it like an
   HTML file (:mod:`tarjama.formats.html`): sentences whole, inline tags placed by word
   alignment, ``translate="no"``, ``notranslate`` and what LibreTranslate leaves alone
@@ -42,8 +46,11 @@ from .registry import language_name
 from .state import ServerState, get_state
 from .validate import check_batch, check_chars, check_language, lang_field, not_available
 
-#: Most alternatives a request gets (each one widens the beam); more are cut to this.
-MAX_ALTERNATIVES = 5
+#: Most alternatives a request gets when ``--alternatives-limit`` is not set; more are
+#: cut to this. Each one widens the beam by one, so the work of a request grows with it;
+#: 32 is far above what any client asks (SearXNG asks for 3) and keeps a hostile request
+#: to about 8 times the default beam's work.
+MAX_ALTERNATIVES = 32
 
 router = APIRouter(tags=["LibreTranslate"])
 
@@ -238,14 +245,25 @@ def _body(req: _Request, done: dict[int, TextResult], detected: list[Any]) -> di
     return body
 
 
+def language_list(sources: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """LibreTranslate's /languages: every language a model reads or writes, with the
+    targets it can go to, itself included (a text to its own language comes back as it
+    is); with a single ar->en model, ``en`` is listed with the target ``en``."""
+    codes = sorted({c for s, ts in sources.items() for c in (s, *ts)})
+    return [
+        {
+            "code": code,
+            "name": language_name(code),
+            "targets": sorted({code, *sources.get(code, [])}),
+        }
+        for code in codes
+    ]
+
+
 @router.get("/languages")
 async def languages(request: Request) -> list[dict[str, Any]]:
-    """The languages the loaded models translate from, each with its targets."""
-    registry = get_state(request).registry
-    return [
-        {"code": code, "name": language_name(code), "targets": targets}
-        for code, targets in registry.sources().items()
-    ]
+    """Every language the loaded models read or write, each with its targets."""
+    return language_list(get_state(request).registry.sources())
 
 
 @router.post("/detect", openapi_extra=body_doc(DetectBody))
@@ -275,6 +293,8 @@ async def frontend_settings(request: Request) -> dict[str, Any]:
     source, target = _frontend_pair(state, request.headers.get("accept-language", ""))
     return {
         "charLimit": s.char_limit,
+        # Not LibreTranslate's: a client that sends lists needs --batch-limit, which
+        # LibreTranslate's settings cannot tell it; clients read only the keys they know.
         "batchLimit": s.batch_limit,
         "frontendTimeout": s.frontend_timeout,
         "apiKeys": state.keys is not None,
@@ -293,22 +313,26 @@ async def frontend_settings(request: Request) -> dict[str, Any]:
 
 
 def _frontend_pair(state: ServerState, accept_language: str) -> tuple[str, str]:
-    """``--frontend-language-source`` (a code or auto; default Arabic when served) and
-    ``--frontend-language-target`` (a code, or ``locale``: the browser's language)."""
+    """``--frontend-language-source`` (a code, or ``auto``: LibreTranslate's default) and
+    ``--frontend-language-target`` (a code, or ``locale``: the browser's language).
+
+    As LibreTranslate: a source no model reads falls back to one that is read (Arabic
+    first); under ``auto`` a target not listed falls back to the second language listed
+    (the first when there is one), which for Arabic and English is English."""
     sources = state.registry.sources()
-    wanted = (state.settings.frontend_language_source or "").lower()
-    source = (
-        wanted
-        if wanted == "auto" or wanted in sources
-        else ("ar" if "ar" in sources else next(iter(sources)))
-    )
-    targets = (
-        sorted({t for ts in sources.values() for t in ts}) if source == "auto" else sources[source]
-    )
+    source = (state.settings.frontend_language_source or "auto").lower()
+    if source != "auto" and source not in sources:
+        source = "ar" if "ar" in sources else next(iter(sources))
+    if source == "auto":
+        targets = [entry["code"] for entry in language_list(sources)]
+        fallback = targets[1] if len(targets) > 1 else targets[0]
+    else:
+        targets = sources[source]
+        fallback = targets[0]
     choice = (state.settings.frontend_language_target or "").lower()
     if choice == "locale":
         spoken = [
             part.split(";")[0].strip().split("-")[0].lower() for part in accept_language.split(",")
         ]
         choice = next((code for code in spoken if code in targets), "")
-    return source, choice if choice in targets else targets[0]
+    return source, choice if choice in targets else fallback
