@@ -41,11 +41,16 @@ def _mute_eos(model: object, eos: int) -> None:
             bias[0, eos] = -1e4
         else:
             # M2M-100 has no logits bias. Its decoder ends in a layer norm, whose output
-            # sums to its bias: with a bias of ones and a row of minus ones for </s>, the
-            # logit of </s> is -d_model, far below the others (about +-1).
-            model.model.decoder.layer_norm.bias.fill_(1.0)  # type: ignore[attr-defined]
+            # sums to its bias: with a bias of minus ones and a row of ones for </s>, the
+            # logit of </s> is -d_model, far below the others (about +-1). Not the opposite
+            # signs: CTranslate2's int8 GEMM on CPUs without VNNI (oneDNN on AVX2) shifts the
+            # activations to uint8 and adds products in pairs with int16 saturation, so a row
+            # of -1 against activations near +1 saturated every pair and raised the logit of
+            # </s> from -32 to about +1.4 (int8 NLLB then ended at once). With a positive row
+            # and negative activations, saturation can only push the logit further down.
+            model.model.decoder.layer_norm.bias.fill_(-1.0)  # type: ignore[attr-defined]
             head = model.get_output_embeddings()  # type: ignore[attr-defined]
-            head.weight[eos].fill_(-1.0)
+            head.weight[eos].fill_(1.0)
 
 
 def build_marian_checkpoint(
