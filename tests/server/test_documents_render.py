@@ -201,3 +201,27 @@ def test_a_kept_document_is_private_to_its_key(
         assert render(c, doc_id, [], api_key=theirs).status_code == 404
         assert render(c, doc_id, []).status_code == 404  # keyless neither
         assert render(c, doc_id, [], api_key=mine).status_code == 200
+
+
+def test_xliff2_segments_approved_are_final(client: TestClient) -> None:
+    first = translate(client, "port.xlf", samples.xliff20())
+    approved = [
+        {"paragraph": 0, "index": s["index"], "translation": s["translation"], "review": "approved"}
+        for s in first["paragraphs"][0]["segments"]
+    ]
+    r = render(client, first["document"]["id"], approved)
+    assert r.status_code == 200, r.text
+    ns = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
+    states = {
+        s.get("id"): s.get("state")
+        for s in etree.fromstring(file_bytes(r.json())).iterfind(".//x:segment", ns)
+    }
+    assert states["s1"] == "final" and states["s2"] == "translated" and states["sf"] == "final"
+
+
+def test_a_damaged_kept_document_is_gone_not_a_crash(client: TestClient, home: Path) -> None:
+    first = translate(client, "a.md", samples.markdown())
+    (kept,) = (home / "documents").iterdir()
+    kept.write_bytes(b"{not json")
+    r = render(client, first["document"]["id"], [])
+    assert r.status_code == 404 and "error" in r.json()

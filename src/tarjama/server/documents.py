@@ -37,6 +37,8 @@ MAX_SENTENCE = 20_000
 
 _GONE = "Invalid request: no such document (it may have expired); translate it again"
 _FIELDS = {"segments", "api_key"}
+#: What a kept document's record holds (:func:`keep`).
+_KEPT = {"name", "kind", "source", "target", "owner", "data", "segments"}
 
 
 def _owner(access: Access) -> str | None:
@@ -70,8 +72,13 @@ def _load(state: ServerState, doc_id: str, access: Access) -> dict[str, Any]:
     path = state.registry.workspace.documents().path(doc_id)
     if path is None:
         raise ApiError(404, _GONE)
-    record: dict[str, Any] = json.loads(path.read_bytes())
-    if record.get("owner") not in (None, _owner(access)):
+    try:
+        record = json.loads(path.read_bytes())
+    except (OSError, ValueError):  # swept meanwhile, or not one of ours
+        raise ApiError(404, _GONE) from None
+    if not isinstance(record, dict) or not set(record) >= _KEPT:
+        raise ApiError(404, _GONE)
+    if record["owner"] not in (None, _owner(access)):
         raise ApiError(404, _GONE)  # another key's: not even its existence is told
     return record
 
@@ -124,7 +131,7 @@ async def render_document(request: Request, doc_id: str) -> JSONResponse:
         record = _load(state, doc_id, access)
         try:
             data = base64.b64decode(record["data"], validate=True)
-        except (binascii.Error, KeyError, TypeError):
+        except (binascii.Error, TypeError):
             raise ApiError(404, _GONE) from None
         source, target = record["source"], record["target"]
         result = render_file(
