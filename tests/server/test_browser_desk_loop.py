@@ -73,6 +73,15 @@ def test_an_edited_and_approved_docx_sentence_reaches_the_download(
     # The bold run is still there, around words of the edited sentence.
     assert bold and all(b and b in EDITED for b in bold)
     assert document.tables  # the rest of the document as it was
+    # After a reload the approval and the download are still there, and still agree.
+    page.reload()
+    expect(sentence.locator(".target-text")).to_have_text(EDITED)
+    expect(sentence.locator(".badge.approved")).to_be_visible()
+    with page.expect_download() as again:
+        link.click()
+    again.value.save_as(tmp_path / "again.docx")
+    reread = docx.Document(str(tmp_path / "again.docx"))
+    assert any("President Salem Naimi opened" in p.text for p in reread.paragraphs)
 
 
 ERROR = {

@@ -154,6 +154,10 @@ function restore() {
   updateCount();
   if (session.result) {
     const restored = showResult(session.result);
+    // A translated document's download comes back with it (files.js).
+    if (session.result.file) {
+      document.dispatchEvent(new CustomEvent("tarjama:document", { detail: session.result }));
+    }
     setStatus(`Restored your last translation${restored ? ` and ${restored} unapproved edit${restored === 1 ? "" : "s"}` : ""}.`);
   }
   return true;

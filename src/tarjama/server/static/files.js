@@ -120,3 +120,5 @@ async function translateDocument() {
 
 $("translate-document").addEventListener("click", translateDocument);
 $("download-document").addEventListener("click", download);
+// After a reload, the session's document is offered again, edits and approvals included.
+document.addEventListener("tarjama:document", (e) => offer(e.detail.file, e.detail.document));
