@@ -7,17 +7,26 @@ EXAMPLE ?= examples/port-opening.ar.txt
 
 .PHONY: run test test-all lint bench clean
 
+# pip's output goes to .venv/pip.log: one line says what is installed, the log's tail
+# shows only when pip fails, and `make run` ends on tarjama's own lines.
+PIP = $(BIN)/pip install --quiet --progress-bar off --disable-pip-version-check
+PIPLOG = $(VENV)/pip.log
+QUIET = >>$(PIPLOG) 2>&1 || { tail -n 20 $(PIPLOG) >&2; echo "pip failed; see $(PIPLOG)" >&2; exit 2; }
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	@echo "+ pip install --upgrade pip (log: $(PIPLOG))"
+	@$(PIP) --upgrade pip $(QUIET)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
-	touch $@
+	@echo "+ pip install -e . (log: $(PIPLOG))"
+	@$(PIP) -e . $(QUIET)
+	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(VENV)/.installed $@
+	@echo "+ pip install -e '.[test]' (log: $(PIPLOG))"
+	@$(PIP) -e '.[test]' $(QUIET)
+	@touch $(VENV)/.installed $@
 
 # Installs the default model when it is missing (an explicit, visible pull; the convert
 # extra first when the hub checkpoint must be converted), then translates.
@@ -26,8 +35,8 @@ run: $(VENV)/.installed
 		echo "+ tarjama models pull $(MODEL)"; \
 		$(BIN)/tarjama models pull $(MODEL) 2>$(VENV)/pull.err || { \
 			if grep -q "'convert' extra" $(VENV)/pull.err; then \
-				echo "+ pip install -e '.[convert]'"; \
-				$(BIN)/pip install --quiet -e '.[convert]' || exit 2; \
+				echo "+ pip install -e '.[convert]' (log: $(PIPLOG))"; \
+				$(PIP) -e '.[convert]' $(QUIET); \
 				$(BIN)/tarjama models pull $(MODEL) || exit 2; \
 			else cat $(VENV)/pull.err >&2; exit 2; fi; }; }
 	$(BIN)/tarjama translate $(EXAMPLE) --model $(MODEL)

@@ -140,6 +140,18 @@ def run_tarjama(*args: str, home: Path) -> Ran[str]:
     return tarjama_text(*args, home=home)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Tests never read the user's home: ``TARJAMA_HOME`` and ``XDG_DATA_HOME`` point into
+    a temporary folder for the whole session (module fixtures and spawned servers too). A
+    test that needs a home of its own sets it (the ``home`` fixture, or ``home=``)."""
+    base = tmp_path_factory.mktemp("user-data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TARJAMA_HOME", str(base / "tarjama"))
+        mp.setenv("XDG_DATA_HOME", str(base))
+        yield base / "tarjama"
+
+
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight OPUS-MT-layout model (SentencePiece source and target), built once."""

@@ -93,6 +93,9 @@ class Segment:
     #: The engine's ranked alternatives to ``translation``, mended like it, when they were
     #: asked for (not part of the JSON output).
     alternatives: tuple[str, ...] = field(default=(), repr=False)
+    #: What an editor did to the translation, when a document is rendered again from the
+    #: page: "approved" or "edited" (not part of the JSON output; XLIFF states follow it).
+    review: str | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out = {

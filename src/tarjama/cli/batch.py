@@ -17,6 +17,7 @@ from ..batch import (
 )
 from ..errors import ConfigError
 from ..workspace import Workspace
+from .translate import add_fail_on, failed
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,6 +64,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--pool", type=int, default=POOL_CHARS, metavar="CHARS", help="source characters pooled"
     )
+    add_fail_on(p)
     p.set_defaults(func=run)
 
 
@@ -98,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         summary = run_job(args.inputs, args.out, translators, options, progress)
     print("\n".join(summary.lines()))
     _report(args)
-    return 1 if summary.failed else 0
+    return 1 if summary.failed or failed(args.fail_on, summary.errors, summary.warnings) else 0
 
 
 def status(args: argparse.Namespace) -> int:

@@ -29,7 +29,7 @@ def read_document(path: str | None) -> bytes:
 def translate_file(args: argparse.Namespace, translator: Translator, kind: str, data: bytes) -> int:
     """Translate ``data`` (read from ``args.file``) as ``kind``, write it, and report on
     stderr like plain text does (``--format json``: the report on stdout)."""
-    from .translate import issue_summary
+    from .translate import exit_status, issue_summary
 
     stdin = args.file in (None, "-")
     where = "standard input" if stdin else str(args.file)
@@ -49,7 +49,7 @@ def translate_file(args: argparse.Namespace, translator: Translator, kind: str, 
         print(f"tarjama: wrote {out}", file=sys.stderr)
     if args.format == "json":
         sys.stdout.write(report)
-    return 0
+    return exit_status(args, result.document.issues)
 
 
 def write_file(data: bytes, path: str) -> None:

@@ -60,7 +60,29 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="digit system of the model's output (default: ASCII into English, as written "
         "into Arabic)",
     )
+    add_fail_on(p)
     p.set_defaults(func=run)
+
+
+#: What ``--fail-on`` takes: the least severity that makes the exit status 1.
+FAIL_ON = ("error", "warning")
+
+
+def add_fail_on(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default=None,
+        help="exit 1 when the checks found issues of this severity (warning: any issue); "
+        "the output is written all the same",
+    )
+
+
+def failed(fail_on: str | None, errors: int, warnings: int) -> bool:
+    """Whether ``--fail-on`` turns these findings into exit status 1."""
+    if fail_on == "error":
+        return errors > 0
+    return fail_on == "warning" and errors + warnings > 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,7 +118,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         out = doc.text if doc.text.endswith("\n") or not doc.text else doc.text + "\n"
     write_output(out, args.output)
-    return 0
+    return exit_status(args, doc.issues)
+
+
+def exit_status(args: argparse.Namespace, issues: list[Issue]) -> int:
+    """0, or 1 when ``--fail-on`` says these issues fail the run."""
+    errors = sum(i.severity == "error" for i in issues)
+    return 1 if failed(args.fail_on, errors, len(issues) - errors) else 0
 
 
 def issue_summary(issues: list[Issue]) -> str:
@@ -108,4 +136,7 @@ def issue_summary(issues: list[Issue]) -> str:
     for i in issues:
         counts[i.check] = counts.get(i.check, 0) + 1
     detail = ", ".join(f"{check} {n}" for check, n in counts.items())
-    return f"tarjama: {errors} error(s), {len(issues) - errors} warning(s) ({detail})"
+    return (
+        f"tarjama: {errors} error(s), {len(issues) - errors} warning(s) ({detail}); "
+        "see them with --format json, or tarjama check SOURCE TRANSLATION"
+    )

@@ -12,7 +12,9 @@ marked ``translate="no"``, and units that already hold a translator's work (any 
 state, or ``approved="yes"``: final, signed-off, reviewed, translated), are left alone.
 A translated target gets ``state="translated"``; one whose segments have issues gets
 ``state="needs-review-translation"`` (1.2) or keeps ``translated`` with
-``subState="tarjama:review"`` (2.x), and each issue becomes a note.
+``subState="tarjama:review"`` (2.x), and each issue becomes a note. Written again with an
+editor's review (``/v1/documents/{id}/render``), a unit whose sentences were all approved
+is ``final`` and one edited ``translated`` (no MT qualifier), unless an issue stays open.
 
 The file is parsed by lxml without DTDs, entities or network (see :func:`.base.parse_xml`)
 and written back as it was, only targets, states and notes added. translate-toolkit is not
@@ -129,6 +131,7 @@ class XliffDocument:
                 self._state_12(unit, issues, origins)
             else:
                 self._state_20(unit, issues)
+            self._reviewed(unit, {s.review for s in result.paragraph.segments}, issues)
         out: bytes = etree.tostring(self.root.getroottree(), xml_declaration=True, encoding="UTF-8")
         return out
 
@@ -171,6 +174,19 @@ class XliffDocument:
             note.set("annotates", "target")
             note.set("priority", "1" if issue.severity == "error" else "3")
             note.text = f"{issue.check} ({issue.severity}): {issue.message}"
+
+    def _reviewed(self, unit: _Unit, reviews: set[str | None], issues: list[Any]) -> None:
+        """An editor's word over the checks': every sentence approved is ``final``; an
+        edited or approved unit without open issues is ``translated``, no longer MT."""
+        if reviews == {None} or issues:
+            return
+        state = "final" if reviews == {"approved"} else "translated"
+        if self.ns == NS12:
+            target = unit.holder.find(self._q("target"))
+            target.set("state", state)
+            target.attrib.pop("state-qualifier", None)
+        else:
+            unit.holder.set("state", state)
 
     def _state_20(self, unit: _Unit, issues: list[Any]) -> None:
         unit.holder.set("state", "translated")

@@ -37,15 +37,17 @@ class TranslatedBlocks:
 
 def split_blocks(translator: Translator, blocks: Sequence[Block]) -> TranslatedDocument:
     """One paragraph per block, its sentences as segments (nothing translated yet)."""
-    doc = TranslatedDocument(
-        paragraphs=[],
-        source_lang=translator.source,
-        target_lang=translator.target,
-        model=translator.signature,
-    )
+    doc = split_pair(blocks, translator.source, translator.target)
+    doc.model = translator.signature
+    return doc
+
+
+def split_pair(blocks: Sequence[Block], source: str, target: str) -> TranslatedDocument:
+    """:func:`split_blocks` for a language pair, without a translator (rendering again)."""
+    doc = TranslatedDocument(paragraphs=[], source_lang=source, target_lang=target)
     for k, block in enumerate(blocks):
         para = Paragraph(index=k, source=block.text)
-        sentences = split_sentences(block.text.translate(_BREAKS), translator.source)
+        sentences = split_sentences(block.text.translate(_BREAKS), source)
         markups = block.markups([(s.start, s.end) for s in sentences])
         for sent, markup in zip(sentences, markups, strict=True):
             para.segments.append(
@@ -55,7 +57,7 @@ def split_blocks(translator: Translator, blocks: Sequence[Block]) -> TranslatedD
                     source=sent.text,
                     start=sent.start,
                     end=sent.end,
-                    normalized=clean(sent.text, translator.source).text,
+                    normalized=clean(sent.text, source).text,
                     markup=markup,
                 )
             )
@@ -80,11 +82,13 @@ def translate_blocks(
     translator.translate_segments([[s] for s in doc.segments], align=align)
     if check:
         translator.check(doc)
-    placed = [_place(block, para) for block, para in zip(blocks, doc.paragraphs, strict=True)]
+    placed = [place_block(block, para) for block, para in zip(blocks, doc.paragraphs, strict=True)]
     return TranslatedBlocks(doc, placed)
 
 
-def _place(block: Block, para: Paragraph) -> Placed:
+def place_block(block: Block, para: Paragraph) -> Placed:
+    """Put ``block``'s codes into its paragraph's translated segments; a code placed
+    without a sure alignment becomes an issue on its segment."""
     sentences = [
         Sentence(
             s.start,

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from .._version import __version__
 from ..errors import ConfigError
 from ..workspace.stores import KeyLookup
-from . import files, libre, memory_api, metrics, native, quality
+from . import documents, files, libre, memory_api, metrics, native, quality
 from .docs import install_docs
 from .errors import CatchAllMiddleware, error_response, install_error_handlers
 from .hosting import HostCheckMiddleware, PrefixMiddleware
@@ -74,6 +74,7 @@ def create_app(settings: Settings, registry: Registry, *, keys: KeyLookup | None
     app.include_router(native.router)
     app.include_router(quality.router)
     app.include_router(files.router)
+    app.include_router(documents.router)
     app.include_router(memory_api.router)
     install_docs(app)
     if settings.metrics:

@@ -10,7 +10,7 @@ base64, beside its report.
 
 from __future__ import annotations
 
-import base64
+from collections.abc import Callable
 from pathlib import PurePath
 
 from fastapi import APIRouter, Request
@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 from .. import formats
 from ..pipeline import TranslatedFile
 from .body import Fields, flag_field, int_field, quoted, read_fields, text_field
+from .documents import file_json, keep
 from .errors import ApiError, bad_request
 from .native import MAX_BEAM, Options, pick_model, pick_pair, with_translator
 from .observe import note
@@ -65,8 +66,9 @@ def _sample(kind: str, data: bytes, name: str) -> str:
 
 async def _translate(
     request: Request, fields: Fields, *, native: bool
-) -> tuple[str, str, str, TranslatedFile]:
-    """Translate the upload; returns its name, source, target and the translated file."""
+) -> tuple[str, str, str, TranslatedFile, Callable[[], str]]:
+    """Translate the upload; returns its name, source, target, the translated file, and
+    how to keep its source for rendering again (:func:`.documents.keep`)."""
     state = get_state(request)
     if not state.settings.files_translation:  # --disable-files-translation
         raise ApiError(403, "Files translation are disabled on this server.")
@@ -99,7 +101,8 @@ async def _translate(
             lambda t: t.translate_file(data, kind, where=name, char_limit=limit),
         )
 
-    return name, source, target, await state.in_thread(work)
+    result = await state.in_thread(work)
+    return name, source, target, result, lambda: keep(state, access, name, data, result)
 
 
 def _memory_flag(fields: Fields) -> bool | None:
@@ -121,7 +124,7 @@ async def translate_file(request: Request) -> JSONResponse:
     fields = await read_fields(request)
     if fields.is_json:
         raise bad_request("Invalid request: send the file as multipart/form-data")
-    name, source, target, result = await _translate(request, fields, native=False)
+    name, source, target, result, _ = await _translate(request, fields, native=False)
     results = get_state(request).registry.workspace.results()
     stored = await get_state(request).in_thread(
         lambda: results.save(result.data, formats.output_name(name, source, target))
@@ -148,12 +151,9 @@ async def translate_upload(request: Request, fields: Fields) -> JSONResponse:
     unknown = sorted(set(fields.values) - _NATIVE_FIELDS)
     if unknown:  # a misspelt option must not be silently ignored
         raise bad_request(f"Invalid request: unknown field '{quoted(unknown[0])}'")
-    name, source, target, result = await _translate(request, fields, native=True)
+    name, source, target, result, keeping = await _translate(request, fields, native=True)
     body = result.to_json()
-    body["file"] = {
-        "name": PurePath(formats.output_name(name, source, target)).name,
-        "format": result.kind,
-        "media_type": result.media_type,
-        "base64": base64.b64encode(result.data).decode("ascii"),
-    }
+    body["file"] = file_json(name, source, target, result)
+    # Kept so that the editor's changes can be written into it (/v1/documents/{id}/render).
+    body["document"] = {"id": await get_state(request).in_thread(keeping)}
     return JSONResponse(body)

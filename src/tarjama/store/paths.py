@@ -21,6 +21,8 @@ MEMORY = "memory.sqlite"
 KEYS = "keys.sqlite3"
 COMET = "models/comet"
 RESULTS = "results"
+#: Translated documents' sources, kept for rendering them again with an editor's changes.
+DOCUMENTS = "documents"
 
 
 def default_home() -> Path:

@@ -19,7 +19,7 @@ from ..store.keys import (
     import_libretranslate,
     is_libretranslate_db,
 )
-from ..store.paths import RESULTS
+from ..store.paths import DOCUMENTS, RESULTS
 from ..store.results import DEFAULT_TTL, ResultStore
 
 __all__ = [
@@ -68,3 +68,8 @@ class HomeStores:
     def results(self, *, ttl: float = DEFAULT_TTL) -> ResultStore:
         """Translated files waiting for download: ``home/results``, private, expiring."""
         return ResultStore(self.home / RESULTS, ttl=ttl)
+
+    def documents(self, *, ttl: float = DEFAULT_TTL) -> ResultStore:
+        """Translated documents kept to be written again with an editor's changes
+        (``home/documents``): private and expiring like the results."""
+        return ResultStore(self.home / DOCUMENTS, ttl=ttl)

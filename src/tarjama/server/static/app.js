@@ -18,6 +18,7 @@ const state = {
   result: null, // the last /v1/translate response
   busy: false,
   drafts: {}, // drafts kept from the session, by language pair and sentence
+  approved: {}, // approved sentences' texts, by the same keys: a reload shows them approved
 };
 
 function nameOf(code) {
@@ -111,8 +112,12 @@ function articleTitle() {
 function save() {
   if (state.result) {
     // The desk speaks for the sentences it shows: an approved one drops its draft.
-    for (const key of desk.keys()) delete state.drafts[key];
+    for (const key of desk.keys()) {
+      delete state.drafts[key];
+      delete state.approved[key];
+    }
     Object.assign(state.drafts, desk.drafts());
+    Object.assign(state.approved, desk.approvals());
   }
   const ok = saveSession({
     text: $("source-text").value,
@@ -121,6 +126,7 @@ function save() {
     title: $("article-title").value,
     result: state.result,
     drafts: state.drafts,
+    approved: state.approved,
   });
   if (!ok) setStatus("This browser does not keep drafts: approve your edits before leaving.");
 }
@@ -129,7 +135,7 @@ function showResult(result) {
   state.result = result;
   $("head-source").textContent = nameOf(result.source);
   $("head-target").textContent = nameOf(result.target);
-  const restored = desk.show(result, state.drafts);
+  const restored = desk.show(result, state.drafts, state.approved);
   $("result").hidden = false;
   return restored;
 }
@@ -144,9 +150,14 @@ function restore() {
     updateTargets(session.target);
   }
   state.drafts = session.drafts || {};
+  state.approved = session.approved || {};
   updateCount();
   if (session.result) {
     const restored = showResult(session.result);
+    // A translated document's download comes back with it (files.js).
+    if (session.result.file) {
+      document.dispatchEvent(new CustomEvent("tarjama:document", { detail: session.result }));
+    }
     setStatus(`Restored your last translation${restored ? ` and ${restored} unapproved edit${restored === 1 ? "" : "s"}` : ""}.`);
   }
   return true;

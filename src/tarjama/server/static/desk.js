@@ -45,6 +45,26 @@ export function drafts() {
   return out;
 }
 
+/** The approved sentences' texts, by the same keys: a reload shows them approved. */
+export function approvals() {
+  const out = {};
+  for (const u of desk.units) if (u.approved) out[keyOf(u)] = clean(u.text);
+  return out;
+}
+
+/** What the editor did to the sentences of the kept document ``id`` (the desk's answer
+ * came with it), for writing the document again: edited and approved sentences. */
+export function reviews(id) {
+  const kept = desk.result && desk.result.document;
+  if (!kept || kept.id !== id) return [];
+  return desk.units.filter((u) => u.edited || u.approved).map((u) => ({
+    paragraph: u.para,
+    index: u.segs[0].index,
+    translation: clean(u.text),
+    review: u.approved ? "approved" : "edited",
+  }));
+}
+
 /** The draft keys of every sentence on the desk (approved or not). */
 export function keys() {
   return desk.units.map(keyOf);
@@ -214,9 +234,10 @@ export function setWritable(writable) {
   updateApproveButtons();
 }
 
-/** Show a /v1/translate answer, with the drafts kept for its sentences applied; returns
+/** Show a /v1/translate answer, with the approvals and then the drafts kept for its
+ * sentences applied (a draft is newer than an approval: it was made after it); returns
  * how many drafts came back. */
-export function show(result, saved = {}) {
+export function show(result, saved = {}, approved = {}) {
   desk.editing = null;
   desk.result = result;
   desk.units = unitsOf(result);
@@ -225,10 +246,17 @@ export function show(result, saved = {}) {
     paragraphBlock(p, desk.units.filter((u) => u.para === p.index))));
   let restored = 0;
   for (const unit of desk.units) {
+    const done = approved[keyOf(unit)];
+    if (typeof done === "string" && clean(done)) {
+      unit.text = done;
+      unit.edited = clean(done) !== unit.original;
+      unit.approved = true;
+    }
     const draft = saved[keyOf(unit)];
-    if (typeof draft === "string" && clean(draft) !== unit.original) {
+    if (typeof draft === "string" && clean(draft) !== clean(unit.text)) {
       unit.text = draft;
-      unit.edited = true;
+      unit.edited = clean(draft) !== unit.original;
+      unit.approved = false;
       restored += 1;
     }
     renderUnit(unit);
@@ -304,6 +332,7 @@ async function recheck(unit) {
     if (seq !== unit.checkSeq) return; // the editor typed on: a newer check is coming
     unit.issues = report.issues;
     unit.checkError = null;
+    unit.checked = translation;
   } catch (err) {
     if (seq !== unit.checkSeq) return;
     unit.checkError = `The checks could not run: ${err.message}`;
@@ -323,6 +352,91 @@ function accept(unit, i) {
 
 // -- approving ---------------------------------------------------------------------
 
+/** The open errors of a unit, in the editor's words. */
+function errorsOf(unit) {
+  return unit.merged.filter((m) => m.issue.severity === "error")
+    .map((m) => m.issue.plain || m.issue.message);
+}
+
+/** Ask the editor in a modal dialog; resolves to the chosen choice's value, or null when
+ * the dialog is dismissed. ``choices`` are [label, value] pairs, the first the default. */
+function ask(message, details, choices) {
+  return new Promise((resolve) => {
+    let answer = null;
+    const buttons = choices.map(([text, value]) => {
+      const button = el("button", { type: "button" }, text);
+      button.addEventListener("click", () => {
+        answer = value;
+        dialog.close();
+      });
+      return button;
+    });
+    const dialog = el("dialog", { class: "ask", "aria-labelledby": "ask-text" },
+      el("p", { id: "ask-text" }, message),
+      details.length ? el("ul", {}, ...details.map((d) => el("li", {}, d))) : null,
+      el("div", { class: "ask-buttons" }, ...buttons));
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      resolve(answer);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    buttons[buttons.length - 1].focus(); // the safe answer has the focus
+  });
+}
+
+const CANCEL = ["Cancel", null];
+
+/** Which units to approve and whether over errors: asks once when any carries errors;
+ * null when the editor cancels. */
+async function decide(ready, what) {
+  const flagged = ready.filter((u) => errorsOf(u).length);
+  if (!flagged.length) return { units: ready, force: false };
+  if (ready.length === 1) {
+    const go = await ask(`Sentence ${label(ready[0])} has open errors. Approve it anyway?`,
+      errorsOf(ready[0]), [["Approve anyway", "all"], CANCEL]);
+    return go ? { units: ready, force: true } : null;
+  }
+  const clean = ready.filter((u) => !flagged.includes(u));
+  const n = flagged.length;
+  const choices = [];
+  if (clean.length) choices.push([`Approve only the ${clean.length} clean`, "clean"]);
+  choices.push([`Approve all ${ready.length}, errors too`, "all"], CANCEL);
+  const go = await ask(
+    `${n} of the ${ready.length} sentences in ${what} carry errors.`,
+    flagged.map((u) => `${label(u)}: ${errorsOf(u).join("; ")}`), choices);
+  if (go === "clean") return { units: clean, force: false };
+  return go === "all" ? { units: ready, force: true } : null;
+}
+
+function pairsOf(units) {
+  return units.map((u) => ({
+    source: u.source,
+    target: clean(u.text),
+    source_lang: desk.result.source,
+    target_lang: desk.result.target,
+    context: desk.options.title(),
+  }));
+}
+
+/** Write the pairs; a 409 (errors the server found that the page had not shown) asks once
+ * more, naming them, before forcing. */
+async function send(units, force, what) {
+  const body = { pairs: pairsOf(units) };
+  if (force) body.force = true;
+  if (desk.options.apiKey()) body.api_key = desk.options.apiKey();
+  try {
+    await api("/v1/memory", body);
+    return true;
+  } catch (err) {
+    if (err.status !== 409 || force) throw err;
+    const issues = (err.data && Array.isArray(err.data.issues)) ? err.data.issues : [];
+    const go = await ask(`The server found errors in ${what}. Approve anyway?`,
+      issues.map((i) => String(i.message || i.check)), [["Approve anyway", "all"], CANCEL]);
+    return go ? send(units, true, what) : false;
+  }
+}
+
 async function approve(units, what) {
   if (!desk.writable) return false;
   if (desk.editing && units.includes(desk.editing)) stopEdit();
@@ -331,30 +445,30 @@ async function approve(units, what) {
     desk.showError(`Nothing to approve in ${what}: its translation is empty.`);
     return false;
   }
-  const pairs = ready.map((u) => ({
-    source: u.source,
-    target: clean(u.text),
-    source_lang: desk.result.source,
-    target_lang: desk.result.target,
-    context: desk.options.title(),
-  }));
-  const body = { pairs };
-  if (desk.options.apiKey()) body.api_key = desk.options.apiKey();
+  // The errors asked about are those of the text approved: a check still to come runs now.
+  const stale = ready.filter((u) => u.edited && u.checked !== clean(u.text));
+  await Promise.all(stale.map(recheck));
+  const chosen = await decide(ready, what);
+  if (!chosen) {
+    desk.announce(`Nothing approved in ${what}.`);
+    return false;
+  }
   try {
-    await api("/v1/memory", body);
+    if (!(await send(chosen.units, chosen.force, what))) return false;
   } catch (err) {
     desk.showError(`Approval failed: ${err.message}`);
     return false;
   }
   desk.showError("");
-  for (const u of ready) {
+  for (const u of chosen.units) {
     u.approved = true;
     renderTarget(u);
   }
   renderCounts();
   desk.onChange();
-  const n = ready.length;
-  desk.announce(`Approved ${what} (${n} sentence${n === 1 ? "" : "s"}): the memory gives ` +
+  const n = chosen.units.length;
+  desk.announce(`Approved ${n} sentence${n === 1 ? "" : "s"} of ${what}` +
+    `${chosen.force ? ", over their errors" : ""}: the memory gives ` +
     `${n === 1 ? "it" : "them"} from now on.`);
   return true;
 }

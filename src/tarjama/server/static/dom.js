@@ -54,6 +54,7 @@ export async function api(path, body) {
     const message = data && typeof data.error === "string" ? data.error : response.statusText;
     const error = new Error(`${message} (HTTP ${response.status})`);
     error.status = response.status;
+    error.data = data; // a 409's issues, for instance
     throw error;
   }
   return data;

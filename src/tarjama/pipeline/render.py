@@ -1,0 +1,143 @@
+"""Writing a translated document again, with the editor's changes.
+
+A document translated once keeps, beside its source bytes, what rendering needs of each
+sentence (:func:`kept`): its translation, origin, word alignment, memory markup and
+issues. :func:`render_file` reads the source again, splits it the same way, puts in the
+kept sentences with the edited ones over them, and writes the format back. A sentence not
+edited gets its alignment back, so its inline codes land where they landed before; an
+edited one has none, so its codes go by word order and the segment says so (an issue, as
+when translating). Nothing here calls an engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..document import Issue, Paragraph, Segment, TranslatedDocument, decode_bytes
+from ..errors import InputError
+from ..formats import REGISTRY, Registry
+from ..formats.base import BlockResult
+from .blocks import place_block, split_pair
+from .files import TranslatedFile
+from .translator import segment
+
+#: What an editor may say of a sentence.
+REVIEWS = ("approved", "edited")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A sentence as the editor left it: ``paragraph`` and ``index`` as in the report."""
+
+    paragraph: int
+    index: int
+    translation: str
+    review: str = "edited"
+
+
+def kept(doc: TranslatedDocument) -> list[list[dict[str, Any]]]:
+    """What :func:`render_file` needs of each segment of a translation (JSON-able)."""
+    return [
+        [
+            {
+                "translation": s.translation,
+                "origin": s.origin,
+                "alignment": [list(a) for a in s.alignment] if s.alignment is not None else None,
+                "target_markup": s.target_markup,
+                "covered_by": s.covered_by,
+                "issues": [
+                    {
+                        "check": i.check,
+                        "severity": i.severity,
+                        "message": i.message,
+                        "plain": i.plain,
+                    }
+                    for i in s.issues
+                    if i.check != "markup"  # placement issues are found again
+                ],
+            }
+            for s in p.segments
+        ]
+        for p in doc.paragraphs
+    ]
+
+
+def render_file(
+    data: bytes,
+    kind: str,
+    *,
+    source: str,
+    target: str,
+    segments: Sequence[Sequence[Mapping[str, Any]]],
+    edits: Sequence[Edit],
+    where: str = "document",
+    registry: Registry | None = None,
+) -> TranslatedFile:
+    """The document ``data`` (format ``kind``) written again from ``segments`` (see
+    :func:`kept`) with ``edits`` over them."""
+    formats = registry or REGISTRY
+    fmt = formats.get(kind)
+    if not fmt.formatted:
+        doc = _report(segment(decode_bytes(data, where), source).paragraphs, source, target)
+        _fill(doc, segments, edits)
+        text = doc.text if doc.text.endswith("\n") or not doc.text else doc.text + "\n"
+        return TranslatedFile(text.encode("utf-8"), kind, doc, fmt.media_type)
+    document = formats.read(data, kind, where=where)
+    doc = split_pair(document.blocks, source, target)
+    _fill(doc, segments, edits)
+    results = [
+        BlockResult(place_block(block, para).tokens, para)
+        for block, para in zip(document.blocks, doc.paragraphs, strict=True)
+    ]
+    out = document.write(results, source=source, target=target)
+    return TranslatedFile(out, kind, doc, fmt.media_type)
+
+
+def _report(paragraphs: list[Paragraph], source: str, target: str) -> TranslatedDocument:
+    return TranslatedDocument(paragraphs=paragraphs, source_lang=source, target_lang=target)
+
+
+def _fill(
+    doc: TranslatedDocument, segments: Sequence[Sequence[Mapping[str, Any]]], edits: Sequence[Edit]
+) -> None:
+    shape = [len(p.segments) for p in doc.paragraphs]
+    if shape != [len(p) for p in segments]:  # a change of the splitter since: say so
+        raise InputError("the kept document no longer splits as it did; translate it again")
+    for para, kept_para in zip(doc.paragraphs, segments, strict=True):
+        for seg, k in zip(para.segments, kept_para, strict=True):
+            _restore(seg, k)
+    for edit in edits:
+        if not (0 <= edit.paragraph < len(shape) and 0 <= edit.index < shape[edit.paragraph]):
+            raise InputError(f"no sentence {edit.paragraph + 1}.{edit.index + 1} in this document")
+        if edit.review not in REVIEWS:
+            raise InputError(f"a sentence's review is one of {', '.join(REVIEWS)}")
+        seg = doc.paragraphs[edit.paragraph].segments[edit.index]
+        if edit.translation != seg.translation:  # new words: the old links no longer hold
+            seg.translation = edit.translation
+            seg.origin = "editor"
+            seg.alignment = None
+            seg.target_markup = None
+        seg.review = edit.review
+        seg.issues = []  # the editor's to judge now (an approval over errors was forced)
+
+
+def _restore(seg: Segment, k: Mapping[str, Any]) -> None:
+    seg.translation = str(k.get("translation") or "")
+    seg.origin = str(k.get("origin") or "model")
+    alignment = k.get("alignment")
+    seg.alignment = tuple((int(a), int(b)) for a, b in alignment) if alignment is not None else None
+    seg.target_markup = k.get("target_markup")
+    seg.covered_by = k.get("covered_by")
+    seg.issues = [
+        Issue(
+            check=str(i["check"]),
+            severity=str(i["severity"]),
+            message=str(i["message"]),
+            plain=str(i.get("plain") or ""),
+            paragraph=seg.paragraph + 1,
+            segment=seg.index,
+        )
+        for i in k.get("issues") or []
+    ]
