@@ -16,8 +16,8 @@ A TSV without that header is read as ``source<TAB>target`` lines (Arabic to Engl
 XLIFF is read only, and picky (:mod:`.xliff_in`). Bilingual archives (text files) go
 through :mod:`.aligner`, and only their confident sentence links become entries, aligned
 in two passes with the lexicon they teach (:meth:`~.aligner.Aligner.align_many`).
-:func:`add_loaded` stores entries and adds what the new ones teach to the memory's lexicon. Parse errors become
-:class:`~tarjama.errors.InputError`.
+:func:`add_loaded` stores entries and adds what the new ones teach to the memory's
+lexicon. Parse errors become :class:`~tarjama.errors.InputError`.
 """
 
 from __future__ import annotations
