@@ -109,7 +109,7 @@ def run_find(args: argparse.Namespace) -> int:
             args.source,
             args.target,
             side=args.side or "source",
-            mode=args.mode or "fuzzy",
+            mode=args.mode or "substring",
             threshold=args.threshold if args.threshold is not None else DEFAULT_THRESHOLD,
             limit=args.limit,
         )
