@@ -24,7 +24,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..errors import InputError, MemoryStoreError
+from ..errors import InputError, MemoryStoreError, UnknownEntry
 from .entries import EDITOR, SUGGESTION, Entry, digest, normalise, now, word_ids
 from .fuzzy import as_array, candidate_ids
 
@@ -202,7 +202,7 @@ class Managed:
         """The entry ``entry_id``, removed or not; an unknown id is an InputError."""
         rows = self._rows(f"SELECT {_RECORD} FROM entries WHERE id = ?", (entry_id,))
         if not rows:
-            raise InputError(f"no memory entry {entry_id}")
+            raise UnknownEntry(entry_id)
         return Record.from_row(rows[0])
 
     def history(self, entry_id: int) -> list[Event]:
