@@ -50,7 +50,7 @@ def test_without_keys_writing_needs_open_memory(make_client: MakeClient, home: P
 
 
 def test_open_memory_is_refused_on_the_network_without_keys() -> None:
-    with pytest.raises(ConfigError, match="--open-memory on 0.0.0.0"):
+    with pytest.raises(ConfigError, match=r"--open-memory on 0\.0\.0\.0"):
         Settings(host="0.0.0.0", open_memory=True)
     assert Settings(host="0.0.0.0", open_memory=True, api_keys=True).open_memory
     assert Settings(host="::1", open_memory=True).open_memory
