@@ -323,8 +323,9 @@ class Managed:
     ) -> list[tuple[Record, float | None]]:
         """Entries whose source or target (``side``) contains ``text`` (``substring``:
         newest first, no score) or is at least ``threshold`` similar to it (``fuzzy``:
-        best first). Source-side fuzzy search reads the word index; the others read at
-        most :data:`SCAN_LIMIT` rows."""
+        best first). Source-side fuzzy search reads the word index; a substring search
+        scans the entries, newest first, until it has ``limit``; target-side fuzzy search
+        scores at most :data:`SCAN_LIMIT` entries holding the query's longest word."""
         if side not in ("source", "target") or mode not in ("substring", "fuzzy"):
             raise InputError("search side is source or target, mode substring or fuzzy")
         lang = source_lang if side == "source" else target_lang

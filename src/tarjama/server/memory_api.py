@@ -450,6 +450,8 @@ async def edit_entry(request: Request, entry_id: int) -> JSONResponse:
     fields = await read_json_fields(request, set(EditBody.model_fields))
     actor = await _editor(state, request, text_field(fields, "api_key"))
     target, context = text_field(fields, "target"), text_field(fields, "context")
+    if target is not None and not target.strip():
+        raise bad_request("Invalid request: target must not be blank")
     _capped(target or "")
     if context is not None and len(context) > MAX_CONTEXT:
         raise bad_request(f"Invalid request: context must be at most {MAX_CONTEXT} characters")
