@@ -4,6 +4,7 @@ the schema 4 upgrade, TMX's life carried into the history, and a reader pinned t
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -114,18 +115,32 @@ def test_an_edit_onto_another_entrys_target_and_unknown_ids_are_input_errors(
             tm.edit(entry_id, "lina", target="The port opens next week")
 
 
-def test_a_pinned_reader_sees_only_entries_unchanged_since(tmp_path: Path) -> None:
+def test_a_pinned_reader_sees_the_memory_as_it_was(tmp_path: Path) -> None:
     with _memory(tmp_path) as tm:
         entry_id = _id(tm)
-        tm.as_of = "2000-01-01T00:00:00Z"
+        tm.add(Entry("أمس", "Yesterday", origin="x"))
+        tm.as_of = "2000-01-01T00:00:00Z"  # before anything was created
         assert tm.lookup(SOURCE) is None and tm.search(NEAR) == []
         tm.as_of = tm.get(entry_id).changed
-        assert tm.lookup(SOURCE) is not None
-        with sqlite3.connect(tm.path) as db:  # an edit "after" the moment
-            db.execute(
-                "UPDATE entries SET changed = '2999-01-01T00:00:00Z' WHERE id = ?", (entry_id,)
-            )
-        assert tm.lookup(SOURCE) is None
+        time.sleep(1.1)  # stored times are whole seconds
+        tm.edit(entry_id, "lina", target="The port will open")
+        tm.remove(_only(tm, "Yesterday"), "lina")
+        tm.add(Entry("غدا", "Tomorrow", origin="x"))
+        then = tm.lookup_many([SOURCE, "أمس", "غدا"])
+        assert {s: (e.target, e.origin) for s, e in then.items()} == {
+            SOURCE: ("The port opens next week", "archive#1"),
+            "أمس": ("Yesterday", "x"),
+        }
+        tm.as_of = None
+        now = tm.lookup_many([SOURCE, "أمس", "غدا"])
+        assert {s: e.target for s, e in now.items()} == {
+            SOURCE: "The port will open", "غدا": "Tomorrow",
+        }  # fmt: skip
+
+
+def _only(tm: TranslationMemory, target: str) -> int:
+    ((record, _),) = tm.find(target, side="target")
+    return record.id
 
 
 def test_substring_and_fuzzy_search_by_either_side(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import getpass
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -301,6 +301,52 @@ class Managed:
                 was = str(former)
                 break
         return self._act(entry_id, "unapproved", actor, {"origin": was}, {"origin": was})
+
+    def as_they_were(
+        self, digests: Iterable[int], source_lang: str, target_lang: str
+    ) -> list[tuple[Any, ...]]:
+        """For a pinned reader (``as_of``): the entries with these key digests changed
+        since the moment, as they were then (their later acts undone from the history),
+        as rows ``(key, is_editor, id, *Entry fields)`` of those that could fill a segment
+        then. Unpinned, or nothing changed since: none."""
+        if self.as_of is None:
+            return []
+        rows = self._rows(
+            f"SELECT key, {_RECORD} FROM entries WHERE kh IN (SELECT value FROM json_each(?))"
+            " AND source_lang = ? AND target_lang = ? AND coalesce(changed, created) > ?",
+            (as_array(digests), source_lang, target_lang, self.as_of),
+        )
+        out = []
+        for key, *fields in rows:
+            then = self._undo_since(Record.from_row(fields), self.as_of)
+            if then is not None and not then.removed and then.entry.origin != SUGGESTION:
+                e = then.entry
+                out.append((key, e.origin == EDITOR, then.id, e.source, e.target,
+                            e.source_lang, e.target_lang, e.origin, e.created, e.author,
+                            e.context))  # fmt: skip
+        return out
+
+    def _undo_since(self, record: Record, moment: str) -> Record | None:
+        """``record`` as it was at ``moment``: its acts after it undone, newest first;
+        None when it did not exist yet."""
+        entry, removed = record.entry, record.removed
+        events = self._rows(
+            "SELECT action, detail FROM history WHERE entry = ? AND at > ? ORDER BY id DESC",
+            (record.id, moment),
+        )
+        for action, raw in events:
+            detail = json.loads(raw)
+            if action == "created":
+                return None
+            if action in ("removed", "restored"):
+                removed = action == "restored"
+            elif action in ("edited", "approved"):
+                was = detail.get("target", [entry.target])[0]
+                entry = replace(entry, target=was, origin=detail.get("was", entry.origin))
+                removed = removed or bool(detail.get("restored"))
+            elif action == "unapproved":
+                entry = replace(entry, origin=EDITOR)
+        return Record(record.id, entry, moment, removed)
 
     def entries_of(self, *, include_removed: bool = False) -> list[Record]:
         """Every record, oldest first (small memories and tests; export streams)."""

@@ -206,12 +206,15 @@ class TranslationMemory(Managed):
             return {}
         digests = {digest(source_lang, target_lang, k) for k in keys.values()}
         best: dict[str, tuple[tuple[bool, str, int], Entry]] = {}
-        for key, is_editor, row_id, *fields in self._query(
+        rows = self._query(
             f"SELECT key, origin = '{EDITOR}', id, {_ENTRY} FROM entries"
             " WHERE kh IN (SELECT value FROM json_each(?))"
             f" AND source_lang = ? AND target_lang = ? AND {_FILLS} AND {VISIBLE}",
             (as_array(digests), source_lang, target_lang, self._visible()),
-        ):
+        )
+        # A pinned reader: entries changed since its moment, as they were then.
+        rows += self.as_they_were(digests, source_lang, target_lang)
+        for key, is_editor, row_id, *fields in rows:
             entry = Entry(*fields)
             rank = (bool(is_editor), entry.created, row_id)
             if key not in best or rank > best[key][0]:
