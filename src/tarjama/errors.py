@@ -3,7 +3,8 @@
     TarjamaError
     ├── InputError            the user's text or request is unusable
     │   ├── DecodeError       bytes are not UTF-8 (carries the byte offset)
-    │   └── FileNotFound      a path the user named does not exist
+    │   ├── FileNotFound      a path the user named does not exist
+    │   └── UnknownEntry      no memory entry has the id asked for
     ├── ModelError            a model cannot be used
     │   ├── UnknownModel      no such model installed (lists the installed ones)
     │   ├── CorruptModel      a model directory lacks files or cannot be loaded
@@ -47,6 +48,14 @@ class FileNotFound(InputError):
     def __init__(self, path: str) -> None:
         self.path = path
         super().__init__(f"no such file: {path}")
+
+
+class UnknownEntry(InputError):
+    """No entry of the translation memory has this id."""
+
+    def __init__(self, entry_id: int) -> None:
+        self.entry_id = entry_id
+        super().__init__(f"no memory entry {entry_id}")
 
 
 class ModelError(TarjamaError):

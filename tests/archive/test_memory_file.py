@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tarjama.archive import Entry, TranslationMemory
-from tarjama.archive.schema import APPLICATION_ID
+from tarjama.archive.schema import APPLICATION_ID, SCHEMA_VERSION
 from tarjama.cli import main
 from tarjama.errors import InputError, MemoryStoreError
 from tarjama.pipeline import Translator
@@ -127,7 +127,8 @@ def test_schema_3_is_upgraded_in_place(tmp_path: Path) -> None:
         assert tm.lookup("قال الوزير أمس") == tm.lookup_many(["قال الوزير أمس"])["قال الوزير أمس"]
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
-        assert db.execute("SELECT value FROM meta WHERE name='schema'").fetchone() == ("4",)
+        schema = db.execute("SELECT value FROM meta WHERE name='schema'").fetchone()
+        assert schema == (SCHEMA_VERSION,)
     db.close()
 
 

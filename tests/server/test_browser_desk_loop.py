@@ -26,7 +26,7 @@ EDITED = "President Salem Naimi opened the new port on Sunday morning."
 
 @pytest.fixture(scope="module")
 def server(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serving(tiny_model_dir, tmp_path_factory.mktemp("loop-home")) as url:
+    with serving(tiny_model_dir, tmp_path_factory.mktemp("loop-home"), "--open-memory") as url:
         yield url
 
 

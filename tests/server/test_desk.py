@@ -42,7 +42,7 @@ def server(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         corpus("ar"),
         language_tokens=[">>ara<<"],
     )
-    with serving(tiny_model_dir, home, "--model", str(en_ar)) as url:
+    with serving(tiny_model_dir, home, "--model", str(en_ar), "--open-memory") as url:
         yield url
 
 

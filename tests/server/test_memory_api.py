@@ -37,7 +37,7 @@ def segments(doc: dict[str, Any]) -> list[dict[str, Any]]:
 def test_an_approval_creates_the_memory_and_the_next_translation_uses_it(
     make_client: MakeClient, home: Path
 ) -> None:
-    with make_client() as c:
+    with make_client(open_memory=True) as c:
         first = c.post("/v1/translate", json={"text": AR}).json()
         assert segments(first)[0]["origin"] == "model"
         assert not (home / "memory.sqlite").exists()  # nothing written without an approval
@@ -45,6 +45,8 @@ def test_an_approval_creates_the_memory_and_the_next_translation_uses_it(
             "exists": False,
             "entries": 0,
             "writable": True,
+            "open": True,
+            "keys": False,
             "suggestions": False,
         }
         body = {"source": AR, "target": EN, "context": "Port plan (wire 42)"}
@@ -67,7 +69,7 @@ def test_many_pairs_and_an_approval_of_what_is_stored(make_client: MakeClient, h
         {"source": "قال الوزير أمس.", "target": "The minister said yesterday."},
         {"source": "وصل الوفد.", "target": "The delegation arrived.", "context": "Visit"},
     ]
-    with make_client() as c:
+    with make_client(open_memory=True) as c:
         assert c.post("/v1/memory", json={"pairs": pairs}).json() == {"added": 2, "present": 0}
         # Approving a stored pair again: nothing added, and it is the newest approval now.
         again = c.post("/v1/memory", json={**pairs[0], "context": "Second look"}).json()
@@ -79,8 +81,8 @@ def test_many_pairs_and_an_approval_of_what_is_stored(make_client: MakeClient, h
 def test_the_newest_approval_wins_and_stats_report_the_conflict(
     make_client: MakeClient, home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with make_client() as c:
-        c.post("/v1/memory", json={"source": AR, "target": "First approval."})
+    with make_client(open_memory=True) as c:
+        c.post("/v1/memory", json={"source": AR, "target": "First approval.", "force": True})
         # The same second or a later one: the later approval wins either way.
         c.post("/v1/memory", json={"source": AR, "target": EN})
         (seg,) = segments(c.post("/v1/translate", json={"text": AR}).json())
@@ -100,7 +102,7 @@ def test_search_answers_what_the_cli_prints(
     query = LINES[1].replace("15 ألف", "16 ألف")
     assert main(["memory", "search", query, "--format", "json"]) == 0
     cli = json.loads(capsys.readouterr().out)
-    with make_client() as c:
+    with make_client(open_memory=True) as c:
         api = c.get("/v1/memory/search", params={"q": query}).json()
         assert api == cli
         assert api["suggestions"][0]["target"] == LINES[3]
@@ -110,7 +112,7 @@ def test_search_answers_what_the_cli_prints(
 
 
 def test_search_without_a_memory_finds_nothing(make_client: MakeClient, home: Path) -> None:
-    with make_client() as c:
+    with make_client(open_memory=True) as c:
         r = c.get("/v1/memory/search", params={"q": AR})
         assert r.json() == {"exact": None, "suggestions": []}
         assert not (home / "memory.sqlite").exists()
@@ -120,7 +122,7 @@ def test_two_to_one_and_whole_spans_through_v1_translate(
     make_client: MakeClient, home: Path
 ) -> None:
     assert main(["memory", "import", str(FOOTBRIDGE), "-q"]) == 0
-    with make_client() as c:
+    with make_client(open_memory=True) as c:
         doc = c.post("/v1/translate", json={"text": "\n".join(LINES[:2])}).json()
     assert doc["text"] == "\n".join(LINES[2:])
     segs = segments(doc)
@@ -131,7 +133,7 @@ def test_two_to_one_and_whole_spans_through_v1_translate(
 
 def test_suggest_is_off_unless_the_server_says_so(make_client: MakeClient, home: Path) -> None:
     body = {"q": AR, "s": EN, "source": "ar", "target": "en"}
-    with make_client() as c:
+    with make_client(open_memory=True) as c:
         r = c.post("/suggest", data=body)
         assert (r.status_code, r.json()) == (403, {"error": SUGGESTIONS_OFF})
         assert c.get("/frontend/settings").json()["suggestions"] is False
@@ -160,9 +162,11 @@ def test_keys_name_the_editor(make_client: MakeClient, home: Path) -> None:
             r = c.post(path, json={**payload, "api_key": key + "x"})
             assert (r.status_code, r.json()) == (403, {"error": KEY_INVALID})
         assert c.post("/v1/memory", json={**body, "api_key": key}).status_code == 200
-        # Reading goes without a key, as translating does (LibreTranslate's keys raise
-        # limits); a wrong key is refused.
-        assert c.get("/v1/memory/search", params={"q": AR}).status_code == 200
+        # Reading follows the rule of writing when keys are on (issue P: the memory's
+        # content is the newsroom's); a wrong key is refused.
+        r = c.get("/v1/memory/search", params={"q": AR})
+        assert (r.status_code, r.json()) == (403, {"error": KEY_REQUIRED})
+        assert c.get("/v1/memory/search", params={"q": AR, "api_key": key}).status_code == 200
         r = c.get("/v1/memory/search", params={"q": AR, "api_key": key + "x"})
         assert r.status_code == 403
     (entry,) = stored(home)
@@ -172,7 +176,7 @@ def test_keys_name_the_editor(make_client: MakeClient, home: Path) -> None:
 def test_a_read_only_memory_refuses_every_write(make_client: MakeClient, home: Path) -> None:
     assert main(["memory", "import", str(FOOTBRIDGE), "-q"]) == 0
     before = stored(home)
-    with make_client(memory_readonly=True, suggestions=True) as c:
+    with make_client(memory_readonly=True, suggestions=True, open_memory=True) as c:
         r = c.post("/v1/memory", json={"source": AR, "target": EN})
         assert (r.status_code, r.json()) == (403, {"error": READ_ONLY})
         r = c.post("/suggest", json={"q": AR, "s": EN, "source": "ar", "target": "en"})
@@ -219,15 +223,15 @@ def test_a_read_only_memory_refuses_every_write(make_client: MakeClient, home: P
 def test_bad_approvals_are_400_and_write_nothing(
     make_client: MakeClient, home: Path, body: dict[str, Any], message: str
 ) -> None:
-    with make_client() as c:
+    with make_client(open_memory=True) as c:
         r = c.post("/v1/memory", json=body)
     assert r.status_code == 400 and message in r.json()["error"]
     assert not (home / "memory.sqlite").exists()
 
 
 def test_an_approval_past_the_character_limit_is_400(make_client: MakeClient, home: Path) -> None:
-    with make_client(char_limit=1000) as c:
-        r = c.post("/v1/memory", json={"source": AR * 200, "target": EN})
+    with make_client(char_limit=1000, open_memory=True) as c:
+        r = c.post("/v1/memory", json={"source": AR * 30, "target": EN})
     assert r.status_code == 400 and "exceeds text limit" in r.json()["error"]
     assert not (home / "memory.sqlite").exists()
 
@@ -261,7 +265,7 @@ def test_a_sixteen_thousand_character_sentence_with_a_memory(
     words = [a + b + c + "ان" for a in letters for b in letters for c in letters[:4]]
     text = " ".join(words[:2700]) + "."
     assert len(text) > 16_000
-    with make_client() as c:
+    with make_client(open_memory=True) as c:
         r = c.post("/v1/translate", json={"text": text})
     assert r.status_code == 200, r.text
     assert segments(r.json())[0]["origin"] == "model"

@@ -5,14 +5,17 @@ learned from them.
   the evidence it weighs, the dynamic programme, and the archive files it reads;
 - :mod:`.lexicon`: the bilingual lexicon an archive teaches, a further anchor;
 - :mod:`.entries`, :mod:`.schema`, :mod:`.memory`: the SQLite memory (its file, exact, span
-  and fuzzy lookup, and the stored lexicon);
-- :mod:`.tmx`: exchange formats (TMX, XLIFF, TSV) and importing any supported file.
+  and fuzzy lookup, and the stored lexicon); :mod:`.history`: an entry's history, its
+  tombstone, edits, approvals taken back;
+- :mod:`.tmx`: exchange formats (TMX, XLIFF, TSV) and importing any supported file;
+  :mod:`.xliff_in`: which XLIFF targets a human stood behind.
 
 No engine inside: names are compared through an injected ``transliterate`` callable.
 """
 
 from .aligner import Aligner
 from .entries import EDITOR, SUGGESTION, Entry, Suggestion, search_report
+from .history import Event, Record, default_actor
 from .lexicon import Lexicon
 from .memory import DEFAULT_THRESHOLD, TranslationMemory
 from .readers import read_articles
@@ -38,13 +41,16 @@ __all__ = [
     "Alignment",
     "Article",
     "Entry",
+    "Event",
     "Lexicon",
     "Loaded",
     "MemoryFormat",
+    "Record",
     "Suggestion",
     "TranslationMemory",
     "Transliterate",
     "add_loaded",
+    "default_actor",
     "load_entries",
     "read_articles",
     "search_report",

@@ -70,6 +70,9 @@ class Entry:
     created: str = field(default_factory=now)
     author: str = ""
     context: str = ""
+    #: What the history of the write should keep besides (a TMX unit's ``changeid`` and
+    #: ``usagecount``, the issues an approval overrode); not part of the pair's identity.
+    detail: tuple[tuple[str, object], ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ class Stats:
     approved_conflicts: int = 0  # sources with more than one approved target
     suggestions: int = 0  # entries sent to /suggest
     lexicon: dict[str, int] = field(default_factory=dict)  # links learned from, per pair
+    removed: int = 0  # tombstones, not counted above
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -135,6 +139,7 @@ class Stats:
             "approved_conflicts": self.approved_conflicts,
             "suggestions": self.suggestions,
             "lexicon": self.lexicon,
+            "removed": self.removed,
         }
 
 

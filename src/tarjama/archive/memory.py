@@ -28,6 +28,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from .entries import (
     word_ids,
 )
 from .fuzzy import as_array, candidate_ids, ranked
+from .history import VISIBLE, Managed, record_writes, stored_before
 from .lexicon import KEEP_PER_WORD, Lexicon
 from .schema import KEPT_CACHE_KIB, SCHEMA_VERSION, connect
 
@@ -68,21 +70,26 @@ DEFAULT_THRESHOLD = 0.85
 _BATCH = 1000
 #: The columns of an Entry, in its field order.
 _ENTRY = "source, target, source_lang, target_lang, origin, created, author, context"
-#: What may fill a segment (which of several wins: :meth:`TranslationMemory.lookup_many`).
+#: What may fill a segment (which of several wins: :meth:`TranslationMemory.lookup_many`),
+#: besides being visible (:data:`.history.VISIBLE`).
 _FILLS = f"origin != '{SUGGESTION}'"
+#: Counted by stats and len(): live entries.
+_LIVE = "removed = 0"
 #: An approval of a stored pair: it becomes the newest approval (the id, and so the word
 #: index, stay).
 _APPROVE = (
     "UPDATE SET origin = excluded.origin, created = excluded.created,"
-    " author = excluded.author, context = excluded.context"
+    " author = excluded.author, context = excluded.context, removed = 0,"
+    " changed = excluded.created"
 )
 
 
-class TranslationMemory:
+class TranslationMemory(Managed):
     """A translation memory in one SQLite file. Use as a context manager, or ``close()``.
 
     ``TranslationMemory(path)`` opens an existing memory; ``create=True`` also creates one
-    (in an existing folder). Another application's database is refused untouched.
+    (in an existing folder). Another application's database is refused untouched. What is
+    done to one entry by its id, and its history: :class:`.history.Managed`.
     """
 
     def __init__(self, path: str | Path, *, create: bool = False) -> None:
@@ -201,6 +208,7 @@ class TranslationMemory:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 (last,) = self._db.execute("SELECT coalesce(max(id), 0) FROM entries").fetchone()
+                before = stored_before(self._db, rows) if update else {}
                 self._db.executemany(
                     "INSERT INTO entries (source_lang, target_lang, key, source,"
                     " target, origin, created, kh, th, author, context)"
@@ -208,6 +216,7 @@ class TranslationMemory:
                     + (_APPROVE if update else "NOTHING"),
                     rows,
                 )
+                record_writes(self._db, chunk, rows, before)
                 new = self._db.execute(
                     "SELECT id, key FROM entries WHERE id > ?", (last,)
                 ).fetchall()
@@ -249,12 +258,15 @@ class TranslationMemory:
             return {}
         digests = {digest(source_lang, target_lang, k) for k in keys.values()}
         best: dict[str, tuple[tuple[bool, str, int], Entry]] = {}
-        for key, is_editor, row_id, *fields in self._query(
+        rows = self._query(
             f"SELECT key, origin = '{EDITOR}', id, {_ENTRY} FROM entries"
             " WHERE kh IN (SELECT value FROM json_each(?))"
-            f" AND source_lang = ? AND target_lang = ? AND {_FILLS}",
-            (as_array(digests), source_lang, target_lang),
-        ):
+            f" AND source_lang = ? AND target_lang = ? AND {_FILLS} AND {VISIBLE}",
+            (as_array(digests), source_lang, target_lang, self._visible()),
+        )
+        # A pinned reader: entries changed since its moment, as they were then.
+        rows += self.as_they_were(digests, source_lang, target_lang)
+        for key, is_editor, row_id, *fields in rows:
             entry = Entry(*fields)
             rank = (bool(is_editor), entry.created, row_id)
             if key not in best or rank > best[key][0]:
@@ -290,43 +302,48 @@ class TranslationMemory:
         rows = self._query(
             f"SELECT key, {_ENTRY}, id FROM entries WHERE id IN (SELECT value FROM json_each(?))"
             # '+' keeps the planner on the rowids instead of the (language, key) index.
-            " AND +source_lang = ? AND +target_lang = ?",
-            [as_array(ids), source_lang, target_lang],
+            f" AND +source_lang = ? AND +target_lang = ? AND {VISIBLE}",
+            [as_array(ids), source_lang, target_lang, self._visible()],
         )
         return ranked(key, rows, source_lang, threshold=threshold, limit=limit)
 
-    def entries(self) -> Iterator[Entry]:
-        """Every entry, oldest first (the order an export writes and an import restores)."""
+    def entries(self, *, include_removed: bool = False) -> Iterator[Entry]:
+        """Every entry, oldest first (the order an export writes and an import restores);
+        a removed one only with ``include_removed``, then marked in its ``detail``."""
+        where = "" if include_removed else f" WHERE {_LIVE}"
         try:
-            cursor = self._db.execute(f"SELECT {_ENTRY} FROM entries ORDER BY id")
+            cursor = self._db.execute(f"SELECT {_ENTRY}, removed FROM entries{where} ORDER BY id")
             for row in cursor:
-                yield Entry(*row)
+                entry = Entry(*row[:-1])
+                yield replace(entry, detail=(("removed", True),)) if row[-1] else entry
         except sqlite3.Error as exc:
             raise MemoryStoreError(f"cannot read translation memory {self.path}: {exc}") from exc
 
     def __len__(self) -> int:
-        return int(self._query("SELECT count(*) FROM entries")[0][0])
+        return int(self._query(f"SELECT count(*) FROM entries WHERE {_LIVE}")[0][0])
 
     def stats(self) -> Stats:
         sources, conflicts = self._query(
             "SELECT count(*), coalesce(sum(n > 1), 0) FROM"
-            " (SELECT count(*) AS n FROM entries GROUP BY kh)"
+            f" (SELECT count(*) AS n FROM entries WHERE {_LIVE} GROUP BY kh)"
         )[0]
         pairs = {
             f"{s}-{t}": n
             for s, t, n in self._query(
-                "SELECT source_lang, target_lang, count(*) FROM entries"
+                f"SELECT source_lang, target_lang, count(*) FROM entries WHERE {_LIVE}"
                 " GROUP BY source_lang, target_lang ORDER BY 1, 2"
             )
         }
-        origins = self._query("SELECT count(DISTINCT origin) FROM entries")[0][0]
+        origins = self._query(f"SELECT count(DISTINCT origin) FROM entries WHERE {_LIVE}")[0][0]
         approved, approved_conflicts = self._query(
             "SELECT coalesce(sum(n), 0), coalesce(sum(n > 1), 0) FROM"
-            f" (SELECT count(*) AS n FROM entries WHERE origin = '{EDITOR}' GROUP BY kh)"
+            f" (SELECT count(*) AS n FROM entries WHERE origin = '{EDITOR}' AND {_LIVE}"
+            " GROUP BY kh)"
         )[0]
-        suggestions = self._query(f"SELECT count(*) FROM entries WHERE origin = '{SUGGESTION}'")[0][
-            0
-        ]
+        suggestions = self._query(
+            f"SELECT count(*) FROM entries WHERE origin = '{SUGGESTION}' AND {_LIVE}"
+        )[0][0]
+        removed = self._query(f"SELECT count(*) FROM entries WHERE NOT {_LIVE}")[0][0]
         lexicon = {
             f"{s}-{t}": n
             for s, t, n in self._query(
@@ -345,6 +362,7 @@ class TranslationMemory:
             approved_conflicts,
             suggestions,
             lexicon,
+            removed,
         )
 
     # -- the lexicon ----------------------------------------------------------------------

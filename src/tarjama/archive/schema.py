@@ -8,11 +8,14 @@ A memory of schema 3 (before the marker existed) is recognised by its ``meta`` a
 ``entries`` tables and upgraded in place. Creating a memory is explicit (``create=True``):
 its folder must exist, since a mistyped ``--memory a/b/x.sqlite`` must not make folders.
 
-Schema (version 4)::
+A memory of schema 4 (before the history) is upgraded in place by :mod:`.history`.
 
-    meta(name PRIMARY KEY, value)            -- schema = 4
+Schema (version 5; ``removed``, ``changed`` and ``history``: :mod:`.history`)::
+
+    meta(name PRIMARY KEY, value)            -- schema = 5
     entries(id, source_lang, target_lang, key, source, target, origin, created, kh, th,
-            author, context)                 UNIQUE (kh, th)
+            author, context, removed, changed)   UNIQUE (kh, th)
+    history(id, entry, action, actor, at, detail)      INDEX (entry)
     postings(term, entry)                    PRIMARY KEY (term, entry), WITHOUT ROWID
     terms(term PRIMARY KEY, df)
     lexicon(source_lang, target_lang, source, target, links)   WITHOUT ROWID
@@ -24,8 +27,9 @@ import sqlite3
 from pathlib import Path
 
 from ..errors import InputError, MemoryStoreError
+from .history import upgrade_4
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 #: SQLite's application_id of a tarjama memory ("TJM1").
 APPLICATION_ID = 0x544A4D31
 
@@ -103,6 +107,8 @@ def _kind(path: Path) -> str:
         # very moment, or a database nobody has used. Neither holds anyone's data.
         return "empty"
     if app == APPLICATION_ID:
+        if schema == "4":
+            return "schema4"
         if schema != SCHEMA_VERSION:
             raise MemoryStoreError(
                 f"translation memory {path} has schema {schema or '?'}, "
@@ -195,10 +201,14 @@ def _initialise(db: sqlite3.Connection, kind: str) -> None:
                 if statement.strip():
                     db.execute(statement)
             if kind != "legacy":
-                db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", ("4",))
             db.execute(_LEXICON)
-            db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (SCHEMA_VERSION,))
+            db.execute("UPDATE meta SET value = '4' WHERE name = 'schema'")
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        (schema,) = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+        if schema == "4":  # the history and tombstones: archive/history.py
+            upgrade_4(db)
+            db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (SCHEMA_VERSION,))
     except BaseException:
         db.execute("ROLLBACK")
         raise

@@ -13,11 +13,11 @@ read too).
 
 Tabs, newlines and backslashes inside a field are written as ``\\t``, ``\\n`` and ``\\\\``.
 A TSV without that header is read as ``source<TAB>target`` lines (Arabic to English).
-XLIFF is read only. Bilingual archives (text files) go through :mod:`.aligner`, and
-only their confident sentence links become entries, aligned in two passes with the
-lexicon they teach (:meth:`~.aligner.Aligner.align_many`). :func:`add_loaded` stores
-entries and adds what the new ones teach to the memory's lexicon. Parse errors become
-:class:`~tarjama.errors.InputError`.
+XLIFF is read only, and picky (:mod:`.xliff_in`). Bilingual archives (text files) go
+through :mod:`.aligner`, and only their confident sentence links become entries, aligned
+in two passes with the lexicon they teach (:meth:`~.aligner.Aligner.align_many`).
+:func:`add_loaded` stores entries and adds what the new ones teach to the memory's
+lexicon. Parse errors become :class:`~tarjama.errors.InputError`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from translate.storage import tmx, xliff
+from translate.storage import tmx
 
 from ..document import read_text
 from ..errors import InputError
@@ -39,6 +40,7 @@ from .lexicon import CONFIDENT, Lexicon
 from .memory import TranslationMemory
 from .readers import paragraphs_of, read_articles
 from .types import Article, SentencePair
+from .xliff_in import UNREVIEWED, read_xliff
 
 TSV_HEADER = (
     "source_lang",
@@ -53,6 +55,10 @@ TSV_HEADER = (
 #: The header tarjama wrote before entries had an author and a context.
 _TSV_HEADER_6 = TSV_HEADER[:6]
 _CONTEXT_PROP = "x-context"
+#: Marks a removed entry in an export with tombstones (``--include-removed``).
+_REMOVED_PROP = "x-removed"
+#: The TSV header with tombstones: a ninth column, ``removed`` (1 or empty).
+TSV_HEADER_REMOVED = (*TSV_HEADER, "removed")
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n"}
@@ -87,11 +93,14 @@ def write_tmx(entries: Iterable[Entry], path: str | Path) -> int:
             unit.xmlelement.set("creationid", entry.author)
         if entry.origin:
             unit.addnote(entry.origin)
-        if entry.context:
-            prop = unit.xmlelement.makeelement("prop", {"type": _CONTEXT_PROP})
-            prop.text = entry.context
+        props = [(_CONTEXT_PROP, entry.context)] if entry.context else []
+        if _removed(entry):
+            props.append((_REMOVED_PROP, "true"))
+        for at, (kind, text) in enumerate(props):
+            prop = unit.xmlelement.makeelement("prop", {"type": kind})
+            prop.text = text
             # TMX puts a tu's notes and props before its tuvs.
-            unit.xmlelement.insert(len(unit.xmlelement.findall("note")), prop)
+            unit.xmlelement.insert(len(unit.xmlelement.findall("note")) + at, prop)
         count += 1
     try:
         store.savefile(str(path))
@@ -119,6 +128,8 @@ def read_tmx(path: str | Path) -> Iterator[Entry]:
         s = langs.index(source_lang) if source_lang in langs else 0
         t = 1 if s == 0 else 0
         context = unit.xmlelement.find(f"prop[@type='{_CONTEXT_PROP}']")
+        if unit.xmlelement.find(f"prop[@type='{_REMOVED_PROP}']") is not None:
+            continue  # a tombstone: an import never brings a removed entry back
         yield Entry(
             source=unit.getNodeText(nodes[s]) or "",
             target=unit.getNodeText(nodes[t]) or "",
@@ -128,23 +139,22 @@ def read_tmx(path: str | Path) -> Iterator[Entry]:
             created=_from_tmx_date(unit.xmlelement.get("creationdate")),
             author=unit.xmlelement.get("creationid") or "",
             context=(context.text or "") if context is not None else "",
+            detail=_carried(unit.xmlelement),
         )
 
 
-def read_xliff(path: str | Path) -> Iterator[Entry]:
-    """Translated units of an XLIFF file."""
-    try:
-        with open(path, "rb") as handle:
-            store = xliff.xlifffile(handle)  # type: ignore[var-annotated]
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
-    except Exception as exc:  # as above: many parser error types
-        raise InputError(f"{path} is not a valid XLIFF file: {exc}") from exc
-    source_lang = store.sourcelanguage or "ar"
-    target_lang = store.targetlanguage or "en"
-    for unit in store.units:
-        if unit.source and unit.target:
-            yield Entry(unit.source, unit.target, source_lang, target_lang, str(path), now())
+def _carried(tu: Any) -> tuple[tuple[str, object], ...]:
+    """What a ``tu`` says of its life besides its creation, for the entry's history."""
+    out: list[tuple[str, object]] = []
+    for name in ("creationid", "changeid", "changedate", "usagecount", "lastusagedate"):
+        value = tu.get(name)
+        if value:
+            out.append((name, int(value) if name == "usagecount" and value.isdigit() else value))
+    return tuple(out)
+
+
+def _removed(entry: Entry) -> bool:
+    return dict(entry.detail).get("removed") is True
 
 
 def _escape(field: str) -> str:
@@ -155,8 +165,9 @@ def _unescape(field: str) -> str:
     return _ESCAPED.sub(lambda m: _UNESCAPES[m.group(0)], field)
 
 
-def write_tsv(entries: Iterable[Entry], path: str | Path) -> int:
-    lines = ["\t".join(TSV_HEADER)]
+def write_tsv(entries: Iterable[Entry], path: str | Path, *, tombstones: bool = False) -> int:
+    """Write entries as TSV; with ``tombstones`` a ninth column says which are removed."""
+    lines = ["\t".join(TSV_HEADER_REMOVED if tombstones else TSV_HEADER)]
     for e in entries:
         fields = (
             e.source_lang,
@@ -167,6 +178,7 @@ def write_tsv(entries: Iterable[Entry], path: str | Path) -> int:
             e.created,
             e.author,
             e.context,
+            *(("1" if _removed(e) else "",) if tombstones else ()),
         )
         lines.append("\t".join(_escape(f) for f in fields))
     try:
@@ -179,13 +191,18 @@ def write_tsv(entries: Iterable[Entry], path: str | Path) -> int:
 def read_tsv(path: str | Path) -> Iterator[Entry]:
     lines = read_text(path).split("\n")
     header = tuple(lines[0].split("\t")) if lines else ()
-    full = header in (TSV_HEADER, _TSV_HEADER_6)
+    full = header in (TSV_HEADER, _TSV_HEADER_6, TSV_HEADER_REMOVED)
     for number, line in enumerate(lines[1:] if full else lines, 2 if full else 1):
         if not line.strip():
             continue
         fields = [_unescape(f) for f in line.split("\t")]
         if full and len(fields) == len(header):
-            yield Entry(fields[2], fields[3], fields[0], fields[1], *fields[4:])
+            if len(fields) == len(TSV_HEADER_REMOVED) and fields.pop():
+                continue  # a tombstone, as in TMX
+            rest = [*fields[4:8], "", ""]  # a 6-column header has no author, no context
+            yield Entry(
+                fields[2], fields[3], fields[0], fields[1], rest[0], rest[1], rest[2], rest[3]
+            )
         elif not full and len(fields) == 2:
             yield Entry(fields[0], fields[1], origin=f"{path}:{number}")
         else:
@@ -234,6 +251,8 @@ class Loaded:
     entries: list[Entry] = field(default_factory=list)
     flagged: list[SentencePair] = field(default_factory=list)
     learnable: list[Entry] = field(default_factory=list)
+    #: Targets left out as machine translation or unreviewed (:mod:`.xliff_in`).
+    unreviewed: int = 0
 
 
 def aligned_entries(articles: Sequence[Article], aligner: Aligner) -> Loaded:
@@ -274,13 +293,20 @@ def add_loaded(
 
 
 def load_entries(
-    paths: Sequence[str | Path], fmt: str = "auto", *, aligner: Aligner | None = None
+    paths: Sequence[str | Path],
+    fmt: str = "auto",
+    *,
+    aligner: Aligner | None = None,
+    include_unreviewed: bool = False,
 ) -> Loaded:
     """Read memory entries from ``paths`` in format ``fmt`` (see :data:`FORMATS`).
 
     ``auto`` decides by suffix (.tmx, .xlf/.xliff, .tsv); a folder or a text file holding
     both scripts is a bilingual archive; one-language text files pair up in the order
     given (Arabic, then its English). ``pair`` reads the paths two by two.
+
+    Unreviewed targets (machine translation, ``needs-*`` states) are counted in
+    ``unreviewed`` and left out, or with ``include_unreviewed`` kept as suggestions.
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown memory format {fmt!r} (known: {', '.join(FORMATS)})")
@@ -292,7 +318,11 @@ def load_entries(
         path = Path(raw)
         kind = fmt if fmt != "auto" else _BY_SUFFIX.get(path.suffix.lower(), "text")
         if kind in _BY_KIND:
-            loaded.entries.extend(_BY_KIND[kind].read(path))
+            for entry in _BY_KIND[kind].read(path):
+                unreviewed = UNREVIEWED in dict(entry.detail)
+                loaded.unreviewed += unreviewed and not include_unreviewed
+                if include_unreviewed or not unreviewed:
+                    loaded.entries.append(entry)
         elif kind == "pair" or (kind == "text" and not path.is_dir() and _one_language(path)):
             halves.append(path)
             if len(halves) == 2:

@@ -28,7 +28,7 @@ from .local import run_local
 from .outputs import DirectoryLock, put_in_place, recover, write_records_file, write_temp
 from .repeats import Cutter, Repeats
 from .summary import Summary, summarize
-from .work import Pool, PoolResult, Translators
+from .work import PinsMemory, Pool, PoolResult, Translators
 
 BACKENDS = ("local", "ray")
 #: Characters of source per pool: ~8,000 news sentences, sorted by length together so
@@ -160,6 +160,9 @@ class _Run:
         fields = self.opts.fields
         settings = {**self.translators.settings, "id_field": fields.id, "text_field": fields.text}
         self.journal.fix_settings(Settings(settings))
+        if isinstance(self.translators, PinsMemory):
+            # The memory as it was when the job first started (docs/memory.md).
+            self.translators = self.translators.pinned(self.journal.memory_as_of())
         self.journal.begin_run(self.opts.backend, self.opts.workers)
         self.repeats = Repeats(self.journal)
         self._scan(inputs)

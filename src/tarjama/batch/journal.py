@@ -168,6 +168,16 @@ class Journal:
                 [(k, json.dumps(v)) for k, v in settings.values.items()],
             )
 
+    def memory_as_of(self) -> str:
+        """When the job first started, ISO 8601 UTC: its translation memory is read as it
+        was then, on every run (recorded beside the settings, compared with none)."""
+        moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        with self.db:
+            self.db.execute(
+                "INSERT OR IGNORE INTO job VALUES ('memory_as_of', ?)", (json.dumps(moment),)
+            )
+        return str(self.settings()["memory_as_of"])
+
     def begin_run(self, backend: str, workers: int) -> int:
         now = time.time()
         with self.db:

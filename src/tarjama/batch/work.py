@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from ..document import Document, Signature, TranslatedDocument
 from ..engines import BatchStore, can_store
@@ -38,6 +38,14 @@ class Translators(Protocol):
 
     @property
     def settings(self) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class PinsMemory(Protocol):
+    """Translators whose memory can be read as it was at a moment (ISO 8601 UTC): a job
+    pins it to its start, so that an edit during the job changes no later pool."""
+
+    def pinned(self, moment: str) -> Translators: ...
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""`tarjama memory import|export|stats|search`: manage the translation memory."""
+"""`tarjama memory import|export|stats|search`: manage the translation memory (one entry
+by its id: :mod:`.memory_entries`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ..archive import (
 )
 from ..errors import InputError
 from ..workspace import Workspace
+from . import memory_entries
 from ._io import atomic_write
 
 
@@ -43,11 +45,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp.add_argument("files", nargs="+", metavar="FILE")
     imp.add_argument("--format", "-f", choices=FORMATS, default="auto")
     imp.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    imp.add_argument(
+        "--include-unreviewed",
+        action="store_true",
+        help="take machine or unreviewed XLIFF targets as suggestions (never exact matches)",
+    )
     _memory_option(imp)
     imp.set_defaults(func=run_import)
 
     exp = commands.add_parser("export", help="write the whole memory to FILE.tmx or FILE.tsv")
     exp.add_argument("file", metavar="FILE.tmx|FILE.tsv")
+    exp.add_argument(
+        "--include-removed", action="store_true", help="write removed entries too, marked"
+    )
     _memory_option(exp)
     exp.set_defaults(func=run_export)
 
@@ -63,15 +73,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     search.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     search.add_argument("--limit", type=int, default=5)
     search.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    search.add_argument(
+        "--mode", choices=("substring", "fuzzy"), default=None, help="list entries with ids"
+    )
+    search.add_argument("--side", choices=("source", "target"), default=None)
     _memory_option(search)
     search.set_defaults(func=run_search)
+    memory_entries.register(commands)
 
 
 def run_import(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
     ws = Workspace.open()
     # The files first: a failed read creates no memory.
-    loaded = load_entries(args.files, args.format, aligner=ws.aligner(memory=args.memory))
+    loaded = load_entries(
+        args.files,
+        args.format,
+        aligner=ws.aligner(memory=args.memory),
+        include_unreviewed=args.include_unreviewed,
+    )
     with ws.open_memory(args.memory, create=True) as tm:
         columns = (
             TextColumn("importing"),
@@ -88,6 +108,13 @@ def run_import(args: argparse.Namespace) -> int:
             highlight=False,
             soft_wrap=True,
         )
+        if loaded.unreviewed:
+            err.print(
+                f"{loaded.unreviewed} skipped: machine translation or unreviewed; "
+                "--include-unreviewed takes them as suggestions",
+                highlight=False,
+                soft_wrap=True,
+            )
     for pair in loaded.flagged:
         print(
             f"skipped ({pair.kind}, score {pair.score:.2f}): {pair.source} | {pair.target}",
@@ -101,9 +128,15 @@ def run_export(args: argparse.Namespace) -> int:
     if suffix not in (".tmx", ".tsv"):
         raise InputError(f"export writes .tmx or .tsv files, not {args.file}")
     with Workspace.open().open_memory(args.memory) as tm:
-        write = write_tmx if suffix == ".tmx" else write_tsv
+        entries = tm.entries(include_removed=args.include_removed)
+
+        def write(tmp: Path) -> int:
+            if suffix == ".tmx":
+                return write_tmx(entries, tmp)
+            return write_tsv(entries, tmp, tombstones=args.include_removed)
+
         # Into a temporary file beside it, then renamed: a full disk leaves the old file.
-        count = atomic_write(args.file, lambda tmp: write(tm.entries(), tmp))
+        count = atomic_write(args.file, write)
     print(f"{count} entries written to {args.file}", file=sys.stderr)
     return 0
 
@@ -123,6 +156,7 @@ def run_stats(args: argparse.Namespace) -> int:
         "more than one approved target (the newest approval wins)"
     )
     print(f"suggested: {stats.suggestions} (offered, never used unseen)")
+    print(f"removed:   {stats.removed} (tombstones: 'tarjama memory restore ID' undoes)")
     print(f"origins:   {stats.origins}")
     for pair, count in stats.pairs.items():
         print(f"pair {pair}: {count}")
@@ -134,6 +168,8 @@ def run_stats(args: argparse.Namespace) -> int:
 def run_search(args: argparse.Namespace) -> int:
     if not args.text.strip():
         raise InputError("nothing to search for: the text is empty")
+    if args.mode is not None or args.side is not None:
+        return memory_entries.run_find(args)
     with Workspace.open().open_memory(args.memory) as tm:
         exact = tm.lookup(args.text, args.source, args.target)
         found = tm.search(

@@ -72,6 +72,13 @@ TARJAMA: tuple[Option, ...] = (
         "TARJAMA_MEMORY_READONLY",
     ),
     _own(
+        "--open-memory",
+        "open_memory",
+        "bool",
+        "without keys, take memory writes (a desk on loopback)",
+        "TARJAMA_OPEN_MEMORY",
+    ),
+    _own(
         "--translation-cache-size",
         "translation_cache_size",
         "int",

@@ -22,6 +22,11 @@ from ..errors import ConfigError
 BODY_LIMIT = 2 << 20
 
 
+def loopback(host: str) -> bool:
+    """Whether a bind address is reachable from this machine only."""
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -116,6 +121,9 @@ class Settings:
     engine_timeout: float = 300.0
     #: Refuse every write to the translation memory (approvals and suggestions): 403.
     memory_readonly: bool = False
+    #: Without keys, let anyone who reaches the server write to the memory: a single-user
+    #: desk on loopback (refused with a non-loopback host unless keys are on).
+    open_memory: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -149,6 +157,7 @@ class Settings:
             raise ConfigError(f"threads must be positive, not {self.threads}")
         if self.url_prefix and (not self.url_prefix.startswith("/") or self.url_prefix == "/"):
             raise ConfigError(f"url-prefix must look like /name, not '{self.url_prefix}'")
+        self._check_open_memory()
         if self.require_api_key_origin:
             try:
                 re.compile(self.require_api_key_origin)
@@ -162,6 +171,13 @@ class Settings:
         # Every wait on the engine has a bound: no "0 means forever".
         if not self.engine_timeout > 0:
             raise ConfigError(f"engine-timeout must be positive, not {self.engine_timeout}")
+
+    def _check_open_memory(self) -> None:
+        if self.open_memory and not self.api_keys and not loopback(self.host):
+            raise ConfigError(
+                f"--open-memory on {self.host} would let anyone on the network decide how "
+                "a sentence is translated; bind a loopback address or turn on --api-keys"
+            )
 
     @property
     def max_body_bytes(self) -> int:

@@ -3,7 +3,7 @@ actor) loads its own under the home's policy."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..pipeline import Translator
 
@@ -25,20 +25,29 @@ class TranslatorFactory:
     device: str
     beam: int
     transliteration_model: str | None = None
+    #: Read the memory as it was at this moment (a job's start; ISO 8601 UTC).
+    memory_as_of: str | None = None
 
     def __call__(self, threads: int | None = None) -> Translator:
         from . import Workspace  # the package imports this module first
 
         ws = Workspace(self.home, transliteration_model=self.transliteration_model)
         engine = ws.engine(self.model, device=self.device, beam_size=self.beam, threads=threads)
+        memory = ws.memory(self.memory, use_home=False)  # resolved by batch_translators
+        if memory is not None:
+            memory.as_of = self.memory_as_of
         return ws.translator(
             engine,
             source=self.source,
             target=self.target,
             glossary=ws.glossary(self.glossary) if self.glossary else None,
-            memory=ws.memory(self.memory, use_home=False),  # resolved by batch_translators
+            memory=memory,
             digits=self.digits,
         )
+
+    def pinned(self, moment: str) -> TranslatorFactory:
+        """This recipe with its memory read as it was at ``moment``."""
+        return replace(self, memory_as_of=moment)
 
     @property
     def settings(self) -> dict[str, str | int | None]:
