@@ -241,6 +241,15 @@ def test_a_read_only_memory_disables_approval(context: Any, server: str) -> None
     translate(page, ARTICLE)
     expect(page.locator("#approve-all")).to_be_disabled()
     expect(page.get_by_role("button", name="Approve sentence 1.1")).to_be_disabled()
+    # Without keys the page says what would let an editor approve.
+    assert "--open-memory" in (page.locator("#approve-all").get_attribute("title") or "")
+
+
+def test_an_open_memory_is_said_on_the_page(context: Any, server: str) -> None:
+    # This module's server runs with --open-memory: the page says so before anything else.
+    page = open_page(context, server)
+    expect(page.locator("#status")).to_contain_text("Open memory")
+    expect(page.locator("#approve-all")).not_to_have_attribute("title", re.compile("key"))
 
 
 def _segment(index: int, source: str, translation: str, issues: list[Any]) -> dict[str, Any]:

@@ -186,10 +186,12 @@ async function loadSettings() {
       $("glossary").append(el("option", { value: name }, name));
     }
     $("glossary-default").textContent = glossaries.default ? "the default" : "none set";
-    desk.setWritable(memory.writable);
+    desk.setWritable(memory.writable, memory.keys);
     updateCount();
     if (!restore()) {
-      setStatus("Ready. Paste an article, one paragraph per line, or open a .txt file.");
+      // An open memory is said at once: every approval on this page goes in without a key.
+      const open = memory.open ? " Open memory: approvals here go into the memory without a key." : "";
+      setStatus(`Ready. Paste an article, one paragraph per line, or open a .txt file.${open}`);
     }
   } catch (err) {
     showError(`Could not load the server's settings: ${err.message}`);

@@ -23,6 +23,7 @@ const desk = {
   byKey: new Map(),
   editing: null,
   writable: true,
+  keys: false,
   // Set by the page: what a request needs, and what to do when something changes.
   options: { apiKey: () => null, glossary: () => "", title: () => "" },
   onChange: () => {},
@@ -221,7 +222,11 @@ function renderCounts() {
 }
 
 function updateApproveButtons() {
-  const why = desk.writable ? null : "The translation memory is read-only on this server";
+  const why = desk.writable
+    ? null
+    : desk.keys
+      ? "The translation memory is read-only on this server"
+      : "Approving needs an API key, or a server started with --open-memory";
   for (const button of document.querySelectorAll(".approve-one, .approve-para, #approve-all")) {
     button.disabled = !desk.writable;
     if (why) button.title = why;
@@ -229,8 +234,9 @@ function updateApproveButtons() {
   }
 }
 
-export function setWritable(writable) {
+export function setWritable(writable, keys = false) {
   desk.writable = writable;
+  desk.keys = keys;
   updateApproveButtons();
 }
 
