@@ -1,5 +1,6 @@
-"""XLIFF 1.2 and 2.x: each unit's (1.2) or segment's (2.x) ``<source>`` is a block, and its
-``<target>`` is written with the same inline codes.
+"""XLIFF 1.x and 2.x: each unit's (1.x) or segment's (2.x) ``<source>`` is a block, and its
+``<target>`` is written with the same inline codes. 1.0 and 1.1 (and 1.x without a
+namespace) are read as 1.2; 2.1 shares 2.0's namespace, 2.2 has its own.
 
 Paired codes are 1.2's ``<g>`` and ``<mrk>`` and 2.x's ``<pc>`` and ``<mrk>``; every other
 inline element (``<x/>``, ``<bx/>``, ``<ex/>``, ``<ph>``, ``<bpt>``, ``<ept>``, ``<it>``,
@@ -7,7 +8,7 @@ inline element (``<x/>``, ``<bx/>``, ``<ex/>``, ``<ph>``, ``<bpt>``, ``<ept>``, 
 into the target; a ``<mrk>`` marked ``translate="no"`` or ``mtype="protected"`` too.
 
 What is translated: units with no target or an empty one, or one whose state says it still
-needs translating (1.2 ``new``/``needs-translation``, 2.x ``initial``, its default). Units
+needs translating (1.2 ``new``/``needs-translation``, 2.x ``initial`` written out). Units
 marked ``translate="no"``, and units that already hold a translator's work (any other
 state, or ``approved="yes"``: final, signed-off, reviewed, translated), are left alone.
 A translated target gets ``state="translated"``; one whose segments have issues gets
