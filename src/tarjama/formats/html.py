@@ -24,8 +24,8 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from ..errors import InputError
-from .base import BlockResult, decode_markup, direction, same_language
+from ..errors import DecodeError, InputError
+from .base import BlockResult, decode_markup, direction, legacy_text, same_language
 from .inline import Block, Close, Code, Open, Point, Token
 from .trees import fill, shallow
 from .verbatim import Verbatim, untouched
@@ -296,11 +296,15 @@ class HtmlDocument:
 def _decode(data: bytes, where: str) -> str:
     """UTF-8, or the charset the page declares (Arabic pages still come in windows-1256)."""
     try:
-        return decode_markup(data, where)
-    except InputError:
+        return decode_markup(data, where, legacy=False)
+    except InputError as exc:
         found = _CHARSET.search(data[:4096])
         if not found:
-            raise
+            # No declaration: the legacy encoding that fits best.
+            text = legacy_text(data, where) if isinstance(exc, DecodeError) else None
+            if text is None:
+                raise
+            return text
         try:
             return data.decode(found.group(1).decode("ascii"))
         except (LookupError, UnicodeDecodeError):
