@@ -23,7 +23,10 @@ PAGES = [
 
 @pytest.mark.parametrize("page", PAGES)
 def test_a_page_comes_back_as_it_was(copier: Translator, page: str) -> None:
-    assert copier.translate_file(page.encode(), "html").data.decode() == page + "\n"
+    assert (
+        copier.translate_file(page.encode(), "html", translate_all=True).data
+        == (page + "\n").encode()
+    )
 
 
 def test_attribute_values_come_back_byte_for_byte(copier: Translator) -> None:
@@ -31,7 +34,9 @@ def test_attribute_values_come_back_byte_for_byte(copier: Translator) -> None:
         '<p><a href=" x">link</a> and <a href="https://ar.wikipedia.org/wiki/قطر">q</a>'
         ' <img src="صورة.png" alt="x"></p>'
     )
-    assert copier.translate_file(fragment.encode(), "html").data.decode() == fragment
+    assert copier.translate_file(fragment.encode(), "html", translate_all=True).data == (
+        fragment.encode()
+    )
 
 
 def test_xhtml_keeps_one_namespace_and_one_xml_lang(copier: Translator) -> None:

@@ -35,7 +35,7 @@ PAGES = [
 
 @pytest.mark.parametrize("page", PAGES)
 def test_html_tags_keep_their_side_of_punctuation_and_breaks(copier: Translator, page: str) -> None:
-    result = copier.translate_file(page.encode(), "html")
+    result = copier.translate_file(page.encode(), "html", translate_all=True)
     assert result.data.decode() == page
     assert [i for i in result.document.issues if i.check == "markup"] == []
 
@@ -50,13 +50,13 @@ def test_the_arabic_comma_after_a_link_stays_outside_it(copier: Translator) -> N
 def test_a_break_reaches_the_model_as_a_space_and_comes_back_between_the_words(
     copier: Translator,
 ) -> None:
-    result = copier.translate_file(b"<p>First line<br>second line.</p>", "html")
+    result = copier.translate_file(b"<p>First line<br>second line.</p>", "html", translate_all=True)
     assert [s.source for s in result.document.segments] == ["First line second line."]
 
 
 def test_webvtt_bold_keeps_the_full_stop_outside(copier: Translator) -> None:
     vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhello <b>world</b>. ok\n"
-    assert copier.translate_file(vtt.encode(), "vtt").data.decode() == vtt
+    assert copier.translate_file(vtt.encode(), "vtt", translate_all=True).data.decode() == vtt
 
 
 def _docx(*runs: tuple[str, bool]) -> bytes:
@@ -73,7 +73,7 @@ def _docx(*runs: tuple[str, bool]) -> bytes:
 
 def test_a_docx_tab_between_words_stays_between_them(copier: Translator) -> None:
     data = _docx(("Overview", True), ("5 pages.", False))
-    result = copier.translate_file(data, "docx")
+    result = copier.translate_file(data, "docx", translate_all=True)
     (paragraph,) = docx.Document(io.BytesIO(result.data)).paragraphs
     assert paragraph.text == "Overview\t5 pages."
     assert [s.source for s in result.document.segments] == ["Overview 5 pages."]

@@ -34,7 +34,7 @@ def test_webvtt_timings_notes_and_identifiers_come_back_as_written(copier: Trans
         "WEBVTT\n\n1\n00:01.000 --> 00:02.000 align:start\nhello world\n\nNOTE x\n\n"
         'intro\n00:02.000 --> 00:03.000\n"quoted" line\n!bang here\n'
     )
-    assert copier.translate_file(vtt.encode(), "vtt").data.decode() == vtt
+    assert copier.translate_file(vtt.encode(), "vtt", translate_all=True).data.decode() == vtt
 
 
 def test_subrip_without_cue_numbers_is_numbered(copier: Translator) -> None:

@@ -33,7 +33,7 @@ def translate_file(args: argparse.Namespace, translator: Translator, kind: str, 
 
     stdin = args.file in (None, "-")
     where = "standard input" if stdin else str(args.file)
-    result = translator.translate_file(data, kind, where=where)
+    result = translator.translate_file(data, kind, where=where, translate_all=args.translate_all)
     out = args.output
     if out is None:
         out = "-" if stdin else output_name(args.file, translator.source, translator.target, kind)
@@ -45,6 +45,12 @@ def translate_file(args: argparse.Namespace, translator: Translator, kind: str, 
     write_file(result.data, out)
     if result.document.segments:
         print(issue_summary(result.document.issues), file=sys.stderr)
+    if result.in_target:
+        print(
+            f"tarjama: {result.in_target} block(s) already in {translator.target} kept as they "
+            "were (--translate-all translates them)",
+            file=sys.stderr,
+        )
     if out != "-":
         print(f"tarjama: wrote {out}", file=sys.stderr)
     if args.format == "json":

@@ -37,6 +37,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="|".join(kinds()),
         help="the input's format (default: from its extension; plain text otherwise)",
     )
+    p.add_argument(
+        "--translate-all",
+        action="store_true",
+        help="documents: translate blocks already in the target language too (default: kept)",
+    )
     p.add_argument("--beam", type=int, default=4, help="beam size, 1 to 16 (default 4)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--home", default=None, help="model store (default $TARJAMA_HOME)")
