@@ -54,6 +54,15 @@ MAX_PROPERTY = 255
 _P, _R, _T, _RPR, _PPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:rPr"), qn("w:pPr")
 _HYPERLINK = qn("w:hyperlink")
 _FIELD = {qn("w:fldChar"), qn("w:instrText")}
+#: A run holding a reference mark is the mark: it keeps its own content and style.
+_REFERENCES = {
+    qn("w:footnoteReference"),
+    qn("w:endnoteReference"),
+    qn("w:commentReference"),
+    qn("w:footnoteRef"),
+    qn("w:endnoteRef"),
+    qn("w:annotationRef"),
+}
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -128,14 +137,15 @@ class _Paragraph:
             yield Close(open_format[1])
 
     def _kept(self, run: Any) -> bool:
-        """Runs of a field (instruction and cached result) stay whole."""
+        """Runs of a field (instruction and cached result), and runs of a footnote, endnote
+        or comment reference, stay whole."""
         kept = self.in_field > 0
         for el in run:
             if el.tag == qn("w:fldChar"):
                 kind = el.get(qn("w:fldCharType"))
                 self.in_field += {"begin": 1, "end": -1}.get(kind or "", 0)
                 kept = True
-            elif el.tag in _FIELD:
+            elif el.tag in _FIELD or el.tag in _REFERENCES:
                 kept = True
         return kept
 
@@ -221,6 +231,7 @@ class DocxDocument:
             core.language = target
         for part in self.parts:
             switch_language(part.element, source, target)
+            set_layout_direction(part.element, target)
         for para in self.paragraphs:
             set_direction(para.p, target)
         switch_language(self.styles, source, target)
@@ -290,8 +301,9 @@ def _rebuild(para: _Paragraph, tokens: Sequence[Token]) -> None:
 
 def switch_language(root: Any, source: str, target: str) -> None:
     """``w:lang`` of the source language names the target; into a left-to-right language,
-    right-to-left marks (``w:bidi`` on paragraphs, ``w:rtl`` on runs) are dropped, and so
-    are the properties they leave empty."""
+    right-to-left marks (``w:bidi`` on paragraphs and sections, ``w:rtl`` on runs,
+    ``w:bidiVisual`` on tables) are dropped, and so are the paragraph and run properties
+    they leave empty."""
     # w:bidi names the language of right-to-left runs: it changes only into one.
     slots = ["w:val", "w:eastAsia", *(["w:bidi"] if direction(target) == "rtl" else [])]
     for lang in root.iter(qn("w:lang")):
@@ -299,12 +311,58 @@ def switch_language(root: Any, source: str, target: str) -> None:
             if same_language(lang.get(attr), source):
                 lang.set(attr, target)
     if direction(target) == "ltr":
-        for props, tag in ((_PPR, "w:bidi"), (_RPR, "w:rtl")):
+        # Paragraphs, runs, tables (mirrored columns) and sections (mirrored layout)
+        # together; tblPr and sectPr stay even when emptied (a table must have its tblPr).
+        for props, tag in _RTL_MARKS:
             for el in list(root.iter(props)):
                 for flag in el.findall(qn(tag)):
                     el.remove(flag)
-                if not len(el) and not el.attrib and el.getparent() is not None:
+                optional = props in (_PPR, _RPR)
+                if optional and not len(el) and not el.attrib and el.getparent() is not None:
                     el.getparent().remove(el)
+
+
+def set_layout_direction(root: Any, target: str) -> None:
+    """Tables and sections of a story translated into a right-to-left language read right
+    to left, like its paragraphs (:func:`set_direction`)."""
+    if direction(target) == "rtl":
+        for tblpr in root.iter(qn("w:tblPr")):
+            if tblpr.find(qn("w:bidiVisual")) is None:
+                tblpr.insert_element_before(
+                    tblpr.makeelement(qn("w:bidiVisual"), {}), *_AFTER_BIDI_VISUAL
+                )
+        for sectpr in root.iter(qn("w:sectPr")):
+            if sectpr.find(qn("w:bidi")) is None:
+                sectpr.insert_element_before(
+                    sectpr.makeelement(qn("w:bidi"), {}), *_AFTER_SECTION_BIDI
+                )
+
+
+#: Right-to-left marks by the properties that hold them.
+_RTL_MARKS = (
+    (_PPR, "w:bidi"),
+    (_RPR, "w:rtl"),
+    (qn("w:tblPr"), "w:bidiVisual"),
+    (qn("w:sectPr"), "w:bidi"),
+)
+#: What follows ``w:bidiVisual`` in CT_TblPr, and ``w:bidi`` in CT_SectPr (ECMA-376).
+_AFTER_BIDI_VISUAL = (
+    "w:tblStyleRowBandSize",
+    "w:tblStyleColBandSize",
+    "w:tblW",
+    "w:jc",
+    "w:tblCellSpacing",
+    "w:tblInd",
+    "w:tblBorders",
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
+)
+_AFTER_SECTION_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
 
 
 #: What follows ``w:bidi`` in a paragraph's properties (ECMA-376 CT_PPr), so that a new
