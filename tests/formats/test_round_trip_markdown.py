@@ -24,3 +24,16 @@ def test_markdown_comes_back_as_written(copier: Translator, text: str) -> None:
     assert out == text
     md = MarkdownIt("commonmark")
     assert md.render(out) == md.render(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '\\![foo]\n\n[foo]: /url "title"\n',  # not an image: the "!" stays escaped
+        "\\&ouml; not a character entity\n",
+    ],
+)
+def test_escaped_markup_stays_text(copier: Translator, text: str) -> None:
+    out = copier.translate_file(text.encode(), "markdown", translate_all=True).data.decode()
+    md = MarkdownIt("commonmark")
+    assert md.render(out) == md.render(text)

@@ -26,7 +26,7 @@ from .inline import Block, Close, Code, Open, Point, Token
 _PAIRED = {"strong_open": "strong", "em_open": "em", "s_open": "s", "link_open": "link"}
 _CLOSING = {"strong_close", "em_close", "s_close", "link_close"}
 #: Characters that would start markup in running text.
-_ESCAPE = re.compile(r"([\\`*_\[\]<|])")
+_ESCAPE = re.compile(r"([\\`*_\[\]<|]|&(?=#?\w+;))")
 _LINE_START = re.compile(r"^([#>+-])")
 _NUMBERED = re.compile(r"^(\d+)([.)])")
 #: YAML (``---``) or TOML (``+++``) front matter at the top of the file: not Markdown.
@@ -183,7 +183,10 @@ def _render(tokens: Sequence[Token]) -> list[str]:
         elif isinstance(token, Point):
             lines[-1].append(token.code.data)
         elif isinstance(token, Open):
-            lines[-1].append(token.code.data[0])
+            line = lines[-1]
+            if token.code.name == "link" and line and line[-1].endswith("!"):
+                line[-1] = line[-1][:-1] + "\\!"  # "![" would make the link an image
+            line.append(token.code.data[0])
         elif isinstance(token, Close):
             lines[-1].append(token.code.data[1])
     return ["".join(line).strip() for line in lines]
