@@ -1,17 +1,21 @@
 """DOCX: a reference run keeps its own content and style; direction is switched on
-paragraphs, tables and sections together."""
+paragraphs, tables and sections together; a missing image is no reason to refuse."""
 
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
+import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from tarjama.errors import InputError
 from tarjama.pipeline import Translator
 
 from ..fakes import FakeEngine
+from . import samples
 
 
 def _save(document: docx.document.Document) -> bytes:
@@ -73,3 +77,26 @@ def test_into_arabic_tables_and_sections_read_right_to_left() -> None:
     )
     assert _marks(out) == (1, 1)
     docx.Document(io.BytesIO(out))  # still opens
+
+
+def _drop(data: bytes, prefix: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if not info.filename.startswith(prefix):
+                dst.writestr(info, src.read(info.filename))
+    return out.getvalue()
+
+
+def test_a_document_missing_its_image_translates_and_still_lacks_it() -> None:
+    data = _drop(samples.docx_document(), "word/media/")
+    result = Translator(FakeEngine()).translate_file(data, "docx")
+    with zipfile.ZipFile(io.BytesIO(result.data)) as archive:
+        assert not [n for n in archive.namelist() if n.startswith("word/media/")]
+    assert result.document.segments
+
+
+def test_a_document_missing_a_story_is_still_refused() -> None:
+    data = _drop(samples.docx_document(), "word/footnotes.xml")
+    with pytest.raises(InputError, match="not a Word document"):
+        Translator(FakeEngine()).translate_file(data, "docx")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -177,7 +178,7 @@ class DocxDocument:
     def __init__(self, data: bytes, where: str = "DOCX") -> None:
         check_zip(data, where)
         try:
-            self.doc = docx.Document(io.BytesIO(data))
+            self.doc, self.stand_ins = _load(data)
         except etree.XMLSyntaxError as exc:
             raise InputError(f"{where} holds XML that cannot be read: {exc}") from None
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
@@ -237,7 +238,53 @@ class DocxDocument:
         switch_language(self.styles, source, target)
         out = io.BytesIO()
         self.doc.save(out)
-        return out.getvalue()
+        return _without(out.getvalue(), self.stand_ins)
+
+
+_MISSING = re.compile(r"There is no item named '([^']+)' in the archive")
+#: Parts a document can lack and still be read: media (images, audio, video), fonts and
+#: other binary payloads; never a story's XML.
+_OPTIONAL = re.compile(r"^word/(media|embeddings|fonts)/[^/]+$")
+#: The most missing parts stood in for: each costs a reload.
+MAX_MISSING = 20
+
+
+def _load(data: bytes) -> tuple[Any, set[str]]:
+    """The document, and the names of the optional parts it lacks: python-docx refuses a
+    package with a dangling relationship, so each such part gets an empty stand-in while it
+    reads, and :func:`_without` takes them out of the written file again."""
+    stand_ins: set[str] = set()
+    while True:
+        try:
+            return docx.Document(io.BytesIO(data)), stand_ins
+        except KeyError as exc:
+            found = _MISSING.search(str(exc))
+            name = found.group(1) if found else ""
+            if not _OPTIONAL.match(name) or name in stand_ins or len(stand_ins) >= MAX_MISSING:
+                raise
+            stand_ins.add(name)
+            data = _with_entry(data, name)
+
+
+def _with_entry(data: bytes, name: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename))
+        dst.writestr(name, b"")
+    return out.getvalue()
+
+
+def _without(data: bytes, names: set[str]) -> bytes:
+    """``data`` (a zip) without the entries ``names``."""
+    if not names:
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename not in names:
+                dst.writestr(info, src.read(info.filename))
+    return out.getvalue()
 
 
 def _fit(text: str, limit: int) -> str:
