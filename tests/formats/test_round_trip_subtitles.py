@@ -4,9 +4,14 @@ its cues have no numbers."""
 
 from __future__ import annotations
 
+import pytest
+
+from tarjama.errors import InputError
 from tarjama.formats.inline import Code, Point, Token
 from tarjama.formats.subtitles import cue_lines
 from tarjama.pipeline import Translator
+
+from ..fakes import FakeEngine
 
 SRT_WITH_EMPTY_CUE = (
     "1\n00:00:01,000 --> 00:00:02,000\nقال <i>الرئيس</i> ثم ذهب.\n\n"
@@ -42,3 +47,12 @@ def test_subrip_without_cue_numbers_is_numbered(copier: Translator) -> None:
     out = copier.translate_file(srt.encode(), "srt").data.decode()
     assert "None" not in out
     assert out.startswith("1\n00:00:01,000 --> 00:00:02,000\nجملة أولى.\n\n2\n")
+
+
+def test_a_broken_srt_cue_is_named_in_one_readable_line() -> None:
+    bad = "1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\n00:00:02,000 -> 00:00:03,000\nbad\n"
+    with pytest.raises(InputError) as info:
+        Translator(FakeEngine()).translate_file(bad.encode(), "srt")
+    message = str(info.value)
+    assert "\n" not in message and "(" not in message
+    assert "'2 / 00:00:02,000 -> 00:00:03,000 / bad'" in message

@@ -135,6 +135,14 @@ _SRT_TIMING = re.compile(
 )
 
 
+def _cue_of(exc: Exception) -> str:
+    """pysrt's error as one readable line: it carries (line number, the cue's text)."""
+    if len(exc.args) == 2 and isinstance(exc.args[1], str):
+        cue = " / ".join(line for line in exc.args[1].split("\n") if line.strip())
+        return f"line {exc.args[0]}: {cue[:60]!r}"
+    return str(exc)
+
+
 def _timing_lines(text: str) -> list[str]:
     return [line for line in text.split("\n") if "-->" in line]
 
@@ -159,7 +167,7 @@ class SrtDocument:
         try:
             self.items = pysrt.from_string(text, error_handling=pysrt.ERROR_RAISE)
         except (pysrt.Error, ValueError, IndexError) as exc:
-            raise InputError(f"{where} has a cue with broken timings: {exc}") from None
+            raise InputError(f"{where} has a cue with broken timings: {_cue_of(exc)}") from None
         if not self.items and text.strip():
             raise InputError(f"{where} holds no subtitle cue (is it SubRip?)")
         bad = [line for line in _timing_lines(text) if not _SRT_TIMING.match(line)]
