@@ -4,6 +4,7 @@ Markdown): the same format back, by default beside the input as ``NAME.en.EXT``.
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import os
 import sys
@@ -24,6 +25,23 @@ def read_document(path: str | None) -> bytes:
             raise too_large("standard input", MAX_INPUT_BYTES)
         return data
     return read_bytes(path)
+
+
+def recoded(data: bytes, encoding: str, kind: str, path: str | None) -> bytes:
+    """``data`` read in ``encoding`` (``--encoding``), as UTF-8; says what it read."""
+    where = "standard input" if path in (None, "-") else str(path)
+    if kind in ("docx", "xliff"):
+        raise InputError(f"--encoding is for text formats; a {kind.upper()} file declares its own")
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(f"--encoding {encoding}: no such encoding") from None
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where} is not {name} (bad byte at offset {exc.start})") from None
+    print(f"tarjama: read {where} as {name}", file=sys.stderr)
+    return text.encode("utf-8")
 
 
 def translate_file(args: argparse.Namespace, translator: Translator, kind: str, data: bytes) -> int:
