@@ -296,12 +296,32 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+#: Byte-order marks that name an encoding other than UTF-8 (UTF-32's first: its
+#: little-endian mark begins with UTF-16's).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
 def decode_bytes(data: bytes, where: str = "input") -> str:
-    """Decode UTF-8 (BOM allowed), naming the first bad byte's offset on failure.
+    """Decode UTF-8 (BOM allowed), or UTF-16/UTF-32 by their byte-order mark, naming the
+    first bad byte's offset on failure.
 
     NUL bytes say binary (an image, an archive) before any decoding error would: text in
     any encoding tarjama could be given has none.
     """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return normalize_newlines(data[len(bom) :].decode(codec))
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{where} starts with a {codec.upper()} byte-order mark but is not "
+                    f"{codec.upper()} (bad bytes at offset {exc.start + len(bom)})"
+                ) from None
     if b"\x00" in data:
         raise InputError(f"{where} looks binary (it contains NUL bytes), not text")
     try:

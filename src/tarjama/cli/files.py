@@ -4,6 +4,7 @@ Markdown): the same format back, by default beside the input as ``NAME.en.EXT``.
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import os
 import sys
@@ -26,6 +27,23 @@ def read_document(path: str | None) -> bytes:
     return read_bytes(path)
 
 
+def recoded(data: bytes, encoding: str, kind: str, path: str | None) -> bytes:
+    """``data`` read in ``encoding`` (``--encoding``), as UTF-8; says what it read."""
+    where = "standard input" if path in (None, "-") else str(path)
+    if kind in ("docx", "xliff"):
+        raise InputError(f"--encoding is for text formats; a {kind.upper()} file declares its own")
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(f"--encoding {encoding}: no such encoding") from None
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where} is not {name} (bad byte at offset {exc.start})") from None
+    print(f"tarjama: read {where} as {name}", file=sys.stderr)
+    return text.encode("utf-8")
+
+
 def translate_file(args: argparse.Namespace, translator: Translator, kind: str, data: bytes) -> int:
     """Translate ``data`` (read from ``args.file``) as ``kind``, write it, and report on
     stderr like plain text does (``--format json``: the report on stdout)."""
@@ -33,7 +51,7 @@ def translate_file(args: argparse.Namespace, translator: Translator, kind: str, 
 
     stdin = args.file in (None, "-")
     where = "standard input" if stdin else str(args.file)
-    result = translator.translate_file(data, kind, where=where)
+    result = translator.translate_file(data, kind, where=where, translate_all=args.translate_all)
     out = args.output
     if out is None:
         out = "-" if stdin else output_name(args.file, translator.source, translator.target, kind)
@@ -45,6 +63,12 @@ def translate_file(args: argparse.Namespace, translator: Translator, kind: str, 
     write_file(result.data, out)
     if result.document.segments:
         print(issue_summary(result.document.issues), file=sys.stderr)
+    if result.in_target:
+        print(
+            f"tarjama: {result.in_target} block(s) already in {translator.target} kept as they "
+            "were (--translate-all translates them)",
+            file=sys.stderr,
+        )
     if out != "-":
         print(f"tarjama: wrote {out}", file=sys.stderr)
     if args.format == "json":

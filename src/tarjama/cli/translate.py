@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 
-from ..document import Issue
+from ..document import Issue, decode_bytes
 from ..formats import kind_of, kinds
 from ..workspace import Workspace
 from ._io import check_output, read_input, write_output
-from .files import read_document, translate_file
+from .files import read_document, recoded, translate_file
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,6 +36,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=None,
         metavar="|".join(kinds()),
         help="the input's format (default: from its extension; plain text otherwise)",
+    )
+    p.add_argument(
+        "--encoding",
+        default=None,
+        metavar="NAME",
+        help="the input's encoding when it is not UTF-8 and cannot be told (windows-1256, "
+        "iso-8859-6, windows-1252, …); text formats only",
+    )
+    p.add_argument(
+        "--translate-all",
+        action="store_true",
+        help="documents: translate blocks already in the target language too (default: kept)",
     )
     p.add_argument("--beam", type=int, default=4, help="beam size, 1 to 16 (default 4)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
@@ -88,8 +100,12 @@ def failed(fail_on: str | None, errors: int, warnings: int) -> bool:
 def run(args: argparse.Namespace) -> int:
     check_output(args.output)  # before any work: one line, nothing translated in vain
     kind = kind_of(args.file, args.input_format)
-    text = read_input(args.file) if kind == "txt" else ""
-    data = read_document(args.file) if kind != "txt" else b""
+    if args.encoding:
+        data = recoded(read_document(args.file), args.encoding, kind, args.file)
+        text = decode_bytes(data) if kind == "txt" else ""
+    else:
+        text = read_input(args.file) if kind == "txt" else ""
+        data = read_document(args.file) if kind != "txt" else b""
     ws = Workspace.open(args.home)
     translator = ws.translator(
         args.model,

@@ -8,15 +8,18 @@ document leaves nothing half-written.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from lxml import etree
 
-from ..document import Paragraph, decode_bytes
-from ..errors import InputError
+from ..document import Paragraph, decode_bytes, normalize_newlines
+from ..errors import DecodeError, InputError
 from .inline import Block, Token
+
+_log = logging.getLogger(__name__)
 
 #: The most a markup document (HTML, XLIFF, subtitles, Markdown) may weigh: a long article
 #: with its page is well under 1 MB; 20 MB leaves room for inline images.
@@ -71,10 +74,34 @@ def check_size(data: bytes, where: str, limit: int = MAX_MARKUP_BYTES) -> None:
         )
 
 
-def decode_markup(data: bytes, where: str) -> str:
-    """A markup document's text: capped in size, UTF-8 (a BOM allowed)."""
+def decode_markup(data: bytes, where: str, *, legacy: bool = True) -> str:
+    """A markup document's text: capped in size, UTF-8 (a BOM allowed), UTF-16 or UTF-32
+    by its byte-order mark, or else (with ``legacy``) a legacy single-byte encoding
+    (:func:`legacy_text`)."""
     check_size(data, where)
-    return decode_bytes(data, where)
+    try:
+        return decode_bytes(data, where)
+    except DecodeError:
+        text = legacy_text(data, where) if legacy else None
+        if text is None:
+            raise
+        return text
+
+
+#: The single-byte encodings Arabic and Western documents still come in.
+LEGACY = ("cp1256", "iso8859_6", "cp1252")
+
+
+def legacy_text(data: bytes, where: str) -> str | None:
+    """``data`` read in the legacy encoding (:data:`LEGACY`) charset-normalizer finds most
+    coherent; None if none fits. What was read is logged."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=list(LEGACY)).best()
+    if best is None:
+        return None
+    _log.warning("%s is not UTF-8; read it as %s", where, best.encoding)
+    return normalize_newlines(str(best))
 
 
 #: XML from users: no DTD loading, no entity resolution, no network.

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -54,6 +55,15 @@ MAX_PROPERTY = 255
 _P, _R, _T, _RPR, _PPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:rPr"), qn("w:pPr")
 _HYPERLINK = qn("w:hyperlink")
 _FIELD = {qn("w:fldChar"), qn("w:instrText")}
+#: A run holding a reference mark is the mark: it keeps its own content and style.
+_REFERENCES = {
+    qn("w:footnoteReference"),
+    qn("w:endnoteReference"),
+    qn("w:commentReference"),
+    qn("w:footnoteRef"),
+    qn("w:endnoteRef"),
+    qn("w:annotationRef"),
+}
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -128,14 +138,15 @@ class _Paragraph:
             yield Close(open_format[1])
 
     def _kept(self, run: Any) -> bool:
-        """Runs of a field (instruction and cached result) stay whole."""
+        """Runs of a field (instruction and cached result), and runs of a footnote, endnote
+        or comment reference, stay whole."""
         kept = self.in_field > 0
         for el in run:
             if el.tag == qn("w:fldChar"):
                 kind = el.get(qn("w:fldCharType"))
                 self.in_field += {"begin": 1, "end": -1}.get(kind or "", 0)
                 kept = True
-            elif el.tag in _FIELD:
+            elif el.tag in _FIELD or el.tag in _REFERENCES:
                 kept = True
         return kept
 
@@ -167,7 +178,7 @@ class DocxDocument:
     def __init__(self, data: bytes, where: str = "DOCX") -> None:
         check_zip(data, where)
         try:
-            self.doc = docx.Document(io.BytesIO(data))
+            self.doc, self.stand_ins = _load(data)
         except etree.XMLSyntaxError as exc:
             raise InputError(f"{where} holds XML that cannot be read: {exc}") from None
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
@@ -221,12 +232,59 @@ class DocxDocument:
             core.language = target
         for part in self.parts:
             switch_language(part.element, source, target)
+            set_layout_direction(part.element, target)
         for para in self.paragraphs:
             set_direction(para.p, target)
         switch_language(self.styles, source, target)
         out = io.BytesIO()
         self.doc.save(out)
-        return out.getvalue()
+        return _without(out.getvalue(), self.stand_ins)
+
+
+_MISSING = re.compile(r"There is no item named '([^']+)' in the archive")
+#: Parts a document can lack and still be read: media (images, audio, video), fonts and
+#: other binary payloads; never a story's XML.
+_OPTIONAL = re.compile(r"^word/(media|embeddings|fonts)/[^/]+$")
+#: The most missing parts stood in for: each costs a reload.
+MAX_MISSING = 20
+
+
+def _load(data: bytes) -> tuple[Any, set[str]]:
+    """The document, and the names of the optional parts it lacks: python-docx refuses a
+    package with a dangling relationship, so each such part gets an empty stand-in while it
+    reads, and :func:`_without` takes them out of the written file again."""
+    stand_ins: set[str] = set()
+    while True:
+        try:
+            return docx.Document(io.BytesIO(data)), stand_ins
+        except KeyError as exc:
+            found = _MISSING.search(str(exc))
+            name = found.group(1) if found else ""
+            if not _OPTIONAL.match(name) or name in stand_ins or len(stand_ins) >= MAX_MISSING:
+                raise
+            stand_ins.add(name)
+            data = _with_entry(data, name)
+
+
+def _with_entry(data: bytes, name: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename))
+        dst.writestr(name, b"")
+    return out.getvalue()
+
+
+def _without(data: bytes, names: set[str]) -> bytes:
+    """``data`` (a zip) without the entries ``names``."""
+    if not names:
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            if info.filename not in names:
+                dst.writestr(info, src.read(info.filename))
+    return out.getvalue()
 
 
 def _fit(text: str, limit: int) -> str:
@@ -290,8 +348,9 @@ def _rebuild(para: _Paragraph, tokens: Sequence[Token]) -> None:
 
 def switch_language(root: Any, source: str, target: str) -> None:
     """``w:lang`` of the source language names the target; into a left-to-right language,
-    right-to-left marks (``w:bidi`` on paragraphs, ``w:rtl`` on runs) are dropped, and so
-    are the properties they leave empty."""
+    right-to-left marks (``w:bidi`` on paragraphs and sections, ``w:rtl`` on runs,
+    ``w:bidiVisual`` on tables) are dropped, and so are the paragraph and run properties
+    they leave empty."""
     # w:bidi names the language of right-to-left runs: it changes only into one.
     slots = ["w:val", "w:eastAsia", *(["w:bidi"] if direction(target) == "rtl" else [])]
     for lang in root.iter(qn("w:lang")):
@@ -299,12 +358,58 @@ def switch_language(root: Any, source: str, target: str) -> None:
             if same_language(lang.get(attr), source):
                 lang.set(attr, target)
     if direction(target) == "ltr":
-        for props, tag in ((_PPR, "w:bidi"), (_RPR, "w:rtl")):
+        # Paragraphs, runs, tables (mirrored columns) and sections (mirrored layout)
+        # together; tblPr and sectPr stay even when emptied (a table must have its tblPr).
+        for props, tag in _RTL_MARKS:
             for el in list(root.iter(props)):
                 for flag in el.findall(qn(tag)):
                     el.remove(flag)
-                if not len(el) and not el.attrib and el.getparent() is not None:
+                optional = props in (_PPR, _RPR)
+                if optional and not len(el) and not el.attrib and el.getparent() is not None:
                     el.getparent().remove(el)
+
+
+def set_layout_direction(root: Any, target: str) -> None:
+    """Tables and sections of a story translated into a right-to-left language read right
+    to left, like its paragraphs (:func:`set_direction`)."""
+    if direction(target) == "rtl":
+        for tblpr in root.iter(qn("w:tblPr")):
+            if tblpr.find(qn("w:bidiVisual")) is None:
+                tblpr.insert_element_before(
+                    tblpr.makeelement(qn("w:bidiVisual"), {}), *_AFTER_BIDI_VISUAL
+                )
+        for sectpr in root.iter(qn("w:sectPr")):
+            if sectpr.find(qn("w:bidi")) is None:
+                sectpr.insert_element_before(
+                    sectpr.makeelement(qn("w:bidi"), {}), *_AFTER_SECTION_BIDI
+                )
+
+
+#: Right-to-left marks by the properties that hold them.
+_RTL_MARKS = (
+    (_PPR, "w:bidi"),
+    (_RPR, "w:rtl"),
+    (qn("w:tblPr"), "w:bidiVisual"),
+    (qn("w:sectPr"), "w:bidi"),
+)
+#: What follows ``w:bidiVisual`` in CT_TblPr, and ``w:bidi`` in CT_SectPr (ECMA-376).
+_AFTER_BIDI_VISUAL = (
+    "w:tblStyleRowBandSize",
+    "w:tblStyleColBandSize",
+    "w:tblW",
+    "w:jc",
+    "w:tblCellSpacing",
+    "w:tblInd",
+    "w:tblBorders",
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
+)
+_AFTER_SECTION_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
 
 
 #: What follows ``w:bidi`` in a paragraph's properties (ECMA-376 CT_PPr), so that a new

@@ -24,8 +24,8 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from ..errors import InputError
-from .base import BlockResult, decode_markup, direction, same_language
+from ..errors import DecodeError, InputError
+from .base import BlockResult, decode_markup, direction, legacy_text, same_language
 from .inline import Block, Close, Code, Open, Point, Token
 from .trees import fill, shallow
 from .verbatim import Verbatim, untouched
@@ -99,8 +99,43 @@ KEPT_INLINE = frozenset(
 )
 #: Block elements whose content is never translated.
 KEPT_BLOCKS = frozenset(
-    ["pre", "address", "script", "style", "noscript", "template", "svg", "math", "textarea"]
+    [
+        "pre",
+        "address",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "textarea",
+        # Read as raw text by the parser (HTML5): kept as written rather than escaped.
+        "noframes",
+        "noembed",
+    ]
 )
+#: Attributes libxml2's HTML writer would rewrite (percent-encoded, trimmed) or drop (the
+#: Content-Type ``<meta>``): their values are written back as they were read.
+_WRITER_REWRITES = frozenset(
+    [
+        "href",
+        "src",
+        "action",
+        "name",
+        "background",
+        "cite",
+        "longdesc",
+        "usemap",
+        "data",
+        "formaction",
+        "poster",
+        "codebase",
+        "classid",
+        "profile",
+        "http-equiv",
+    ]
+)
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: Attributes whose text is translated.
 ATTRIBUTES = ("alt", "title")
 
@@ -234,6 +269,7 @@ class HtmlDocument:
         if self.whole:
             _declare_utf8(self.root)
             if self.xhtml:
+                _as_xhtml(self.root)
                 xml: bytes = etree.tostring(
                     self.root.getroottree(),
                     doctype=self.doctype or None,
@@ -241,14 +277,17 @@ class HtmlDocument:
                     xml_declaration=True,
                 )
                 return self._restored(xml) + b"\n"
+            values = _protect(self.root, self.verbatim.marker)
             out: bytes = lxml.html.tostring(
                 self.root, doctype=self.doctype or None, encoding="utf-8", method="html"
             )
-            return self._restored(out) + b"\n"
+            return _unprotect(self._restored(out), self.verbatim.marker, values) + b"\n"
+        values = _protect(self.root, self.verbatim.marker)
         inner = (self.root.text or "") + "".join(
             lxml.html.tostring(c, encoding="unicode", method="html") for c in self.root
         )
-        return self.verbatim.restore(inner).encode("utf-8")
+        written = self.verbatim.restore(inner).encode("utf-8")
+        return _unprotect(written, self.verbatim.marker, values)
 
     def _restored(self, written: bytes) -> bytes:
         return self.verbatim.restore(written.decode("utf-8")).encode("utf-8")
@@ -257,11 +296,15 @@ class HtmlDocument:
 def _decode(data: bytes, where: str) -> str:
     """UTF-8, or the charset the page declares (Arabic pages still come in windows-1256)."""
     try:
-        return decode_markup(data, where)
-    except InputError:
+        return decode_markup(data, where, legacy=False)
+    except InputError as exc:
         found = _CHARSET.search(data[:4096])
         if not found:
-            raise
+            # No declaration: the legacy encoding that fits best.
+            text = legacy_text(data, where) if isinstance(exc, DecodeError) else None
+            if text is None:
+                raise
+            return text
         try:
             return data.decode(found.group(1).decode("ascii"))
         except (LookupError, UnicodeDecodeError):
@@ -320,6 +363,8 @@ def switch_language(root: Any, source: str, target: str, *, whole: bool) -> None
         if _untouched(el) or (parent is not None and parent in skip):
             skip.add(el)
             continue
+        if same_language(el.get("xml:lang"), source):
+            el.set("xml:lang", target)
         if same_language(el.get("lang"), source):
             el.set("lang", target)
             if el.get("dir") is not None:
@@ -333,9 +378,56 @@ def switch_language(root: Any, source: str, target: str, *, whole: bool) -> None
 
 
 def _declare_utf8(root: Any) -> None:
-    """The page is written in UTF-8; its ``<meta>`` must say so."""
+    """The page is written in UTF-8; its ``<meta>`` must say so (one that does already is
+    left as written)."""
     for meta in root.iter("meta"):
-        if meta.get("charset") is not None:
+        charset = meta.get("charset")
+        if charset is not None and not _says_utf8(charset):
             meta.set("charset", "utf-8")
-        elif (meta.get("http-equiv") or "").lower() == "content-type":
+        equiv = (meta.get("http-equiv") or "").lower() == "content-type"
+        content = (meta.get("content") or "").lower().partition("charset=")[2]
+        if charset is None and equiv and not _says_utf8(content):
             meta.set("content", "text/html; charset=utf-8")
+
+
+def _says_utf8(charset: str) -> bool:
+    return charset.strip().lower().replace("-", "") == "utf8"
+
+
+def _protect(root: Any, marker: str) -> dict[str, str]:
+    """Swap the values :data:`_WRITER_REWRITES` names for markers; returns marker ->
+    value, for :func:`_unprotect` to write back after serialising."""
+    values: dict[str, str] = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for name, value in el.attrib.items():
+            if name.lower() in _WRITER_REWRITES:
+                key = f"{marker}-v{len(values)}"
+                values[key] = value
+                el.set(name, key)
+    return values
+
+
+def _unprotect(written: bytes, marker: str, values: dict[str, str]) -> bytes:
+    if not values:
+        return written
+
+    def value(m: re.Match[bytes]) -> bytes:
+        text = values[m.group().decode("ascii")]
+        return text.replace("&", "&amp;").replace('"', "&quot;").encode("utf-8")
+
+    return re.sub(re.escape(marker.encode("ascii")) + rb"-v\d+", value, written)
+
+
+def _as_xhtml(root: Any) -> None:
+    """libxml2 writes XHTML with an ``xml:lang`` beside each ``lang``; the HTML parser read
+    the source's ``xml:lang`` as a plain attribute, which would then come out twice. It
+    becomes the real one, in its place."""
+    for el in root.iter():
+        if not isinstance(el.tag, str) or "xml:lang" not in el.attrib:
+            continue
+        items = list(el.attrib.items())
+        el.attrib.clear()
+        for k, v in items:
+            el.set(_XML_LANG if k == "xml:lang" else k, v)

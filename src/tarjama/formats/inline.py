@@ -27,6 +27,12 @@ from ..errors import InputError
 
 #: Inline codes nested deeper than this are refused (no article needs a tenth of it).
 MAX_DEPTH = 100
+#: A sentence holding more inline codes than this is refused: placing them is near-linear,
+#: but no real sentence comes near it and the markup would dwarf the text.
+MAX_CODES = 2_000
+#: Standalone codes that separate words (a line break, a tab): the model must see a space
+#: for one that stands between two words with none around it.
+SEPARATORS = frozenset({"br", "tab", "cr"})
 
 
 @dataclass(eq=False)
@@ -36,6 +42,9 @@ class Code:
     name: str
     paired: bool
     data: Any = None
+    #: The block put a space after this separator, which the source did not have, so that
+    #: the words on either side reach the model apart; placement takes it out again.
+    gap: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,7 @@ class Block:
     marks: list[Mark] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.tokens = merge_text(self.tokens)
+        self.tokens = merge_text(_separated(merge_text(self.tokens)))
         parts: list[str] = []
         at = 0
         stack: list[int] = []
@@ -146,6 +155,10 @@ class Block:
                 found[k][mark.order] = (mark.order, mark)
         out: list[list[Local]] = []
         for (start, end), items in zip(bounds, found, strict=True):
+            if len(items) > MAX_CODES:
+                raise InputError(
+                    f"a sentence holds {len(items)} inline codes; at most {MAX_CODES} are placed"
+                )
             ordered = [item for _, item in sorted(items.values(), key=lambda f: f[0])]
             out.append([(n, item, *(_clip(item, start, end))) for n, item in enumerate(ordered, 1)])
         return out
@@ -161,6 +174,28 @@ class Block:
             write_markup(self.tokens, offsets, start, end, local) if local else None
             for (start, end), local in zip(bounds, self.locals(bounds), strict=True)
         ]
+
+
+def _separated(tokens: list[Token]) -> list[Token]:
+    """``tokens`` with a space after each separator that stands between two words
+    (``line<br/>second``), the separator's code marked as having gained it."""
+    following: list[str] = [""] * (len(tokens) + 1)  # the next text after each token
+    for k in range(len(tokens) - 1, -1, -1):
+        token = tokens[k]
+        following[k] = token if isinstance(token, str) else following[k + 1]
+    out: list[Token] = []
+    before = ""
+    for k, token in enumerate(tokens):
+        out.append(token)
+        if isinstance(token, str):
+            before = token
+        elif isinstance(token, Point) and token.code.name in SEPARATORS:
+            after = following[k + 1]
+            glued = bool(before and after) and not before[-1].isspace()
+            token.code.gap = glued and not after[0].isspace()
+            if token.code.gap:
+                out.append(" ")
+    return out
 
 
 def _clip(item: Span | Mark, start: int, end: int) -> tuple[int, int]:

@@ -7,7 +7,8 @@ are line breaks (a paragraph keeps its line count). Only those runs are rewritte
 place, in the source: headings' ``#``, list markers, quotes' ``>``, tables' ``|``, code
 blocks, HTML blocks and everything else stay byte for byte. Translated text is escaped
 where it would otherwise become markup. Link destinations are written back as markdown-it
-normalised them, so a reference link (``[text][ref]``) comes back inline.
+normalised them (in angle brackets when they need them), so a reference link
+(``[text][ref]``) comes back inline. Front matter at the top is kept, never parsed.
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ from .inline import Block, Close, Code, Open, Point, Token
 _PAIRED = {"strong_open": "strong", "em_open": "em", "s_open": "s", "link_open": "link"}
 _CLOSING = {"strong_close", "em_close", "s_close", "link_close"}
 #: Characters that would start markup in running text.
-_ESCAPE = re.compile(r"([\\`*_\[\]<|])")
-_LINE_START = re.compile(r"^([#>+-]|\d+[.)])")
+_ESCAPE = re.compile(r"([\\`*_\[\]<|]|&(?=#?\w+;))")
+_LINE_START = re.compile(r"^([#>+-])")
+_NUMBERED = re.compile(r"^(\d+)([.)])")
+#: YAML (``---``) or TOML (``+++``) front matter at the top of the file: not Markdown.
+_FRONT_MATTER = re.compile(r"\A(---|\+\+\+)[ \t]*\n(?:.*?\n)?(?:\1|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
 @dataclass
@@ -50,7 +54,11 @@ class MarkdownDocument:
         self.places: list[_Place] = []
         self.blocks: list[Block] = []
         cursor: dict[int, int] = {}
-        for token in md.parse(self.text):
+        # Front matter is parsed as blank lines (the line numbers stay) and never edited.
+        front = _FRONT_MATTER.match(self.text)
+        skipped = front.group().count("\n") if front else 0
+        parsed = "\n" * skipped + self.text[front.end() :] if front else self.text
+        for token in md.parse(parsed):
             if token.type != "inline" or token.map is None or not token.children:
                 continue
             place = self._locate(token, cursor)
@@ -93,6 +101,8 @@ class MarkdownDocument:
             for start, end, text in sorted(changes, reverse=True):
                 if start == 0 and _LINE_START.match(text):
                     text = "\\" + text
+                elif start == 0:  # "14." would start a list: its dot is escaped
+                    text = _NUMBERED.sub(r"\1\\\2", text, count=1)
                 line = line[:start] + text + line[end:]
             out[number] = line
         return "\n".join(out).encode("utf-8")
@@ -132,10 +142,21 @@ def _markup(child: Any, md: MarkdownIt) -> tuple[str, str]:
         return child.markup, child.markup
     href = md.normalizeLinkText(child.attrs.get("href", ""))
     title = child.attrs.get("title")
-    dest = f"<{href}>" if " " in href else href
+    dest = f"<{href}>" if _bracketed(href) else href
     if title:
         dest += ' "' + str(title).replace('"', '\\"') + '"'
     return "[", f"]({dest})"
+
+
+def _bracketed(href: str) -> bool:
+    """Whether a link destination must be written in angle brackets: a space, or
+    parentheses that do not balance, would end it."""
+    depth = 0
+    for ch in href:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            return True
+    return depth != 0 or " " in href
 
 
 def _standalone(child: Any, md: MarkdownIt) -> str:
@@ -162,7 +183,10 @@ def _render(tokens: Sequence[Token]) -> list[str]:
         elif isinstance(token, Point):
             lines[-1].append(token.code.data)
         elif isinstance(token, Open):
-            lines[-1].append(token.code.data[0])
+            line = lines[-1]
+            if token.code.name == "link" and line and line[-1].endswith("!"):
+                line[-1] = line[-1][:-1] + "\\!"  # "![" would make the link an image
+            line.append(token.code.data[0])
         elif isinstance(token, Close):
             lines[-1].append(token.code.data[1])
     return ["".join(line).strip() for line in lines]

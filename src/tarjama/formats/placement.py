@@ -23,7 +23,7 @@ comes first and the codes follow it, empty, in source order: still translated, f
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -40,8 +40,10 @@ from .inline import (
     merge_text,
     text_of,
 )
+from .tokens import OffsetMap, is_word
 
 _WORD = re.compile(r"\S+")
+_WORDLIKE = re.compile(r"\w+")
 
 
 @dataclass
@@ -64,6 +66,9 @@ class Placed:
     text: str
     #: Sentence index -> names of the paired codes placed by order, not by alignment.
     by_order: dict[int, list[str]] = field(default_factory=dict)
+    #: Sentence index -> names of the paired codes that held words in the source but none
+    #: where they were placed, given the nearest word (a tag never comes back empty).
+    widened: dict[int, list[str]] = field(default_factory=dict)
     #: True when no consistent placement was found: the codes follow the text.
     failed: bool = False
     #: Each sentence's offsets in ``text``.
@@ -83,14 +88,21 @@ def place(block: Block, sentences: Sequence[Sentence]) -> Placed:
         positions = layout.positions(methods)
         blamed = layout.violations(positions)
         if not blamed:
-            tokens, added = layout.emit(positions)
+            widened = layout.widen(positions)
+            tokens, added, removed = layout.emit(positions)
             by_order = {
                 i: names for i, m in methods.items() if m == "order" and (names := layout.paired(i))
             }
             shifted = [
-                (a + sum(p <= a for p in added), b + sum(p < b for p in added)) for a, b in offsets
+                (
+                    a + bisect_right(added, a) - bisect_left(removed, a),
+                    b + bisect_left(added, b) - bisect_left(removed, b),
+                )
+                for a, b in offsets
             ]
-            return Placed(tokens, text_of(tokens), by_order, offsets=shifted, locals=layout.local)
+            return Placed(
+                tokens, text_of(tokens), by_order, widened, offsets=shifted, locals=layout.local
+            )
         # The blamed sentences go by order; if none can, every sentence does.
         fixable = {i for i in blamed if methods.get(i, "order") != "order"}
         fixable = fixable or {i for i, m in methods.items() if m != "order"}
@@ -141,6 +153,9 @@ class _Layout:
         self.offsets = offsets
         self.local = block.locals([(s.start, s.end) for s in sentences])
         self._starts = [s.start for s in sentences]
+        self._places: dict[tuple[int, str], dict[tuple[int, str], int]] = {}
+        #: Each paired code's closing token index.
+        self._closes = {id(t.code): k for k, t in enumerate(block.tokens) if isinstance(t, Close)}
 
     # -- methods per sentence -----------------------------------------------------------
 
@@ -195,22 +210,27 @@ class _Layout:
         source = self.block.text[sent.start : sent.end]
         src_words = [(m.start(), m.end()) for m in _WORD.finditer(source)]
         tgt_words = [(m.start(), m.end()) for m in _WORD.finditer(sent.translation)]
+        src_starts, src_ends = [w for w, _ in src_words], [e for _, e in src_words]
+        targets: dict[int, list[int]] = {}
         links: dict[int, set[int]] = {}
         for s, t in sent.alignment:
             if s < len(src_words) and t < len(tgt_words):
                 links.setdefault(t, set()).add(s)
+                targets.setdefault(s, []).append(t)
         out: dict[tuple[int, str], int] = {}
         for _, item, a, b in self.local[i]:
             if not isinstance(item, Span):
                 continue
             a, b = a - sent.start, b - sent.start
-            covered = {k for k, (ws, we) in enumerate(src_words) if ws < b and we > a}
-            hits = sorted(t for t, ss in links.items() if ss & covered)
+            # The words the code overlaps: ending after a, starting before b.
+            covered = range(bisect_right(src_ends, a), bisect_left(src_starts, b))
+            hits = sorted({t for k in covered for t in targets.get(k, ())})
             if not covered or not hits:
                 return None
             lo, hi = hits[0], hits[-1]
-            inside = sum(1 for t in range(lo, hi + 1) if links.get(t, set()) & covered)
-            outside = sum(1 for t in range(lo, hi + 1) if links.get(t) and not links[t] & covered)
+            linked = [links[t] for t in range(lo, hi + 1) if t in links]
+            inside = sum(1 for words in linked if _meets(words, covered))
+            outside = len(linked) - inside
             # Links scattered outside the code's words, or a few words spread over far more
             # of the translation than their share: the alignment is guessing.
             if (
@@ -218,43 +238,37 @@ class _Layout:
                 or hi - lo + 1 > 2 * len(covered) * len(tgt_words) / len(src_words) + 2
             ):
                 return None
+            # The edge keeps its side of the punctuation: a code that began after an
+            # opening bracket, or ended before a comma, does so in the translation too.
+            word = (source, src_words[covered[0]], sent.translation, tgt_words[lo])
             if item.start > sent.start:
-                out[(id(item.code), "start")] = tgt_words[lo][0]
+                out[(id(item.code), "start")] = _edge(*word, a, start=True)
+            word = (source, src_words[covered[-1]], sent.translation, tgt_words[hi])
             if item.end < sent.end:
-                out[(id(item.code), "end")] = tgt_words[hi][1]
+                out[(id(item.code), "end")] = _edge(*word, b, start=False)
         return out
 
     def _by_order(self, i: int) -> dict[tuple[int, str], int]:
-        """Each inner edge at the same relative word position, in source order."""
+        """Each inner edge where its neighbouring tokens went (:class:`.tokens.OffsetMap`):
+        kept tokens anchor it, a rewritten run places it by its relative position; the
+        edges keep their source order."""
         sent = self.sentences[i]
-        source = self.block.text[sent.start : sent.end]
-        src_starts = [m.start() for m in _WORD.finditer(source)]
-        tgt_words = [(m.start(), m.end()) for m in _WORD.finditer(sent.translation)]
-        n_s, n_t = len(src_starts), len(tgt_words)
-        events: list[tuple[int, int, tuple[int, str]]] = []
+        mapping = OffsetMap(self.block.text[sent.start : sent.end], sent.translation)
+        events: list[tuple[int, int, tuple[int, str], str]] = []
         for _, item, _, _ in self.local[i]:
-            if isinstance(item, Span):
-                if sent.start < item.start < sent.end:
-                    events.append((item.start, item.order, (id(item.code), "start")))
-                if sent.start < item.end < sent.end:
-                    events.append(
-                        (item.end, _close_order(self.block, item), (id(item.code), "end"))
-                    )
-            else:
-                events.append((item.at, item.order, (id(item.code), "at")))
+            key = id(item.code)
+            if isinstance(item, Mark):
+                events.append((item.at, item.order, (key, "at"), "right"))
+                continue
+            if sent.start < item.start < sent.end:
+                events.append((item.start, item.order, (key, "start"), "right"))
+            if sent.start < item.end < sent.end:
+                events.append((item.end, self._closes[key], (key, "end"), "left"))
         events.sort()
         out: dict[tuple[int, str], int] = {}
-        switched: set[int] = set()
-        for p, _, key in events:
-            p -= sent.start
-            k = sum(1 for w in src_starts if w < p)
-            j = round(k * n_t / n_s) if n_s else 0
-            tight = p > 0 and not source[p - 1].isspace()
-            if tight and j not in switched:
-                out[key] = tgt_words[j - 1][1] if j > 0 else 0
-            else:
-                switched.add(j)
-                out[key] = tgt_words[j][0] if j < n_t else len(sent.translation)
+        floor = 0
+        for p, _, edge, lean in events:
+            floor = out[edge] = max(floor, mapping.offset(p - sent.start, lean))
         return out
 
     # -- the whole block ------------------------------------------------------------------
@@ -275,7 +289,12 @@ class _Layout:
         return bisect_right(self._starts, p) - 1
 
     def positions(self, methods: dict[int, str]) -> _Positions:
-        places = {i: self._sentence_places(i, m) for i, m in methods.items() if self.local[i]}
+        places = {}
+        for i, method in methods.items():
+            if self.local[i]:
+                if (i, method) not in self._places:
+                    self._places[(i, method)] = self._sentence_places(i, method)
+                places[i] = self._places[(i, method)]
         spans: dict[int, tuple[int, int]] = {}
         marks: dict[int, int] = {}
         origin: dict[int, set[int]] = {}
@@ -334,51 +353,119 @@ class _Layout:
             blamed.add(-1)  # inconsistent without any sentence to blame
         return blamed
 
-    def emit(self, positions: _Positions) -> tuple[list[Token], list[int]]:
-        """The tokens, and the target offsets before which a space was added: a standalone
-        code that stood between spaces in the source (a code span, an image) gets them back
-        where the translation puts it against a word."""
+    def widen(self, positions: _Positions) -> dict[int, list[str]]:
+        """Give each span that held a word in the source, and holds none where it was
+        placed, the nearest word in the free space beside it (after it, else before it).
+        Returns the sentences whose codes were widened so."""
+        spans, marks, origin = positions
+        out: dict[int, list[str]] = {}
+        for parent, children in self._children(spans, marks).items():
+            lo, hi = spans[parent] if parent is not None else (0, len(self.target))
+            free = lo
+            for n, (start, end, _, node) in enumerate(children):
+                following = children[n + 1][0] if n + 1 < len(children) else hi
+                span = self.block.spans[node] if node >= 0 else None
+                if (
+                    span is not None
+                    and node in origin
+                    and not is_word(self.target[start:end])
+                    and is_word(self.block.text[span.start : span.end])
+                ):
+                    grown = _nearest_word(self.target, start, end, free, following)
+                    if grown is not None:
+                        spans[node] = start, end = grown
+                        for i in origin[node]:
+                            out.setdefault(i, []).append(span.code.name)
+                free = max(free, end)
+        return out
+
+    def emit(self, positions: _Positions) -> tuple[list[Token], list[int], list[int]]:
+        """The tokens, the target offsets before which a space was added, and those of the
+        spaces taken out. A standalone code that stood between spaces in the source (a code
+        span, an image) gets them back where the translation puts it against a word; a
+        separator that stood between two words (:data:`.inline.SEPARATORS`) loses the
+        space the block gave it."""
         spans, marks, _ = positions
         kids = self._children(spans, marks)
-        text = self.block.text
-        target = self.target
         out: list[Token] = []
         added: list[int] = []
+        removed: list[int] = []
 
         def walk(parent: int | None, lo: int, hi: int) -> None:
             cursor = lo
             for start, end, _, node in kids.get(parent, []):
-                out.append(target[cursor:start])
+                out.append(self.target[max(cursor, lo) : start])
+                cursor = end
                 if node < 0:
-                    mark = self.block.marks[-1 - node]
-                    before = mark.at > 0 and text[mark.at - 1].isspace()
-                    after = mark.at < len(text) and text[mark.at].isspace()
-                    if before and start > 0 and not target[start - 1].isspace():
-                        out.append(" ")
-                        added.append(start)
-                    out.append(Point(mark.code))
-                    if after and start < len(target) and not target[start].isspace():
-                        out.append(" ")
-                        added.append(start)
+                    cursor = self._mark(self.block.marks[-1 - node], start, out, added, removed)
                 else:
                     code = self.block.spans[node].code
                     out.append(Open(code))
                     walk(node, start, end)
                     out.append(Close(code))
-                cursor = end
-            out.append(target[cursor:hi])
+            out.append(self.target[max(cursor, lo) : hi])
 
-        walk(None, 0, len(target))
-        return merge_text(out), added
+        walk(None, 0, len(self.target))
+        return merge_text(out), sorted(added), sorted(removed)
+
+    def _mark(
+        self, mark: Mark, at: int, out: list[Token], added: list[int], removed: list[int]
+    ) -> int:
+        """Write a standalone code placed at ``at``; returns where the text goes on."""
+        text, target = self.block.text, self.target
+        before = mark.at > 0 and text[mark.at - 1].isspace()
+        after = mark.at < len(text) and text[mark.at].isspace()
+        if mark.code.gap:
+            out.append(Point(mark.code))
+            if target[at : at + 1].isspace():
+                removed.append(at)
+                return at + 1
+            return at
+        if before and at > 0 and not target[at - 1].isspace():
+            out.append(" ")
+            added.append(at)
+        out.append(Point(mark.code))
+        if after and at < len(target) and not target[at].isspace():
+            out.append(" ")
+            added.append(at)
+        return at
 
 
-def _close_order(block: Block, span: Span) -> int:
-    """The token index of a span's closing."""
-    for k in range(span.order + 1, len(block.tokens)):
-        token = block.tokens[k]
-        if isinstance(token, Close) and token.code is span.code:
-            return k
-    return len(block.tokens)
+def _nearest_word(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int] | None:
+    """``[start, end)`` grown to the first word after it before ``hi``, else to the last
+    word before it after ``lo``; None if there is none."""
+    after = _WORDLIKE.search(text, end, hi)
+    if after:
+        return start, after.end()
+    before = [m for m in _WORDLIKE.finditer(text, lo, start)]
+    if before:
+        return before[-1].start(), end
+    return None
 
 
-__all__ = ["Placed", "Sentence", "place"]
+def _meets(words: set[int], covered: range) -> bool:
+    return any(w in covered for w in words)
+
+
+def _edge(
+    source: str,
+    src_word: tuple[int, int],
+    target: str,
+    tgt_word: tuple[int, int],
+    p: int,
+    *,
+    start: bool,
+) -> int:
+    """Where an edge at ``p`` in (or at an end of) the source word goes in the target
+    word it is aligned with: the same place when the word is unchanged; else the word's
+    start (end), or, when the edge cut the word's leading (trailing) punctuation off, past
+    the target word's leading (before its trailing) punctuation."""
+    (ws, we), (lo, hi) = src_word, tgt_word
+    if source[ws:we] == target[lo:hi]:
+        return lo + p - ws
+    if p == (ws if start else we):
+        return lo if start else hi
+    letters = [k for k in range(lo, hi) if target[k].isalnum()]
+    if not letters:
+        return lo if start else hi
+    return letters[0] if start else letters[-1] + 1

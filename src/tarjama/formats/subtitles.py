@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import Any
 
 import pysrt
@@ -76,8 +77,11 @@ def cues_block(cues: Iterable[list[str]]) -> Block:
     return Block(tokens)
 
 
-def cue_lines(tokens: Sequence[Token], count: int) -> list[list[str]]:
-    """Translated tokens back into ``count`` cues of lines (tags written back)."""
+def cue_lines(
+    tokens: Sequence[Token], count: int, worded: Sequence[bool] | None = None
+) -> list[list[str]]:
+    """Translated tokens back into ``count`` cues of lines (tags written back).
+    ``worded`` says which source cues held words (default: all); the others stay empty."""
     cues: list[list[list[str]]] = [[[]]]
     for token in tokens:
         if isinstance(token, str):
@@ -94,28 +98,34 @@ def cue_lines(tokens: Sequence[Token], count: int) -> list[list[str]]:
             cues[-1][-1].append(token.code.data[1])
     out = [[" ".join("".join(line).split()) for line in cue] for cue in cues]
     out += [[""] for _ in range(count - len(out))]
-    return _share(out[:count])
+    return _share(out[:count], [True] * count if worded is None else list(worded))
 
 
-def _share(cues: list[list[str]]) -> list[list[str]]:
-    """A cue left without words gets one: words move one cue on, from the nearest cue
-    before it that has two or more, keeping their order."""
+def has_words(text: str) -> bool:
+    """Whether cue text holds anything besides its tags."""
+    return bool(_TAG.sub("", text).strip())
 
-    def words(cue: list[str]) -> int:
-        return sum(len(line.split()) for line in cue)
 
-    for _ in range(sum(map(words, cues)) * len(cues)):
-        empty = next((i for i in range(1, len(cues)) if not words(cues[i])), None)
-        if empty is None:
-            break
-        donor = next((j for j in range(empty - 1, -1, -1) if words(cues[j]) > 1), None)
+def _share(cues: list[list[str]], worded: list[bool]) -> list[list[str]]:
+    """A cue that held words and was left without any gets one: the nearest cue before it
+    with two or more gives its last word, which moves one cue on along the cues between
+    (each gives its last and gets one first), keeping the order. A cue that held no words
+    stays empty and passes nothing on."""
+    counts = [sum(len(line.split()) for line in cue) for cue in cues]
+    for i in range(1, len(cues)):
+        if counts[i] or not worded[i]:
+            continue
+        donor = next((j for j in range(i - 1, -1, -1) if counts[j] > 1), None)
         if donor is None:
-            break
-        last = max(k for k, line in enumerate(cues[donor]) if line.split())
-        head, _, word = cues[donor][last].rpartition(" ")
-        cues[donor][last] = head
-        after = cues[donor + 1]
-        after[0] = f"{word} {after[0]}".strip()
+            continue
+        chain = [j for j in range(donor, i + 1) if worded[j] or j == donor]
+        for giver, taker in pairwise(chain):
+            last = max(k for k, line in enumerate(cues[giver]) if line.split())
+            head, _, word = cues[giver][last].rpartition(" ")
+            cues[giver][last] = head
+            cues[taker][0] = f"{word} {cues[taker][0]}".strip()
+        counts[donor] -= 1
+        counts[i] += 1
     return cues
 
 
@@ -125,8 +135,28 @@ _SRT_TIMING = re.compile(
 )
 
 
+def _cue_of(exc: Exception) -> str:
+    """pysrt's error as one readable line: it carries (line number, the cue's text)."""
+    if len(exc.args) == 2 and isinstance(exc.args[1], str):
+        cue = " / ".join(line for line in exc.args[1].split("\n") if line.strip())
+        return f"line {exc.args[0]}: {cue[:60]!r}"
+    return str(exc)
+
+
 def _timing_lines(text: str) -> list[str]:
     return [line for line in text.split("\n") if "-->" in line]
+
+
+def _timings_as_written(written: str, timings: Sequence[str]) -> str:
+    """``written`` with its timing lines replaced by the source's, in order: webvtt-py
+    writes ``00:01.000`` as ``00:00:01.000`` and settings its own way."""
+    lines = written.split("\n")
+    found = [k for k, line in enumerate(lines) if "-->" in line]
+    if len(found) != len(timings):
+        return written
+    for k, line in zip(found, timings, strict=True):
+        lines[k] = line.rstrip("\r")
+    return "\n".join(lines)
 
 
 class SrtDocument:
@@ -137,7 +167,7 @@ class SrtDocument:
         try:
             self.items = pysrt.from_string(text, error_handling=pysrt.ERROR_RAISE)
         except (pysrt.Error, ValueError, IndexError) as exc:
-            raise InputError(f"{where} has a cue with broken timings: {exc}") from None
+            raise InputError(f"{where} has a cue with broken timings: {_cue_of(exc)}") from None
         if not self.items and text.strip():
             raise InputError(f"{where} holds no subtitle cue (is it SubRip?)")
         bad = [line for line in _timing_lines(text) if not _SRT_TIMING.match(line)]
@@ -151,10 +181,12 @@ class SrtDocument:
 
     def write(self, results: Sequence[BlockResult], *, source: str, target: str) -> bytes:
         if self.items:
-            for item, lines in zip(
-                self.items, cue_lines(results[0].tokens, len(self.items)), strict=True
-            ):
+            worded = [has_words(item.text) for item in self.items]
+            cues = cue_lines(results[0].tokens, len(self.items), worded)
+            for n, (item, lines) in enumerate(zip(self.items, cues, strict=True), 1):
                 item.text = "\n".join(lines)
+                if item.index is None:  # a file without cue numbers is numbered
+                    item.index = n
         out = io.StringIO()
         self.items.write_into(out)
         return out.getvalue().encode("utf-8")
@@ -174,14 +206,16 @@ class VttDocument:
         for n, caption in enumerate(self.vtt.captions, 1):
             if caption.end_in_seconds < caption.start_in_seconds:
                 raise InputError(f"{where}: cue {n} ends before it starts")
+        self._timings = _timing_lines(text)
         self.blocks = [cues_block(list(c.lines) for c in self.vtt.captions)]
 
     def write(self, results: Sequence[BlockResult], *, source: str, target: str) -> bytes:
         captions = self.vtt.captions
         if captions:
+            worded = [has_words("\n".join(c.lines)) for c in captions]
             for caption, lines in zip(
-                captions, cue_lines(results[0].tokens, len(captions)), strict=True
+                captions, cue_lines(results[0].tokens, len(captions), worded), strict=True
             ):
                 caption.lines = lines
         content: str = self.vtt.content
-        return content.encode("utf-8")
+        return _timings_as_written(content, self._timings).encode("utf-8")

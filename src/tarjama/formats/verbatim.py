@@ -60,7 +60,8 @@ class Verbatim(HTMLParser):
         self._tag: str | None = None
         self._start = self._depth = 0
         self._found: list[tuple[str, int, int]] = []
-        self._marker = f"tarjama-{secrets.token_hex(4)}"
+        #: A string no page holds, for stand-ins here and for others (see :mod:`.html`).
+        self.marker = f"tarjama-{secrets.token_hex(4)}"
         self.feed(source)
         self.close()
         self.originals = [source[a:b] for _, a, b in self._found]
@@ -71,7 +72,7 @@ class Verbatim(HTMLParser):
         if not self.originals:
             return written
         pattern = re.compile(
-            r"<([\w:-]+)[^>]*?\sdata-kept=\"" + self._marker + r"-(\d+)\"[^>]*?(?:/>|>(?:</\1>)?)"
+            r"<([\w:-]+)[^>]*?\sdata-kept=\"" + self.marker + r"-(\d+)\"[^>]*?(?:/>|>(?:</\1>)?)"
         )
         return pattern.sub(lambda m: self.originals[int(m.group(2))], written)
 
@@ -80,7 +81,7 @@ class Verbatim(HTMLParser):
         for n, (tag, start, end) in enumerate(self._found):
             out += [
                 self._source[at:start],
-                f'<{tag} translate="no" data-kept="{self._marker}-{n}">',
+                f'<{tag} translate="no" data-kept="{self.marker}-{n}">',
             ]
             out.append(f"</{tag}>")
             at = end

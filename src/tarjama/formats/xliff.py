@@ -1,5 +1,6 @@
-"""XLIFF 1.2 and 2.x: each unit's (1.2) or segment's (2.x) ``<source>`` is a block, and its
-``<target>`` is written with the same inline codes.
+"""XLIFF 1.x and 2.x: each unit's (1.x) or segment's (2.x) ``<source>`` is a block, and its
+``<target>`` is written with the same inline codes. 1.0 and 1.1 (and 1.x without a
+namespace) are read as 1.2; 2.1 shares 2.0's namespace, 2.2 has its own.
 
 Paired codes are 1.2's ``<g>`` and ``<mrk>`` and 2.x's ``<pc>`` and ``<mrk>``; every other
 inline element (``<x/>``, ``<bx/>``, ``<ex/>``, ``<ph>``, ``<bpt>``, ``<ept>``, ``<it>``,
@@ -7,7 +8,7 @@ inline element (``<x/>``, ``<bx/>``, ``<ex/>``, ``<ph>``, ``<bpt>``, ``<ept>``, 
 into the target; a ``<mrk>`` marked ``translate="no"`` or ``mtype="protected"`` too.
 
 What is translated: units with no target or an empty one, or one whose state says it still
-needs translating (1.2 ``new``/``needs-translation``, 2.x ``initial``, its default). Units
+needs translating (1.2 ``new``/``needs-translation``, 2.x ``initial`` written out). Units
 marked ``translate="no"``, and units that already hold a translator's work (any other
 state, or ``approved="yes"``: final, signed-off, reviewed, translated), are left alone.
 A translated target gets ``state="translated"``; one whose segments have issues gets
@@ -37,6 +38,12 @@ from .trees import fill, shallow
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
+#: 1.x namespaces (1.0 and 1.1 files, and 1.x without one, are read as 1.2); 2.1 kept
+#: 2.0's namespace, 2.2 has its own.
+_NS1 = frozenset(
+    ["urn:oasis:names:tc:xliff:document:1.1", NS12, "urn:oasis:names:tc:xliff:document:1.0"]
+)
+_NS2 = "urn:oasis:names:tc:xliff:document:2."
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 _PAIRED = {"g", "pc", "mrk"}
@@ -66,19 +73,24 @@ class XliffDocument:
         check_size(data, where)
         self.root = parse_xml(data, where)
         ns = etree.QName(self.root).namespace
-        if _local(self.root) != "xliff" or ns not in (NS12, NS20):
-            raise InputError(f"{where} is not XLIFF 1.2 or 2.x (its root is <{_local(self.root)}>)")
+        version = self.root.get("version") or ""
+        self.v1 = ns in _NS1 or (ns is None and version.startswith("1."))
+        if _local(self.root) != "xliff" or not (self.v1 or (ns or "").startswith(_NS2)):
+            found = f"<{_local(self.root)}>" + (f" in {ns}" if ns else " without a namespace")
+            raise InputError(
+                f"{where} is not XLIFF 1.2 or 2.x, nor 1.0 or 1.1 (its root is {found})"
+            )
         self.ns = ns
-        self.version = "1.2" if ns == NS12 else self.root.get("version", "2.0")
+        self.version = version or ("1.2" if self.v1 else "2.0")
         self.units: list[_Unit] = list(self._units())
         self.blocks = [Block(list(_tokens(u.source))) for u in self.units]
         self.languages = self._languages()
 
     def _q(self, name: str) -> str:
-        return f"{{{self.ns}}}{name}"
+        return f"{{{self.ns}}}{name}" if self.ns else name
 
     def _languages(self) -> tuple[str | None, str | None]:
-        if self.ns == NS20:
+        if not self.v1:
             return self.root.get("srcLang"), self.root.get("trgLang")
         first = self.root.find(self._q("file"))
         if first is None:
@@ -86,7 +98,7 @@ class XliffDocument:
         return first.get("source-language"), first.get("target-language")
 
     def _units(self) -> Iterator[_Unit]:
-        if self.ns == NS12:
+        if self.v1:
             for tu in self.root.iter(self._q("trans-unit")):
                 source = tu.find(self._q("source"))
                 if source is None or tu.get("translate") == "no" or not self._open_12(tu):
@@ -98,9 +110,10 @@ class XliffDocument:
                 continue
             for seg in unit.findall(self._q("segment")):
                 source = seg.find(self._q("source"))
+                # A target is a translator's work unless the segment says, in so many
+                # words, that it is initial (the attribute's default is no such word).
                 if source is not None and (
-                    seg.get("state", "initial") == "initial"
-                    or not _filled(seg.find(self._q("target")))
+                    seg.get("state") == "initial" or not _filled(seg.find(self._q("target")))
                 ):
                     yield _Unit(unit, seg, source)
 
@@ -127,7 +140,7 @@ class XliffDocument:
             issues = [i for s in result.paragraph.segments for i in s.issues]
             origins = {s.origin for s in result.paragraph.segments}
             self._fill(unit, result.tokens, target)
-            if self.ns == NS12:
+            if self.v1:
                 self._state_12(unit, issues, origins)
             else:
                 self._state_20(unit, issues)
@@ -136,7 +149,7 @@ class XliffDocument:
         return out
 
     def _declare(self, target: str) -> None:
-        if self.ns == NS20:
+        if not self.v1:
             self.root.set("trgLang", self.root.get("trgLang") or target)
             return
         for file in self.root.iter(self._q("file")):
@@ -161,7 +174,7 @@ class XliffDocument:
                 target.remove(child)
             target.text = None
             target.tail = tail
-        if self.ns == NS12:
+        if self.v1:
             target.set(_XML_LANG, lang)
         fill(target, tokens, paired=lambda c: shallow(c.data), point=lambda c: _copy(c.data))
 
@@ -169,8 +182,22 @@ class XliffDocument:
         target = unit.holder.find(self._q("target"))
         target.set("state", "needs-review-translation" if issues else "translated")
         target.set("state-qualifier", "leveraged-tm" if origins == {"memory"} else "leveraged-mt")
+        # The schema puts notes before <alt-trans> and any other namespace's elements.
+        later = next(
+            (
+                c
+                for c in unit.unit
+                if isinstance(c.tag, str)
+                and (_local(c) == "alt-trans" or etree.QName(c).namespace != self.ns)
+            ),
+            None,
+        )
         for issue in issues:
-            note = etree.SubElement(unit.unit, self._q("note"), {"from": "tarjama"})
+            note = unit.unit.makeelement(self._q("note"), {"from": "tarjama"})
+            if later is not None:
+                later.addprevious(note)
+            else:
+                unit.unit.append(note)
             note.set("annotates", "target")
             note.set("priority", "1" if issue.severity == "error" else "3")
             note.text = f"{issue.check} ({issue.severity}): {issue.message}"

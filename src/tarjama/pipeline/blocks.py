@@ -106,17 +106,19 @@ def place_block(block: Block, para: Paragraph) -> Placed:
             continue
         start, end = result.offsets[i]
         seg.target_markup = write_markup(result.tokens, offsets, start, end, local)
+        if result.failed:
+            continue
         names = result.by_order.get(i)
-        if names and not result.failed:
+        if names:
             why = "no word alignment" if seg.alignment is None else "the word alignment was unsure"
-            seg.issues.append(
-                Issue(
-                    check="markup",
-                    severity="warning",
-                    message=f"{_listed(names)} placed by word order ({why}): check the markup",
-                    paragraph=para.index + 1,
-                    segment=seg.index,
-                )
+            _warn(para, seg, f"{_listed(names)} placed by word order ({why}): check the markup")
+        widened = result.widened.get(i)
+        if widened:
+            _warn(
+                para,
+                seg,
+                f"{_listed(widened)} held no word where placed and now holds the nearest one: "
+                "check the markup",
             )
     if result.failed and para.segments:
         seg = para.segments[0]
@@ -131,6 +133,18 @@ def place_block(block: Block, para: Paragraph) -> Placed:
             )
         )
     return result
+
+
+def _warn(para: Paragraph, seg: Segment, message: str) -> None:
+    seg.issues.append(
+        Issue(
+            check="markup",
+            severity="warning",
+            message=message,
+            paragraph=para.index + 1,
+            segment=seg.index,
+        )
+    )
 
 
 def _listed(names: list[str]) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..document import MAX_INPUT_BYTES, Paragraph, TranslatedDocument, decode_bytes
 from ..formats import REGISTRY, NamesLanguages, Registry
 from ..formats.base import BlockResult, Formatted, cap_chars, cap_text, check_size
+from ..text.script import arabic_ratio
 from .blocks import translate_blocks
 
 if TYPE_CHECKING:
@@ -28,9 +29,31 @@ class TranslatedFile:
     kind: str
     document: TranslatedDocument
     media_type: str = "application/octet-stream"
+    #: Blocks already in the target language, written back as they were.
+    in_target: int = 0
 
     def to_json(self) -> dict[str, object]:
-        return {"format": self.kind, **self.document.to_json()}
+        counted = {"already_in_target": self.in_target} if self.in_target else {}
+        return {"format": self.kind, **counted, **self.document.to_json()}
+
+
+#: Share of a block's letters in the target's script from which the block is taken as
+#: already translated. Measured on the 59,791 lines of mozilla-eval (ar-en and en-ar): no
+#: Arabic line has 90 % of its letters Latin (the lowest Arabic share is 0.5, the 0.1 %
+#: quantile 0.59), and 99.9 % of English lines have.
+IN_TARGET_SHARE = 0.9
+
+
+def in_target(text: str, source: str, target: str) -> bool:
+    """Whether ``text`` is already written in the target's script, when source and target
+    are told apart by script (Arabic and a Latin-script language). Letterless text is not
+    (it has no script to judge)."""
+    if source == target or "ar" not in (source, target):
+        return False
+    if not any(ch.isalpha() for ch in text):
+        return False
+    ratio = arabic_ratio(text)
+    return (ratio if target == "ar" else 1.0 - ratio) >= IN_TARGET_SHARE
 
 
 def translate_file(
@@ -41,12 +64,15 @@ def translate_file(
     where: str = "input",
     char_limit: int | None = None,
     registry: Registry | None = None,
+    translate_all: bool = False,
 ) -> TranslatedFile:
     """Translate the document ``data`` of format ``kind``, one of ``registry``'s (by
     default :data:`tarjama.formats.REGISTRY`).
 
     ``char_limit`` refuses a document with more text than that to translate (the server's
-    limit); ``where`` names the input in error messages.
+    limit); ``where`` names the input in error messages. A block of a formatted document
+    already in the target language (:func:`in_target`) is written back as it was, unless
+    ``translate_all``.
     """
     formats = registry or REGISTRY
     fmt = formats.get(kind)
@@ -61,7 +87,17 @@ def translate_file(
     if isinstance(document, NamesLanguages):  # an XLIFF file names its pair
         document.check_languages(translator.source, translator.target)
     cap_text(document.blocks, where, char_limit)
-    return translate_formatted(translator, [document], registry=formats)[0]
+    if translate_all:
+        return translate_formatted(translator, [document], registry=formats)[0]
+    source, target = translator.source, translator.target
+    done = translate_formatted(
+        translator,
+        [document],
+        registry=formats,
+        wanted=lambda text: not in_target(text, source, target),
+    )[0]
+    done.in_target = sum(in_target(b.text, source, target) for b in document.blocks)
+    return done
 
 
 def translate_formatted(

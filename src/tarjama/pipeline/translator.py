@@ -211,11 +211,12 @@ class Translator:
 
     def translate_file(self, data: bytes, kind: str, *, where: str = "input",
                        char_limit: int | None = None, registry: Registry | None = None,
-                       ) -> TranslatedFile:  # fmt: skip
+                       translate_all: bool = False) -> TranslatedFile:  # fmt: skip
         """Translate a file of format ``kind`` (``html``, ``docx``, ``xliff``, ``srt``,
-        ``vtt``, ``markdown``, ``txt``, or one ``registry`` holds) into the same format."""
+        ``vtt``, ``markdown``, ``txt``, or one ``registry`` holds) into the same format;
+        blocks already in the target language are kept unless ``translate_all``."""
         return translate_file(self, data, kind, where=where, char_limit=char_limit,
-                              registry=registry)  # fmt: skip
+                              registry=registry, translate_all=translate_all)  # fmt: skip
 
     def translate_formatted(
         self,
