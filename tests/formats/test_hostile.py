@@ -11,6 +11,7 @@ import pytest
 
 from tarjama.errors import InputError
 from tarjama.formats.html import MAX_DEPTH
+from tarjama.formats.markdown import MAX_NESTING
 from tarjama.formats.zips import MAX_ELEMENTS
 from tarjama.pipeline import Translator
 
@@ -140,3 +141,27 @@ def test_a_declared_charset_skips_neither_the_cap_nor_the_nul_check(
 def test_a_declared_charset_still_decodes() -> None:
     out = Translator(FakeEngine()).translate_file(_DECLARED + b"</body></html>", "html")
     assert "&lt;نص&gt;" in out.data.decode()
+
+
+@pytest.mark.parametrize("data", [b"", b"\n", b"  \n\n"])
+def test_an_empty_vtt_gives_empty_output_like_other_empty_files(data: bytes) -> None:
+    for kind in ("vtt", "srt", "html", "markdown"):
+        engine = FakeEngine()
+        assert Translator(engine).translate_file(data, kind, where="f").data.strip() == b""
+        assert engine.calls == []
+
+
+def test_markdown_nested_past_the_limit_is_refused_not_left_untranslated() -> None:
+    deep = [
+        "> " * (MAX_NESTING + 5) + "نص\n",
+        "".join("  " * i + "- نص\n" for i in range(MAX_NESTING + 5)),
+        "*" * 200 + "نص" + "*" * 200 + "\n",
+    ]
+    for text in deep:
+        engine = FakeEngine()
+        with pytest.raises(InputError, match=f"more than {MAX_NESTING} levels"):
+            Translator(engine).translate_file(text.encode(), "markdown", where="f")
+        assert engine.calls == []
+    within = "> " * (MAX_NESTING - 5) + "نص\n"
+    out = Translator(FakeEngine()).translate_file(within.encode(), "markdown").data.decode()
+    assert "<نص>" in out

@@ -19,6 +19,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from ..errors import InputError
 from .base import BlockResult, decode_markup
 from .inline import Block, Close, Code, Open, Point, Token
 
@@ -36,8 +37,24 @@ class _Place:
     lines: list[tuple[int, int, int]]
 
 
+#: The deepest nesting read (quotes, lists, emphasis). markdown-it stops at its
+#: ``maxNesting`` and leaves what lies deeper as it was, untranslated: a document that
+#: reaches it is refused rather than half translated.
+MAX_NESTING = 30
+
+
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md.options["maxNesting"] = MAX_NESTING + 2
+    return md
+
+
+def _check_nesting(tokens: Sequence[Any], where: str) -> None:
+    deepest = max(
+        (t.level for token in tokens for t in [token, *(token.children or [])]), default=0
+    )
+    if deepest > MAX_NESTING:
+        raise InputError(f"{where} nests more than {MAX_NESTING} levels deep; refused")
 
 
 class MarkdownDocument:
@@ -50,7 +67,9 @@ class MarkdownDocument:
         self.places: list[_Place] = []
         self.blocks: list[Block] = []
         cursor: dict[int, int] = {}
-        for token in md.parse(self.text):
+        parsed = md.parse(self.text)
+        _check_nesting(parsed, where)
+        for token in parsed:
             if token.type != "inline" or token.map is None or not token.children:
                 continue
             place = self._locate(token, cursor)
