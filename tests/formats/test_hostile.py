@@ -11,6 +11,7 @@ import pytest
 
 from tarjama.errors import InputError
 from tarjama.formats.html import MAX_DEPTH
+from tarjama.formats.html import MAX_ELEMENTS as MAX_HTML_ELEMENTS
 from tarjama.formats.markdown import MAX_NESTING
 from tarjama.formats.zips import MAX_ELEMENTS
 from tarjama.pipeline import Translator
@@ -68,6 +69,16 @@ def test_nesting_within_the_limit_is_translated_to_the_bottom() -> None:
     out = Translator(FakeEngine()).translate_file(page, "html", where="the page")
     assert "<p>&lt;نص عميق&gt;</p>" in out.data.decode()
     assert out.data.decode().count("<div>") == depth
+
+
+def test_a_page_of_too_many_elements_is_refused_before_its_blocks_are_built(
+    tmp_path: Path,
+) -> None:
+    page = b"<html><body>" + "<p>نص</p>".encode() * MAX_HTML_ELEMENTS + b"</body></html>"
+    got = measure(_write(tmp_path, "many.html", page), "html")
+    assert got.refused is not None and f"at most {MAX_HTML_ELEMENTS} are read" in got.refused
+    assert got.seconds < SECONDS
+    assert got.cost_mb < PEAK_MB
 
 
 def test_a_docx_that_lies_about_its_sizes_is_refused_cheaply(tmp_path: Path) -> None:

@@ -33,6 +33,9 @@ from .verbatim import Verbatim, untouched
 #: The deepest nesting read (libxml2's own default limit, which it applied by cutting the
 #: page; a news page nests 20 to 40 deep).
 MAX_DEPTH = 256
+#: The most elements read: a long news page has a few thousand, a book-length page tens of
+#: thousands; each costs about 0.5 KB of blocks once collected (see docs/formats.md).
+MAX_ELEMENTS = 250_000
 
 #: Inline elements whose text is translated: paired codes around it.
 INLINE = frozenset(
@@ -272,7 +275,9 @@ def _parse(text: str, where: str, *, whole: bool) -> Any:
     if fatal:
         message = fatal[0].message.strip().split(",")[0]
         raise InputError(f"{where} cannot be read whole as HTML: {message}; refused")
-    depth = nesting(root)
+    depth, elements = nesting(root)
+    if elements > MAX_ELEMENTS:  # before blocks are built: they cost far more than the tree
+        raise InputError(f"{where} holds {elements} elements; at most {MAX_ELEMENTS} are read")
     if depth > MAX_DEPTH:
         raise InputError(
             f"{where} nests elements {depth} deep; at most {MAX_DEPTH} levels are read"
@@ -280,15 +285,15 @@ def _parse(text: str, where: str, *, whole: bool) -> Any:
     return root
 
 
-def nesting(root: Any) -> int:
-    """How deep elements nest under ``root``, found without recursion."""
-    deepest = 0
+def nesting(root: Any) -> tuple[int, int]:
+    """How deep elements nest under ``root``, and how many there are, without recursion."""
+    deepest = count = 0
     stack = [(root, 0)]
     while stack:
         el, depth = stack.pop()
-        deepest = max(deepest, depth)
+        deepest, count = max(deepest, depth), count + 1
         stack.extend((child, depth + 1) for child in el)
-    return deepest
+    return deepest, count
 
 
 def _decode(data: bytes, where: str) -> str:
