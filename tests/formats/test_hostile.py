@@ -12,7 +12,7 @@ import pytest
 from tarjama.errors import InputError
 from tarjama.formats.html import MAX_DEPTH
 from tarjama.formats.html import MAX_ELEMENTS as MAX_HTML_ELEMENTS
-from tarjama.formats.markdown import MAX_NESTING
+from tarjama.formats.markdown import MAX_LINES, MAX_NESTING
 from tarjama.formats.zips import MAX_ELEMENTS
 from tarjama.pipeline import Translator
 
@@ -77,6 +77,14 @@ def test_a_page_of_too_many_elements_is_refused_before_its_blocks_are_built(
     page = b"<html><body>" + "<p>نص</p>".encode() * MAX_HTML_ELEMENTS + b"</body></html>"
     got = measure(_write(tmp_path, "many.html", page), "html")
     assert got.refused is not None and f"at most {MAX_HTML_ELEMENTS} are read" in got.refused
+    assert got.seconds < SECONDS
+    assert got.cost_mb < PEAK_MB
+
+
+def test_markdown_of_too_many_lines_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    text = "نص\n\n" * (MAX_LINES // 2 + 1)
+    got = measure(_write(tmp_path, "many.md", text.encode()), "markdown")
+    assert got.refused is not None and f"at most {MAX_LINES} are read" in got.refused
     assert got.seconds < SECONDS
     assert got.cost_mb < PEAK_MB
 
