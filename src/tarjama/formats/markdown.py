@@ -37,7 +37,7 @@ class _Place:
     lines: list[tuple[int, int, int]]
 
 
-#: The deepest nesting read (quotes, lists, emphasis). markdown-it stops at its
+#: The deepest nesting of blocks read (quotes, lists). markdown-it stops at its
 #: ``maxNesting`` and leaves what lies deeper as it was, untranslated: a document that
 #: reaches it is refused rather than half translated.
 MAX_NESTING = 30
@@ -56,9 +56,9 @@ def _parser() -> MarkdownIt:
 
 
 def _check_nesting(tokens: Sequence[Any], where: str) -> None:
-    deepest = max(
-        (t.level for token in tokens for t in [token, *(token.children or [])]), default=0
-    )
+    """Quotes and lists past the limit are refused: markdown-it leaves them as they were.
+    (Emphasis past it stays text to translate; :mod:`.inline` caps its codes' nesting.)"""
+    deepest = max((t.level for t in tokens), default=0)
     if deepest > MAX_NESTING:
         raise InputError(f"{where} nests more than {MAX_NESTING} levels deep; refused")
 
