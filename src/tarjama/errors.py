@@ -103,6 +103,10 @@ class MemoryStoreError(TarjamaError):
     """The translation memory database cannot be used."""
 
 
+class JournalError(TarjamaError):
+    """A batch job's journal cannot be read or written (a full disk, a damaged file)."""
+
+
 class KeyStoreError(TarjamaError):
     """The API-key database cannot be used (the server answers 503, the CLI exits 2)."""
 

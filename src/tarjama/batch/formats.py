@@ -23,12 +23,14 @@ import csv
 import hashlib
 import io
 import json
+import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..document import MAX_INPUT_BYTES, TranslatedDocument, decode_bytes, read_text
+from ..document import MAX_INPUT_BYTES, TranslatedDocument, decode_bytes, too_large
 from ..errors import DecodeError, InputError, TarjamaError
 
 
@@ -147,8 +149,8 @@ class JsonlFormat(Format):
                     key, text, _ = _json_record(line, fields, f"{path}:{number}")
                     if key in seen:
                         raise InputError(f"{path}:{number}: id {key!r} appears twice")
-                except InputError as exc:
-                    yield Entry(f"(line {number})", digest(line), error=str(exc))
+                except Exception as exc:  # any fault of one record is that record's alone
+                    yield Entry(f"(line {number})", digest(line), error=failure(exc))
                     continue
                 seen.add(key)
                 yield Entry(key, digest(line), len(text), start, len(line), text=text)
@@ -254,19 +256,30 @@ def failure(exc: Exception) -> str:
 
 
 def _open(path: Path) -> BinaryIO:
+    """A regular file, opened for reading. Anything else is refused before a byte is read:
+    a link to ``/dev/zero`` never ends, and a FIFO blocks forever (it is opened without
+    blocking so that the check can run)."""
     try:
-        return path.open("rb")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError(f"{path} is not a regular file (a device, FIFO or socket); refused")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 def read_bytes(path: Path) -> bytes:
-    try:
-        if path.stat().st_size > MAX_INPUT_BYTES:
-            return read_text(path).encode("utf-8")  # raises the size error
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    """A regular file's bytes, at most the cap plus one byte read whatever its size says."""
+    with _open(path) as f:
+        try:
+            data = f.read(MAX_INPUT_BYTES + 1)
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    if len(data) > MAX_INPUT_BYTES:
+        raise too_large(str(path), MAX_INPUT_BYTES)
+    return data
 
 
 def _check_utf8(path: Path) -> None:
@@ -289,6 +302,8 @@ def _json_record(line: bytes, fields: Fields, where: str) -> tuple[str, str, dic
         obj = json.loads(decode_bytes(line, where=where))
     except ValueError as exc:
         raise InputError(f"{where}: not a JSON object ({exc})") from exc
+    except RecursionError:  # nested past Python's stack: this record alone fails
+        raise InputError(f"{where}: JSON nested too deep to read") from None
     if not isinstance(obj, dict):
         raise InputError(f"{where}: not a JSON object")
     key, text = obj.get(fields.id), obj.get(fields.text)
@@ -311,8 +326,11 @@ def _csv_rows(f: BinaryIO) -> Iterator[_Row]:
     def lines() -> Iterator[str]:
         for raw in iter(f.readline, b""):
             held.append(raw)
-            yield raw.decode("utf-8")
+            # Excel starts every UTF-8 export with a BOM: it is not part of the first name.
+            yield raw.decode("utf-8-sig" if len(held) == 1 and not start else "utf-8")
 
+    # csv refuses a cell over 131,072 characters by default; a file is capped anyway.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_INPUT_BYTES))
     reader = csv.reader(lines())
     start, line = 0, 1
     for row in reader:

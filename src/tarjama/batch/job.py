@@ -23,7 +23,7 @@ from ..pipeline import Known, segment
 from .documents import JobFormats
 from .formats import Fields
 from .inputs import STATE_DIR, Discovery
-from .journal import Journal, Settings, journal_path
+from .journal import Journal, Settings, journal_faults, journal_path
 from .local import run_local
 from .outputs import DirectoryLock, put_in_place, recover, write_records_file, write_temp
 from .repeats import Cutter, Repeats
@@ -118,26 +118,27 @@ def run_job(
     ):
         raise InputError(f"{out} is not empty and holds no batch job; choose a new --out")
     out.mkdir(parents=True, exist_ok=True)
-    with DirectoryLock(out):  # first: a running job is named as such
-        had_job = journal_path(out).is_file()
-        if had_job and not opts.resume:
-            raise InputError(
-                f"{out} already holds a batch job; add --resume to continue it "
-                "(it skips what is done), or choose another --out"
-            )
-        journal = Journal(out)
-        run = _Run(journal, out, translators, opts, events or _Quiet())
-        try:
-            run.run(inputs)
-        except TarjamaError:
-            if not had_job and not journal.anything_done():
-                # Refused before it did anything: nothing is left behind to --resume.
+    with journal_faults(journal_path(out)):
+        with DirectoryLock(out):  # first: a running job is named as such
+            had_job = journal_path(out).is_file()
+            if had_job and not opts.resume:
+                raise InputError(
+                    f"{out} already holds a batch job; add --resume to continue it "
+                    "(it skips what is done), or choose another --out"
+                )
+            journal = Journal(out)
+            run = _Run(journal, out, translators, opts, events or _Quiet())
+            try:
+                run.run(inputs)
+            except TarjamaError:
+                if not had_job and not journal.anything_done():
+                    # Refused before it did anything: nothing is left behind to --resume.
+                    journal.close()
+                    journal.remove()
+                raise
+            finally:
                 journal.close()
-                journal.remove()
-            raise
-        finally:
-            journal.close()
-    summary = summarize(out)
+        summary = summarize(out)
     summary.skipped = run.skipped
     return summary
 

@@ -17,11 +17,12 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, InputError
+from ..errors import ConfigError, JournalError
 from .formats import Entry
 from .inputs import STATE_DIR, InputFile
 from .work import DocRef, DocResult, Pool
@@ -87,6 +88,21 @@ def journal_path(out_dir: Path) -> Path:
     return out_dir / STATE_DIR / JOURNAL
 
 
+@contextmanager
+def journal_faults(path: Path) -> Iterator[None]:
+    """The journal's storage faults, wherever they surface (a worker thread hands its own
+    back), as one line: a full disk or a damaged file is not a bug of the job."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if "full" in str(exc):
+            raise JournalError(
+                f"the job journal {path} cannot grow ({exc}): free some space, then run the "
+                "job again with --resume (what it recorded is kept)"
+            ) from exc
+        raise JournalError(f"the job journal {path} cannot be used: {exc}") from exc
+
+
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     try:
         if readonly:
@@ -101,7 +117,7 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
             # FULL: a commit survives a power cut too, not only a killed process.
             db.execute("PRAGMA synchronous=FULL")
     except sqlite3.Error as exc:
-        raise InputError(f"cannot open the job journal {path}: {exc}") from exc
+        raise JournalError(f"cannot open the job journal {path}: {exc}") from exc
     db.row_factory = sqlite3.Row
     return db
 

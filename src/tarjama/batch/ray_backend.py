@@ -73,8 +73,32 @@ def run_ray(
     there, whatever their interpreters imported.
     """
     ray = require_ray()
-    if not ray.is_initialized():
-        ray.init(address=os.environ.get("RAY_ADDRESS"), logging_level=logging.WARNING)
+    started = not ray.is_initialized()
+    if started:
+        address = os.environ.get("RAY_ADDRESS")
+        # A local Ray started here needs no dashboard (nor its agent); it is shut down
+        # when the job ends, so that none of its processes outlives it.
+        local = {} if address else {"include_dashboard": False}
+        ray.init(address=address, logging_level=logging.WARNING, **local)
+    try:
+        _run_waves(ray, pools, accept, translators, fields, formats, workers, threads, gpus, known)
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _run_waves(
+    ray: Any,
+    pools: Iterable[Pool],
+    accept: Callable[[PoolResult], None],
+    translators: Translators,
+    fields: Fields,
+    formats: JobFormats,
+    workers: int,
+    threads: int | None,
+    gpus: float,
+    known: Mapping[str, Known] | None,
+) -> None:
     logging.getLogger("ray.data").setLevel(logging.WARNING)  # the job shows its own progress
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False

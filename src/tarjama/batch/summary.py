@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from .journal import connect, journal_path
+from .journal import connect, journal_faults, journal_path
 from .outputs import running_pid
 
 #: The documents of a job: those its latest scan found.
@@ -107,11 +107,12 @@ def reading(out_dir: Path) -> Iterator[sqlite3.Connection]:
     path = journal_path(out_dir)
     if not path.is_file():
         raise InputError(f"{out_dir} holds no batch job (no {path.relative_to(out_dir)})")
-    db = connect(path, readonly=True)
-    try:
-        yield db
-    finally:
-        db.close()
+    with journal_faults(path):
+        db = connect(path, readonly=True)
+        try:
+            yield db
+        finally:
+            db.close()
 
 
 def summarize(out_dir: Path) -> Summary:

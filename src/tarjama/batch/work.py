@@ -147,7 +147,7 @@ def read_pool(pool: Pool, fields: Fields, formats: JobFormats) -> list[Work]:
         entries = [Entry(w.ref.record, "", 0, w.ref.offset, w.ref.length) for w in items]
         try:
             sources = formats.by_name(fmt).read(Path(source), entries, fields)
-        except (TarjamaError, OSError) as exc:
+        except Exception as exc:  # this file's documents fail, the job goes on
             for w in items:
                 w.error = _reason(exc)
             continue

@@ -10,9 +10,11 @@ footnote reference, a bookmark, a field (its instruction and its cached result),
 changes, content controls, equations. On writing, runs are rebuilt with the formatting of
 the words they now hold, in the source's run structure where the words map one to one.
 
-Before python-docx sees the file, the zip is checked: at most :data:`MAX_ENTRIES` entries
-and :data:`MAX_UNCOMPRESSED` bytes uncompressed (a zip bomb is refused, not inflated), and
-no XML part may declare entities.
+Before python-docx sees the file, the zip is checked (:mod:`.zips`): at most
+:data:`MAX_ENTRIES` entries and :data:`MAX_UNCOMPRESSED` bytes really inflated, counted in
+bounded chunks (a zip bomb or a zip that lies about its sizes is refused, not inflated), at
+most :data:`~.zips.MAX_ELEMENTS` XML elements, counted while parsing, and no XML part may
+declare a DOCTYPE or entities.
 """
 
 from __future__ import annotations
@@ -33,14 +35,11 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ..errors import InputError
-from .base import BlockResult, check_size, direction, refuse_entities, same_language
+from .base import BlockResult, direction, refuse_entities, same_language
 from .inline import Block, Close, Code, Open, Point, Token
-
-#: Most entries and uncompressed bytes a DOCX may hold (a long article with many pictures
-#: has a few hundred entries and tens of MB).
-MAX_ENTRIES = 5000
-MAX_UNCOMPRESSED = 256 * 2**20
-MAX_DOCX_BYTES = 64 * 2**20
+from .zips import MAX_ENTRIES as MAX_ENTRIES
+from .zips import MAX_UNCOMPRESSED as MAX_UNCOMPRESSED
+from .zips import check_zip
 
 # Footnotes and endnotes load as XML parts, so that their paragraphs can be translated.
 PartFactory.part_type_for.setdefault(CT.WML_FOOTNOTES, XmlPart)
@@ -65,24 +64,6 @@ _REFERENCES = {
     qn("w:annotationRef"),
 }
 _SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-
-
-def check_zip(data: bytes, where: str) -> None:
-    """Refuse what is not a zip, and a zip bomb, before anything inflates it."""
-    check_size(data, where, MAX_DOCX_BYTES)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise InputError(f"{where} is not a DOCX file (not a zip archive)") from None
-    if len(entries) > MAX_ENTRIES:
-        raise InputError(f"{where} holds {len(entries)} zip entries; at most {MAX_ENTRIES}")
-    size = sum(e.file_size for e in entries)
-    if size > MAX_UNCOMPRESSED:
-        raise InputError(
-            f"{where} would inflate to {size / 2**20:.0f} MB; at most "
-            f"{MAX_UNCOMPRESSED / 2**20:g} MB (a zip bomb?)"
-        )
 
 
 def _format_key(rpr: Any) -> bytes:

@@ -30,6 +30,13 @@ from .inline import Block, Close, Code, Open, Point, Token
 from .trees import fill, shallow
 from .verbatim import Verbatim, untouched
 
+#: The deepest nesting read (libxml2's own default limit, which it applied by cutting the
+#: page; a news page nests 20 to 40 deep).
+MAX_DEPTH = 256
+#: The most elements read: a long news page has a few thousand, a book-length page tens of
+#: thousands; each costs about 0.5 KB of blocks once collected (see docs/formats.md).
+MAX_ELEMENTS = 250_000
+
 #: Inline elements whose text is translated: paired codes around it.
 INLINE = frozenset(
     [
@@ -195,13 +202,7 @@ class HtmlDocument:
         self.verbatim = Verbatim(text, _kept)
         text = self.verbatim.text
         self.whole = bool(_DOCUMENT.match(text))
-        try:
-            if self.whole:
-                self.root = lxml.html.document_fromstring(text)
-            else:
-                self.root = lxml.html.fragment_fromstring(text, create_parent="div")
-        except (etree.ParserError, ValueError) as exc:
-            raise InputError(f"{where} cannot be read as HTML: {exc}") from None
+        self.root = _parse(text, where, whole=self.whole)
         # libxml2 gives a page without one HTML 4's doctype: only a declared one is kept.
         declared = self.whole and _DOCTYPE.match(text)
         self.doctype = self.root.getroottree().docinfo.doctype if declared else ""
@@ -293,15 +294,59 @@ class HtmlDocument:
         return self.verbatim.restore(written.decode("utf-8")).encode("utf-8")
 
 
+def _parse(text: str, where: str, *, whole: bool) -> Any:
+    """The page's tree, whole or refused: never cut.
+
+    Without ``huge_tree`` libxml2 silently drops a text node or attribute over 10 MB (an
+    inline ``data:`` image) and everything after it, and cuts nesting at 256 levels; with it,
+    it still stops at 2048 levels. Any fatal parser error is a refusal, and so is nesting
+    past :data:`MAX_DEPTH`, since the blocks are collected recursively.
+    """
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        if whole:
+            root = lxml.html.document_fromstring(text, parser=parser)
+        else:
+            root = lxml.html.fragment_fromstring(text, create_parent="div", parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"{where} cannot be read as HTML: {exc}") from None
+    fatal = [e for e in parser.error_log if e.level == etree.ErrorLevels.FATAL]
+    if fatal:
+        message = fatal[0].message.strip().split(",")[0]
+        raise InputError(f"{where} cannot be read whole as HTML: {message}; refused")
+    depth, elements = nesting(root)
+    if elements > MAX_ELEMENTS:  # before blocks are built: they cost far more than the tree
+        raise InputError(f"{where} holds {elements} elements; at most {MAX_ELEMENTS} are read")
+    if depth > MAX_DEPTH:
+        raise InputError(
+            f"{where} nests elements {depth} deep; at most {MAX_DEPTH} levels are read"
+        )
+    return root
+
+
+def nesting(root: Any) -> tuple[int, int]:
+    """How deep elements nest under ``root``, and how many there are, without recursion."""
+    deepest = count = 0
+    stack = [(root, 0)]
+    while stack:
+        el, depth = stack.pop()
+        deepest, count = max(deepest, depth), count + 1
+        stack.extend((child, depth + 1) for child in el)
+    return deepest, count
+
+
 def _decode(data: bytes, where: str) -> str:
-    """UTF-8, or the charset the page declares (Arabic pages still come in windows-1256)."""
+    """UTF-8, or the charset the page declares (Arabic pages still come in windows-1256).
+
+    Only a decoding error falls back to the declared charset: the size cap and the NUL
+    check hold for every page."""
     try:
         return decode_markup(data, where, legacy=False)
-    except InputError as exc:
+    except DecodeError:
         found = _CHARSET.search(data[:4096])
         if not found:
             # No declaration: the legacy encoding that fits best.
-            text = legacy_text(data, where) if isinstance(exc, DecodeError) else None
+            text = legacy_text(data, where)
             if text is None:
                 raise
             return text

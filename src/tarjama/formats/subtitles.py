@@ -197,6 +197,10 @@ class VttDocument:
 
     def __init__(self, data: bytes, where: str = "WebVTT") -> None:
         text = decode_markup(data, where)
+        self.empty = not text.strip()  # nothing to translate, like any other empty file
+        if self.empty:
+            self.blocks: list[Block] = []
+            return
         try:
             self.vtt: Any = webvtt.from_buffer(io.StringIO(text))
         except (MalformedFileError, MalformedCaptionError, ValueError) as exc:
@@ -210,6 +214,8 @@ class VttDocument:
         self.blocks = [cues_block(list(c.lines) for c in self.vtt.captions)]
 
     def write(self, results: Sequence[BlockResult], *, source: str, target: str) -> bytes:
+        if self.empty:
+            return b""
         captions = self.vtt.captions
         if captions:
             worded = [has_words("\n".join(c.lines)) for c in captions]

@@ -16,7 +16,15 @@ from ..engines import (
 )
 from .blocks import TranslatedBlocks
 from .files import TranslatedFile
-from .stages import Direction, GlossaryStage, Known, KnownStage, MemoryStage, Stage
+from .stages import (
+    Direction,
+    GlossaryStage,
+    Known,
+    KnownStage,
+    LetterlessStage,
+    MemoryStage,
+    Stage,
+)
 from .translator import TextResult, Translator, default_pair, segment
 
 __all__ = [
@@ -26,6 +34,7 @@ __all__ = [
     "Hypothesis",
     "Known",
     "KnownStage",
+    "LetterlessStage",
     "MemoryStage",
     "Signature",
     "Stage",

@@ -21,6 +21,8 @@ from ..document import Segment
 from ..fidelity.glossary import Glossary, Protected
 from ..formats.inline import strip_markup
 from ..text import render
+from ..text.render import restyle_digits
+from ..text.script import letterless
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,25 @@ class GlossaryStage(Stage):
             return text, False
         restored, _ = self.glossary.restore(text, terms)
         return restored, True
+
+
+class LetterlessStage(Stage):
+    """A segment with nothing to translate (digits, symbols, URLs, e-mail addresses, codes:
+    :func:`~tarjama.text.script.letterless`) is copied with its numbers in the target's
+    digits; a model may turn ``45`` into a word. The translator runs this stage first, for
+    every format and every face, and it is not among :attr:`Translator.stages`."""
+
+    name = "copy"
+
+    def fill(self, seg: Segment, way: Direction) -> bool:
+        if not letterless(seg.normalized):
+            return False
+        seg.translation = restyle_digits(seg.normalized, way.target, digits=way.digits)
+        seg.score, seg.origin = None, self.name
+        words = len(seg.source.split())
+        if words == len(seg.translation.split()):  # word for word, for inline codes
+            seg.alignment = tuple((i, i) for i in range(words))
+        return True
 
 
 #: A translation made earlier: the text, the model's score, the segment's origin.

@@ -41,7 +41,7 @@ from .alignment import joined as joined_alignment
 from .blocks import TranslatedBlocks, translate_blocks
 from .files import TranslatedFile, translate_file, translate_formatted
 from .pieces import cut_to_fit
-from .stages import Direction, GlossaryStage, MemoryStage, Stage
+from .stages import Direction, GlossaryStage, LetterlessStage, MemoryStage, Stage
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,10 @@ def segment(text: str, lang: str) -> Document:
                 )
             )
     return doc
+
+
+#: Copies letterless segments before any stage or the engine sees them.
+_COPY = LetterlessStage()
 
 
 class Translator:
@@ -298,7 +302,7 @@ class Translator:
 
     def _fill(self, paragraph: Sequence[Segment], way: Direction) -> list[Segment]:
         """The segments of a paragraph no stage filled (a stage sees runs of open segments)."""
-        runs = [[s for s in paragraph if s.normalized]]
+        runs = [[s for s in paragraph if s.normalized and not _COPY.fill(s, way)]]
         for stage in self.stages:
             left = {id(s) for run in runs for s in stage.fill_run(run, way)}
             runs = _consecutive([s for s in paragraph if id(s) in left])

@@ -56,7 +56,6 @@ def render(text: str, target: str, *, digits: str | None = None) -> str:
         raise ValueError(f"digits must be one of {DIGIT_SYSTEMS}, not {digits!r}")
     if target == "en":
         text = _english_quotes(text.translate(_EN_MARKS))
-        digits = digits or "ascii"
     elif target == "ar":
         text = _arabic_marks(text)
     text = _BLANKS.sub(" ", text)
@@ -65,11 +64,20 @@ def render(text: str, target: str, *, digits: str | None = None) -> str:
     text = _SPACE_BEFORE_MARK.sub("", text)
     text = _SPACE_AFTER_OPENER.sub("", text)
     text = _MISSING_SPACE.sub(r"\1 ", text)
-    if digits == "ascii":
-        text = _to_ascii_digits(text)
-    elif digits == "arabic":
-        text = _to_arabic_digits(text)
+    text = restyle_digits(text, target, digits=digits)
     return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def restyle_digits(text: str, target: str, *, digits: str | None = None) -> str:
+    """``text`` with its numbers in ``target``'s digits, and nothing else changed: ASCII
+    for English, as written otherwise, unless ``digits`` is ``"ascii"`` or ``"arabic"``."""
+    if target == "en":
+        digits = digits or "ascii"
+    if digits == "ascii":
+        return _to_ascii_digits(text)
+    if digits == "arabic":
+        return _to_arabic_digits(text)
+    return text
 
 
 def _english_quotes(text: str) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from ._chars import is_arabic_letter
 
-__all__ = ["arabic_ratio", "detect_script", "is_arabic_char", "script_of"]
+__all__ = ["arabic_ratio", "detect_script", "is_arabic_char", "letterless", "script_of"]
 
 #: True for letters of the Arabic script blocks (not digits, marks or punctuation).
 is_arabic_char = is_arabic_letter
@@ -42,3 +44,25 @@ def script_of(text: str) -> str | None:
     if not any(ch.isalpha() for ch in text):
         return None
     return "ar" if arabic_ratio(text) >= 0.5 else "en"
+
+
+_URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+", re.I)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+#: A code: ASCII letters with at least one digit (A4, ISO-9001, v2.3, B2B-17).
+_CODE = re.compile(r"(?=\S*\d)[A-Za-z0-9][A-Za-z0-9._/#:+-]*")
+_EDGES = "()[]{}<>\"'«»“”‘’,.;:!?،؛؟"
+
+
+def letterless(text: str) -> bool:
+    """True when ``text`` holds nothing to translate: only digits and symbols, URLs, e-mail
+    addresses and codes (``45``, ``12.5%``, ``2026-05-01``, ``https://x.org``, ``ISO-9001``).
+    Such a segment is copied, as LibreTranslate and CAT tools do; a model may turn it into
+    words."""
+    words = text.split()
+    return bool(words) and all(_inert(w.strip(_EDGES) or w) for w in words)
+
+
+def _inert(word: str) -> bool:
+    if not any(ch.isalpha() for ch in word):
+        return True
+    return any(p.fullmatch(word) for p in (_URL, _EMAIL, _CODE))
