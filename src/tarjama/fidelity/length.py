@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
 
 from ..document import Issue
-from ..text import split_sentences
+from ..text import Sentence, split_sentences
 from .base import ERROR, WARNING, Check, Context
 
 _SMOOTH = 10  # added to both lengths so that a two-word line does not swing the ratio wildly
@@ -135,14 +136,39 @@ def dropped_sentences(norm: LengthNorm, source: list[str], target: list[str]) ->
     return sorted(dropped)
 
 
+# MT output often glues sentences ("...Best Original Song.Lionsgate received") or goes on
+# in lower case after a full stop; for counting, a full stop after a word of three letters
+# or more then still ends a sentence.
+_LOOSE_END = re.compile(r"(?<=[a-z]{3}[.!?])(?=[A-Z][a-z])|(?<=[a-z]{3}[.!?])\s+(?=[a-z])")
+
+
+def count_sentences(text: str, lang: str) -> list[Sentence]:
+    """The sentences of ``text`` for alignment: :func:`split_sentences`, and in English
+    also at a full stop with no space after it or a lower-case word after it."""
+    sentences = split_sentences(text, lang)
+    if lang == "ar":
+        return sentences
+    out = []
+    for s in sentences:
+        start = 0
+        for m in _LOOSE_END.finditer(s.text):
+            piece = s.text[start : m.start()].strip()
+            if piece:
+                out.append(Sentence(piece, s.start + start, s.start + m.start()))
+            start = m.end()
+        out.append(Sentence(s.text[start:], s.start + start, s.end))
+    return out
+
+
 class OmissionCheck(Check):
-    """Too short (omission) or too long (addition) for the pair, or a sentence lost.
+    """A sentence lost (error), or a translation too short or too long for the pair (warning).
 
     Per paragraph, source and translation sentences are aligned by length
-    (:func:`dropped_sentences`); a source sentence left without a counterpart is an
-    omission, and so is a translation with fewer sentences that is also shorter than the
-    norm. Error: ``z < -error_z``, or either sign with ``z < -1.5``, or ``z > error_z``
-    (addition). Warning: ``|z| > warn_z``, or either sign alone.
+    (:func:`dropped_sentences`). A source sentence left without a counterpart, with the
+    whole translation shorter than the norm (``z < -1.5``), is a dropped sentence: an
+    error; so is a translation with fewer sentences that is short by ``z < -error_z``.
+    Length alone (``|z| > warn_z``), or fewer sentences at a near-normal length, is a
+    warning: complete translations are wordy or terse too.
     """
 
     id = "omission"
@@ -156,20 +182,19 @@ class OmissionCheck(Check):
         norm = self._norms.get((context.source_lang, context.target_lang))
         if norm is None or not translation.strip() or text_length(source) == 0:
             return []
-        src_sents = split_sentences(source, context.source_lang)
+        src_sents = count_sentences(source, context.source_lang)
         z = norm.z(source, translation, len(src_sents))
+        tgt_sents = count_sentences(translation, context.target_lang)
         dropped: list[int] = []
-        fewer = False
         if context.unit == "paragraph":
-            tgt_sents = split_sentences(translation, context.target_lang)
             dropped = dropped_sentences(
                 norm, [x.text for x in src_sents], [x.text for x in tgt_sents]
             )
-            # A short sentence can hide in a 2-1 bead; fewer sentences and a shorter than
-            # usual translation still say something went missing.
-            fewer = len(tgt_sents) < len(src_sents) and z < 0
+        # A short sentence can hide in a 2-1 bead; fewer sentences and a shorter than
+        # usual translation still say something went missing.
+        fewer = len(tgt_sents) < len(src_sents) and z < 0
         if z < -self.warn_z or dropped or fewer:
-            error = z < -self.error_z or ((bool(dropped) or fewer) and z < -1.5)
+            error = (bool(dropped) and z < -1.5) or (fewer and z < -self.error_z)
             issue = self._whole(context, source, translation, error, "")
             if dropped:
                 lost = src_sents[dropped[0]]
@@ -199,7 +224,7 @@ class OmissionCheck(Check):
                     context,
                     source,
                     translation,
-                    z > self.error_z,
+                    False,
                     f"possible addition: length {z:+.1f} sd from the norm",
                     plain=f"This translation looks much longer than the {context.source_name}: "
                     "it may say something the original does not.",

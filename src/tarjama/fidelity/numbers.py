@@ -7,17 +7,64 @@ Both sides are read by the one number reader of both languages,
   words): otherwise it is missing or changed (error).
 - An exact number in the translation must match some quantity in the source (digits or
   words): otherwise it was made up or changed (error).
-- Matched numbers must come in the same order on both sides; two numbers that trade places
-  ("from 1990 to 2000" -> "from 2000 to 1990") are an error.
+- Numbers written with the same digits are paired first, then the others by value, so
+  that one number cannot take another's counterpart and leave a third reported missing.
+- A 2 with no counterpart may be an Arabic dual (مسافرين, two passengers): a word ending
+  in ين/ان/تين/تان whose stem is a common Arabic word counts as its counterpart.
+- Matched numbers should come in the same order on both sides; two numbers that trade
+  places ("from 1990 to 2000" -> "from 2000 to 1990") are a warning, since translators
+  do reorder them ("the 2008 400 Richest Americans").
 """
 
 from __future__ import annotations
 
 import itertools
+import re
+
+from wordfreq import zipf_frequency
 
 from ..document import Issue
+from ..text.fold import clitic_stems
 from ..text.numbers import Quantity, read_quantities
-from .base import Check, Context
+from .base import WARNING, Check, Context
+
+
+def _digits(text: str, q: Quantity) -> str:
+    """The digits a quantity is written with, in ASCII (٢٠٠٨ -> 2008); empty for words."""
+    return "".join(str(int(ch)) for ch in text[q.start : q.end] if ch.isdecimal())
+
+
+def _same_digits(
+    source: str, translation: str, src: list[Quantity], tgt: list[Quantity]
+) -> list[tuple[int, int]]:
+    """Pairs of exact quantities written with the same digits, in order on both sides."""
+    free: dict[str, list[int]] = {}
+    for j, t in enumerate(tgt):
+        if t.exact and (d := _digits(translation, t)):
+            free.setdefault(d, []).append(j)
+    pairs = []
+    for i, q in enumerate(src):
+        d = _digits(source, q)
+        if q.exact and d and free.get(d):
+            pairs.append((i, free[d].pop(0)))
+    return pairs
+
+
+_DUAL = re.compile(r"[\u0621-\u064a]{2,}?(?:ت?ين|ت?ان)(?![\u0621-\u064a])")
+
+
+def _has_dual(arabic: str) -> bool:
+    """The Arabic has a dual noun (مسافرين، سيارتان): it says "two" without a number word."""
+    for m in _DUAL.finditer(arabic):
+        word = m.group(0)
+        stem = word[:-3] + "ة" if word[-3:] in ("تين", "تان") else word[:-2]
+        if any(zipf_frequency(s, "ar") >= DUAL_STEM_ZIPF for s in clitic_stems(stem, min_stem=3)):
+            return True
+    return False
+
+
+#: A dual's stem must be this common an Arabic word (wordfreq Zipf): مسافر 3.9, سيارة 4.6.
+DUAL_STEM_ZIPF = 3.0
 
 
 class NumbersCheck(Check):
@@ -27,13 +74,15 @@ class NumbersCheck(Check):
         src = read_quantities(source, context.source_lang)
         tgt = read_quantities(translation, context.target_lang)
         issues: list[Issue] = []
-        used: set[int] = set()
-        pairs: list[tuple[int, int]] = []
+        pairs = _same_digits(source, translation, src, tgt)
+        used = {j for _, j in pairs}
+        paired = {i for i, _ in pairs}
+        arabic = translation if context.target_lang == "ar" else source
         for i, q in enumerate(src):
-            if not q.exact:
+            if not q.exact or i in paired:
                 continue
-            j = self._counterpart(q, tgt, used, pairs[-1][1] if pairs else -1)
-            if j is None:
+            j = self._counterpart(q, tgt, used, max((b for a, b in pairs if a < i), default=-1))
+            if j is None and not (q.keys & {"2"} and _has_dual(arabic)):
                 issues.append(
                     self.issue(
                         context,
@@ -47,12 +96,14 @@ class NumbersCheck(Check):
                     )
                 )
                 continue
-            used.add(j)
-            pairs.append((i, j))
+            if j is not None:
+                used.add(j)
+                pairs.append((i, j))
+        pairs.sort()
         for j, t in enumerate(tgt):
             if j in used or not t.exact:
                 continue
-            if not any(t.keys & q.keys for q in src):
+            if not any(t.keys & q.keys for q in src) and not (t.keys & {"2"} and _has_dual(arabic)):
                 issues.append(
                     self.issue(
                         context,
@@ -99,6 +150,7 @@ class NumbersCheck(Check):
                         translation=translation,
                         source_span=(src[i1].start, src[i2].end),
                         target_span=(a.start, b.end),
+                        severity=WARNING,
                         plain="Two numbers are in the opposite order in the translation.",
                     )
                 ]
