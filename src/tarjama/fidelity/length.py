@@ -164,9 +164,9 @@ class OmissionCheck(Check):
     """A sentence lost (error), or a translation too short or too long for the pair (warning).
 
     Per paragraph, source and translation sentences are aligned by length
-    (:func:`dropped_sentences`). A source sentence left without a counterpart, with the
-    whole translation shorter than the norm (``z < -1.5``), is a dropped sentence: an
-    error; so is a translation with fewer sentences that is short by ``z < -error_z``.
+    (:func:`dropped_sentences`). A source sentence left without a counterpart, or fewer
+    sentences, with the whole translation shorter than the norm by ``z < -error_z``, is a
+    dropped sentence: an error.
     Length alone (``|z| > warn_z``), or fewer sentences at a near-normal length, is a
     warning: complete translations are wordy or terse too.
     """
@@ -194,7 +194,9 @@ class OmissionCheck(Check):
         # usual translation still say something went missing.
         fewer = len(tgt_sents) < len(src_sents) and z < 0
         if z < -self.warn_z or dropped or fewer:
-            error = (bool(dropped) and z < -1.5) or (fewer and z < -self.error_z)
+            # Arabic often joins two English sentences with a comma or و at a normal
+            # length: a sentence counts as dropped only when the length confirms it.
+            error = (bool(dropped) or fewer) and z < -self.error_z
             issue = self._whole(context, source, translation, error, "")
             if dropped:
                 lost = src_sents[dropped[0]]

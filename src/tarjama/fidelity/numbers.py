@@ -120,8 +120,11 @@ class NumbersCheck(Check):
 
     @staticmethod
     def _counterpart(q: Quantity, tgt: list[Quantity], used: set[int], last: int) -> int | None:
-        """The best unused match: digits before words, then the next one after ``last``."""
-        candidates = [j for j, t in enumerate(tgt) if j not in used and q.keys & t.keys]
+        """The best unused match: digits before words, then the next one after ``last``. A
+        run of number words may serve several ("الأولى والثالثة" = "1st and 3rd")."""
+        candidates = [
+            j for j, t in enumerate(tgt) if (j not in used or not t.exact) and q.keys & t.keys
+        ]
         if not candidates:
             return None
         return min(candidates, key=lambda j: (not tgt[j].exact, j < last, j))

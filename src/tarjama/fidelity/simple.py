@@ -11,6 +11,7 @@ from ..document import Issue
 from ..text.fold import clitic_stems, fold_letters
 from ..text.script import is_arabic_char
 from .base import WARNING, Check, Context
+from .quoting import quoted_spans
 
 
 class EmptyCheck(Check):
@@ -127,6 +128,8 @@ class RepetitionCheck(Check):
         issues: list[Issue] = []
         while i < len(tokens):
             found = self._loop_at(tokens, i, source_words)
+            if found and _across_sentences(translation, words, i, found[0]):
+                found = None  # "... the guru. The guru is": a sentence picks up the last one
             if found and _echoed(found, echoes):
                 i += found[0] * found[1]
             elif found:
@@ -165,6 +168,14 @@ class RepetitionCheck(Check):
         return None
 
 
+_SENTENCE_MARK = re.compile("[.!?؟:;]")
+
+
+def _across_sentences(text: str, words: list[tuple[str, int, int]], i: int, n: int) -> bool:
+    """The second time the phrase comes is after the end of a sentence."""
+    return bool(_SENTENCE_MARK.search(text, words[i + n - 1][2], words[i + n][1]))
+
+
 def _comparable(text: str, lang: str) -> list[str]:
     """The words of ``text``, lower case; Arabic words without their article and clitics
     (الرؤية، رؤية are the same word said twice)."""
@@ -195,18 +206,7 @@ def _echoed(loop: tuple[int, int], echoes: list[tuple[int, int]]) -> bool:
     return any(t >= times - (n == 1) and n <= 2 * k for k, t in echoes)
 
 
-# Opening and closing marks of quoted spans in either language.
-_QUOTE_PAIRS = (("«", "»"), ("“", "”"), ("„", "“"))
 _LONG_QUOTE_WORDS = 5
-
-
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the quoted passages in ``text`` (the marks included)."""
-    spans: list[tuple[int, int]] = []
-    for opening, closing in _QUOTE_PAIRS:
-        spans += [m.span() for m in re.finditer(f"{opening}[^{opening}{closing}]*{closing}", text)]
-    spans += [m.span() for m in re.finditer(r'"[^"]*"', text)]
-    return sorted(spans)
 
 
 class QuotesCheck(Check):

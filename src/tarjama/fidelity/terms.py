@@ -58,10 +58,14 @@ class NamesCheck(Check):
                 if on_source
                 else f"The name {name.text} does not seem to be in the {context.source_name}."
             )
+            message = f"name {name.text!r} has no counterpart in the {lost_in} text"
+            if name.expected:
+                message = f"name {name.text!r} is written {name.expected!r} in {lost_in}"
+                plain = f"The name {name.text} is usually written “{name.expected}” in {lost_in}."
             issues.append(
                 self.issue(
                     context,
-                    f"name {name.text!r} has no counterpart in the {lost_in} text",
+                    message,
                     source=source,
                     translation=translation,
                     source_span=span if on_source else None,

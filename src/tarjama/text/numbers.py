@@ -62,7 +62,12 @@ _AR_SCALE_AFTER = re.compile(r"\s?([\u0621-\u064a]+)")
 _LABEL_BEFORE = re.compile(r"\b(?:[Tt]ype|[Cc]lass|[Pp]hase|[Cc]ategory|[Ss]tage|[Gg]rade) $")
 # Month/day shorthand: 9/11, 7/7 (not a fraction with a larger numerator, not a full date).
 _DATE_SHORT = re.compile(r"(?<![\d/])(1[0-2]|[1-9])/([12]\d|3[01]|[1-9])(?![\d/])")
-_UNIT_BEFORE = re.compile(r"(?:\b(?:km|cm|mm|mi|ft|m)|(?<![\u0621-\u064a])(?:كم|سم|م))\Z")
+_UNIT_BEFORE = re.compile(r"(?:\b(?:km|cm|mm|mi|ft|m)|(?<![\u0621-\u064a])(?:كم|سم|مم|م))\Z")
+# One and a half of a unit said in words (ساعة ونصف, an hour and a half = 1.5 hours).
+_AR_AND_A_HALF = re.compile(
+    r"(?<![\u0621-\u064a])(?:ال)?(?:ساعة|ساعه|سنة|سنه|عام|يوم|شهر|ميل|كيلومتر|متر|كيلوغرام)"
+    r"\s+و\s?نصف(?![\u0621-\u064a])"
+)
 _YEAR_RANGE_BEFORE = re.compile(r"(?<!\d)(1[5-9]|20)\d\d[-–/]\Z")
 
 
@@ -134,6 +139,9 @@ def read_quantities(text: str, lang: str) -> list[Quantity]:
         found.add(
             m.start(), m.end(), _time_keys(int(m.group(1)), int(m.group(2)), m.group(3)), True
         )
+    if lang == "ar":
+        for m in _AR_AND_A_HALF.finditer(t):
+            found.add(m.start(), m.end(), {"1.5"}, False)
     for m in _DATE_SHORT.finditer(t):  # 9/11: the day is the number the other side says
         found.add(m.start(), m.end(), {m.group(2), m.group(0)}, True)
     if lang != "ar":
