@@ -103,7 +103,8 @@ _BEADS = {
 
 
 def dropped_sentences(norm: LengthNorm, source: list[str], target: list[str]) -> list[int]:
-    """Source sentences that the best length-based alignment leaves without a translation.
+    """Source sentences that the best length-based alignment leaves without a translation
+    (none when it also leaves as many translation sentences without a source).
 
     Dynamic programming over beads of 1-1, 1-2, 2-1, 2-2, 1-0 and 0-1 sentences, each
     costing its prior plus how far its length ratio is from the norm (z squared over two).
@@ -127,13 +128,17 @@ def dropped_sentences(norm: LengthNorm, source: list[str], target: list[str]) ->
                 if (i, j) not in best or cost < best[i, j][0]:
                     best[i, j] = (cost, (a, b))
     dropped = []
+    added = 0
     i, j = n, m
     while (i, j) != (0, 0):
         a, b = best[i, j][1]
         if b == 0:
             dropped.append(i - 1)
+        added += a == 0
         i, j = i - a, j - b
-    return sorted(dropped)
+    # A sentence "dropped" beside one "added" is a sentence translated too short or too
+    # long for a 1-1 bead, not a sentence lost.
+    return sorted(dropped) if len(dropped) > added else []
 
 
 # MT output often glues sentences ("...Best Original Song.Lionsgate received") or goes on
@@ -160,13 +165,25 @@ def count_sentences(text: str, lang: str) -> list[Sentence]:
     return out
 
 
+_CLOSERS = "\"'»”’)] \t"
+
+
+def _stops_short(source: str, translation: str) -> bool:
+    """The source ends a sentence and the translation does not: it ends on a comma or a
+    word, as a decoder's output does when it stopped half-way (a clause lost)."""
+    end_src = source.rstrip(_CLOSERS)[-1:]
+    end_tgt = translation.rstrip(_CLOSERS)[-1:]
+    return end_src in ".!?؟…" and end_tgt not in ".!?؟…"
+
+
 class OmissionCheck(Check):
     """A sentence lost (error), or a translation too short or too long for the pair (warning).
 
     Per paragraph, source and translation sentences are aligned by length
-    (:func:`dropped_sentences`). A source sentence left without a counterpart, or fewer
-    sentences, with the whole translation shorter than the norm by ``z < -error_z``, is a
-    dropped sentence: an error.
+    (:func:`dropped_sentences`). A source sentence left without a counterpart, fewer
+    sentences, or a translation that stops short (the source ends a sentence, the
+    translation ends on a comma or a word: a clause lost), with the whole translation
+    shorter than the norm by ``z < -error_z``, is an omission error.
     Length alone (``|z| > warn_z``), or fewer sentences at a near-normal length, is a
     warning: complete translations are wordy or terse too.
     """
@@ -196,7 +213,9 @@ class OmissionCheck(Check):
         if z < -self.warn_z or dropped or fewer:
             # Arabic often joins two English sentences with a comma or و at a normal
             # length: a sentence counts as dropped only when the length confirms it.
-            error = (bool(dropped) or fewer) and z < -self.error_z
+            error = (bool(dropped) or fewer or _stops_short(source, translation)) and (
+                z < -self.error_z
+            )
             issue = self._whole(context, source, translation, error, "")
             if dropped:
                 lost = src_sents[dropped[0]]

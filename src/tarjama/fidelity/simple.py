@@ -130,6 +130,8 @@ class RepetitionCheck(Check):
             found = self._loop_at(tokens, i, source_words)
             if found and _across_sentences(translation, words, i, found[0]):
                 found = None  # "... the guru. The guru is": a sentence picks up the last one
+            if found and _idiom(tokens, i, found):
+                found = None  # "over and over", "more and more likely"
             if found and _echoed(found, echoes):
                 i += found[0] * found[1]
             elif found:
@@ -169,11 +171,20 @@ class RepetitionCheck(Check):
 
 
 _SENTENCE_MARK = re.compile("[.!?؟:;]")
+_AND = frozenset({"and", "or", "و", "أو"})
 
 
 def _across_sentences(text: str, words: list[tuple[str, int, int]], i: int, n: int) -> bool:
     """The second time the phrase comes is after the end of a sentence."""
     return bool(_SENTENCE_MARK.search(text, words[i + n - 1][2], words[i + n][1]))
+
+
+def _idiom(tokens: list[str], i: int, loop: tuple[int, int]) -> bool:
+    """ "X and X" said once ("over and over, and", "and more and more likely"), not three
+    times ("grew and grew and grew")."""
+    gram = tokens[i : i + 2]
+    after = tokens[i + 4] if i + 4 < len(tokens) else ""
+    return loop == (2, 2) and bool(_AND.intersection(gram)) and after not in gram
 
 
 def _comparable(text: str, lang: str) -> list[str]:

@@ -147,7 +147,7 @@ def read_quantities(text: str, lang: str) -> list[Quantity]:
     if lang != "ar":
         _read_english_marks(t, found)
     for m in _NUMBER.finditer(t):
-        if not _exponent(t, m):
+        if not _exponent(t, m) and not _in_code(t, m):
             _read_digits(t, m, lang, found)
     for start, end, word_keys, exact in (
         arabic_word_numbers(t) if lang == "ar" else english_word_numbers(t)
@@ -179,6 +179,14 @@ def _exponent(t: str, m: re.Match[str]) -> bool:
     return (
         m.group(1) in ("2", "3") and not m.group(2) and bool(_UNIT_BEFORE.search(t, 0, m.start()))
     )
+
+
+def _in_code(t: str, m: re.Match[str]) -> bool:
+    """Digits that are part of a code or a name: a Latin letter right before them (CO2,
+    Y2K, KV62, A1GP) or a capital right after (3D, 2K), but not 10km or 4x4."""
+    before = t[m.start() - 1] if m.start() else ""
+    after = t[m.end()] if m.end() < len(t) else ""
+    return (before.isascii() and before.isalpha()) or (after.isascii() and after.isupper())
 
 
 def _read_digits(t: str, m: re.Match[str], lang: str, found: _Found) -> None:
