@@ -90,6 +90,17 @@ class Gazetteer:
         return None
 
 
+def _kept(kind: str, key: object) -> bool:
+    """Territories with a letter code (001 World, 419 Latin America are regions) and the
+    languages of ISO 639-1 (two letters): CLDR's hundreds of minor languages have Arabic
+    names that are ordinary words (ميتا, Metaʼ)."""
+    if kind == "territory":
+        return not str(key).isdigit()
+    if kind == "language":
+        return len(str(key)) == 2
+    return True
+
+
 def _key(arabic: str) -> tuple[str, ...]:
     return tuple(fold_letters(w) for w in ARABIC_WORD.findall(arabic))
 
@@ -110,7 +121,6 @@ def cldr() -> Gazetteer:
         ]
         for kind, arabic, english in tables:
             for key, name in arabic.items():
-                # Territory codes in digits are regions (001 World, 419 Latin America).
-                if key in english and not (kind == "territory" and str(key).isdigit()):
+                if key in english and _kept(kind, key):
                     gazetteer.add(name, english[key], kind)
     return gazetteer

@@ -56,6 +56,7 @@ class Name:
     end: int
     keys: tuple[str, ...]  # phonetic keys of its readings; empty without a transliterator
     expected: str = ""  # its known rendering on the other side, when the gazetteer has it
+    titled: bool = False  # an Arabic word after a title (الرئيس، السيد): surely a name
 
 
 def keys_match(a: str, b: str) -> bool:
@@ -115,6 +116,7 @@ class NameMatcher:
             s for s in quoted_spans(folded.text) if len(folded.text[s[0] : s[1]].split()) < 5
         ]
         chosen: list[tuple[int, list[str]]] = []
+        titled: set[int] = set()
         for i, m in enumerate(words):
             stems = clitic_stems(fold_letters(m.group(0)), min_stem=3)
             after = i > 0 and fold_letters(words[i - 1].group(0)) in TITLES
@@ -125,16 +127,20 @@ class NameMatcher:
             )
             person = after_dot or (after and fold_letters(words[i - 1].group(0)) in _PERSON_TITLES)
             freq = max(zipf_frequency(s, "ar") for s in _readings(m.group(0)))
+            # A family name after a titled first name: د. فهد الشمري.
+            after = after or ((i - 1) in titled and m.group(0).startswith("ال"))
             quoted = any(s <= m.start() < e for s, e in short_quotes)
             rare = freq < (QUOTED_RARE_ZIPF if quoted else AR_RARE_ZIPF)
             if len(stems[0]) >= 3 and (rare or person or (after and freq < 4.0)):
                 chosen.append((i, stems))
+                if after or after_dot:
+                    titled.add(i)
         keys = self._keys(list(dict.fromkeys(s for _, stems in chosen for s in stems)))
         out = []
         for i, stems in chosen:
             start, end = folded.span(*words[i].span())
             name_keys = tuple(dict.fromkeys(k for s in stems for k in keys[s]))
-            out.append(Name(text[start:end], start, end, name_keys))
+            out.append(Name(text[start:end], start, end, name_keys, titled=i in titled))
         return out
 
     def _keys(self, arabic_words: list[str]) -> dict[str, tuple[str, ...]]:
@@ -217,6 +223,20 @@ class NameMatcher:
         )
 
 
+#: An English name reported alone must be rarer than this (wordfreq Zipf) in every part.
+EN_RARE_ZIPF = 2.0
+
+
+def rare_name(name: str) -> bool:
+    """Every part of ``name`` (Al-Otaibi: al, otaibi) is rare in English, and it is not a
+    plural or a derived form (Hussars, Thais, Arawak-speaking)."""
+    parts = [p for p in re.split(r"[-'’]", name) if len(p) > 2]
+    return bool(parts) and all(
+        zipf_frequency(p.lower(), "en") < EN_RARE_ZIPF and not p.endswith(("s", "ing", "ed"))
+        for p in parts
+    )
+
+
 def _with_parts(name: str) -> list[str]:
     return [name, *re.split(r"[-'’]", name)]
 
@@ -234,7 +254,12 @@ def _garbled(
         if {r.lower() for r in entry.english} & rendered:
             continue
         for r in (r for r in entry.english if " " not in r):
-            near = [w for w in words if w != r and Levenshtein.normalized_similarity(w, r) >= 0.75]
+            near = [
+                w
+                for w in words
+                if not w.startswith(r[:-1])  # Rwandan, Germans: a derived form, not a misspelling
+                and Levenshtein.normalized_similarity(w, r) >= 0.75
+            ]
             if near:
                 out.append(Name(arabic[start:end], start, end, (), expected=r))
                 misspelt.update(near)
