@@ -40,7 +40,7 @@ def _key(value: Decimal) -> str:
 
 # --- Reading numbers -----------------------------------------------------------------------
 
-_TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])(?:\s*([ap])\.?\s?m\b\.?)?", re.I)
+_TIME = re.compile(r"(?<![\d:])(\d{1,2}): ?(\d{2})(?![\d:])(?:\s*([ap])\.?\s?m\b\.?)?", re.I)
 # Thousands grouped by "," (or the Arabic comma "،" that some writers use); a decimal point,
 # or in Arabic text a decimal comma ("6,34") when the digits after it are not a group of three.
 # Thousands may also be grouped by dots when there are two groups or more (1.000.000).
@@ -68,6 +68,9 @@ _AR_AND_A_HALF = re.compile(
     r"(?<![\u0621-\u064a])(?:ال)?(?:ساعة|ساعه|سنة|سنه|عام|يوم|شهر|ميل|كيلومتر|متر|كيلوغرام)"
     r"\s+و\s?نصف(?![\u0621-\u064a])"
 )
+# Thousands typed in logical order but grouped for display: in a right-to-left line the
+# groups of "000 62" or "٠٠٠,١" are shown swapped, as 62 000 and 1,000.
+_AR_REVERSED_GROUPS = re.compile(r"(?<![\d.,،])(\d{3})(?: |(?<=000),)(\d{1,3})(?![\d.,،])")
 _YEAR_RANGE_BEFORE = re.compile(r"(?<!\d)(1[5-9]|20)\d\d[-–/]\Z")
 
 
@@ -142,6 +145,8 @@ def read_quantities(text: str, lang: str) -> list[Quantity]:
     if lang == "ar":
         for m in _AR_AND_A_HALF.finditer(t):
             found.add(m.start(), m.end(), {"1.5"}, False)
+        for m in _AR_REVERSED_GROUPS.finditer(t):  # "000 450" shows as 450 000 in Arabic
+            found.add(m.start(), m.end(), {str(int(m.group(2)) * 1000 + int(m.group(1)))}, True)
     for m in _DATE_SHORT.finditer(t):  # 9/11: the day is the number the other side says
         found.add(m.start(), m.end(), {m.group(2), m.group(0)}, True)
     if lang != "ar":
@@ -182,8 +187,10 @@ def _exponent(t: str, m: re.Match[str]) -> bool:
 
 
 def _in_code(t: str, m: re.Match[str]) -> bool:
-    """Digits that are part of a code or a name: a Latin letter right before them (CO2,
-    Y2K, KV62, A1GP) or a capital right after (3D, 2K), but not 10km or 4x4."""
+    """One or two digits that are part of a code or a name: a Latin letter right before
+    them (CO2, Y2K, KV62, A1GP) or a capital right after (3D, 2K), but not 10km or 4x4."""
+    if len(m.group(0)) > 2:
+        return False  # CG4684, a flight: the other side may write its number alone
     before = t[m.start() - 1] if m.start() else ""
     after = t[m.end()] if m.end() < len(t) else ""
     return (before.isascii() and before.isalpha()) or (after.isascii() and after.isupper())
