@@ -119,8 +119,10 @@ class RepetitionCheck(Check):
     max_ngram = 8
 
     def check(self, source: str, translation: str, context: Context) -> list[Issue]:
-        words = [(m.group(0).lower(), m.start(), m.end()) for m in _WORD.finditer(translation)]
-        tokens = [w for w, _, _ in words]
+        # Arabic diacritics are not \w: read words on a copy without them (same length).
+        bare = _HARAKAT.sub("\u0640", translation)
+        words = [(m.group(0).lower(), m.start(), m.end()) for m in _WORD_TATWEEL.finditer(bare)]
+        tokens = [w.replace("\u0640", "") for w, _, _ in words]
         source_tokens = _comparable(source, context.source_lang)
         source_words = set(source_tokens)
         echoes = _repeats(source_tokens, self.max_ngram)
@@ -170,12 +172,15 @@ class RepetitionCheck(Check):
         return None
 
 
-_SENTENCE_MARK = re.compile("[.!?؟:;]")
+_SENTENCE_MARK = re.compile("[.!?؟:;()]")
+_HARAKAT = re.compile("[\u064b-\u0652\u0670]")
+_WORD_TATWEEL = re.compile(r"[\w\u0640]+(?:['’][\w\u0640]+)*")
 _AND = frozenset({"and", "or", "و", "أو"})
 
 
 def _across_sentences(text: str, words: list[tuple[str, int, int]], i: int, n: int) -> bool:
-    """The second time the phrase comes is after the end of a sentence."""
+    """The second time the phrase comes is after the end of a sentence or across a bracket
+    ("Lake Onega (Onega)", "the colder it is), it is necessary")."""
     return bool(_SENTENCE_MARK.search(text, words[i + n - 1][2], words[i + n][1]))
 
 
