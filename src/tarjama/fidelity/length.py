@@ -147,16 +147,19 @@ def dropped_sentences(norm: LengthNorm, source: list[str], target: list[str]) ->
 _LOOSE_END = re.compile(r"(?<=[a-z]{3}[.!?])(?=[A-Z][a-z])|(?<=[a-z]{3}[.!?])\s+(?=[a-z])")
 
 
+# Arabic glued to the next sentence's و: "المرئية.و تربط".
+_LOOSE_END_AR = re.compile("(?<=[\u0621-\u064a]{2}[.!؟])(?=و\\s)")
+
+
 def count_sentences(text: str, lang: str) -> list[Sentence]:
-    """The sentences of ``text`` for alignment: :func:`split_sentences`, and in English
-    also at a full stop with no space after it or a lower-case word after it."""
+    """The sentences of ``text`` for alignment: :func:`split_sentences`, and also at a
+    full stop with no space after it or (English) a lower-case word after it."""
     sentences = split_sentences(text, lang)
-    if lang == "ar":
-        return sentences
+    loose = _LOOSE_END_AR if lang == "ar" else _LOOSE_END
     out = []
     for s in sentences:
         start = 0
-        for m in _LOOSE_END.finditer(s.text):
+        for m in loose.finditer(s.text):
             piece = s.text[start : m.start()].strip()
             if piece:
                 out.append(Sentence(piece, s.start + start, s.start + m.start()))

@@ -12,8 +12,9 @@ Both sides are read by the one number reader of both languages,
 - A 2 with no counterpart may be an Arabic dual (مسافرين, two passengers): a word ending
   in ين/ان/تين/تان whose stem is a common Arabic word counts as its counterpart.
 - Matched numbers should come in the same order on both sides; two numbers that trade
-  places ("from 1990 to 2000" -> "from 2000 to 1990") are a warning, since translators
-  do reorder them ("the 2008 400 Richest Americans").
+  places ("from 1990 to 2000" -> "from 2000 to 1990") are a warning; a year and a count
+  are not compared, since translators reorder them freely ("the 2008 400 Richest
+  Americans" -> "أكثر 400 أمريكي ثراءً لعام 2008").
 """
 
 from __future__ import annotations
@@ -65,6 +66,16 @@ def _has_dual(arabic: str) -> bool:
 
 #: A dual's stem must be this common an Arabic word (wordfreq Zipf): مسافر 3.9, سيارة 4.6.
 DUAL_STEM_ZIPF = 3.0
+
+
+def _year(q: Quantity) -> bool:
+    return any(k.isdigit() and 1000 <= int(k) <= 2100 for k in q.keys)
+
+
+def _same_kind(a: Quantity, b: Quantity) -> bool:
+    """Two years, or two numbers that are not years: a year and a count ("the 2008 400
+    Richest Americans", "as of 2014, flights to 30 countries") are reordered freely."""
+    return _year(a) == _year(b)
 
 
 class NumbersCheck(Check):
@@ -141,7 +152,7 @@ class NumbersCheck(Check):
         """Two numbers that swapped places: matched in crossing order, and not equal."""
         digit_pairs = [(i, j) for i, j in pairs if tgt[j].exact]
         for (i1, j1), (i2, j2) in itertools.pairwise(digit_pairs):
-            if j2 < j1 and not (src[i1].keys & src[i2].keys):
+            if j2 < j1 and not (src[i1].keys & src[i2].keys) and _same_kind(src[i1], src[i2]):
                 a, b = tgt[j2], tgt[j1]
                 return [
                     self.issue(
