@@ -12,7 +12,10 @@ ranking). IWSLT17 is the same talks in both directions, so each direction's refe
 the other's source. ``--dump`` writes every flag (one per line, TSV) for judging.
 
 ``precision`` reads the judged set (flags judged true or false by a reader against source,
-output and reference) and prints the precision per check and severity, and per system.
+output and reference, ``tests/data/fidelity-judged.tsv``), runs the checker as it is now
+on each judged line, and prints the precision per check and severity, per direction and
+per system, of the flags it still raises, and the share of the judged true errors it
+still calls errors.
 
 FLORES devtest (``--split test``) is kept out of all calibration: it is for the final
 figures only.
@@ -136,28 +139,57 @@ def ranking(split: str, dump: Path | None) -> None:
         print(f"  reference: an error on {shares['reference']:.2%} of lines")
 
 
+def _current(rows: list[dict[str, str]]) -> list[str]:
+    """The severity the checker as it is now gives each judged (line, check): the gravest
+    of its issues of that check on that line, or "" when it no longer flags it."""
+    names = NameMatcher(romanize.transliterate)
+    cache: dict[tuple[str, str], tuple[list[str], list[str], dict[str, list[str]]]] = {}
+    out = []
+    for row in rows:
+        src, tgt = row["direction"].split("-")
+        if (row["split"], row["direction"]) not in cache:
+            cache[row["split"], row["direction"]] = texts(row["split"], src, tgt)
+        sources, refs, outputs = cache[row["split"], row["direction"]]
+        hyps = refs if row["system"] == "reference" else outputs[row["system"]]
+        n = int(row["line"]) - 1
+        issues = check_pair(sources[n], hyps[n], source_lang=src, target_lang=tgt, names=names)
+        found = {i.severity for i in issues if i.check == row["check"]}
+        out.append("error" if "error" in found else "warning" if found else "")
+    return out
+
+
 def precision(path: Path) -> None:
+    """Precision per check and severity of the checker as it is now, over the judged
+    flags it still raises; and how many of the judged true errors it still calls errors."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    tally: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for row in rows:
-        verdict = row["verdict"].strip().lower()
-        if verdict not in ("true", "false"):
+        if row["verdict"] not in ("true", "false"):
             sys.exit(f"{path}: verdict must be true or false, not {row['verdict']!r}")
+    now = _current(rows)
+    tally: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for row, severity in zip(rows, now, strict=True):
+        if not severity:
+            continue
         for key in (
-            ("check", row["check"], row["severity"]),
-            ("severity", row["severity"]),
-            ("system", row["system"], row["severity"]),
-            ("direction", row["direction"], row["severity"]),
+            ("severity", severity),
+            ("check", row["check"], severity),
+            ("direction", row["direction"], severity),
+            ("system", row["system"], severity),
         ):
-            tally[key][verdict] += 1
-    print(f"{len(rows)} judged flags in {path.name}")
+            tally[key][row["verdict"]] += 1
+    print(f"{len(rows)} judged flags in {path.name}; {sum(map(bool, now))} still raised")
     for kind in ("severity", "check", "direction", "system"):
         print(f"precision per {kind}:")
         for key in sorted(k for k in tally if k[0] == kind):
             c = tally[key]
             n = c["true"] + c["false"]
             print(f"  {' '.join(key[1:]):34}{c['true']:>4}/{n:<4} = {c['true'] / n:.2f}")
+    true_errors = [s for row, s in zip(rows, now, strict=True)
+                   if row["verdict"] == "true" and row["severity"] == "error"]  # fmt: skip
+    kept = sum(s == "error" for s in true_errors)
+    print(f"true errors in the set (judged as errors when found): {len(true_errors)}, "
+          f"still errors: {kept} = {kept / max(len(true_errors), 1):.2f}")  # fmt: skip
 
 
 def main() -> None:
