@@ -110,8 +110,8 @@ class RepetitionCheck(Check):
     A loop the source has too is an echo, not a decoder fault: a word repeated for emphasis
     ("الرؤية، رؤية" -> "a vision, a vision"), a name followed by the same name in brackets.
     A repetition in the translation is not reported when the source repeats a phrase (clitics
-    and the article aside) as many times, of at least half its length in words (a word of
-    one language is one or two of the other); a single word may come once more than in the
+    and the article aside; right after itself or a word or two later) as many times, of at
+    least a third of its length in words; a single word may come once more than in the
     source ("no, no" -> "لا، لا، لا يمكنك": لا is also "not").
     """
 
@@ -212,14 +212,17 @@ def _repeats(tokens: list[str], max_ngram: int) -> list[tuple[int, int]]:
                 while tokens[i + times * n : i + (times + 1) * n] == gram:
                     times += 1
                 found.append((n, times))
+            elif n > 1 and any(gram == tokens[i + n + g : i + 2 * n + g] for g in (1, 2)):
+                # Said again a word or two later: "الخروج من المحادثة، أخرج من المحادثة".
+                found.append((n, 2))
     return found
 
 
 def _echoed(loop: tuple[int, int], echoes: list[tuple[int, int]]) -> bool:
     """The source has this loop too: as many repeats (one fewer for a single word) of a
-    phrase at least half as long."""
+    phrase at least a third as long (a word of one language is one to three of the other)."""
     n, times = loop
-    return any(t >= times - (n == 1) and n <= 2 * k for k, t in echoes)
+    return any(t >= times - (n == 1) and n <= 3 * k for k, t in echoes)
 
 
 _LONG_QUOTE_WORDS = 5
