@@ -26,7 +26,7 @@ from wordfreq import zipf_frequency
 
 from ..document import Issue
 from ..text.fold import clitic_stems
-from ..text.numbers import Quantity, read_quantities
+from ..text.numbers import Quantity, canonical_key, read_quantities
 from .base import WARNING, Check, Context
 
 
@@ -38,16 +38,20 @@ def _digits(text: str, q: Quantity) -> str:
 def _same_digits(
     source: str, translation: str, src: list[Quantity], tgt: list[Quantity]
 ) -> list[tuple[int, int]]:
-    """Pairs of exact quantities written with the same digits, in order on both sides."""
-    free: dict[str, list[int]] = {}
-    for j, t in enumerate(tgt):
-        if t.exact and (d := _digits(translation, t)):
-            free.setdefault(d, []).append(j)
-    pairs = []
-    for i, q in enumerate(src):
-        d = _digits(source, q)
-        if q.exact and d and free.get(d):
-            pairs.append((i, free[d].pop(0)))
+    """Pairs of exact quantities with the same full value (12 ألف and 12,000), then of
+    those written with the same digits, in order on both sides."""
+    pairs: list[tuple[int, int]] = []
+    for value in (lambda _, q: canonical_key(q), _digits):
+        free: dict[str, list[int]] = {}
+        used = {j for _, j in pairs}
+        for j, t in enumerate(tgt):
+            if t.exact and j not in used and (d := value(translation, t)):
+                free.setdefault(d, []).append(j)
+        paired = {i for i, _ in pairs}
+        for i, q in enumerate(src):
+            d = value(source, q)
+            if q.exact and i not in paired and d and free.get(d):
+                pairs.append((i, free[d].pop(0)))
     return pairs
 
 

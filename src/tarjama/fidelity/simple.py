@@ -75,12 +75,14 @@ class UntranslatedCheck(Check):
         cited = {w.lower() for c in _CITED.finditer(source) for w in _LATIN_WORD.findall(c[0])}
         issues: list[Issue] = []
         for run in _LATIN_RUN.finditer(translation):
+            words = list(_LATIN_WORD.finditer(run.group()))
             english = [
                 m
-                for m in _LATIN_WORD.finditer(run.group())
+                for k, m in enumerate(words)
                 if m.group().islower()
                 and len(m.group()) > 2
                 and m.group() not in cited
+                and not _inside_name(words, k)
                 and zipf_frequency(m.group(), "en") >= EN_WORD_ZIPF
             ]
             if not english:
@@ -99,6 +101,14 @@ class UntranslatedCheck(Check):
                 )
             )
         return issues
+
+
+def _inside_name(words: list[re.Match[str]], k: int) -> bool:
+    """A lower-case word between two capitalised ones is part of a name (Bartolomé de las
+    Casas, Bed Bath and Beyond)."""
+    before = any(w.group()[:1].isupper() for w in words[:k])
+    after = any(w.group()[:1].isupper() for w in words[k + 1 :])
+    return before and after
 
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
