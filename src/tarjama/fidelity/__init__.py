@@ -22,6 +22,7 @@ from .glossary import Glossary
 from .length import OmissionCheck
 from .names import NameMatcher
 from .numbers import NumbersCheck
+from .risk import needs_a_look
 from .simple import ConfidenceCheck, EmptyCheck, QuotesCheck, RepetitionCheck, UntranslatedCheck
 from .terms import GlossaryCheck, NamesCheck
 
@@ -45,6 +46,7 @@ __all__ = [
     "check_pair",
     "check_paragraphs",
     "default_checks",
+    "needs_a_look",
     "report",
 ]
 
