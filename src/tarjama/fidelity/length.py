@@ -179,6 +179,13 @@ def _stops_short(source: str, translation: str) -> bool:
     return end_src in ".!?؟…" and end_tgt not in ".!?؟…"
 
 
+def _question_lost(source: str, translation: str) -> bool:
+    """The source asks or exclaims more often than the translation: a merge keeps a
+    question mark, a dropped question does not."""
+    marks = ("?", "؟", "!")
+    return sum(map(source.count, marks)) > sum(map(translation.count, marks))
+
+
 class OmissionCheck(Check):
     """A sentence lost (error), or a translation too short or too long for the pair (warning).
 
@@ -187,8 +194,9 @@ class OmissionCheck(Check):
     sentences, or a translation that stops short (the source ends a sentence, the
     translation ends on a comma or a word: a clause lost), with the whole translation
     shorter than the norm by ``z < -error_z``, is an omission error.
-    Length alone (``|z| > warn_z``), or fewer sentences at a near-normal length, is a
-    warning: complete translations are wordy or terse too.
+    Length alone (``|z| > warn_z``), a sentence without counterpart, or fewer sentences
+    with ``z < -1.5`` or a question or exclamation mark fewer, is a warning: complete
+    translations are wordy or terse too, and sentences are merged.
     """
 
     id = "omission"
@@ -213,7 +221,10 @@ class OmissionCheck(Check):
         # A short sentence can hide in a 2-1 bead; fewer sentences and a shorter than
         # usual translation still say something went missing.
         fewer = len(tgt_sents) < len(src_sents) and z < 0
-        if z < -self.warn_z or dropped or fewer:
+        # At a length near the norm, fewer sentences are sentences merged (judged: all nine
+        # such warnings were): only a shorter than usual translation says one is lost.
+        lost = bool(dropped) or (fewer and (z < -1.5 or _question_lost(source, translation)))
+        if z < -self.warn_z or lost:
             # Arabic often joins two English sentences with a comma or و at a normal
             # length: a sentence counts as dropped only when the length confirms it.
             error = (bool(dropped) or fewer or _stops_short(source, translation)) and (

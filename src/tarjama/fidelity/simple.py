@@ -236,10 +236,12 @@ def _echoed(loop: tuple[int, int], echoes: list[tuple[int, int]]) -> bool:
 
 
 _LONG_QUOTE_WORDS = 5
+_ANY_MARK = re.compile('["“”«»„]')
 
 
 class QuotesCheck(Check):
-    """The translation has lost a quotation of five words or more (someone's words).
+    """The translation has lost a quotation of five words or more (someone's words): fewer
+    quoted passages, and fewer quotation marks than two per quotation.
 
     Shorter quoted spans are names and titles, which Arabic quotes and English rightly does
     not: they are the names check's candidates, not quotations. Whether marks were dropped
@@ -253,7 +255,9 @@ class QuotesCheck(Check):
         src = [s for s in quoted_spans(source) if _words(source, s) >= _LONG_QUOTE_WORDS]
         if not src:
             return []
-        tgt = quoted_spans(translation)  # a quotation kept shorter is still kept
+        if len(_ANY_MARK.findall(translation)) >= 2 * len(src):
+            return []  # as many marks kept, perhaps of mixed styles: not lost
+        tgt = quoted_spans(translation)
         if len(tgt) >= len(src):
             return []
         longest = max(src, key=lambda s: s[1] - s[0])
