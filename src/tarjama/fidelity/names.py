@@ -258,6 +258,7 @@ def _garbled(
                 w
                 for w in words
                 if not w.startswith(r[:-1])  # Rwandan, Germans: a derived form, not a misspelling
+                and zipf_frequency(w.lower(), "en") < EN_RARE_ZIPF + 1  # Columbia is a word
                 and Levenshtein.normalized_similarity(w, r) >= 0.75
             ]
             if near:
