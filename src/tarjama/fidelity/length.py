@@ -222,9 +222,9 @@ class OmissionCheck(Check):
         # usual translation still say something went missing.
         fewer = len(tgt_sents) < len(src_sents) and z < 0
         # At a length near the norm, fewer sentences are sentences merged (judged: all nine
-        # such warnings were): only a shorter than usual translation says one is lost.
-        lost = bool(dropped) or (fewer and (z < -1.5 or _question_lost(source, translation)))
-        if z < -self.warn_z or lost:
+        # such warnings were): only a shorter translation, or a question gone, says one is.
+        missing = bool(dropped) or (fewer and (z < -1.5 or _question_lost(source, translation)))
+        if z < -self.warn_z or missing:
             # Arabic often joins two English sentences with a comma or و at a normal
             # length: a sentence counts as dropped only when the length confirms it.
             error = (bool(dropped) or fewer or _stops_short(source, translation)) and (
