@@ -17,7 +17,6 @@ Arabic keys are folded (alef forms, ى, ة) and found with their clitics (وأل
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -46,6 +45,7 @@ class Gazetteer:
 
     entries: dict[tuple[str, ...], Entry] = field(default_factory=dict)
     _longest: int = 1
+    _firsts: set[str] = field(default_factory=set)  # first words of the entries
 
     def add(self, arabic: str, english: str, kind: str) -> None:
         key = _key(arabic)
@@ -57,10 +57,11 @@ class Gazetteer:
             arabic, tuple(dict.fromkeys(renderings)), old.kind if old else kind
         )
         self._longest = max(self._longest, len(key))
+        self._firsts.add(key[0])
 
     def with_pairs(self, pairs: Iterable[tuple[str, str]], kind: str) -> Gazetteer:
         """A copy with more (Arabic, English) pairs: a glossary's terms, a learned lexicon."""
-        out = Gazetteer(dict(self.entries), self._longest)
+        out = Gazetteer(dict(self.entries), self._longest, set(self._firsts))
         for arabic, english in pairs:
             out.add(arabic, english, kind)
         return out
@@ -68,10 +69,11 @@ class Gazetteer:
     def find(self, text: str) -> list[tuple[int, int, Entry]]:
         """Each entry named in the Arabic ``text``: (start, end, entry), longest first."""
         words = list(ARABIC_WORD.finditer(text))
+        folded = [fold_letters(w.group(0)) for w in words]
         found: list[tuple[int, int, Entry]] = []
         i = 0
         while i < len(words):
-            hit = self._match(words, i)
+            hit = self._match(folded, i)
             if hit:
                 n, entry = hit
                 found.append((words[i].start(), words[i + n - 1].end(), entry))
@@ -80,10 +82,13 @@ class Gazetteer:
                 i += 1
         return found
 
-    def _match(self, words: list[re.Match[str]], i: int) -> tuple[int, Entry] | None:
-        for n in range(min(self._longest, len(words) - i), 0, -1):
-            rest = tuple(fold_letters(w.group(0)) for w in words[i + 1 : i + n])
-            for first in clitic_stems(fold_letters(words[i].group(0)), min_stem=2):
+    def _match(self, folded: list[str], i: int) -> tuple[int, Entry] | None:
+        firsts = [s for s in clitic_stems(folded[i], min_stem=2) if s in self._firsts]
+        if not firsts:
+            return None
+        for n in range(min(self._longest, len(folded) - i), 0, -1):
+            rest = tuple(folded[i + 1 : i + n])
+            for first in firsts:
                 entry = self.entries.get((first, *rest))
                 if entry:
                     return n, entry

@@ -19,15 +19,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
-from wordfreq import zipf_frequency
+from wordfreq import zipf_frequency as _wordfreq_zipf
 
 from ..text.fold import ARABIC_WORD, clitic_stems, fold, fold_letters
 from ..text.phonetic import Transliterate, phonetic_key
 from .gazetteer import Entry, Gazetteer, cldr
 from .glossary import Glossary, contains
 from .quoting import quoted_spans
+
+
+@lru_cache(maxsize=65536)
+def zipf_frequency(word: str, lang: str) -> float:
+    """wordfreq's Zipf frequency, remembered: names are looked up word by word, again and
+    again across a document."""
+    return float(_wordfreq_zipf(word, lang))
+
 
 EN_COMMON_ZIPF = 3.5
 AR_RARE_ZIPF = 1.0
