@@ -130,7 +130,10 @@ def test_untranslated(source: str, translation: str, target: str, flagged: bool)
     ],
 )
 def test_repetition(translation: str, flagged: bool) -> None:
-    assert bool(RepetitionCheck().check("بورا بورا", translation, Context())) is flagged
+    # The source repeats a word only where the translation's repetition is its echo: a
+    # repetition the source has too is not a loop (see test_repetition_echo).
+    source = "بورا بورا" if "Bora" in translation else "جزيرة في المحيط"
+    assert bool(RepetitionCheck().check(source, translation, Context())) is flagged
 
 
 @pytest.mark.parametrize(
@@ -144,9 +147,10 @@ def test_repetition(translation: str, flagged: bool) -> None:
         (
             "قال: «نهدف إلى رفع الطاقة الاستيعابية للميناء بنسبة كبيرة»",
             "He said we aim high.",
-            "error",
+            "warning",  # quotes are a heuristic: never an error (docs/fidelity.md, severity)
         ),
-        ("مسلسل «سيسم ستريت»", "the Sesame Street show", "warning"),
+        # A quoted span under five words is a name or a title, not a quotation.
+        ("مسلسل «سيسم ستريت»", "the Sesame Street show", None),
         ("قال “إنها خطوة ضرورية”", "He said “it is a necessary step”", None),
     ],
 )
@@ -182,7 +186,8 @@ EN_PARA = (
     [
         (EN_PARA, None),
         ("The ministry announced a new plan to expand the port.", "error"),
-        (EN_PARA + " " + EN_PARA + " " + EN_PARA, "error"),
+        # Length alone is a heuristic: an addition is a warning.
+        (EN_PARA + " " + EN_PARA + " " + EN_PARA, "warning"),
     ],
 )
 def test_omission_and_addition(translation: str, expected: str | None) -> None:

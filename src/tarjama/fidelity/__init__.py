@@ -15,11 +15,14 @@ from typing import Any
 
 from ..document import Document, Issue, TranslatedDocument
 from ..errors import InputError
+from ..text.markup import unmarkup
+from ..text.normalize import Cleaned
 from .base import ERROR, WARNING, Check, Context
 from .glossary import Glossary
 from .length import OmissionCheck
 from .names import NameMatcher
 from .numbers import NumbersCheck
+from .risk import needs_a_look
 from .simple import ConfidenceCheck, EmptyCheck, QuotesCheck, RepetitionCheck, UntranslatedCheck
 from .terms import GlossaryCheck, NamesCheck
 
@@ -43,6 +46,7 @@ __all__ = [
     "check_pair",
     "check_paragraphs",
     "default_checks",
+    "needs_a_look",
     "report",
 ]
 
@@ -75,11 +79,31 @@ def check_pair(
     score: float | None = None,
     checks: Sequence[Check] | None = None,
 ) -> list[Issue]:
-    """Run every check on one source text and its translation."""
+    """Run every check on one source text and its translation.
+
+    Both texts are read once without HTML character references and tags (``&quot;`` is a
+    quotation mark, not a lost quotation or the word "quot"); the issues' spans and quoted
+    texts still point into the texts as given.
+    """
     context = Context(source_lang, target_lang, paragraph, segment, unit, score, glossary, names)
     if not translation.strip():
         checks = [EmptyCheck()]  # nothing else can be said about an empty translation
-    return [i for c in (checks or default_checks()) for i in c.check(source, translation, context)]
+    src, tgt = unmarkup(source), unmarkup(translation)
+    issues = [i for c in (checks or default_checks()) for i in c.check(src.text, tgt.text, context)]
+    if src.text != source or tgt.text != translation:
+        for issue in issues:
+            _point_into(issue, source, src, translation, tgt)
+    return issues
+
+
+def _point_into(issue: Issue, source: str, src: Cleaned, translation: str, tgt: Cleaned) -> None:
+    """Move an issue's spans from the decoded texts back into the texts as given."""
+    if issue.source_span:
+        issue.source_span = src.original_span(*issue.source_span)
+        issue.source_text = source[issue.source_span[0] : issue.source_span[1]]
+    if issue.target_span:
+        issue.target_span = tgt.original_span(*issue.target_span)
+        issue.target_text = translation[issue.target_span[0] : issue.target_span[1]]
 
 
 def check_paragraphs(

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
 
 from ..document import Issue
-from ..text import split_sentences
+from ..text import Sentence, split_sentences
 from .base import ERROR, WARNING, Check, Context
 
 _SMOOTH = 10  # added to both lengths so that a two-word line does not swing the ratio wildly
@@ -102,7 +103,8 @@ _BEADS = {
 
 
 def dropped_sentences(norm: LengthNorm, source: list[str], target: list[str]) -> list[int]:
-    """Source sentences that the best length-based alignment leaves without a translation.
+    """Source sentences that the best length-based alignment leaves without a translation
+    (none when it also leaves as many translation sentences without a source).
 
     Dynamic programming over beads of 1-1, 1-2, 2-1, 2-2, 1-0 and 0-1 sentences, each
     costing its prior plus how far its length ratio is from the norm (z squared over two).
@@ -126,23 +128,75 @@ def dropped_sentences(norm: LengthNorm, source: list[str], target: list[str]) ->
                 if (i, j) not in best or cost < best[i, j][0]:
                     best[i, j] = (cost, (a, b))
     dropped = []
+    added = 0
     i, j = n, m
     while (i, j) != (0, 0):
         a, b = best[i, j][1]
         if b == 0:
             dropped.append(i - 1)
+        added += a == 0
         i, j = i - a, j - b
-    return sorted(dropped)
+    # A sentence "dropped" beside one "added" is a sentence translated too short or too
+    # long for a 1-1 bead, not a sentence lost.
+    return sorted(dropped) if len(dropped) > added else []
+
+
+# MT output often glues sentences ("...Best Original Song.Lionsgate received") or goes on
+# in lower case after a full stop; for counting, a full stop after a word of three letters
+# or more then still ends a sentence.
+_LOOSE_END = re.compile(r"(?<=[a-z]{3}[.!?])(?=[A-Z][a-z])|(?<=[a-z]{3}[.!?])\s+(?=[a-z])")
+
+
+# Arabic glued to the next sentence's و: "المرئية.و تربط".
+_LOOSE_END_AR = re.compile("(?<=[\u0621-\u064a]{2}[.!؟])(?=و\\s)")
+
+
+def count_sentences(text: str, lang: str) -> list[Sentence]:
+    """The sentences of ``text`` for alignment: :func:`split_sentences`, and also at a
+    full stop with no space after it or (English) a lower-case word after it."""
+    sentences = split_sentences(text, lang)
+    loose = _LOOSE_END_AR if lang == "ar" else _LOOSE_END
+    out = []
+    for s in sentences:
+        start = 0
+        for m in loose.finditer(s.text):
+            piece = s.text[start : m.start()].strip()
+            if piece:
+                out.append(Sentence(piece, s.start + start, s.start + m.start()))
+            start = m.end()
+        out.append(Sentence(s.text[start:], s.start + start, s.end))
+    return out
+
+
+_CLOSERS = "\"'»”’)] \t"
+
+
+def _stops_short(source: str, translation: str) -> bool:
+    """The source ends a sentence and the translation does not: it ends on a comma or a
+    word, as a decoder's output does when it stopped half-way (a clause lost)."""
+    end_src = source.rstrip(_CLOSERS)[-1:]
+    end_tgt = translation.rstrip(_CLOSERS)[-1:]
+    return end_src in ".!?؟…" and end_tgt not in ".!?؟…"
+
+
+def _question_lost(source: str, translation: str) -> bool:
+    """The source asks or exclaims more often than the translation: a merge keeps a
+    question mark, a dropped question does not."""
+    marks = ("?", "؟", "!")
+    return sum(map(source.count, marks)) > sum(map(translation.count, marks))
 
 
 class OmissionCheck(Check):
-    """Too short (omission) or too long (addition) for the pair, or a sentence lost.
+    """A sentence lost (error), or a translation too short or too long for the pair (warning).
 
     Per paragraph, source and translation sentences are aligned by length
-    (:func:`dropped_sentences`); a source sentence left without a counterpart is an
-    omission, and so is a translation with fewer sentences that is also shorter than the
-    norm. Error: ``z < -error_z``, or either sign with ``z < -1.5``, or ``z > error_z``
-    (addition). Warning: ``|z| > warn_z``, or either sign alone.
+    (:func:`dropped_sentences`). A source sentence left without a counterpart, fewer
+    sentences, or a translation that stops short (the source ends a sentence, the
+    translation ends on a comma or a word: a clause lost), with the whole translation
+    shorter than the norm by ``z < -error_z``, is an omission error.
+    Length alone (``|z| > warn_z``), a sentence without counterpart, or fewer sentences
+    with ``z < -1.5`` or a question or exclamation mark fewer, is a warning: complete
+    translations are wordy or terse too, and sentences are merged.
     """
 
     id = "omission"
@@ -156,20 +210,26 @@ class OmissionCheck(Check):
         norm = self._norms.get((context.source_lang, context.target_lang))
         if norm is None or not translation.strip() or text_length(source) == 0:
             return []
-        src_sents = split_sentences(source, context.source_lang)
+        src_sents = count_sentences(source, context.source_lang)
         z = norm.z(source, translation, len(src_sents))
+        tgt_sents = count_sentences(translation, context.target_lang)
         dropped: list[int] = []
-        fewer = False
         if context.unit == "paragraph":
-            tgt_sents = split_sentences(translation, context.target_lang)
             dropped = dropped_sentences(
                 norm, [x.text for x in src_sents], [x.text for x in tgt_sents]
             )
-            # A short sentence can hide in a 2-1 bead; fewer sentences and a shorter than
-            # usual translation still say something went missing.
-            fewer = len(tgt_sents) < len(src_sents) and z < 0
-        if z < -self.warn_z or dropped or fewer:
-            error = z < -self.error_z or ((bool(dropped) or fewer) and z < -1.5)
+        # A short sentence can hide in a 2-1 bead; fewer sentences and a shorter than
+        # usual translation still say something went missing.
+        fewer = len(tgt_sents) < len(src_sents) and z < 0
+        # At a length near the norm, fewer sentences are sentences merged (judged: all nine
+        # such warnings were): only a shorter translation, or a question gone, says one is.
+        missing = bool(dropped) or (fewer and (z < -1.5 or _question_lost(source, translation)))
+        if z < -self.warn_z or missing:
+            # Arabic often joins two English sentences with a comma or و at a normal
+            # length: a sentence counts as dropped only when the length confirms it.
+            error = (bool(dropped) or fewer or _stops_short(source, translation)) and (
+                z < -self.error_z
+            )
             issue = self._whole(context, source, translation, error, "")
             if dropped:
                 lost = src_sents[dropped[0]]
@@ -199,7 +259,7 @@ class OmissionCheck(Check):
                     context,
                     source,
                     translation,
-                    z > self.error_z,
+                    False,
                     f"possible addition: length {z:+.1f} sd from the norm",
                     plain=f"This translation looks much longer than the {context.source_name}: "
                     "it may say something the original does not.",

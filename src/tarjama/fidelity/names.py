@@ -19,16 +19,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
-from wordfreq import zipf_frequency
+from wordfreq import zipf_frequency as _wordfreq_zipf
 
 from ..text.fold import ARABIC_WORD, clitic_stems, fold, fold_letters
 from ..text.phonetic import Transliterate, phonetic_key
+from .gazetteer import Entry, Gazetteer, cldr
 from .glossary import Glossary, contains
+from .quoting import quoted_spans
+
+
+@lru_cache(maxsize=65536)
+def zipf_frequency(word: str, lang: str) -> float:
+    """wordfreq's Zipf frequency, remembered: names are looked up word by word, again and
+    again across a document."""
+    return float(_wordfreq_zipf(word, lang))
+
 
 EN_COMMON_ZIPF = 3.5
 AR_RARE_ZIPF = 1.0
+#: Inside a short quoted span, a word less common than this is taken for a name.
+QUOTED_RARE_ZIPF = 2.5
 #: Words after which Arabic news puts a person's name.
 _TITLE_WORDS = (
     "الرئيس", "وزير", "وزيرة", "السفير", "السفيرة", "السيد", "السيدة", "د", "الدكتور",
@@ -51,6 +64,8 @@ class Name:
     start: int
     end: int
     keys: tuple[str, ...]  # phonetic keys of its readings; empty without a transliterator
+    expected: str = ""  # its known rendering on the other side, when the gazetteer has it
+    titled: bool = False  # an Arabic word after a title (الرئيس، السيد): surely a name
 
 
 def keys_match(a: str, b: str) -> bool:
@@ -67,10 +82,19 @@ def keys_match(a: str, b: str) -> bool:
 
 class NameMatcher:
     def __init__(
-        self, transliterate: Transliterate | None = None, glossary: Glossary | None = None
+        self,
+        transliterate: Transliterate | None = None,
+        glossary: Glossary | None = None,
+        gazetteer: Gazetteer | None = None,
     ) -> None:
+        """``gazetteer`` defaults to CLDR's names; the glossary's terms are added to it.
+        A caller with an archive's learned lexicon passes ``cldr().with_pairs(...)``."""
         self.transliterate = transliterate
         self.glossary = glossary
+        gazetteer = gazetteer if gazetteer is not None else cldr()
+        if glossary is not None:
+            gazetteer = gazetteer.with_pairs(((t.ar, t.en) for t in glossary.terms), "glossary")
+        self.gazetteer = gazetteer
 
     # -- finding names -----------------------------------------------------------------
 
@@ -96,7 +120,12 @@ class NameMatcher:
     def arabic_names(self, text: str) -> list[Name]:
         folded = fold(text, "ar")
         words = list(ARABIC_WORD.finditer(folded.text))
+        # A short quoted span («سيسم ستريت») is a name or a title, not someone's words.
+        short_quotes = [
+            s for s in quoted_spans(folded.text) if len(folded.text[s[0] : s[1]].split()) < 5
+        ]
         chosen: list[tuple[int, list[str]]] = []
+        titled: set[int] = set()
         for i, m in enumerate(words):
             stems = clitic_stems(fold_letters(m.group(0)), min_stem=3)
             after = i > 0 and fold_letters(words[i - 1].group(0)) in TITLES
@@ -107,14 +136,20 @@ class NameMatcher:
             )
             person = after_dot or (after and fold_letters(words[i - 1].group(0)) in _PERSON_TITLES)
             freq = max(zipf_frequency(s, "ar") for s in _readings(m.group(0)))
-            if len(stems[0]) >= 3 and (freq < AR_RARE_ZIPF or person or (after and freq < 4.0)):
+            # A family name after a titled first name: د. فهد الشمري.
+            after = after or ((i - 1) in titled and m.group(0).startswith("ال"))
+            quoted = any(s <= m.start() < e for s, e in short_quotes)
+            rare = freq < (QUOTED_RARE_ZIPF if quoted else AR_RARE_ZIPF)
+            if len(stems[0]) >= 3 and (rare or person or (after and freq < 4.0)):
                 chosen.append((i, stems))
+                if after or after_dot:
+                    titled.add(i)
         keys = self._keys(list(dict.fromkeys(s for _, stems in chosen for s in stems)))
         out = []
         for i, stems in chosen:
             start, end = folded.span(*words[i].span())
             name_keys = tuple(dict.fromkeys(k for s in stems for k in keys[s]))
-            out.append(Name(text[start:end], start, end, name_keys))
+            out.append(Name(text[start:end], start, end, name_keys, titled=i in titled))
         return out
 
     def _keys(self, arabic_words: list[str]) -> dict[str, tuple[str, ...]]:
@@ -147,11 +182,16 @@ class NameMatcher:
             words = [s for m in ARABIC_WORD.finditer(fold(arabic, "ar").text) for s in _stems(m)]
             ar_keys = {k for ks in self._keys(list(dict.fromkeys(words))).values() for k in ks}
         latin = {w.lower() for w in _EN_WORD.findall(arabic)}
+        known = self.gazetteer.find(arabic)
+        rendered = {r.lower() for _, _, e in known for r in e.english if contains(english, r, "en")}
         lost_ar = [
             n
             for n in ar_names
             if not any(keys_match(a, k) for a in n.keys for k in en_keys)
             and not self._glossed(n.text, english)
+            and not any(
+                s <= n.start < e and set(map(str.lower, x.english)) & rendered for s, e, x in known
+            )
         ]
         lost_en = [
             n
@@ -159,8 +199,10 @@ class NameMatcher:
             if n.text.lower() not in latin
             and not any(keys_match(e, k) for e in n.keys for k in ar_keys)
             and not self._glossed_en(n.text, arabic)
+            and not any(r.lower() in rendered for r in _with_parts(n.text))
         ]
-        return lost_ar, lost_en
+        garbled, near = _garbled(known, arabic, english, rendered)
+        return garbled + lost_ar, [n for n in lost_en if n.text not in near]
 
     def _latin_only(self, arabic: str, english: str) -> tuple[list[Name], list[Name]]:
         """Without a transliterator: Latin-script names in the Arabic text must be copied."""
@@ -190,22 +232,77 @@ class NameMatcher:
         )
 
 
+#: An English name reported alone must be rarer than this (wordfreq Zipf) in every part.
+EN_RARE_ZIPF = 2.0
+
+
+def rare_name(name: str) -> bool:
+    """Every part of ``name`` (Al-Otaibi: al, otaibi) is rare in English, and it is not a
+    plural or a derived form (Hussars, Thais, Arawak-speaking)."""
+    parts = [p for p in re.split(r"[-'’]", name) if len(p) > 2]
+    return bool(parts) and all(
+        zipf_frequency(p.lower(), "en") < EN_RARE_ZIPF and not p.endswith(("s", "ing", "ed"))
+        for p in parts
+    )
+
+
+def _with_parts(name: str) -> list[str]:
+    return [name, *re.split(r"[-'’]", name)]
+
+
+def _garbled(
+    known: list[tuple[int, int, Entry]], arabic: str, english: str, rendered: set[str]
+) -> tuple[list[Name], set[str]]:
+    """Gazetteer names whose known rendering is not in the English but a near miss is
+    (Luxemborg for لوكسمبورغ): a misspelt name, reported with its expected spelling; and
+    the misspellings found."""
+    words = {w for w in _EN_WORD.findall(english) if w[:1].isupper()}
+    out: list[Name] = []
+    misspelt: set[str] = set()
+    for start, end, entry in known:
+        if {r.lower() for r in entry.english} & rendered:
+            continue
+        for r in (r for r in entry.english if " " not in r):
+            near = [
+                w
+                for w in words
+                if not w.startswith(r[:-1])  # Rwandan, Germans: a derived form, not a misspelling
+                and zipf_frequency(w.lower(), "en") < EN_RARE_ZIPF + 1  # Columbia is a word
+                and Levenshtein.normalized_similarity(w, r) >= 0.75
+            ]
+            if near:
+                out.append(Name(arabic[start:end], start, end, (), expected=r))
+                misspelt.update(near)
+                break
+    return out, misspelt
+
+
 def _stems(m: re.Match[str]) -> list[str]:
     """The word and its reading without its longest proclitic (وبالرياض -> رياض)."""
     return clitic_stems(fold_letters(m.group(0)), min_stem=3)[:2]
 
 
-_SUFFIXES = ("ها", "هم", "هما", "هن", "كم", "نا", "ه", "ك", "ي", "ات", "ين", "ون", "ان", "تا", "ة")
+_SUFFIXES = ("ها", "هم", "هما", "هن", "كم", "نا", "ه", "ك", "ي", "ات", "ين", "ون", "ان", "تا", "ة",
+             "تان", "تين")  # fmt: skip
 
 
 def _readings(word: str) -> list[str]:
-    """The word without clitics and without a pronoun or plural ending: a rare form of a
-    common word (تستكشفه, it explores it) is not a name."""
+    """The word without clitics and without a pronoun, dual or plural ending, and a verb
+    without its future prefix: a rare form of a common word is not a name (تستكشفه, it
+    explores it; حكومتها, her government, is حكومة with ة written ت before the suffix;
+    مدينتان, two cities; سيكتشف, he will discover)."""
     out = []
     for stem in clitic_stems(word, min_stem=3):
         out.append(stem)
-        out += [stem[: -len(x)] for x in _SUFFIXES if stem.endswith(x) and len(stem) - len(x) >= 3]
+        bare = [stem[: -len(x)] for x in _SUFFIXES if stem.endswith(x) and len(stem) - len(x) >= 3]
+        out += bare
+        out += [b[:-1] + "ة" for b in bare if b.endswith("ت")]
+        if stem[:2] in _FUTURE and len(stem) >= 5:
+            out.append(stem[1:])
     return out
+
+
+_FUTURE = ("سي", "ست", "سن", "سأ", "سا")
 
 
 def _english_spellings(word: str) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..document import Issue
 from .base import WARNING, Check, Context
 from .glossary import contains
+from .names import rare_name
 
 
 class GlossaryCheck(Check):
@@ -34,6 +35,9 @@ class GlossaryCheck(Check):
 class NamesCheck(Check):
     """A proper name on one side with no counterpart on the other.
 
+    Reported when both sides have a name the other lacks (a name garbled or swapped), or
+    alone when the name follows a title or the gazetteer knows its spelling.
+
     Matching names across scripts is a heuristic (see :mod:`tarjama.names`), so a finding is
     a warning; a name the glossary fixes is checked, as an error, by the glossary check.
     """
@@ -49,6 +53,13 @@ class NamesCheck(Check):
             (source, translation) if context.source_lang == "ar" else (translation, source)
         )
         lost_ar, lost_en = matcher.unmatched(arabic, english)
+        if not (lost_ar and lost_en):
+            # A name on one side only is most often a word translated rather than spelt
+            # (Thais, Hussars) or a name the transliterator spells too loosely: alone, only
+            # an Arabic name after a title or known to the gazetteer, or an English word
+            # rare enough to be nothing but a name (Al-Otaibi, Jizan), is reported.
+            lost_ar = [n for n in lost_ar if n.titled or n.expected]
+            lost_en = [n for n in lost_en if rare_name(n.text)]
         issues = []
         for name, lost_in in [(n, "English") for n in lost_ar] + [(n, "Arabic") for n in lost_en]:
             on_source = (lost_in == "English") == (context.source_lang == "ar")
@@ -58,10 +69,14 @@ class NamesCheck(Check):
                 if on_source
                 else f"The name {name.text} does not seem to be in the {context.source_name}."
             )
+            message = f"name {name.text!r} has no counterpart in the {lost_in} text"
+            if name.expected:
+                message = f"name {name.text!r} is written {name.expected!r} in {lost_in}"
+                plain = f"The name {name.text} is usually written “{name.expected}” in {lost_in}."
             issues.append(
                 self.issue(
                     context,
-                    f"name {name.text!r} has no counterpart in the {lost_in} text",
+                    message,
                     source=source,
                     translation=translation,
                     source_span=span if on_source else None,

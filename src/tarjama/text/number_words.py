@@ -96,6 +96,10 @@ _TIME_DUALS = (
 )  # fmt: skip
 _ar(2, *_TIME_DUALS)
 _ar(2, "هدفين", "شخصين", "طفلين", "مباراتين")
+# Duals of the scales: ملياري شخص is two billion people.
+_ar(2000, "ألفين", "ألفان", "ألفي")
+_ar(2_000_000, "مليونين", "مليونان", "مليوني")
+_ar(2_000_000_000, "مليارين", "ملياران", "ملياري")
 _ar(2, "نقطتين", "دولتين", "فترتين", "جولتين", "ولايتين", "مرحلتين", "رجلين", "امرأتين")
 _ar(3, "ثلاث", "ثلاثة", "ثالث", "ثالثة", "ثلاثي")
 _ar(4, "أربع", "أربعة", "رابع", "رابعة", "رباعي")
@@ -302,4 +306,38 @@ def arabic_word_numbers(t: str) -> list[tuple[int, int, frozenset[str], bool]]:
         end = m.end()
     if run:
         out.append((start, end, _run_keys(run), _exact(t, end, labelled, stems)))
+    return _centuries(t, out)
+
+
+_CENTURY_GAP = re.compile(r"\s+(?:من\s+)?القرن\s+")
+
+
+def _centuries(
+    t: str, found: list[tuple[int, int, frozenset[str], bool]]
+) -> list[tuple[int, int, frozenset[str], bool]]:
+    """A century read as its years: القرن التاسع عشر is also "the 1800s"; a decade of a
+    century (سبعينيات القرن العشرين, the 1970s) is one number with the century's years."""
+    out: list[tuple[int, int, frozenset[str], bool]] = []
+    for q in found:
+        century = _century(t, q)
+        if century is None:
+            out.append(q)
+            continue
+        prev = out[-1] if out else None
+        if prev and len(prev[2]) == 1 and _CENTURY_GAP.fullmatch(t, prev[1], q[0]):
+            decade = next(iter(prev[2]))
+            if decade.endswith("s"):
+                # Only the century's decade matches: the 1880s for the 1480s is an error.
+                year = (century - 1) * 100 + int(decade[:-1])
+                out[-1] = (prev[0], q[1], frozenset({str(year), f"{year}s"}), True)
+                continue
+        out.append((q[0], q[1], q[2] | {str((century - 1) * 100)}, q[3]))
     return out
+
+
+def _century(t: str, q: tuple[int, int, frozenset[str], bool]) -> int | None:
+    """The century a run of ordinals after القرن names (the whole run's value), else None."""
+    if not t[max(0, q[0] - 7) : q[0]].rstrip().endswith("القرن"):
+        return None
+    values = [int(k) for k in q[2] if k.isdigit() and 1 <= int(k) <= 21]
+    return max(values) if values else None

@@ -40,7 +40,7 @@ def _key(value: Decimal) -> str:
 
 # --- Reading numbers -----------------------------------------------------------------------
 
-_TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?![\d:])(?:\s*([ap])\.?\s?m\b\.?)?", re.I)
+_TIME = re.compile(r"(?<![\d:])(\d{1,2}): ?(\d{2})(?![\d:])(?:\s*([ap])\.?\s?m\b\.?)?", re.I)
 # Thousands grouped by "," (or the Arabic comma "،" that some writers use); a decimal point,
 # or in Arabic text a decimal comma ("6,34") when the digits after it are not a group of three.
 # Thousands may also be grouped by dots when there are two groups or more (1.000.000).
@@ -58,6 +58,20 @@ _ROMAN = re.compile(r"(?<![A-Za-z])(?:WW)?([IVXLC]+)(?![A-Za-z])")
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][a-z]+ $")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _AR_SCALE_AFTER = re.compile(r"\s?([\u0621-\u064a]+)")
+# A lone Roman numeral after a word that labels a kind or a step: type I, class V, phase II.
+_LABEL_BEFORE = re.compile(r"\b(?:[Tt]ype|[Cc]lass|[Pp]hase|[Cc]ategory|[Ss]tage|[Gg]rade) $")
+# Month/day shorthand: 9/11, 7/7 (not a fraction with a larger numerator, not a full date).
+_DATE_SHORT = re.compile(r"(?<![\d/])(1[0-2]|[1-9])/([12]\d|3[01]|[1-9])(?![\d/])")
+_UNIT_BEFORE = re.compile(r"(?:\b(?:km|cm|mm|mi|ft|m)|(?<![\u0621-\u064a])(?:كم|سم|مم|م))\Z")
+# One and a half of a unit said in words (ساعة ونصف, an hour and a half = 1.5 hours).
+_AR_AND_A_HALF = re.compile(
+    r"(?<![\u0621-\u064a])(?:ال)?(?:ساعة|ساعه|سنة|سنه|عام|يوم|شهر|ميل|كيلومتر|متر|كيلوغرام)"
+    r"\s+و\s?نصف(?![\u0621-\u064a])"
+)
+# Thousands typed in logical order but grouped for display: in a right-to-left line the
+# groups of "000 62" or "٠٠٠,١" are shown swapped, as 62 000 and 1,000.
+_AR_REVERSED_GROUPS = re.compile(r"(?<![\d.,،])(\d{3})(?: |(?<=000),)(\d{1,3})(?![\d.,،])")
+_YEAR_RANGE_BEFORE = re.compile(r"(?<!\d)(1[5-9]|20)\d\d[-–/]\Z")
 
 
 def _roman(text: str) -> int:
@@ -104,62 +118,110 @@ def _scale_after(text: str, pos: int, lang: str) -> tuple[int, int]:
     return 1, pos
 
 
+class _Found:
+    """The quantities read so far, over folded text; a character belongs to one at most."""
+
+    def __init__(self, length: int) -> None:
+        self.items: list[tuple[int, int, frozenset[str], bool]] = []
+        self.taken = [False] * (length + 1)
+
+    def add(self, start: int, end: int, keys: set[str] | frozenset[str], exact: bool) -> None:
+        if any(self.taken[start:end]):
+            return
+        for i in range(start, end):
+            self.taken[i] = True
+        self.items.append((start, end, frozenset(keys), exact))
+
+
 def read_quantities(text: str, lang: str) -> list[Quantity]:
     """Every number in ``text``, in order, with spans into ``text`` itself."""
     folded = fold(text, lang)
     t = folded.text
-    found: list[tuple[int, int, frozenset[str], bool]] = []
-    taken = [False] * (len(t) + 1)
-
-    def add(start: int, end: int, keys: set[str] | frozenset[str], exact: bool) -> None:
-        if any(taken[start:end]):
-            return
-        for i in range(start, end):
-            taken[i] = True
-        found.append((start, end, frozenset(keys), exact))
-
+    found = _Found(len(t))
     for m in _TIME.finditer(t):
-        add(m.start(), m.end(), _time_keys(int(m.group(1)), int(m.group(2)), m.group(3)), True)
+        found.add(
+            m.start(), m.end(), _time_keys(int(m.group(1)), int(m.group(2)), m.group(3)), True
+        )
+    if lang == "ar":
+        for m in _AR_AND_A_HALF.finditer(t):
+            found.add(m.start(), m.end(), {"1.5"}, False)
+        for m in _AR_REVERSED_GROUPS.finditer(t):  # "000 450" shows as 450 000 in Arabic
+            found.add(m.start(), m.end(), {str(int(m.group(2)) * 1000 + int(m.group(1)))}, True)
+    for m in _DATE_SHORT.finditer(t):  # 9/11: the day is the number the other side says
+        found.add(m.start(), m.end(), {m.group(2), m.group(0)}, True)
     if lang != "ar":
-        for m in _DECADE_EN.finditer(t):
-            y = m.group(1)
-            # "the 1960s" is الستينيات; "the 9960s" is no decade anyone writes about.
-            plausible = len(y) == 2 or 1000 <= int(y) < 2100
-            add(m.start(), m.end(), {f"{y[-2:]}s", y} if plausible else {y}, True)
-    if lang != "ar":
-        for m in _ROMAN.finditer(t):
-            value = _roman(m.group(1))
-            lone = len(m.group(0)) == 1
-            if value and (
-                not lone or _CAPITALISED_BEFORE.search(t, max(0, m.start() - 20), m.start())
-            ):
-                add(m.start(), m.end(), {str(value)}, False)
+        _read_english_marks(t, found)
     for m in _NUMBER.finditer(t):
-        whole = re.sub("[,،.]", "", m.group(1))
-        fraction = m.group(2)
-        end = m.end()
-        if lang == "ar" and not fraction and (comma := _AR_DECIMAL_COMMA.match(t, end)):
-            fraction, end = comma.group(1), comma.end()
-        raw = Decimal(whole + ("." + fraction if fraction else ""))
-        keys = {_key(raw)}
-        scale, scale_end = _scale_after(t, end, lang)
-        if scale > 1:
-            keys.add(_key(raw * scale))
-            end = scale_end
-        if lang != "ar":
-            ampm = _AMPM_AFTER.match(t, end)
-            if ampm and not fraction and raw <= 12:
-                keys |= _time_keys(int(raw), 0, ampm.group(1))
-        hhmm = len(m.group(1)) == 4 and not fraction  # 1200 GMT = 12:00, but not 1,200
-        if hhmm and int(whole[:2]) < 24 and int(whole[2:]) < 60:
-            keys |= _time_keys(int(whole[:2]), int(whole[2:]), None)
-        add(m.start(), end, keys, True)
+        if not _exponent(t, m) and not _in_code(t, m):
+            _read_digits(t, m, lang, found)
     for start, end, word_keys, exact in (
         arabic_word_numbers(t) if lang == "ar" else english_word_numbers(t)
     ):
-        add(start, end, word_keys, exact)
-    found.sort(key=lambda q: q[0])
-    return [Quantity(*folded.span(s, e), keys=k, exact=d) for s, e, k, d in found]
+        found.add(start, end, word_keys, exact)
+    found.items.sort(key=lambda q: q[0])
+    return [Quantity(*folded.span(s, e), keys=k, exact=d) for s, e, k, d in found.items]
+
+
+def _read_english_marks(t: str, found: _Found) -> None:
+    """Decades in digits (the 1960s, the '60s) and Roman numerals (World War II, Type I)."""
+    for m in _DECADE_EN.finditer(t):
+        y = m.group(1)
+        # "the 1960s" is الستينيات; "the 9960s" is no decade anyone writes about.
+        plausible = len(y) == 2 or 1000 <= int(y) < 2100
+        found.add(m.start(), m.end(), {f"{y[-2:]}s", y} if plausible else {y}, True)
+    for m in _ROMAN.finditer(t):
+        value = _roman(m.group(1))
+        lone = len(m.group(0)) == 1
+        before = t[max(0, m.start() - 20) : m.start()]
+        if value and (
+            not lone or _CAPITALISED_BEFORE.search(before) or _LABEL_BEFORE.search(before)
+        ):
+            found.add(m.start(), m.end(), {str(value)}, False)
+
+
+def _exponent(t: str, m: re.Match[str]) -> bool:
+    """The 2 of km2, كم2 (a unit squared or cubed, written without a superscript)."""
+    return (
+        m.group(1) in ("2", "3") and not m.group(2) and bool(_UNIT_BEFORE.search(t, 0, m.start()))
+    )
+
+
+def _in_code(t: str, m: re.Match[str]) -> bool:
+    """One or two digits that are part of a code or a name: a Latin letter right before
+    them (CO2, Y2K, KV62, A1GP) or a capital right after (3D, 2K), but not 10km or 4x4."""
+    if len(m.group(0)) > 2:
+        return False  # CG4684, a flight: the other side may write its number alone
+    before = t[m.start() - 1] if m.start() else ""
+    after = t[m.end()] if m.end() < len(t) else ""
+    return (before.isascii() and before.isalpha()) or (after.isascii() and after.isupper())
+
+
+def _read_digits(t: str, m: re.Match[str], lang: str, found: _Found) -> None:
+    """A number in digits, with its scale word, its a.m./p.m., and the readings it may have
+    on the other side (1200 GMT = 12:00; in Arabic 104.500 = 104,500; 1995-96 = 1996)."""
+    whole = re.sub("[,،.]", "", m.group(1))
+    fraction = m.group(2)
+    end = m.end()
+    if lang == "ar" and not fraction and (comma := _AR_DECIMAL_COMMA.match(t, end)):
+        fraction, end = comma.group(1), comma.end()
+    raw = Decimal(whole + ("." + fraction if fraction else ""))
+    keys = {_key(raw)}
+    if lang == "ar" and fraction and len(fraction) == 3 and m.group(1).isdigit():
+        keys.add(whole + fraction)  # the other convention's thousands separator
+    scale, scale_end = _scale_after(t, end, lang)
+    if scale > 1:
+        keys.add(_key(raw * scale))
+        end = scale_end
+    if lang != "ar":
+        ampm = _AMPM_AFTER.match(t, end)
+        if ampm and not fraction and raw <= 12:
+            keys |= _time_keys(int(raw), 0, ampm.group(1))
+    hhmm = len(m.group(1)) == 4 and not fraction  # 1200 GMT = 12:00, but not 1,200
+    if hhmm and int(whole[:2]) < 24 and int(whole[2:]) < 60:
+        keys |= _time_keys(int(whole[:2]), int(whole[2:]), None)
+    if (span := _YEAR_RANGE_BEFORE.search(t, 0, m.start())) and len(whole) == 2 and not fraction:
+        keys.add(span.group(1) + whole)  # 1995-96: the second year is 1996
+    found.add(m.start(), end, keys, True)
 
 
 def canonical_key(quantity: Quantity) -> str:

@@ -18,6 +18,9 @@ from functools import lru_cache
 Transliterate = Callable[[list[str]], list[str]]
 
 _FOLDS = (
+    # First, before c and k are touched: ch, sh, tch and the romaniser's tsh (تش) are one
+    # sound (Chicago = شيكاغو = shykaghu, Tchaikovsky = تشايكوفسكي = tshaykufsky).
+    (r"tsch|tsh|tch|sch|sh|ch", "s"),
     (r"ph", "f"),
     (r"p", "b"),  # Arabic has no /p/: ب serves for both
     (r"f", "v"),
@@ -27,7 +30,6 @@ _FOLDS = (
     (r"q", "k"),
     (r"th", "t"),
     (r"dh", "d"),
-    (r"sh|ch|tch|tsch", "s"),
     (r"[sz]", "s"),
     (r"[jy]", "y"),
     (r"x", "ks"),
@@ -38,12 +40,15 @@ _FOLDS = (
 def phonetic_key(word: str) -> str:
     """A coarse sound key: consonant skeleton with common spelling variants folded.
 
-    Vowels and semi-vowels are dropped except a leading one, ``al-``/``el-`` prefixes are
-    removed, and doubled letters collapse, so bellausov and Belousov share the key ``blsv``.
+    Vowels and semi-vowels are dropped except a leading one, an ``al-``/``el-`` prefix
+    written apart is removed, and doubled letters collapse, so bellausov and Belousov share
+    the key ``blsv``.
     """
     w = unicodedata.normalize("NFKD", word.lower())
+    # The Arabic article only where it is written apart (Al-Otaibi, el Sisi): Alexander and
+    # Elizabeth merely begin with those letters.
+    w = re.sub(r"^(?:al|el|ul)[-‐'’ ]+(?=[a-z])", "", w)
     w = "".join(ch for ch in w if "a" <= ch <= "z")
-    w = re.sub(r"^(al|el|ul)", "", w) if len(w) > 4 else w
     for pattern, repl in _FOLDS:
         w = re.sub(pattern, repl, w)
     if not w:

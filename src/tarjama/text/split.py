@@ -162,6 +162,21 @@ def _ends_sentence(
         return not lower_next
     if word is None:
         return not lower_next
+    return _ends_after_word(text, word, wstart, sent_start, k, opened, next_word, lower_next)
+
+
+def _ends_after_word(
+    text: str,
+    word: str,
+    wstart: int,
+    sent_start: int,
+    k: int,
+    opened: bool,
+    next_word: str,
+    lower_next: bool,
+) -> bool:
+    """A full stop right after ``word``: an abbreviation, an initial, a list number, or the
+    end of a sentence (``k`` is where the next word starts)."""
     kind = abbrev_kind(word)
     # A letter name after an undotted one ends a spelled-out acronym (سي إن إن.), which
     # can end a sentence; دي. كي. أريا are initials.
