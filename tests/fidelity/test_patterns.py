@@ -3,6 +3,8 @@ sentences written for these tests: what must not be flagged, and what still must
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import pytest
 
 from tarjama.document import Issue
@@ -11,7 +13,13 @@ from tarjama.fidelity.names import NameMatcher, _readings
 from tarjama.text import romanize
 from tarjama.text.phonetic import phonetic_key
 
-EN_AR = {"source_lang": "en", "target_lang": "ar"}
+
+class _Langs(TypedDict):
+    source_lang: str
+    target_lang: str
+
+
+EN_AR: _Langs = {"source_lang": "en", "target_lang": "ar"}
 
 
 def _checks(issues: list[Issue], severity: str | None = None) -> set[str]:
