@@ -130,9 +130,9 @@ class AnchorExtractor:
         """Words, calendar words and (with a transliterator) capitalised names of Latin text."""
         for w in _LATIN_WORD.findall(text):
             found["lat", w.lower()] += 1
-            if w in _CALENDAR:
+            if w in _CALENDAR:  # a month or a day is a date, not also a name
                 found["date", _CALENDAR[w]] += 1
-            if self._transliterate is not None and w[0].isupper():
+            elif self._transliterate is not None and w[0].isupper():
                 key = phonetic_key(w)
                 if len(key) >= 3:
                     found["name", key] += 1

@@ -215,16 +215,20 @@ def _repeats(tokens: list[str], max_ngram: int) -> list[tuple[int, int]]:
     """Each phrase of up to ``max_ngram`` words said again right after itself: (words, times)."""
     found = []
     for n in range(1, max_ngram + 1):
-        for i in range(len(tokens) - 2 * n + 1):
+        i = 0
+        while i < len(tokens) - 2 * n + 1:
             gram = tokens[i : i + n]
             if gram == tokens[i + n : i + 2 * n] and not gram[0].isdigit():
                 times = 2
                 while tokens[i + times * n : i + (times + 1) * n] == gram:
                     times += 1
                 found.append((n, times))
-            elif n > 1 and any(gram == tokens[i + n + g : i + 2 * n + g] for g in (1, 2)):
+                i += times * n  # past the run: a long one is read once, not once a word
+                continue
+            if n > 1 and any(gram == tokens[i + n + g : i + 2 * n + g] for g in (1, 2)):
                 # Said again a word or two later: "الخروج من المحادثة، أخرج من المحادثة".
                 found.append((n, 2))
+            i += 1
     return found
 
 
