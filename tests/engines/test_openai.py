@@ -240,3 +240,18 @@ def test_add_endpoint_refuses_bad_settings_in_one_line(home: Path) -> None:
                  "--profile", "nope"]):  # fmt: skip
         ran = tarjama_text("models", "add-endpoint", "llm", *args, home=home)
         assert ran.returncode == 2 and len(ran.stderr.strip().splitlines()) == 1
+
+
+def test_a_batch_job_translates_through_an_endpoint(stub: Stub, home: Path, tmp_path: Path) -> None:
+    assert tarjama_text(
+        "models", "add-endpoint", "llm", "--url", stub.url, "--model", "m", home=home
+    ).returncode == 0  # fmt: skip
+    docs = tmp_path / "in"
+    docs.mkdir()
+    for k, text in enumerate(AR):
+        (docs / f"{k}.txt").write_text(text + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    ran = tarjama_text("batch", str(docs), "-o", str(out), "-m", "llm", home=home)
+    assert ran.returncode == 0, ran.stderr
+    for k, text in enumerate(AR):
+        assert (out / "in" / f"{k}.txt").read_text(encoding="utf-8").strip() == romanized(text)

@@ -50,6 +50,8 @@ def test_v1_translate_serves_an_endpoint_with_the_guard_counts(
         body = client.post("/v1/translate", json={"text": AR, "model": "llm"}).json()
         assert body["text"] == romanized(AR)
         assert body["model"]["signature"]["profile"] == "translategemma"
+        libre = client.post("/translate", json={"q": AR, "source": "ar", "target": "en"})
+        assert libre.json()["translatedText"] == romanized(AR)
         stub.script = [("text", "I'm sorry, I cannot help with that.")]
         again = client.post("/v1/translate", json={"text": AR + " اليوم", "model": "llm"})
     data = again.json()
