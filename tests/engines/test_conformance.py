@@ -33,6 +33,7 @@ from tarjama.engines.loader import load_engine
 from tarjama.engines.openai import Endpoint, OpenAIEngine
 from tarjama.errors import ConfigError
 from tarjama.pipeline import Translator
+from tarjama.pipeline.guard import GuardedEngine
 from tarjama.server.coalescer import CoalescedEngine
 
 from ..coalescing import running_coalescer
@@ -104,6 +105,11 @@ def _openai(request: pytest.FixtureRequest) -> Engine:
     return OpenAIEngine("llm-stub", Endpoint(stub.url, "stub-model", lines=2))
 
 
+def _guarded_openai(request: pytest.FixtureRequest) -> Engine:
+    """The same behind the guard, as the workspace opens an endpoint model."""
+    return GuardedEngine(_openai(request))
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -120,6 +126,7 @@ CASES = [
     Case("ct2-random", _ct2("tiny_model_dir"), CT2),
     Case("coalesced-copy", _coalesced, frozenset({"align", "count_many"})),
     Case("openai-stub", _openai, frozenset({"hint"})),
+    Case("guarded-openai-stub", _guarded_openai, frozenset({"hint"})),
     Case(
         "characters",
         lambda _: Transliterator.load(TRANSLIT_MODEL).engine,

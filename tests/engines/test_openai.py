@@ -255,3 +255,10 @@ def test_a_batch_job_translates_through_an_endpoint(stub: Stub, home: Path, tmp_
     assert ran.returncode == 0, ran.stderr
     for k, text in enumerate(AR):
         assert (out / "in" / f"{k}.txt").read_text(encoding="utf-8").strip() == romanized(text)
+
+
+def test_a_refused_key_says_so_in_one_line(stub: Stub, monkeypatch: pytest.MonkeyPatch) -> None:
+    stub.script = [("status", 401)]
+    monkeypatch.setenv("STUB_KEY", "wrong")
+    with pytest.raises(ConfigError, match="refused the key in STUB_KEY: HTTP 401"):
+        engine(stub, api_key_env="STUB_KEY").translate_batch(AR[:1], "ar", "en")

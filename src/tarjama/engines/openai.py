@@ -222,12 +222,21 @@ class OpenAIEngine:
                 elif response.status_code in (400, 404) and _no_chat(path, response):
                     return None
                 else:
-                    return _answer(response)
+                    return self._answer(response)
             pause = min(8.0, 0.25 * 2**attempt)
             if attempt + 1 == e.attempts or time.monotonic() + pause > deadline:
                 break
             time.sleep(pause)
         raise EngineError(f"endpoint '{e.url}' failed: {why}")
+
+    def _answer(self, response: httpx.Response) -> dict[str, Any]:
+        if response.status_code in (401, 403):
+            env = self.endpoint.api_key_env
+            where = f"the key in {env}" if env else "no key (record one with --api-key-env)"
+            raise ConfigError(
+                f"endpoint '{self.endpoint.url}' refused {where}: HTTP {response.status_code}"
+            )
+        return _json_of(response)
 
 
 def _no_chat(path: str, response: httpx.Response) -> bool:
@@ -238,7 +247,7 @@ def _no_chat(path: str, response: httpx.Response) -> bool:
     return response.status_code == 404 or "chat template" in text or "chat_template" in text
 
 
-def _answer(response: httpx.Response) -> dict[str, Any]:
+def _json_of(response: httpx.Response) -> dict[str, Any]:
     if response.status_code != 200:
         raise EngineError(f"endpoint answered HTTP {response.status_code}: {response.text[:200]}")
     try:
