@@ -10,7 +10,7 @@ import pytest
 
 from tarjama.engines import Hints
 from tarjama.engines.loader import load_engine
-from tarjama.engines.openai import Endpoint, OpenAIEngine
+from tarjama.engines.openai import Endpoint, OpenAIEngine, chunked
 from tarjama.engines.prompts import messages, parse_lines
 from tarjama.errors import ConfigError, EngineError
 from tarjama.pipeline import Translator
@@ -262,3 +262,24 @@ def test_a_refused_key_says_so_in_one_line(stub: Stub, monkeypatch: pytest.Monke
     monkeypatch.setenv("STUB_KEY", "wrong")
     with pytest.raises(ConfigError, match="refused the key in STUB_KEY: HTTP 401"):
         engine(stub, api_key_env="STUB_KEY").translate_batch(AR[:1], "ar", "en")
+
+
+def test_chunks_follow_paragraphs_with_the_one_before_as_context() -> None:
+    texts = ["a1", "a2", "a3", "b1", "c1"]
+    hints: dict[str, Hints | None] = {
+        **{t: Hints(paragraph=0) for t in texts[:3]},
+        "b1": Hints(paragraph=1, context="a1 a2 a3"),
+        "c1": None,
+    }
+    chunks, contexts = chunked(texts, hints, 2)
+    assert chunks == [["a1", "a2"], ["a3"], ["b1"], ["c1"]]
+    assert contexts == [[], ["a1", "a2"], ["a1 a2 a3"], ["a3", "b1"]]
+    assert chunked(texts, {}, 8) == ([texts], [[]])  # no hints: one run
+
+
+def test_the_pipeline_sends_a_paragraph_with_the_previous_one_as_context(stub: Stub) -> None:
+    doc = Translator(engine(stub)).translate_document(f"{AR[0]}.\n\n{AR[1]}.")
+    assert [s.translation for s in doc.segments] == [romanized(t) + "." for t in AR]
+    asked = [r[1]["messages"][-1]["content"] for r in stub.requests]  # sent concurrently
+    (second,) = [a for a in asked if f"<source>\n1. {AR[1]}" in a]
+    assert f"Context (the preceding text, do not translate it):\n{AR[0]}." in second

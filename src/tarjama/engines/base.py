@@ -148,11 +148,15 @@ class Streamer(Engine, Protocol):
 @dataclass(frozen=True)
 class Hints:
     """What the pipeline knows of one text it hands a :class:`Hinted` engine: translation
-    memory matches as examples (source, target), and the glossary terms that occur in it
-    as required renderings (source, target)."""
+    memory matches as examples (source, target), the glossary terms that occur in it as
+    required renderings (source, target), the paragraph it belongs to (texts of one
+    paragraph share ``paragraph``, counted in the call; -1 unknown) and the source of the
+    paragraph before it (``context``), so an LLM translates paragraph by paragraph."""
 
     examples: tuple[tuple[str, str], ...] = field(default=())
     terms: tuple[tuple[str, str], ...] = field(default=())
+    paragraph: int = -1
+    context: str = ""
 
 
 @runtime_checkable

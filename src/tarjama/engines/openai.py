@@ -139,9 +139,7 @@ class OpenAIEngine:
         """One hypothesis per text; no alternatives (an LLM at temperature 0 gives one)."""
         hinted = dict(zip(texts, hints or [], strict=False))
         unique = list(dict.fromkeys(t for t in texts if t.strip()))
-        size = self.endpoint.lines
-        chunks = [unique[k : k + size] for k in range(0, len(unique), size)]
-        contexts = [unique[max(0, k - 2) : k] for k in range(0, len(unique), size)]
+        chunks, contexts = chunked(unique, hinted, self.endpoint.lines)
         done: dict[str, str] = {}
 
         def run(k: int) -> list[str]:
@@ -237,6 +235,29 @@ class OpenAIEngine:
                 f"endpoint '{self.endpoint.url}' refused {where}: HTTP {response.status_code}"
             )
         return _json_of(response)
+
+
+def chunked(
+    texts: list[str], hints: dict[str, Hints | None], size: int
+) -> tuple[list[list[str]], list[list[str]]]:
+    """The requests of a batch: runs of texts of one paragraph (by their hints) cut into
+    at most ``size`` lines, each with its context: the paragraph before it for a
+    paragraph's first chunk (when the pipeline gave it), else the two texts before it."""
+    chunks: list[list[str]] = []
+    contexts: list[list[str]] = []
+    start = 0
+    for k, text in enumerate(texts):
+        hint = hints.get(text)
+        key = hint.paragraph if hint else -1
+        before = hints.get(texts[k - 1]) if k else None
+        new_run = k == 0 or key != (before.paragraph if before else -1)
+        if new_run or k - start >= size:
+            chunks.append([])
+            given = hint.context if hint and new_run else ""
+            contexts.append([given] if given else texts[max(0, k - 2) : k])
+            start = k
+        chunks[-1].append(text)
+    return chunks, contexts
 
 
 def _no_chat(path: str, response: httpx.Response) -> bool:

@@ -273,7 +273,8 @@ class Translator:
             inputs.append(text)
             states.append(held)
         flags = [id(s) in wanted for s in pending] if wanted else None
-        hints = [hints_of(s, held) for s, held in zip(pending, states, strict=True)]
+        where = _paragraphs_of(paragraphs)
+        hints = [hints_of(s, held, *where[id(s)]) for s, held in zip(pending, states, strict=True)]
         hyps = self.translate_units(inputs, num_alternatives=alternatives, align=flags, hints=hints)
         for seg, text, hyp, held in zip(pending, inputs, hyps, states, strict=True):
             self._unwrap(seg, text, hyp, held)
@@ -362,9 +363,22 @@ class Translator:
         return [done[t] if t else Hypothesis("", 0.0) for t in texts]
 
 
-def hints_of(seg: Segment, held: Sequence[Any]) -> Hints | None:
+def _paragraphs_of(paragraphs: Sequence[Sequence[Segment]]) -> dict[int, tuple[int, str]]:
+    """Each segment's paragraph (counted in ``paragraphs``) and the source of the paragraph
+    before it in the same document (none for the first, or after a gap)."""
+    where: dict[int, tuple[int, str]] = {}
+    for k, para in enumerate(paragraphs):
+        before = paragraphs[k - 1] if k else []
+        follows = bool(para and before) and before[-1].paragraph + 1 == para[0].paragraph
+        context = " ".join(s.source for s in before) if follows else ""
+        where.update((id(s), (k, context)) for s in para)
+    return where
+
+
+def hints_of(seg: Segment, held: Sequence[Any], paragraph: int = -1, context: str = "") -> Hints:
     """What the stages know of a segment, for an engine that reads it: the memory's close
-    matches (its suggestions) and the glossary terms the glossary stage wrote in."""
+    matches (its suggestions), the glossary terms the glossary stage wrote in, and its
+    paragraph with the one before it."""
     examples = tuple((str(s["source"]), str(s["target"])) for s in (seg.suggestions or [])[:3])
     terms = tuple(
         (p.source_text, p.target_text)
@@ -373,7 +387,7 @@ def hints_of(seg: Segment, held: Sequence[Any]) -> Hints | None:
         for p in state
         if isinstance(p, Protected)
     )
-    return Hints(examples, terms) if examples or terms else None
+    return Hints(examples, terms, paragraph, context)
 
 
 def alternative(doc: Document, rank: int) -> str:
