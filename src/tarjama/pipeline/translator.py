@@ -273,8 +273,12 @@ class Translator:
             inputs.append(text)
             states.append(held)
         flags = [id(s) in wanted for s in pending] if wanted else None
-        where = _paragraphs_of(paragraphs)
-        hints = [hints_of(s, held, *where[id(s)]) for s, held in zip(pending, states, strict=True)]
+        hints = None
+        if can_hint(self.engine):  # an LLM: what it is told of each sentence
+            where = _paragraphs_of(paragraphs)
+            hints = [
+                hints_of(s, held, *where[id(s)]) for s, held in zip(pending, states, strict=True)
+            ]
         hyps = self.translate_units(inputs, num_alternatives=alternatives, align=flags, hints=hints)
         for seg, text, hyp, held in zip(pending, inputs, hyps, states, strict=True):
             self._unwrap(seg, text, hyp, held)
