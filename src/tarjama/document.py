@@ -268,13 +268,21 @@ class TranslatedDocument(Document):
         return [i for s in self.segments for i in s.issues]
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "model": _model_json(self.model),
             "source": self.source_lang,
             "target": self.target_lang,
             "text": self.text,
             "paragraphs": [p.to_json() for p in self.paragraphs],
         }
+        # An LLM's guard (pipeline/guard.py) marks the segments it asked again or handed
+        # to the NMT model: the report counts them.
+        origins = [s.origin for s in self.segments]
+        fallbacks = sum("llm→" in o for o in origins)
+        retries = fallbacks + sum("+retry" in o for o in origins)
+        if retries:
+            out["guard"] = {"retries": retries, "fallbacks": fallbacks}
+        return out
 
 
 def _model_json(signature: Signature | None) -> dict[str, Any]:

@@ -17,7 +17,7 @@
     ├── GlossaryError         a glossary file cannot be read
     └── ConfigError           a setting has an invalid value
 
-Foreign errors (ctranslate2, sentencepiece, sqlite3, huggingface_hub) are translated into
+Foreign errors (ctranslate2, sentencepiece, sqlite3, huggingface_hub, httpx) are translated into
 this tree at the one place that calls them, with ``raise ... from exc``. The CLI maps every
 TarjamaError to exit code 2 and one line on stderr; the server maps them to 4xx, and
 EngineError, MemoryStoreError and KeyStoreError (the server's own state) to 503.

@@ -24,18 +24,22 @@ from tarjama.engines import (
     Signature,
     can_align,
     can_beam,
+    can_hint,
     can_store,
     can_stream,
 )
 from tarjama.engines.characters import Transliterator
 from tarjama.engines.loader import load_engine
+from tarjama.engines.openai import Endpoint, OpenAIEngine
 from tarjama.errors import ConfigError
 from tarjama.pipeline import Translator
+from tarjama.pipeline.guard import GuardedEngine
 from tarjama.server.coalescer import CoalescedEngine
 
 from ..coalescing import running_coalescer
 from ..conftest import TRANSLIT_MODEL
 from ..fakes import AligningFakeEngine, FakeEngine
+from ..llm_stub import Stub, serve_stub
 
 #: Short texts in each source language: plain words every test model can write.
 SAMPLES = {
@@ -50,6 +54,7 @@ ABILITIES: dict[str, Callable[[Engine], bool]] = {
     "store": can_store,
     "count_many": lambda engine: isinstance(engine, BulkCounter),
     "stream": can_stream,
+    "hint": can_hint,
 }
 CT2 = frozenset({"align", "beam", "store", "count_many"})
 
@@ -89,6 +94,22 @@ def _coalesced(request: pytest.FixtureRequest) -> Engine:
     return CoalescedEngine(_ct2("copy_model_dir")(request), coalescer)
 
 
+@pytest.fixture(scope="module")
+def llm_stub() -> Iterator[Stub]:
+    yield from serve_stub()
+
+
+def _openai(request: pytest.FixtureRequest) -> Engine:
+    """The OpenAI-compatible engine over the loopback stub server (tests/llm_stub.py)."""
+    stub: Stub = request.getfixturevalue("llm_stub")
+    return OpenAIEngine("llm-stub", Endpoint(stub.url, "stub-model", lines=2))
+
+
+def _guarded_openai(request: pytest.FixtureRequest) -> Engine:
+    """The same behind the guard, as the workspace opens an endpoint model."""
+    return GuardedEngine(_openai(request))
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -104,6 +125,8 @@ CASES = [
     Case("copy", _ct2("copy_model_dir"), CT2),
     Case("ct2-random", _ct2("tiny_model_dir"), CT2),
     Case("coalesced-copy", _coalesced, frozenset({"align", "count_many"})),
+    Case("openai-stub", _openai, frozenset({"hint"})),
+    Case("guarded-openai-stub", _guarded_openai, frozenset({"hint"})),
     Case(
         "characters",
         lambda _: Transliterator.load(TRANSLIT_MODEL).engine,

@@ -43,6 +43,28 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add.set_defaults(func=_add)
 
+    ep = msub.add_parser(
+        "add-endpoint",
+        help="record an OpenAI-compatible LLM server (vLLM, llama-server) as a model",
+    )
+    ep.add_argument("name", metavar="NAME")
+    ep.add_argument(
+        "--url", required=True, help="the server's API base, e.g. http://127.0.0.1:8000/v1"
+    )
+    ep.add_argument("--model", required=True, metavar="ID", help="the model id the server serves")
+    ep.add_argument(
+        "--profile",
+        default="generic",
+        help="prompt profile: generic, hunyuan-mt or translategemma (default generic)",
+    )
+    ep.add_argument(
+        "--api-key-env", default=None, metavar="VAR", help="environment variable holding the key"
+    )
+    ep.add_argument("--source", default="ar", help="source language (default ar)")
+    ep.add_argument("--target", default="en", help="target language (default en)")
+    ep.add_argument("--concurrency", type=int, default=4, help="requests at once (default 4)")
+    ep.set_defaults(func=_add_endpoint)
+
     pl = msub.add_parser("pull", help="download a catalogue model and convert it (needs network)")
     pl.add_argument("name", choices=sorted(CATALOGUE), metavar="NAME")
     pl.set_defaults(func=_pull)
@@ -107,6 +129,22 @@ def _add(args: argparse.Namespace) -> int:
     prefix = f", source prefix {' '.join(m.source_prefix)}" if m.source_prefix else ""
     converted = ", converted to CTranslate2 int8" if m.origin.get("converted") else ""
     print(f"added {m.name} ({m.role}, {m.family}, {pairs}{prefix}, {_mb(m.size_bytes)}{converted})")
+    return 0
+
+
+def _add_endpoint(args: argparse.Namespace) -> int:
+    m = Workspace.open(args.home).add_endpoint(
+        args.name,
+        url=args.url,
+        model=args.model,
+        profile=args.profile,
+        api_key_env=args.api_key_env,
+        pairs=[(args.source, args.target)],
+        concurrency=args.concurrency,
+    )
+    pairs = ", ".join(f"{s}->{t}" for s, t in m.pairs)
+    print(f"added {m.name} (endpoint {m.origin['url']}, model {m.model_id}, {pairs}, "
+          f"profile {m.origin['profile']})")  # fmt: skip
     return 0
 
 

@@ -34,6 +34,10 @@ class Hypothesis:
     score: float
     alternatives: tuple[str, ...] = field(default=())
     alignment: Alignment | None = field(default=None, compare=False)
+    #: Who wrote it, when not the engine's model alone: the guard's ``llm→model`` (the
+    #: NMT model after the LLM failed its checks) or ``model+retry``; it becomes the
+    #: segment's origin.
+    origin: str = field(default="", compare=False)
 
 
 @runtime_checkable
@@ -139,6 +143,45 @@ class Streamer(Engine, Protocol):
     The pieces joined are the text ``translate_batch`` gives for it."""
 
     def translate_stream(self, text: str, source: str, target: str) -> Iterator[str]: ...
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the pipeline knows of one text it hands a :class:`Hinted` engine: translation
+    memory matches as examples (source, target), the glossary terms that occur in it as
+    required renderings (source, target), the paragraph it belongs to (texts of one
+    paragraph share ``paragraph``, counted in the call; -1 unknown) and the source of the
+    paragraph before it (``context``), so an LLM translates paragraph by paragraph."""
+
+    examples: tuple[tuple[str, str], ...] = field(default=())
+    terms: tuple[tuple[str, str], ...] = field(default=())
+    paragraph: int = -1
+    context: str = ""
+
+
+@runtime_checkable
+class Hinted(Engine, Protocol):
+    """An engine that reads the newsroom's memory and glossary (an LLM's prompt):
+    ``translate_batch`` also takes ``hints=``, one :class:`Hints` (or None) per text.
+    ``hinted`` says whether it reads them (a wrapper says what the engine it wraps does)."""
+
+    @property
+    def hinted(self) -> bool: ...
+
+    def translate_batch(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        *,
+        num_alternatives: int = 0,
+        hints: Sequence[Hints | None] | None = None,
+    ) -> list[Hypothesis]: ...
+
+
+def can_hint(engine: Engine) -> TypeGuard[Hinted]:
+    """Whether ``engine`` takes the memory's examples and the glossary's terms."""
+    return isinstance(engine, Hinted) and engine.hinted
 
 
 def can_align(engine: Engine) -> TypeGuard[Aligner]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..errors import CorruptModel
 from ..store.manifest import Manifest, check_model_bin
 from ..store.models import ModelStore
 from .ct2 import CTranslate2Engine
+from .openai import Endpoint, OpenAIEngine
 from .tokenizers import CharacterTokenizer, MarianTokenizer, NllbTokenizer, Tokenizer
 
 
@@ -50,4 +52,19 @@ def load_engine(
         compute_type=compute_type,
         beam_size=beam_size,
         threads=threads,
+    )
+
+
+def check_endpoint(settings: dict[str, Any]) -> None:
+    """Refuse an endpoint's settings (URL, profile, limits) before they are recorded."""
+    Endpoint.from_json(settings)
+
+
+def load_endpoint(manifest: Manifest) -> OpenAIEngine:
+    """An endpoint model (family ``openai``) as an engine; nothing is contacted yet."""
+    return OpenAIEngine(
+        manifest.name,
+        Endpoint.from_json(manifest.origin),
+        pairs=manifest.pairs,
+        max_input_tokens=manifest.max_input_tokens,
     )

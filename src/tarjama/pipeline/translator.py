@@ -27,10 +27,10 @@ from typing import Any
 from .._version import __version__
 from ..archive import TranslationMemory
 from ..document import Document, Segment, Signature, TranslatedDocument
-from ..engines import Engine, Hypothesis, can_align
+from ..engines import Engine, Hints, Hypothesis, can_align, can_hint
 from ..errors import ConfigError, UnsupportedPair
 from ..fidelity import check_document
-from ..fidelity.glossary import Glossary
+from ..fidelity.glossary import Glossary, Protected
 from ..fidelity.names import NameMatcher
 from ..formats import Block, Registry
 from ..formats.base import Formatted
@@ -278,14 +278,20 @@ class Translator:
             inputs.append(text)
             states.append(held)
         flags = [id(s) in wanted for s in pending] if wanted else None
-        hyps = self.translate_units(inputs, num_alternatives=alternatives, align=flags)
+        hints = None
+        if can_hint(self.engine):  # an LLM: what it is told of each sentence
+            where = _paragraphs_of(paragraphs)
+            hints = [
+                hints_of(s, held, *where[id(s)]) for s, held in zip(pending, states, strict=True)
+            ]
+        hyps = self.translate_units(inputs, num_alternatives=alternatives, align=flags, hints=hints)
         for seg, text, hyp, held in zip(pending, inputs, hyps, states, strict=True):
             self._unwrap(seg, text, hyp, held)
 
     def _unwrap(self, seg: Segment, text: str, hyp: Hypothesis, held: list[Any]) -> None:
         """Fill ``seg`` with the engine's ``hyp`` for ``text``, each stage undone in reverse."""
         outputs = [hyp.text, *hyp.alternatives]
-        origin = ["model"]
+        origin = [hyp.origin or "model"]
         for stage, state in reversed(list(zip(self.stages, held, strict=True))):
             changed = False
             for k, out in enumerate(outputs):
@@ -314,12 +320,14 @@ class Translator:
         *,
         num_alternatives: int = 0,
         align: Sequence[bool] | None = None,
+        hints: Sequence[Hints | None] | None = None,
     ) -> list[Hypothesis]:
         """Translate cleaned texts in one engine call: deduplicated, long ones cut and
         rejoined, rendered for the target language. No stages: the engine alone.
 
         Texts flagged in ``align`` come back with a word alignment when the engine can
-        align (:func:`~tarjama.engines.can_align`)."""
+        align (:func:`~tarjama.engines.can_align`); ``hints`` (one per text) reach an
+        engine that reads them (:func:`~tarjama.engines.can_hint`, an LLM's prompt)."""
         unique = list(dict.fromkeys(t for t in texts if t))
         aligned = {t for t, a in zip(texts, align or [], strict=False) if a and t}
         pieces, spans = cut_to_fit(self.engine, unique, self.source)
@@ -327,6 +335,12 @@ class Translator:
         if aligned and can_align(self.engine):
             options["align"] = [
                 any(t in aligned for t, (a, b) in spans.items() if a <= k < b)
+                for k in range(len(pieces))
+            ]
+        if hints and can_hint(self.engine):
+            hinted = {t: h for t, h in zip(texts, hints, strict=False) if h}
+            options["hints"] = [
+                next((hinted[t] for t, (a, b) in spans.items() if a <= k < b and t in hinted), None)
                 for k in range(len(pieces))
             ]
         raw = (
@@ -353,8 +367,36 @@ class Translator:
                 )
                 if found is not None:
                     alignment = carry(found, word_map(text, text), word_map(glued, joined))
-            done[text] = Hypothesis(joined, score, alts, alignment)
+            origin = next((h.origin for h in parts_out if h.origin), "")
+            done[text] = Hypothesis(joined, score, alts, alignment, origin)
         return [done[t] if t else Hypothesis("", 0.0) for t in texts]
+
+
+def _paragraphs_of(paragraphs: Sequence[Sequence[Segment]]) -> dict[int, tuple[int, str]]:
+    """Each segment's paragraph (counted in ``paragraphs``) and the source of the paragraph
+    before it in the same document (none for the first, or after a gap)."""
+    where: dict[int, tuple[int, str]] = {}
+    for k, para in enumerate(paragraphs):
+        before = paragraphs[k - 1] if k else []
+        follows = bool(para and before) and before[-1].paragraph + 1 == para[0].paragraph
+        context = " ".join(s.source for s in before) if follows else ""
+        where.update((id(s), (k, context)) for s in para)
+    return where
+
+
+def hints_of(seg: Segment, held: Sequence[Any], paragraph: int = -1, context: str = "") -> Hints:
+    """What the stages know of a segment, for an engine that reads it: the memory's close
+    matches (its suggestions), the glossary terms the glossary stage wrote in, and its
+    paragraph with the one before it."""
+    examples = tuple((str(s["source"]), str(s["target"])) for s in (seg.suggestions or [])[:3])
+    terms = tuple(
+        (p.source_text, p.target_text)
+        for state in held
+        if isinstance(state, list)
+        for p in state
+        if isinstance(p, Protected)
+    )
+    return Hints(examples, terms, paragraph, context)
 
 
 def alternative(doc: Document, rank: int) -> str:

@@ -4,13 +4,14 @@ model."""
 
 from .catalogue import CATALOGUE, DEFAULTS, CatalogueEntry
 from .keys import ApiKey, KeyStore
-from .manifest import Manifest
+from .manifest import ENDPOINT_FAMILY, Manifest
 from .models import ModelStore
 from .paths import default_home
 
 __all__ = [
     "CATALOGUE",
     "DEFAULTS",
+    "ENDPOINT_FAMILY",
     "ApiKey",
     "CatalogueEntry",
     "KeyStore",

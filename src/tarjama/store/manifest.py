@@ -33,6 +33,8 @@ LANGUAGES = ("ar", "en")
 NLLB_CODES = {"ar": "arb_Arab", "en": "eng_Latn"}
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 ROLES = ("translator", "helper")
+#: The family of a model that is an OpenAI-compatible endpoint: no weights, no model.bin.
+ENDPOINT_FAMILY = "openai"
 _LANGUAGE_TOKEN = re.compile(r">>[a-z]{2,3}(?:_[A-Za-z]{4})?<<")
 
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, CorruptModel, InputError, UnknownModel
 from .convert import COPY_FILES, Converter, checkpoint_family, ct2_convert
-from .manifest import MANIFEST, NAME, Manifest, build_manifest
+from .manifest import ENDPOINT_FAMILY, LANGUAGES, MANIFEST, NAME, Manifest, build_manifest
 from .paths import MODELS, default_home
 
 
@@ -64,13 +65,8 @@ class ModelStore:
             raise InputError(f"no such directory: {directory}")
         if not src.is_dir():
             raise InputError(f"{directory} is a file; give the model's directory")
-        if not NAME.match(name):
-            raise ConfigError(
-                f"invalid model name '{name}' (letters, digits, '.', '_' and '-' only)"
-            )
+        self._check_new(name)
         dest = self.root / name
-        if dest.exists():
-            raise ConfigError(f"a model named '{name}' is already installed; remove it first")
         family = checkpoint_family(src)
         origin = origin or {"kind": "local", "path": str(src.resolve())}
         with tempfile.TemporaryDirectory(prefix=".convert-", dir=self._workdir(name)) as tmp:
@@ -85,6 +81,44 @@ class ModelStore:
             self._install(src, dest, manifest, move=move)
         return manifest
 
+    def add_endpoint(
+        self,
+        name: str,
+        settings: dict[str, Any],
+        *,
+        pairs: list[tuple[str, str]],
+        max_input_tokens: int = 512,
+    ) -> Manifest:
+        """Record an OpenAI-compatible endpoint as a model: a directory holding only its
+        manifest (family ``openai``; ``origin`` holds the URL, the model id, the prompt
+        profile, the limits and the name of the API key's variable, never a key)."""
+        self._check_new(name)
+        for s, t in pairs:
+            if s == t or s not in LANGUAGES or t not in LANGUAGES:
+                raise ConfigError(f"unsupported pair {s}->{t} (tarjama handles ar and en)")
+        manifest = Manifest(
+            name=name,
+            family=ENDPOINT_FAMILY,
+            pairs=pairs,
+            tokenizer={"kind": "estimate"},
+            origin={"kind": "endpoint", **settings},
+            size_bytes=0,
+            model_id=str(settings.get("model", "")),
+            max_input_tokens=max_input_tokens,
+            added=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+        with tempfile.TemporaryDirectory(prefix=".endpoint-", dir=self._workdir(name)) as tmp:
+            self._install(Path(tmp) / "empty", self.root / name, manifest, move=False)
+        return manifest
+
+    def _check_new(self, name: str) -> None:
+        if not NAME.match(name):
+            raise ConfigError(
+                f"invalid model name '{name}' (letters, digits, '.', '_' and '-' only)"
+            )
+        if (self.root / name).exists():
+            raise ConfigError(f"a model named '{name}' is already installed; remove it first")
+
     def _workdir(self, name: str) -> Path:
         """Conversions happen inside the store, so the result is renamed, not copied."""
         try:
@@ -98,7 +132,9 @@ class ModelStore:
         try:
             if staging.exists():
                 shutil.rmtree(staging)
-            if move:
+            if not src.exists():  # an endpoint: the manifest alone
+                staging.mkdir(parents=True)
+            elif move:
                 shutil.move(str(src), staging)
             else:
                 shutil.copytree(src, staging)
@@ -146,6 +182,6 @@ def read_manifest(directory: Path) -> Manifest:
     if not isinstance(data, dict):
         raise CorruptModel(f"{directory / MANIFEST} is not a JSON object")
     manifest = Manifest.from_json(data)
-    if not (directory / "model.bin").is_file():
+    if manifest.family != ENDPOINT_FAMILY and not (directory / "model.bin").is_file():
         raise CorruptModel(f"model '{manifest.name}' is missing model.bin in {directory}")
     return manifest

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from ..engines import Engine
-from ..engines.loader import load_engine
+from ..engines.loader import check_endpoint, load_endpoint, load_engine
 from ..errors import ConfigError, NoModelForPair
-from ..store import CATALOGUE, DEFAULTS, Manifest, ModelStore
+from ..pipeline.guard import GuardedEngine
+from ..store import CATALOGUE, DEFAULTS, ENDPOINT_FAMILY, Manifest, ModelStore
 from ..store.pull import pull
 
 #: The widest beam anyone may ask for, in the CLI, the server and the library alike: each
@@ -80,6 +81,29 @@ class HomeModels:
             raise
         return manifest
 
+    def add_endpoint(
+        self,
+        name: str,
+        *,
+        url: str,
+        model: str,
+        profile: str = "generic",
+        api_key_env: str | None = None,
+        pairs: list[tuple[str, str]] | None = None,
+        concurrency: int = 4,
+    ) -> Manifest:
+        """Record an OpenAI-compatible server as a model (no weights; the key's variable
+        name only). The settings are checked here; the server is contacted when used."""
+        settings: dict[str, Any] = {
+            "url": url,
+            "model": model,
+            "profile": profile,
+            "api_key_env": api_key_env,
+            "concurrency": concurrency,
+        }
+        check_endpoint(settings)  # refuses a bad URL, profile or limit now
+        return self.models.add_endpoint(name, settings, pairs=pairs or [("ar", "en")])
+
     def pull(self, name: str, **options: Any) -> Manifest:
         """Download and install catalogue model ``name`` (the only network access)."""
         return pull(name, home=self.home, **options)
@@ -102,7 +126,18 @@ class HomeModels:
         """An installed translator by name, or a model directory, loaded as an engine.
         A helper model (transliteration) is refused: it serves the checks, not users."""
         check_beam(beam_size)
-        self._translator_model(model)
+        _, manifest = self._translator_model(model)
+        if manifest.family == ENDPOINT_FAMILY:
+            # An LLM is guarded, with the pair's NMT model (when installed) to fall back on.
+            def fallback() -> Engine | None:
+                name = self._nmt_for(manifest.pairs)
+                return (
+                    None
+                    if name is None
+                    else load_engine(name, home=self.home, device=device, threads=threads)
+                )
+
+            return GuardedEngine(load_endpoint(manifest), fallback)
         return load_engine(
             model,
             home=self.home,
@@ -111,6 +146,21 @@ class HomeModels:
             compute_type=compute_type,
             threads=threads,
         )
+
+    def _nmt_for(self, pairs: list[tuple[str, str]]) -> str | None:
+        """The installed NMT translator (not an endpoint) for the first of ``pairs`` it has."""
+        for source, target in pairs:
+            found = [
+                m.name
+                for m in self.models.manifests()
+                if m.role == "translator"
+                and m.family != ENDPOINT_FAMILY
+                and (source, target) in m.pairs
+            ]
+            if found:
+                best = DEFAULTS.get((source, target))
+                return best if best in found else found[0]
+        return None
 
     def _translator_model(self, model: str | Path) -> tuple[Path, Manifest]:
         directory, manifest = self.models.resolve(model)

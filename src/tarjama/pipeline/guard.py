@@ -1,0 +1,171 @@
+"""The guard around an LLM engine: every answer goes through the fidelity checks' errors
+(a number missing, a dropped sentence, Arabic left over, a loop, empty output) and the
+LLM's own failures (a glossary term not written as required, a refusal or commentary such
+as "Here is the translation:"). A text whose answer fails is asked again once; if it
+fails again, the NMT model for the pair translates it, when one is installed, and its
+hypothesis says so (origin ``llm→model``). A failed request (EngineError: the server
+down, lines that never map back) falls back the same way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+from collections.abc import Callable, Sequence
+
+from ..document import Signature
+from ..engines import Engine, Hints, Hypothesis, can_hint
+from ..errors import EngineError
+from ..fidelity import ERROR, check_pair
+from ..fidelity.length import OmissionCheck
+from ..fidelity.numbers import NumbersCheck
+from ..fidelity.simple import EmptyCheck, RepetitionCheck, UntranslatedCheck
+
+FALLBACK = "llm→model"
+RETRIED = "model+retry"
+_CHATTER = re.compile(
+    r"^\W*(here is|here's|sure\b|certainly\b|of course\b|translation\s*:|i'm sorry|"
+    r"i am sorry|i cannot|i can't|as an ai\b)|here is the translation",
+    re.IGNORECASE,
+)
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z .'-]*[A-Za-z]")
+
+
+def commentary(answer: str) -> bool:
+    """Whether an answer talks about translating (a preamble, a refusal) instead of being one."""
+    return bool(_CHATTER.search(answer))
+
+
+def glossary_miss(source: str, answer: str, hint: Hints | None) -> bool:
+    """A required rendering not in the answer: the hinted terms, and the target terms the
+    glossary stage wrote inline into an Arabic source (its Latin runs)."""
+    wanted = [t for _, t in hint.terms] if hint else []
+    if not source.isascii():
+        wanted += _LATIN_RUN.findall(source)
+    low = answer.casefold()
+    return any(w.casefold() not in low for w in wanted if w.strip())
+
+
+class Guard:
+    """The checks one answer must pass (see the module's doc)."""
+
+    def __init__(self, source: str, target: str) -> None:
+        self.source, self.target = source, target
+        self.checks = [
+            EmptyCheck(),
+            NumbersCheck(),
+            UntranslatedCheck(),
+            OmissionCheck(),
+            RepetitionCheck(),
+        ]
+
+    def fails(self, text: str, answer: str, hint: Hints | None) -> bool:
+        if not text.strip():
+            return False
+        if not answer.strip() or commentary(answer) or glossary_miss(text, answer, hint):
+            return True
+        issues = check_pair(
+            text,
+            answer,
+            source_lang=self.source,
+            target_lang=self.target,
+            unit="segment",
+            checks=self.checks,
+        )
+        return any(i.severity == ERROR for i in issues)
+
+
+class GuardedEngine:
+    """An LLM engine behind the guard, with the pair's NMT model as the fallback
+    (``fallback`` opens it the first time it is needed; None: there is none)."""
+
+    def __init__(self, llm: Engine, fallback: Callable[[], Engine | None] | None = None) -> None:
+        self.llm = llm
+        self.name = llm.name
+        self.pairs = llm.pairs
+        self.max_input_tokens = llm.max_input_tokens
+        self._open_fallback = fallback
+        self._fallback: Engine | None = None
+        self._lock = threading.Lock()
+        self.retries = 0
+        self.fallbacks = 0
+
+    @property
+    def hinted(self) -> bool:
+        return can_hint(self.llm)
+
+    @property
+    def signature(self) -> Signature:
+        sig = self.llm.signature
+        return dataclasses.replace(sig, decoding=(*sig.decoding, ("guard", 1)))
+
+    def count_tokens(self, text: str, source: str) -> int:
+        return self.llm.count_tokens(text, source)
+
+    def fallback(self) -> Engine | None:
+        with self._lock:
+            if self._fallback is None and self._open_fallback is not None:
+                self._fallback, self._open_fallback = self._open_fallback(), None
+            return self._fallback
+
+    def translate_batch(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        *,
+        num_alternatives: int = 0,
+        hints: Sequence[Hints | None] | None = None,
+    ) -> list[Hypothesis]:
+        guard = Guard(source, target)
+        hint = list(hints or []) + [None] * (len(texts) - len(hints or []))
+        out = self._ask(list(texts), source, target, hint)
+        bad = [
+            k for k, t in enumerate(texts) if out is None or guard.fails(t, out[k].text, hint[k])
+        ]
+        if out is None:
+            out = [Hypothesis("", 0.0) for _ in texts]
+        if bad:
+            again = self._ask([texts[k] for k in bad], source, target, [hint[k] for k in bad])
+            with self._lock:
+                self.retries += len(bad)
+            still = []
+            for n, k in enumerate(bad):
+                if again is not None and not guard.fails(texts[k], again[n].text, hint[k]):
+                    out[k] = dataclasses.replace(again[n], origin=RETRIED)
+                else:
+                    still.append(k)
+            self._fall_back(texts, source, target, out, still)
+        return out
+
+    def _ask(
+        self, texts: list[str], source: str, target: str, hints: list[Hints | None]
+    ) -> list[Hypothesis] | None:
+        try:
+            if can_hint(self.llm):
+                return self.llm.translate_batch(texts, source, target, hints=hints)
+            return self.llm.translate_batch(texts, source, target)
+        except EngineError:
+            return None
+
+    def _fall_back(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        out: list[Hypothesis],
+        still: list[int],
+    ) -> None:
+        """The NMT model's translations for the texts at ``still``; without one, the LLM's
+        answers stay (the document's checks then flag them), or EngineError if it gave none."""
+        model = self.fallback() if still else None
+        if model is None or (source, target) not in model.pairs:
+            if any(not out[k].text and texts[k].strip() for k in still):
+                raise EngineError(f"LLM '{self.name}' failed and no model for the pair backs it")
+            return
+        done = model.translate_batch([texts[k] for k in still], source, target)
+        with self._lock:
+            self.fallbacks += len(still)
+        for k, hyp in zip(still, done, strict=True):
+            out[k] = dataclasses.replace(hyp, origin=FALLBACK)

@@ -1,0 +1,124 @@
+"""An OpenAI-compatible stub server on loopback, for the LLM engine's tests.
+
+It "translates" each numbered line between ``<source>`` and ``</source>`` by a fixed
+transliteration (:func:`romanized`), so a test knows the answer to expect and can see
+that an instruction inside an article came back as its transliteration, not obeyed.
+``script`` holds what the next requests get instead (a status, a pause, broken JSON, a
+refusal, a preamble, a line short); ``no_chat`` makes it a server without a chat template.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+_SOURCE = re.compile(r"<source>\n(.*?)\n</source>", re.DOTALL)
+
+
+def romanized(text: str) -> str:
+    """The stub's deterministic 'translation': each Arabic letter as a Latin letter."""
+    return "".join(
+        chr(ord("a") + (ord(c) - 0x600) % 26) if "\u0600" <= c <= "\u06ff" else c for c in text
+    )
+
+
+@dataclass
+class Stub:
+    url: str = ""
+    script: list[tuple[str, Any]] = field(default_factory=list)
+    no_chat: bool = False
+    requests: list[tuple[str, dict[str, Any], dict[str, str]]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next_action(self) -> tuple[str, Any]:
+        with self.lock:
+            return self.script.pop(0) if self.script else ("ok", None)
+
+    def answer(self, prompt: str) -> str:
+        found = _SOURCE.search(prompt)
+        lines = found.group(1).splitlines() if found else []
+        out = []
+        for line in lines:
+            number, _, text = line.partition(". ")
+            out.append(f"{number}. {romanized(text)}")
+        return "\n".join(out)
+
+
+def _prompt_of(path: str, body: dict[str, Any]) -> str:
+    if path.endswith("/completions") and "prompt" in body:
+        return str(body["prompt"])
+    parts = []
+    for message in body.get("messages", []):
+        content = message["content"]
+        if isinstance(content, list):
+            content = "\n".join(item["text"] for item in content)
+        parts.append(content)
+    return "\n".join(parts)
+
+
+def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def _send(self, status: int, text: str) -> None:
+            data = text.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length))
+            chat = self.path.endswith("/chat/completions")
+            with stub.lock:
+                stub.requests.append((self.path, body, dict(self.headers)))
+            if chat and stub.no_chat:
+                self._send(400, json.dumps({"error": "this model has no chat template"}))
+                return
+            kind, value = stub.next_action()
+            answer = stub.answer(_prompt_of(self.path, body))
+            if kind == "status":
+                self._send(value, json.dumps({"error": "busy"}))
+                return
+            if kind == "sleep":
+                time.sleep(value)
+            elif kind == "raw":
+                self._send(200, value)
+                return
+            elif kind == "text":
+                answer = value
+            elif kind == "prefix":
+                answer = value + answer
+            elif kind == "drop_line":
+                answer = "\n".join(answer.splitlines()[:-1])
+            elif kind == "replace":
+                answer = answer.replace(*value)
+            choice = (
+                {"message": {"role": "assistant", "content": answer}} if chat else {"text": answer}
+            )
+            self._send(200, json.dumps({"choices": [choice]}))
+
+    return Handler
+
+
+def serve_stub() -> Iterator[Stub]:
+    stub = Stub()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stub))
+    server.daemon_threads = True
+    stub.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield stub
+    finally:
+        server.shutdown()
+        server.server_close()
