@@ -89,7 +89,10 @@ def test_suggestions_and_no_files(served: tuple[str, Path]) -> None:
             "source": "ar", "target": "en"}  # fmt: skip
     r = http.post(f"{url}/suggest", json={**body, "api_key": KEY})
     assert (r.status_code, r.json()) == (200, {"success": True})
-    found = http.get(f"{url}/v1/memory/search", params={"q": body["q"]}).json()
+    # Keys are on: reading the memory needs one too.
+    search = {"q": body["q"], "api_key": KEY}
+    assert http.get(f"{url}/v1/memory/search", params={"q": body["q"]}).status_code == 403
+    found = http.get(f"{url}/v1/memory/search", params=search).json()
     # Offered to editors, never used unseen: a suggestion, not an exact match.
     assert found["exact"] is None
     (match,) = found["suggestions"]

@@ -125,7 +125,8 @@ CASES: list[Case] = [
         lambda url: raw(url, http("/translate", b"{}", "Content-Length: 2").replace(
             b"Host: 127.0.0.1", b"Host: rebind.attacker.example")),
         400,
-        "Invalid request: this server does not answer for host 'rebind.attacker.example'",
+        "Invalid request: this server does not answer for host 'rebind.attacker.example' "
+        "(start it with --allowed-hosts rebind.attacker.example, or --allowed-hosts '*')",
     ),
 ]  # fmt: skip
 
