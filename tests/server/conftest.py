@@ -12,6 +12,7 @@ can check what the shutdown left.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 import pytest
@@ -69,3 +70,18 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
 
     monkeypatch.setattr(uvicorn.Server, "run", fake_run)
     yield seen
+
+
+@contextmanager
+def desk_page(browser: Any, url: str) -> Iterator[Any]:
+    """The page at ``url`` in a fresh browser context, ready (its languages loaded); on
+    leaving, no script error may have happened on it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    p.goto(url)
+    p.wait_for_selector("#source option", state="attached")
+    yield p
+    context.close()
+    assert errors == []  # no script error on the page

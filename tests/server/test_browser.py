@@ -14,6 +14,7 @@ from playwright import sync_api
 
 from ..conftest import ARTICLE_AR, REPO
 from ..servers import serving
+from .conftest import desk_page
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_chromium]
 
@@ -29,15 +30,8 @@ def server(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 @pytest.fixture
 def page(browser: Any, server: str) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    p = context.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda exc: errors.append(str(exc)))
-    p.goto(server)
-    p.wait_for_selector("#source option", state="attached")
-    yield p
-    context.close()
-    assert errors == []  # no script error on the page
+    with desk_page(browser, server) as p:
+        yield p
 
 
 def translate(page: Any, text: str) -> None:
