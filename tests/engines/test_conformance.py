@@ -23,6 +23,7 @@ from tarjama.engines import (
     Hypothesis,
     Signature,
     can_align,
+    can_align_targets,
     can_beam,
     can_hint,
     can_store,
@@ -31,7 +32,7 @@ from tarjama.engines import (
 from tarjama.engines.characters import Transliterator
 from tarjama.engines.loader import load_engine
 from tarjama.engines.openai import Endpoint, OpenAIEngine
-from tarjama.errors import ConfigError
+from tarjama.errors import ConfigError, UnsupportedPair
 from tarjama.pipeline import Translator
 from tarjama.pipeline.guard import GuardedEngine
 from tarjama.server.coalescer import CoalescedEngine
@@ -50,13 +51,14 @@ SAMPLES = {
 #: Each ability, and how code asks an engine whether it has it.
 ABILITIES: dict[str, Callable[[Engine], bool]] = {
     "align": can_align,
+    "align_targets": can_align_targets,
     "beam": can_beam,
     "store": can_store,
     "count_many": lambda engine: isinstance(engine, BulkCounter),
     "stream": can_stream,
     "hint": can_hint,
 }
-CT2 = frozenset({"align", "beam", "store", "count_many"})
+CT2 = frozenset({"align", "align_targets", "beam", "store", "count_many"})
 
 
 class StreamingEngine(FakeEngine):
@@ -130,7 +132,7 @@ CASES = [
     Case(
         "characters",
         lambda _: Transliterator.load(TRANSLIT_MODEL).engine,
-        CT2,
+        CT2 - {"align_targets"},  # a word per unit: a sentence is never one
         (pytest.mark.needs_data,),
     ),
 ]
@@ -298,6 +300,24 @@ def test_an_aligner_aligns_the_texts_that_ask(engine: Engine) -> None:
         )
     one = engine.translate_batch(texts, *pair(engine), align=[False, True])
     assert one[0].alignment is None and one[1].alignment
+
+
+@pytest.mark.parametrize("case", cases("align_targets"), indirect=True)
+def test_a_target_aligner_aligns_given_translations(engine: Engine) -> None:
+    assert can_align_targets(engine)
+    texts = texts_for(engine)[:2]
+    # Its own translations, and another one: the editor's words are any words.
+    targets = [h.text for h in engine.translate_batch(texts, *pair(engine))]
+    targets[1] = " ".join(reversed(targets[1].split()))
+    found = engine.align_targets(texts, targets, *pair(engine))
+    assert len(found) == len(texts)
+    for text, target, alignment in zip(texts, targets, found, strict=True):
+        assert alignment
+        assert all(
+            0 <= s < len(text.split()) and 0 <= t < len(target.split()) for s, t in alignment
+        )
+    with pytest.raises(UnsupportedPair):
+        engine.align_targets(texts, targets, "xx", "yy")
 
 
 @pytest.mark.parametrize("case", cases("beam"), indirect=True)

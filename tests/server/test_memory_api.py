@@ -46,6 +46,7 @@ def test_an_approval_creates_the_memory_and_the_next_translation_uses_it(
             "entries": 0,
             "writable": True,
             "open": True,
+            "readonly": False,
             "keys": False,
             "suggestions": False,
         }

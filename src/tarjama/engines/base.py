@@ -99,6 +99,22 @@ class Aligner(Engine, Protocol):
 
 
 @runtime_checkable
+class TargetAligner(Engine, Protocol):
+    """Word alignment of a given translation (an editor's) with its source: the model
+    reads the translation as if it had written it (forced decoding) and its attention
+    links the words. ``align_targets`` gives one alignment per pair, None where it cannot
+    (a text the model sees in several pieces, words that do not add up). ``aligns_targets``
+    says whether it can at all (a model's tokenizer may not read the target side)."""
+
+    @property
+    def aligns_targets(self) -> bool: ...
+
+    def align_targets(
+        self, sources: Sequence[str], targets: Sequence[str], source: str, target: str
+    ) -> list[Alignment | None]: ...
+
+
+@runtime_checkable
 class Beamed(Engine, Protocol):
     """A per-request beam: the same loaded model decoding with another beam size."""
 
@@ -187,6 +203,11 @@ def can_hint(engine: Engine) -> TypeGuard[Hinted]:
 def can_align(engine: Engine) -> TypeGuard[Aligner]:
     """Whether ``engine`` gives word alignments for the texts flagged in ``align=``."""
     return isinstance(engine, Aligner) and engine.aligns
+
+
+def can_align_targets(engine: Engine) -> TypeGuard[TargetAligner]:
+    """Whether ``engine`` can align a given translation with its source."""
+    return isinstance(engine, TargetAligner) and engine.aligns_targets
 
 
 def can_beam(engine: Engine) -> TypeGuard[Beamed]:

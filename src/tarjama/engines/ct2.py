@@ -21,6 +21,8 @@ DEVICES = ("auto", "cpu", "cuda")
 #: Source tokens per engine call. Large enough to keep every core busy at beam 4,
 #: small enough that one call's memory stays modest.
 MAX_BATCH_TOKENS = 4096
+#: Sentences per call when aligning given translations (an editor's; a handful a render).
+ALIGN_BATCH = 32
 
 #: What one unit of a batch came out as: its hypotheses (tokens), the best one's score,
 #: and its attention when asked for.
@@ -172,6 +174,50 @@ class CTranslate2Engine:
                 alignment = self._alignment(text, best, [units[u] for u in unit_ids], parts[i])
             results.append(Hypothesis(best, score, alts, alignment))
         return results
+
+    @property
+    def aligns_targets(self) -> bool:
+        """Whether a given translation can be aligned (:class:`.base.TargetAligner`): when
+        the tokenizer reads the target side."""
+        return self.tokenizer.target_pieces([], "") is not None
+
+    def align_targets(
+        self, sources: Sequence[str], targets: Sequence[str], source: str, target: str
+    ) -> list[Alignment | None]:
+        """Each translation's word alignment with its source, from the model's attention
+        while it reads the translation as its own output (the translation is the decoder's
+        forced prefix; what the model would add after it is dropped). None for a pair the
+        model sees in several pieces, or whose tokens do not add up to the words."""
+        if (source, target) not in self.pairs:
+            raise UnsupportedPair(self.name, source, target, self.pairs)
+        out: list[Alignment | None] = [None] * len(sources)
+        pieces = self.tokenizer.target_pieces(targets, target)
+        if pieces is None:
+            return out
+        units = self.tokenizer.encode_many(sources, source, target)
+        prefix = self.tokenizer.target_prefix(target) or []
+        chosen = [
+            i for i, (u, p) in enumerate(zip(units, pieces, strict=True)) if len(u) == 1 and p
+        ]
+        for k in range(0, len(chosen), ALIGN_BATCH):
+            batch = chosen[k : k + ALIGN_BATCH]
+            forced = [prefix + pieces[i] for i in batch]
+            try:
+                results = self._translator.translate_batch(
+                    [units[i][0] for i in batch],
+                    target_prefix=forced,
+                    beam_size=1,
+                    return_attention=True,
+                    max_input_length=0,
+                    max_decoding_length=max(len(f) for f in forced) + 1,
+                )
+            except (RuntimeError, ValueError) as exc:
+                raise EngineError(f"model '{self.name}' failed to align: {exc}") from exc
+            for i, tokens, result in zip(batch, forced, results, strict=True):
+                attention = [list(r) for r in result.attention[0][: len(tokens)]]
+                row: Row = ([tokens], 0.0, attention)
+                out[i] = self._alignment(sources[i], targets[i], units[i], [row])
+        return out
 
     def _alignment(
         self,

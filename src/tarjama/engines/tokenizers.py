@@ -41,6 +41,11 @@ class Tokenizer(Protocol):
 
     def target_prefix(self, target: str) -> list[str] | None: ...
 
+    def target_pieces(self, texts: Sequence[str], target: str) -> list[list[str]] | None:
+        """Translations as the model writes them (its target tokens, one unit each,
+        without the prefix): what forced decoding reads. None for a layout that cannot."""
+        ...
+
     def decode(self, units: Sequence[Sequence[str]]) -> str: ...
 
     def decode_many(self, outputs: Sequence[Sequence[Sequence[str]]]) -> list[str]:
@@ -113,6 +118,9 @@ class _Pieces:
         pieces = self._src.encode(list(texts), out_type=str) if texts else []
         return [[self._unit(p, source)] for p in pieces]
 
+    def target_pieces(self, texts: Sequence[str], target: str) -> list[list[str]] | None:
+        return [list(p) for p in self._tgt.encode(list(texts), out_type=str)] if texts else []
+
     def decode(self, units: Sequence[Sequence[str]]) -> str:
         return self.decode_many([units])[0]
 
@@ -178,6 +186,9 @@ class CharacterTokenizer:
 
     def target_prefix(self, target: str) -> list[str] | None:
         return None
+
+    def target_pieces(self, texts: Sequence[str], target: str) -> list[list[str]] | None:
+        return None  # a word per unit: a sentence is never one unit
 
     def decode(self, units: Sequence[Sequence[str]]) -> str:
         return " ".join("".join(t for t in u if not is_special(t)) for u in units)

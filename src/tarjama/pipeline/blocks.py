@@ -111,13 +111,15 @@ def place_block(block: Block, para: Paragraph) -> Placed:
         names = result.by_order.get(i)
         if names:
             why = "no word alignment" if seg.alignment is None else "the word alignment was unsure"
-            _warn(para, seg, f"{_listed(names)} placed by word order ({why}): check the markup")
+            warn_markup(
+                para, seg, f"{listed_codes(names)} placed by word order ({why}): check the markup"
+            )
         widened = result.widened.get(i)
         if widened:
-            _warn(
+            warn_markup(
                 para,
                 seg,
-                f"{_listed(widened)} held no word where placed and now holds the nearest one: "
+                f"{listed_codes(widened)} held no word where placed and now holds the nearest one: "
                 "check the markup",
             )
     if result.failed and para.segments:
@@ -135,7 +137,7 @@ def place_block(block: Block, para: Paragraph) -> Placed:
     return result
 
 
-def _warn(para: Paragraph, seg: Segment, message: str) -> None:
+def warn_markup(para: Paragraph, seg: Segment, message: str) -> None:
     seg.issues.append(
         Issue(
             check="markup",
@@ -147,6 +149,6 @@ def _warn(para: Paragraph, seg: Segment, message: str) -> None:
     )
 
 
-def _listed(names: list[str]) -> str:
+def listed_codes(names: list[str]) -> str:
     tags = [f"<{n}>" for n in dict.fromkeys(names)]
     return ("inline code " if len(tags) == 1 else "inline codes ") + ", ".join(tags)

@@ -6,7 +6,8 @@ sends the sentences the editor changed or approved, and gets the file written ag
 through the format's writer (:func:`tarjama.pipeline.render.render_file`). Kept documents
 live in the home like ``/translate_file`` results (private files with random names that
 expire, :meth:`~tarjama.workspace.Workspace.documents`), and only the key that made one
-may render it.
+may render it. An edited sentence with inline codes is aligned anew by the model that
+translated the document, where it can (:class:`~tarjama.engines.TargetAligner`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from .. import formats
-from ..pipeline import TranslatedFile
-from ..pipeline.render import REVIEWS, Edit, kept, render_file
+from ..pipeline import TranslatedFile, can_align_targets
+from ..pipeline.render import REVIEWS, AlignTargets, Edit, kept, render_file
 from .access import Access
 from .body import read_json_fields, text_field
 from .errors import ApiError, bad_request
@@ -52,11 +53,14 @@ def keep(
     name: str,
     data: bytes,
     result: TranslatedFile,
+    model: str = "",
 ) -> str:
-    """Store what rendering ``result`` again needs; returns the kept document's id."""
+    """Store what rendering ``result`` again needs (``model``: the served model that
+    translated it, to align edited sentences); returns the kept document's id."""
     doc = result.document
     record = {
         "name": name,
+        "model": model,
         "kind": result.kind,
         "source": doc.source_lang,
         "target": doc.target_lang,
@@ -81,6 +85,19 @@ def _load(state: ServerState, doc_id: str, access: Access) -> dict[str, Any]:
     if record["owner"] not in (None, _owner(access)):
         raise ApiError(404, _GONE)  # another key's: not even its existence is told
     return record
+
+
+def _aligner(state: ServerState, record: dict[str, Any]) -> AlignTargets | None:
+    """How to align edited sentences: the model that translated the document, when it is
+    still served and can (a record kept before models were named has none)."""
+    served = state.registry.named(str(record.get("model") or ""))
+    if served is None:
+        return None
+    engine = served.engine
+    if not can_align_targets(engine):
+        return None
+    source, target = str(record["source"]), str(record["target"])
+    return lambda sources, targets: engine.align_targets(sources, targets, source, target)
 
 
 def _edits(value: Any) -> list[Edit]:
@@ -142,6 +159,7 @@ async def render_document(request: Request, doc_id: str) -> JSONResponse:
             segments=record["segments"],
             edits=edits,
             where=record["name"],
+            align=_aligner(state, record),
         )
         body = result.to_json()
         body["file"] = file_json(record["name"], source, target, result)

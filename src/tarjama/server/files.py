@@ -102,7 +102,7 @@ async def _translate(
         )
 
     result = await state.in_thread(work)
-    return name, source, target, result, lambda: keep(state, access, name, data, result)
+    return name, source, target, result, lambda: keep(state, access, name, data, result, model.name)
 
 
 def _memory_flag(fields: Fields) -> bool | None:

@@ -302,6 +302,7 @@ async def memory_state(request: Request) -> dict[str, Any]:
         # Whether an editor may write here: with a key when keys are on, or a desk.
         "writable": not s.memory_readonly and (state.keys is not None or s.open_memory),
         "open": s.open_memory,
+        "readonly": s.memory_readonly,
         "keys": state.keys is not None,
         "suggestions": s.suggestions,
     }

@@ -4,11 +4,13 @@
 //
 // Parts: dom.js (elements, the server), desk.js (the editor: editing, checks, suggestions,
 // approvals), notes.js (issues and suggestions), units.js (the document's units),
-// drafts.js (the session kept in the browser), sense.js (the language offer).
+// drafts.js (the session kept in the browser), sense.js (the language offer), memory.js
+// (the memory view: search, history, edit, remove, undo).
 
 import { $, api, dirOf, el } from "./dom.js";
 import * as desk from "./desk.js";
 import { loadSession, saveSession } from "./drafts.js";
+import * as memoryView from "./memory.js";
 import { translates, watch } from "./sense.js";
 
 const NAMES = { ar: "Arabic", en: "English" };
@@ -178,7 +180,9 @@ async function loadSettings() {
     state.charLimit = settings.charLimit;
     fillSelect($("source"), languages.map((l) => l.code), settings.language.source.code);
     updateTargets(settings.language.target.code);
-    $("key-label").hidden = !settings.keyRequired;
+    // With keys on, the memory needs a key for reading and writing even where translating
+    // goes without one.
+    $("key-label").hidden = !(settings.keyRequired || memory.keys);
     for (const model of models) {
       $("model").append(el("option", { value: model.name }, model.name));
     }
@@ -187,12 +191,14 @@ async function loadSettings() {
     }
     $("glossary-default").textContent = glossaries.default ? "the default" : "none set";
     desk.setWritable(memory.writable, memory.keys);
+    memoryView.setAccess(memory);
     updateCount();
     if (!restore()) {
       // An open memory is said at once: every approval on this page goes in without a key.
       const open = memory.open ? " Open memory: approvals here go into the memory without a key." : "";
       setStatus(`Ready. Paste an article, one paragraph per line, or open a .txt file.${open}`);
     }
+    await memoryView.resume();
   } catch (err) {
     showError(`Could not load the server's settings: ${err.message}`);
   }
@@ -273,6 +279,11 @@ function main() {
     showError,
   });
   desk.attach($("pairs"));
+  memoryView.configure({
+    apiKey,
+    pair: () => ({ source: $("source").value, target: $("target").value }),
+    name: nameOf,
+  });
   watch({
     languages: () => state.languages,
     source: () => $("source").value,

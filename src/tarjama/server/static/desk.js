@@ -3,7 +3,7 @@
 // the issues on it; approving a sentence, a paragraph or the article writes the pairs to the
 // memory (POST /v1/memory). Nothing is written without an approval.
 
-import { $, api, debounce, dirOf, el } from "./dom.js";
+import { $, api, ask, debounce, dirOf, el } from "./dom.js";
 import { draftKey } from "./drafts.js";
 import {
   countIssues, countText, issueList, locate, markedText, mergeIssues, suggestionList,
@@ -362,33 +362,6 @@ function accept(unit, i) {
 function errorsOf(unit) {
   return unit.merged.filter((m) => m.issue.severity === "error")
     .map((m) => m.issue.plain || m.issue.message);
-}
-
-/** Ask the editor in a modal dialog; resolves to the chosen choice's value, or null when
- * the dialog is dismissed. ``choices`` are [label, value] pairs, the first the default. */
-function ask(message, details, choices) {
-  return new Promise((resolve) => {
-    let answer = null;
-    const buttons = choices.map(([text, value]) => {
-      const button = el("button", { type: "button" }, text);
-      button.addEventListener("click", () => {
-        answer = value;
-        dialog.close();
-      });
-      return button;
-    });
-    const dialog = el("dialog", { class: "ask", "aria-labelledby": "ask-text" },
-      el("p", { id: "ask-text" }, message),
-      details.length ? el("ul", {}, ...details.map((d) => el("li", {}, d))) : null,
-      el("div", { class: "ask-buttons" }, ...buttons));
-    dialog.addEventListener("close", () => {
-      dialog.remove();
-      resolve(answer);
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    buttons[buttons.length - 1].focus(); // the safe answer has the focus
-  });
 }
 
 const CANCEL = ["Cancel", null];

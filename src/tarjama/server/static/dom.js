@@ -32,12 +32,14 @@ export function url(path) {
   return new URL(path.slice(1), document.baseURI);
 }
 
-/** Call the server: GET without a body, POST with a JSON one. Errors carry its message. */
-export async function api(path, body) {
+/** Call the server: GET without a body, POST (or ``method``) with a JSON one. Errors
+ * carry its message, its status and its answer. */
+export async function api(path, body, method) {
   let response;
+  const verb = method || (body === undefined ? "GET" : "POST");
   try {
-    response = await fetch(url(path), body === undefined ? {} : {
-      method: "POST",
+    response = await fetch(url(path), body === undefined ? { method: verb } : {
+      method: verb,
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
     });
@@ -58,6 +60,34 @@ export async function api(path, body) {
     throw error;
   }
   return data;
+}
+
+/** Ask in a modal dialog; resolves to the chosen choice's value, or null when the dialog
+ * is dismissed. ``choices`` are [label, value] pairs; the last (the safe one) has the
+ * focus. */
+export function ask(message, details, choices) {
+  return new Promise((resolve) => {
+    let answer = null;
+    const buttons = choices.map(([text, value]) => {
+      const button = el("button", { type: "button" }, text);
+      button.addEventListener("click", () => {
+        answer = value;
+        dialog.close();
+      });
+      return button;
+    });
+    const dialog = el("dialog", { class: "ask", "aria-labelledby": "ask-text" },
+      el("p", { id: "ask-text" }, message),
+      details.length ? el("ul", {}, ...details.map((d) => el("li", {}, d))) : null,
+      el("div", { class: "ask-buttons" }, ...buttons));
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      resolve(answer);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    buttons[buttons.length - 1].focus();
+  });
 }
 
 /** A function that runs ``fn`` once calls have stopped for ``ms`` milliseconds. */
