@@ -17,13 +17,16 @@ LINES = {
     BAD: "The project cost 2.5 billion dollars.",  # 3.5 became 2.5: a numbers error
     ALSO_GOOD: "He added that the work began two years ago.",
 }
+#: A line the model translates right but is unsure of (-3.0 per token).
+UNSURE = "ولم يعلق المتحدث على التقارير."
+UNSURE_LINE = "The spokesman did not comment on the reports."
 #: Three paragraphs, the wrong line in the second.
 ARTICLE = f"{GOOD}\n{ALSO_GOOD} {BAD}\n{ALSO_GOOD}\n"
 
 
 class KnownLinesEngine(FakeEngine):
-    """Translates the sentences of :data:`LINES` (a sure model: -0.3 per token); anything
-    else comes back as the fake engine writes it."""
+    """Translates the sentences of :data:`LINES` (a sure model: -0.3 per token) and
+    :data:`UNSURE` (unsure: -3.0); anything else comes back as the fake engine writes it."""
 
     name = "known-lines"
 
@@ -32,5 +35,10 @@ class KnownLinesEngine(FakeEngine):
     ) -> list[Hypothesis]:
         self.calls.append(list(texts))
         return [
-            Hypothesis(LINES[t], -0.3) if t in LINES else Hypothesis(f"<{t}>", -0.5) for t in texts
+            Hypothesis(LINES[t], -0.3)
+            if t in LINES
+            else Hypothesis(UNSURE_LINE, -3.0)
+            if t == UNSURE
+            else Hypothesis(f"<{t}>", -0.5)
+            for t in texts
         ]
