@@ -3,32 +3,41 @@
 An archive import learns which English word each Arabic word is linked to
 (:mod:`tarjama.archive.lexicon`): mostly translations (مستشفى / hospital), and, for the
 names of the newsroom's own stories, the spelling its editors use (نعيمي / naimi). A pair
-is taken as a name when the English word is rare enough to be one and sounds like the
-Arabic spelt in Latin letters: a translation does not sound like its source. Fidelity
-reads no archive itself: the workspace hands the pairs in (:meth:`Gazetteer.with_pairs`).
+is taken as a name when the English word is not among the commonest English words and
+sounds like the Arabic spelt in Latin letters: a translation does not sound like its
+source. Fidelity reads no archive itself: the workspace hands the pairs in
+(:meth:`Gazetteer.with_pairs`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from rapidfuzz.distance import Levenshtein
-from wordfreq import zipf_frequency
+from wordfreq import top_n_list
 
 from ..text.phonetic import Transliterate, phonetic_key
-from .names import EN_RARE_ZIPF, keys_match
+from .names import keys_match
 
-#: An English word this common (wordfreq Zipf) is a word, not a name to learn: the names of
-#: the news are rarer (Baghdad 3.6, Hezbollah 3.3, Naimi 1.5; port 4.7, minister 5.0).
-LEARNED_MAX_ZIPF = EN_RARE_ZIPF + 2.0
-#: The most pairs looked at (the rarest English first), so that a huge archive's lexicon
-#: costs a bounded number of transliterations.
+#: The English words this many of the commonest (wordfreq) are words, not names to learn:
+#: down to a Zipf frequency of about 4 (Baghdad 3.6, Hezbollah 3.3, Naimi 1.5 are rarer;
+#: port 4.7, minister 5.0 are not). A set: a lexicon of 100,000 words is read in a blink.
+COMMON_WORDS = 7_000
+#: The most pairs looked at (the caller's strongest first), so that a huge archive's
+#: lexicon costs a bounded number of transliterations.
 MAX_CANDIDATES = 20_000
-#: The lexicon keeps a word without its proclitic (لندن is stored as ندن): the letters put
-#: back in front when the bare form does not sound like the English.
-_PROCLITICS = ("ل", "ب", "ك", "و", "ف")
+#: The lexicon keeps a word without its proclitic (بنغازي is stored as نغازي): the letter
+#: put back in front when the bare form does not sound like the English, tried only where
+#: the English starts with its sound.
+_PROCLITICS = {"ل": "l", "ب": "b", "ك": "k", "و": "w", "ف": "v"}
 _NAME = re.compile(r"[a-z]{3,}")
+
+
+@cache
+def _common() -> frozenset[str]:
+    return frozenset(top_n_list("en", COMMON_WORDS))
 
 
 def learned_names(
@@ -38,26 +47,24 @@ def learned_names(
     capitalised (the lexicon lower-cases it); none without a transliterator."""
     if transliterate is None:
         return []
-    candidates = sorted(
-        (
-            (zipf_frequency(en, "en"), ar, en)
-            for ar, en in pairs
-            if _NAME.fullmatch(en) and len(ar) >= 2
-        ),
-        key=lambda c: c[0],
-    )
-    candidates = [c for c in candidates[:MAX_CANDIDATES] if c[0] < LEARNED_MAX_ZIPF]
-    readings = [[ar, *(p + ar for p in _PROCLITICS)] for _, ar, _ in candidates]
+    common = _common()
+    candidates = [
+        (ar, en) for ar, en in pairs if len(ar) >= 2 and _NAME.fullmatch(en) and en not in common
+    ][:MAX_CANDIDATES]
+    english = [phonetic_key(en) for _, en in candidates]
+    readings = [
+        [ar, *(p + ar for p, sound in _PROCLITICS.items() if key.startswith(sound))]
+        for (ar, _), key in zip(candidates, english, strict=True)
+    ]
     flat = list(dict.fromkeys(r for rs in readings for r in rs))
     keys = dict(zip(flat, (phonetic_key(t) for t in transliterate(flat)), strict=True))
     out = []
-    for (_, _, en), rs in zip(candidates, readings, strict=True):
-        english = phonetic_key(en)
-        # The reading that sounds most like the English (بنغازي, not لنغازي, for Benghazi),
-        # the bare one on a tie.
+    for (_, en), key, rs in zip(candidates, english, readings, strict=True):
+        # The reading that sounds most like the English (بنغازي for Benghazi), the bare
+        # one on a tie.
         found = max(
-            (r for r in rs if keys_match(keys[r], english)),
-            key=lambda r: Levenshtein.normalized_similarity(keys[r], english) - rs.index(r) / 100,
+            (r for r in rs if keys_match(keys[r], key)),
+            key=lambda r: Levenshtein.normalized_similarity(keys[r], key) - rs.index(r) / 100,
             default=None,
         )
         if found is not None:

@@ -419,7 +419,10 @@ class Workspace(HomeModels, HomeStores):
 
 
 def _learned(tm: TranslationMemory, source: str, target: str) -> list[tuple[str, Translation]]:
-    """The word translations a memory's lexicon holds for a pair, once it has learned from
-    enough links to say anything (:data:`tarjama.archive.lexicon.MIN_LINKS`)."""
+    """The word translations a memory's lexicon holds for a pair, the most specific first,
+    once it has learned from enough links to say anything
+    (:data:`tarjama.archive.lexicon.MIN_LINKS`)."""
     lexicon = tm.lexicon(source, target)
-    return list(lexicon.table.items()) if lexicon.active else []
+    if not lexicon.active:
+        return []
+    return sorted(lexicon.table.items(), key=lambda item: -item[1].hit)
