@@ -30,12 +30,6 @@ def server(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         yield url
 
 
-@pytest.fixture
-def page(browser: Any, server: str) -> Iterator[Any]:
-    with desk_page(browser, server) as p:
-        yield p
-
-
 def answer(make_client: MakeClient, home: Path) -> dict[str, Any]:
     """/v1/translate's answer for the article, from the engine with the wrong line."""
     with make_client(KnownLinesEngine(), home=home) as client:
@@ -46,10 +40,16 @@ def answer(make_client: MakeClient, home: Path) -> dict[str, Any]:
 
 
 def test_the_riskiest_sentence_is_marked_listed_and_reached(
-    page: Any, make_client: MakeClient, tmp_path: Path
+    browser: Any, server: str, make_client: MakeClient, tmp_path: Path
 ) -> None:
     body = answer(make_client, tmp_path)
     assert [(f["paragraph"], f["segment"]) for f in body["look_first"]] == [(1, 1)]
+    with desk_page(browser, server) as page:
+        look_first_on(page, body)
+
+
+def look_first_on(page: Any, body: dict[str, Any]) -> None:
+    """Give the page ``body`` as its translation, then follow the wrong line through it."""
     page.route(
         "**/v1/translate",
         lambda route: route.fulfill(
