@@ -18,6 +18,11 @@ from .errors import DecodeError, FileNotFound, InputError
 #: enough that a wrong file (a disk image, a video) is refused at once instead of read.
 MAX_INPUT_BYTES = 64 * 2**20
 
+#: A segment whose "needs a look" chance is at least even is on a document's short list
+#: (``look_first``), which holds at most ``LOOK_FIRST_MAX`` of them.
+LOOK_AT = 0.5
+LOOK_FIRST_MAX = 10
+
 #: A paragraph is a line holding something other than whitespace.
 _CONTENT_LINE = re.compile(r"[^\n]*\S[^\n]*")
 
@@ -96,6 +101,10 @@ class Segment:
     #: What an editor did to the translation, when a document is rendered again from the
     #: page: "approved" or "edited" (not part of the JSON output; XLIFF states follow it).
     review: str | None = field(default=None, repr=False)
+    #: The chance that this translation needs fixing, from its issues and the model's
+    #: confidence (set by the checks, :func:`tarjama.fidelity.needs_a_look`); None when
+    #: unchecked, and on a segment whose memory match another segment holds.
+    needs_a_look: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -107,6 +116,7 @@ class Segment:
             "score": self.score,
             "origin": self.origin,
             "issues": [i.to_json() for i in self.issues],
+            "needs_a_look": self.needs_a_look,
             "suggestions": self.suggestions,
             "match": self.match,
             "covered_by": self.covered_by,
@@ -267,6 +277,29 @@ class TranslatedDocument(Document):
     def issues(self) -> list[Issue]:
         return [i for s in self.segments for i in s.issues]
 
+    @property
+    def needs_a_look(self) -> float | None:
+        """The riskiest segment's score: a document is as risky as its worst sentence."""
+        scores = [s.needs_a_look for s in self.segments if s.needs_a_look is not None]
+        return max(scores) if scores else None
+
+    def look_first(self) -> list[dict[str, Any]]:
+        """The segments an editor should read first: those more likely wrong than right,
+        riskiest first, at most :data:`LOOK_FIRST_MAX`."""
+        risky = [
+            s for s in self.segments if s.needs_a_look is not None and s.needs_a_look >= LOOK_AT
+        ]
+        risky.sort(key=lambda s: (-(s.needs_a_look or 0.0), s.paragraph, s.index))
+        return [
+            {
+                "paragraph": s.paragraph,
+                "segment": s.index,
+                "needs_a_look": s.needs_a_look,
+                "checks": sorted({i.check for i in s.issues}),
+            }
+            for s in risky[:LOOK_FIRST_MAX]
+        ]
+
     def to_json(self) -> dict[str, Any]:
         out = {
             "model": _model_json(self.model),
@@ -274,6 +307,8 @@ class TranslatedDocument(Document):
             "target": self.target_lang,
             "text": self.text,
             "paragraphs": [p.to_json() for p in self.paragraphs],
+            "needs_a_look": self.needs_a_look,
+            "look_first": self.look_first(),
         }
         # An LLM's guard (pipeline/guard.py) marks the segments it asked again or handed
         # to the NMT model: the report counts them.

@@ -39,7 +39,8 @@ def test_json_report_has_the_servers_shape_and_uses_the_glossary(
     glossary.write_text("ينبع\tYanbo\n", encoding="utf-8")
     assert main(["check", str(AR), str(EN), "--glossary", str(glossary), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"issues", "errors", "warnings"}  # as /v1/check answers
+    # As /v1/check answers:
+    assert set(report) == {"issues", "errors", "warnings", "needs_a_look", "look_first"}
     assert {(i["paragraph"], i["check"], i["source_text"]) for i in report["issues"]} == {
         (0, "glossary", "ينبع"),  # the first paragraph: index 0, as in paragraphs[].index
     }

@@ -15,6 +15,7 @@ from tarjama.evaluate import evaluate
 from tarjama.fidelity import check_paragraphs
 from tarjama.fidelity.glossary import Glossary
 from tarjama.fidelity.names import NameMatcher
+from tarjama.fidelity.risk import ranked
 from tarjama.pipeline import Translator
 from tarjama.text import romanize
 
@@ -122,10 +123,13 @@ def test_check_matches_the_library(client: TestClient, english: str) -> None:
     # The server's home holds no character model: names are spelled by the romaniser.
     issues = check_paragraphs(arabic, english, names=NameMatcher(romanize.transliterate))
     errors = sum(i.severity == "error" for i in issues)
+    worst, first = ranked(issues)  # the risk order, the same as the library's too
     assert r.json() == {
         "issues": [i.to_json() for i in issues],
         "errors": errors,
         "warnings": len(issues) - errors,
+        "needs_a_look": worst,
+        "look_first": first,
     }
 
 

@@ -375,6 +375,16 @@ class TranslationMemory(Managed):
         )
         return Lexicon.from_rows(rows, source_lang, target_lang)
 
+    def lexicon_links(self, source_lang: str = "ar", target_lang: str = "en") -> int:
+        """How many links the lexicon for a language pair was learned from: a cheap way to
+        tell whether it changed (only an import adds to it)."""
+        rows = self._query(
+            "SELECT links FROM lexicon WHERE source_lang = ? AND target_lang = ?"
+            " AND source = '' AND target = ''",
+            (source_lang, target_lang),
+        )
+        return int(rows[0][0]) if rows else 0
+
     def add_to_lexicon(self, learned: Lexicon) -> None:
         """Add the counts of ``learned`` (what one import taught) to the stored lexicon, in
         one transaction; each source word keeps its strongest pairs only. Increments, not

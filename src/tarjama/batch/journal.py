@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS documents (
     warnings INTEGER NOT NULL DEFAULT 0,
     checks TEXT,                    -- {"check": [errors, warnings]}
     score REAL,
+    needs_a_look REAL,              -- its riskiest sentence's score
     done_count INTEGER NOT NULL DEFAULT 0,
     finished REAL,
     PRIMARY KEY (name, record)
@@ -82,6 +83,18 @@ CREATE TABLE IF NOT EXISTS runs (
     pid INTEGER NOT NULL
 );
 """
+
+
+#: Columns added to ``documents`` after journals were first written: a job journalled
+#: before them gets them when it is resumed (NULL for what it had already done).
+_LATER_COLUMNS = {"needs_a_look": "REAL"}
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    have = {r[1] for r in db.execute("PRAGMA table_info(documents)")}
+    for name, kind in _LATER_COLUMNS.items():
+        if name not in have:
+            db.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
 
 
 def journal_path(out_dir: Path) -> Path:
@@ -147,6 +160,7 @@ class Journal:
         self.db = connect(self.path)
         with self.db:
             self.db.executescript(_SCHEMA)
+            _add_missing_columns(self.db)
         self.run_id = 0
 
     def close(self) -> None:
@@ -315,13 +329,14 @@ class Journal:
                     """UPDATE documents SET state = ?, error = ?, input_hash = ?,
                            output_hash = ?, output = ?, signature = ?, sentences = ?,
                            memory = ?, glossary = ?, errors = ?, warnings = ?, checks = ?,
-                           score = ?, done_count = done_count + ?, finished = ?
+                           score = ?, needs_a_look = ?, done_count = done_count + ?,
+                           finished = ?
                        WHERE name = ? AND record = ?""",
                     (r.state, r.error, r.input_hash, r.output_hash,
                      r.output if r.record else None,
                      r.signature.to_text() if r.signature is not None else None,
                      r.sentences, r.memory, r.glossary, r.errors, r.warnings,
-                     json.dumps(r.checks), r.score,
+                     json.dumps(r.checks), r.score, r.needs_a_look,
                      int(r.state == "done"), now, r.name, r.record),
                 )  # fmt: skip
                 if r.record and r.state == "done":  # its file must be assembled again

@@ -2,9 +2,10 @@
 it, both from the journal alone (so they agree with `tarjama batch status`).
 
 The page gives the documents (done, failed, pending), the time taken, memory reuse, the
-errors and warnings by check, the 20 worst documents with links to their outputs, the
-failures with their reasons, and the runs. Every figure has an ``id`` so that tools (and
-the tests) can read it.
+errors and warnings by check, the 20 documents to look at first (by their riskiest
+sentence's "needs a look" score, then their errors and warnings) with links to their
+outputs, the failures with their reasons, and the runs. Every figure has an ``id`` so
+that tools (and the tests) can read it.
 """
 
 from __future__ import annotations
@@ -103,29 +104,41 @@ def _checks(s: Summary) -> list[str]:
     ]
 
 
+def _risk_column(db: sqlite3.Connection) -> str:
+    """The documents' "needs a look" column, NULL in a journal written before it."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(documents)")}
+    return "needs_a_look" if "needs_a_look" in have else "NULL AS needs_a_look"
+
+
 def _worst(db: sqlite3.Connection, out_dir: Path, here: Path) -> list[str]:
+    # Riskiest first (the chance that its worst sentence needs fixing), then by counts.
     rows = db.execute(
-        f"SELECT name, record, errors, warnings, sentences, score FROM documents "
-        f"WHERE state = 'done' AND {CURRENT} AND (errors > 0 OR warnings > 0) "
-        "ORDER BY errors DESC, warnings DESC, score ASC, position LIMIT ?",
+        f"SELECT name, record, errors, warnings, sentences, score, {_risk_column(db)} "
+        f"FROM documents WHERE state = 'done' AND {CURRENT} "
+        "AND (errors > 0 OR warnings > 0 OR needs_a_look > 0) "
+        "ORDER BY needs_a_look IS NULL, needs_a_look DESC, errors DESC, warnings DESC, "
+        "score ASC, position LIMIT ?",
         (WORST,),
     ).fetchall()
     out = [
-        f"<h2>The {WORST} worst documents</h2>",
-        '<table id="worst"><tr><th>document</th><th class="n">errors</th>'
-        '<th class="n">warnings</th><th class="n">sentences</th><th class="n">score</th></tr>',
+        f"<h2>The {WORST} documents to look at first</h2>",
+        '<table id="worst"><tr><th>document</th><th class="n">needs a look</th>'
+        '<th class="n">errors</th><th class="n">warnings</th><th class="n">sentences</th>'
+        '<th class="n">score</th></tr>',
     ]
     for r in rows:
         href = os.path.relpath(out_dir / r["name"], here)
         score = "" if r["score"] is None else f"{r['score']:.3f}"
+        risk = "" if r["needs_a_look"] is None else f"{r['needs_a_look']:.2f}"
         out.append(
             f'<tr><td><a href="{_e(Path(href).as_posix())}" dir="auto">'
             f"{_e(label(r['name'], r['record']))}</a></td>"
+            f'<td class="n risk">{risk}</td>'
             f'<td class="n">{r["errors"]}</td><td class="n">{r["warnings"]}</td>'
             f'<td class="n">{r["sentences"]}</td><td class="n">{score}</td></tr>'
         )
     if not rows:
-        out.append('<tr><td colspan="5" class="muted">no document has an issue</td></tr>')
+        out.append('<tr><td colspan="6" class="muted">no document has an issue</td></tr>')
     return [*out, "</table>"]
 
 
@@ -162,12 +175,14 @@ def _runs(db: sqlite3.Connection) -> list[str]:
 
 
 def _write_csv(db: sqlite3.Connection, f: TextIO) -> None:
-    rows = db.execute(f"SELECT * FROM documents WHERE {CURRENT} ORDER BY position").fetchall()
+    rows = db.execute(
+        f"SELECT *, {_risk_column(db)} FROM documents WHERE {CURRENT} ORDER BY position"
+    ).fetchall()
     checks = sorted({c for r in rows for c in json.loads(r["checks"] or "{}")})
     writer = csv.writer(f, lineterminator="\n")
     writer.writerow(
         ["document", "file", "record", "state", "sentences", "memory", "glossary", "errors",
-         "warnings", "score", *(f"{c} issues" for c in checks), "error"]
+         "warnings", "score", "needs_a_look", *(f"{c} issues" for c in checks), "error"]
     )  # fmt: skip
     for r in rows:
         found = json.loads(r["checks"] or "{}")
@@ -175,6 +190,7 @@ def _write_csv(db: sqlite3.Connection, f: TextIO) -> None:
             [label(r["name"], r["record"]), r["name"], r["record"], r["state"], r["sentences"],
              r["memory"], r["glossary"], r["errors"], r["warnings"],
              "" if r["score"] is None else f"{r['score']:.4f}",
+             "" if r["needs_a_look"] is None else f"{r['needs_a_look']:.4f}",
              *(sum(found.get(c, [0, 0])) for c in checks), r["error"] or ""]
         )  # fmt: skip
 

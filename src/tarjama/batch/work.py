@@ -104,6 +104,8 @@ class DocResult:
     warnings: int = 0
     checks: dict[str, list[int]] = field(default_factory=dict)
     score: float | None = None
+    #: Its riskiest sentence's "needs a look" score (:mod:`tarjama.fidelity.risk`).
+    needs_a_look: float | None = None
 
 
 @dataclass
@@ -263,6 +265,7 @@ def _result(w: Work, output: bytes | None) -> DocResult:
         warnings=sum(c[1] for c in checks.values()),
         checks=checks,
         score=sum(scores) / len(scores) if scores else None,
+        needs_a_look=doc.needs_a_look,
     )
 
 

@@ -22,7 +22,7 @@ from .glossary import Glossary
 from .length import OmissionCheck
 from .names import NameMatcher
 from .numbers import NumbersCheck
-from .risk import needs_a_look
+from .risk import needs_a_look, ranked
 from .simple import ConfidenceCheck, EmptyCheck, QuotesCheck, RepetitionCheck, UntranslatedCheck
 from .terms import GlossaryCheck, NamesCheck
 
@@ -142,15 +142,20 @@ def check_paragraphs(
 
 
 def report(issues: Sequence[Issue]) -> dict[str, Any]:
-    """The JSON report of a check: the issues, and how many are errors and warnings.
+    """The JSON report of a check: the issues, how many are errors and warnings, and the
+    risk order (:func:`.risk.ranked`): the highest "needs a look" score and the paragraphs
+    (segments, when the issues name them) to read first.
 
     ``tarjama check --format json`` prints it and ``/v1/check`` answers it.
     """
     errors = sum(i.severity == ERROR for i in issues)
+    worst, first = ranked(issues)
     return {
         "issues": [i.to_json() for i in issues],
         "errors": errors,
         "warnings": len(issues) - errors,
+        "needs_a_look": worst,
+        "look_first": first,
     }
 
 
@@ -186,5 +191,6 @@ def check_document(
             checks=checks,
         )
         seg.issues.extend(issues)
+        seg.needs_a_look = needs_a_look(seg.issues, seg.score)
         found.extend(issues)
     return found

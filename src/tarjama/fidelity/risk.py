@@ -11,8 +11,9 @@ which comes before one the model was merely unsure of.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from ..document import Issue
+from ..document import LOOK_AT, LOOK_FIRST_MAX, Issue
 
 #: Precision of each (check, severity) on the judged set (tests/data/fidelity-judged.tsv);
 #: checks without judged flags take the severity's overall figure.
@@ -45,3 +46,28 @@ def needs_a_look(issues: Iterable[Issue], score: float | None = None) -> float:
     if score is not None and score < _UNSURE_FROM:
         clear *= 1.0 - min(_UNSURE_MAX, (_UNSURE_FROM - score) / 8)
     return round(1.0 - clear, 4)
+
+
+def ranked(issues: Iterable[Issue]) -> tuple[float, list[dict[str, Any]]]:
+    """A check's issues as a risk order: the highest score of the places they fall in (a
+    paragraph, or a segment of it when they name one), and those places at or above
+    ``LOOK_AT``, riskiest first, at most ``LOOK_FIRST_MAX`` (what a translated document's
+    ``look_first`` holds, :meth:`~tarjama.document.TranslatedDocument.look_first`)."""
+    places: dict[tuple[int, int | None], list[Issue]] = {}
+    for issue in issues:
+        places.setdefault((issue.paragraph, issue.segment), []).append(issue)
+    scored = sorted(
+        ((needs_a_look(found), where, found) for where, found in places.items()),
+        key=lambda t: (-t[0], t[1][0], t[1][1] or 0),
+    )
+    first = [
+        {
+            "paragraph": paragraph,
+            "segment": segment,
+            "needs_a_look": score,
+            "checks": sorted({i.check for i in found}),
+        }
+        for score, (paragraph, segment), found in scored[:LOOK_FIRST_MAX]
+        if score >= LOOK_AT
+    ]
+    return (scored[0][0] if scored else 0.0), first

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..document import Issue, Paragraph, Segment, TranslatedDocument
+from ..fidelity import needs_a_look
 from ..formats.inline import Block, Span, parse_markup, token_offsets, write_markup
 from ..formats.placement import Placed, Sentence, place
 from ..text import clean, split_sentences
@@ -124,7 +125,8 @@ def place_block(block: Block, para: Paragraph) -> Placed:
             )
     if result.failed and para.segments:
         seg = para.segments[0]
-        seg.issues.append(
+        _add(
+            seg,
             Issue(
                 check="markup",
                 severity="error",
@@ -132,21 +134,29 @@ def place_block(block: Block, para: Paragraph) -> Placed:
                 "they follow the translated text",
                 paragraph=para.index + 1,
                 segment=seg.index,
-            )
+            ),
         )
     return result
 
 
 def warn_markup(para: Paragraph, seg: Segment, message: str) -> None:
-    seg.issues.append(
+    _add(
+        seg,
         Issue(
             check="markup",
             severity="warning",
             message=message,
             paragraph=para.index + 1,
             segment=seg.index,
-        )
+        ),
     )
+
+
+def _add(seg: Segment, issue: Issue) -> None:
+    """An issue found after the checks: a checked segment's risk counts it too."""
+    seg.issues.append(issue)
+    if seg.needs_a_look is not None:
+        seg.needs_a_look = needs_a_look(seg.issues, seg.score)
 
 
 def listed_codes(names: list[str]) -> str:

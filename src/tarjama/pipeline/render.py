@@ -21,6 +21,7 @@ from typing import Any
 from ..document import Issue, Paragraph, Segment, TranslatedDocument, decode_bytes
 from ..engines import Alignment
 from ..errors import InputError
+from ..fidelity import needs_a_look
 from ..formats import REGISTRY, Registry
 from ..formats.base import BlockResult
 from ..formats.inline import Block, Span
@@ -54,6 +55,7 @@ def kept(doc: TranslatedDocument) -> list[list[dict[str, Any]]]:
             {
                 "translation": s.translation,
                 "origin": s.origin,
+                "score": s.score,
                 "alignment": [list(a) for a in s.alignment] if s.alignment is not None else None,
                 "target_markup": s.target_markup,
                 "covered_by": s.covered_by,
@@ -179,6 +181,7 @@ def _fill(
             changed.append(seg)
         seg.review = edit.review
         seg.issues = []  # the editor's to judge now (an approval over errors was forced)
+        seg.needs_a_look = 0.0
     return changed
 
 
@@ -200,3 +203,8 @@ def _restore(seg: Segment, k: Mapping[str, Any]) -> None:
         )
         for i in k.get("issues") or []
     ]
+    score = k.get("score")
+    seg.score = float(score) if isinstance(score, int | float) else None
+    # Scored as when it was translated (a segment a memory match covers has no score).
+    if seg.covered_by is None:
+        seg.needs_a_look = needs_a_look(seg.issues, seg.score)

@@ -17,7 +17,9 @@ it needs, so that the defaults below are decided once:
   to the home's default one; the lexicon it learned aligns later imports;
 - **names**: the names check always runs; Arabic names are spelled in Latin letters by the
   character model installed as ``aren-transliteration`` when there is one, else by the
-  built-in romaniser (:mod:`tarjama.text.romanize`);
+  built-in romaniser (:mod:`tarjama.text.romanize`); the names the home's memory learned
+  from its archive (or the named memory's) join CLDR's in the gazetteer, so a name the
+  newsroom spells one way is checked against that spelling;
 - **serving**: :meth:`Workspace.serving_plan` decides what a server serves
   (:mod:`.serving`); ``tarjama.Translator.load`` is :meth:`Workspace.translator` on the
   home it names, so the library keeps the same policy.
@@ -32,12 +34,15 @@ from pathlib import Path
 
 from .. import pipeline
 from ..archive import Aligner, TranslationMemory
+from ..archive.lexicon import Translation
 from ..document import Issue
 from ..engines import Engine
 from ..engines.characters import MODEL_NAME as TRANSLITERATION_MODEL
 from ..engines.characters import Transliterator
 from ..errors import ConfigError, InputError, UnsupportedPair
 from ..fidelity import Glossary, NameMatcher, check_paragraphs
+from ..fidelity.gazetteer import Gazetteer, cldr
+from ..fidelity.learned import learned_names
 from ..pipeline import default_pair
 from ..store import ModelStore, default_home
 from ..store.glossaries import GlossaryFiles
@@ -139,6 +144,7 @@ class Workspace(HomeModels, HomeStores):
         self._transliterator: Transliterator | None = None
         self._transliterator_loaded = False
         self._glossaries: dict[Path, tuple[float, Glossary]] = {}
+        self._gazetteers: dict[Path, tuple[tuple[int, int], Gazetteer]] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -259,8 +265,30 @@ class Workspace(HomeModels, HomeStores):
             self._transliterator.transliterate if self._transliterator else romanize.transliterate
         )
 
-    def names(self, glossary: Glossary | None) -> NameMatcher:
-        return NameMatcher(self.transliterate, glossary)
+    def names(self, glossary: Glossary | None, memory: str | Path | None = None) -> NameMatcher:
+        """The names check: the home's transliterator, the glossary's terms and the
+        gazetteer of :meth:`gazetteer`."""
+        return NameMatcher(self.transliterate, glossary, self.gazetteer(memory))
+
+    def gazetteer(self, memory: str | Path | None = None) -> Gazetteer:
+        """CLDR's names, and the names the lexicon of the memory at ``memory`` (else the
+        home's, when it exists) learned from the newsroom's archive. Built once per
+        lexicon: again only after an import has added to it."""
+        path = Path(memory) if memory is not None else self.memory_path
+        if not path.is_file() or not path.stat().st_size:
+            return cldr()
+        tm = TranslationMemory.for_thread(path)
+        stamp = (tm.lexicon_links("ar", "en"), tm.lexicon_links("en", "ar"))
+        with self._lock:
+            cached = self._gazetteers.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        pairs = [(ar, t.target) for ar, t in _learned(tm, "ar", "en")]
+        pairs += [(t.target, en) for en, t in _learned(tm, "en", "ar")]
+        gazetteer = cldr().with_pairs(learned_names(pairs, self.transliterate), "lexicon")
+        with self._lock:
+            self._gazetteers[path] = (stamp, gazetteer)
+        return gazetteer
 
     def aligner(self, *, threshold: float = 0.5, memory: str | Path | None = None) -> Aligner:
         """The aligner, with the home's names, and the lexicon learned by the memory at
@@ -315,7 +343,7 @@ class Workspace(HomeModels, HomeStores):
             source=source,
             target=target,
             glossary=glossary,
-            names=self.names(glossary),
+            names=self.names(glossary, memory.path if memory is not None else None),
             memory=memory,
             digits=digits,
         )
@@ -388,3 +416,13 @@ class Workspace(HomeModels, HomeStores):
             beam=beam_size,
             transliteration_model=str(self._translit_dir) if self._translit_dir else None,
         )
+
+
+def _learned(tm: TranslationMemory, source: str, target: str) -> list[tuple[str, Translation]]:
+    """The word translations a memory's lexicon holds for a pair, the most specific first,
+    once it has learned from enough links to say anything
+    (:data:`tarjama.archive.lexicon.MIN_LINKS`)."""
+    lexicon = tm.lexicon(source, target)
+    if not lexicon.active:
+        return []
+    return sorted(lexicon.table.items(), key=lambda item: -item[1].hit)

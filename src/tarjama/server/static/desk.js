@@ -11,6 +11,10 @@ import {
 import { clean, currentDocument, currentText, label, unitsOf } from "./units.js";
 
 const CHECK_DELAY_MS = 400;
+/** A sentence at least this likely to need fixing is marked and listed to look at first
+ * (the server's ``LOOK_AT``, tarjama/document.py); the list holds at most LOOK_FIRST_MAX. */
+const LOOK_AT = 0.5;
+const LOOK_FIRST_MAX = 10;
 /** What the empty check says, for a sentence the editor emptied (/v1/check needs a text). */
 const EMPTY = {
   check: "empty", severity: "error", message: "the translation is empty",
@@ -139,7 +143,11 @@ function renderTarget(unit) {
   if (notes.length) node.setAttribute("aria-describedby", notes.join(" "));
   else node.removeAttribute("aria-describedby");
   const fromElsewhere = unit.origin !== "model" && !unit.edited;
+  const look = needsALook(unit) ? el("span", {
+    class: "badge look", title: `needs a look: ${Math.round(unit.risk * 100)}% likely to need fixing`,
+  }, "look") : null;
   unit.badges.replaceChildren(...[
+    look,
     fromElsewhere ? el("span", { class: `badge ${originClass(unit.origin)}` }, unit.origin) : null,
     byEditor ? el("span", { class: "badge origin-editor" }, "editor") : null,
     unit.edited ? el("span", { class: "badge edited" }, "edited") : null,
@@ -214,11 +222,38 @@ function renderCounts() {
   const edited = desk.units.filter((u) => u.edited && !u.approved).length;
   const approved = desk.units.filter((u) => u.approved).length;
   const sentences = desk.units.reduce((n, u) => n + u.segs.length, 0);
+  renderLookFirst();
   $("summary").textContent =
     `${desk.result.paragraphs.length} paragraphs, ${sentences} sentences (${originText}); ` +
     `${all.errors} errors, ${all.warnings} warnings; ${edited} edited, ${approved} approved. ` +
     `Model: ${desk.result.model.name}.`;
   updateApproveButtons();
+}
+
+function needsALook(unit) {
+  return !unit.approved && typeof unit.risk === "number" && unit.risk >= LOOK_AT;
+}
+
+/** The sentences to read first, riskiest first; each entry jumps to its sentence. */
+function renderLookFirst() {
+  const risky = desk.units.filter(needsALook)
+    .sort((a, b) => b.risk - a.risk || desk.units.indexOf(a) - desk.units.indexOf(b))
+    .slice(0, LOOK_FIRST_MAX);
+  $("look-first-list").replaceChildren(...risky.map((unit) => {
+    const checks = [...new Set(unit.merged.map((m) => m.issue.check))].join(", ");
+    const jump = el("button", {
+      type: "button", class: "jump", dataset: { unit: unit.key },
+      "aria-label": `Go to sentence ${label(unit)}`,
+    }, `${label(unit)}`);
+    jump.addEventListener("click", () => {
+      unit.target.focus();
+      unit.target.scrollIntoView({ block: "center" });
+    });
+    return el("li", {}, jump,
+      el("span", { class: "risk" }, ` ${Math.round(unit.risk * 100)}%`),
+      checks ? el("span", { class: "muted" }, ` ${checks}`) : null);
+  }));
+  $("look-first").hidden = !risky.length;
 }
 
 function updateApproveButtons() {
@@ -324,6 +359,7 @@ async function recheck(unit) {
   const translation = clean(unit.text);
   if (!translation) {
     unit.issues = [];
+    unit.risk = 1; // an empty translation surely needs fixing
     unit.checkError = null;
     renderUnit(unit);
     return;
@@ -337,6 +373,7 @@ async function recheck(unit) {
     const report = await api("/v1/check", body);
     if (seq !== unit.checkSeq) return; // the editor typed on: a newer check is coming
     unit.issues = report.issues;
+    unit.risk = typeof report.needs_a_look === "number" ? report.needs_a_look : null;
     unit.checkError = null;
     unit.checked = translation;
   } catch (err) {

@@ -23,6 +23,8 @@ export function unitsOf(result) {
         text: seg.translation,
         origin: seg.origin || "model",
         score: seg.score,
+        // The chance that it needs fixing (the server's "needs_a_look"; null if unchecked).
+        risk: typeof seg.needs_a_look === "number" ? seg.needs_a_look : null,
         match: seg.match || null,
         issues: seg.issues || [],
         suggestions: seg.suggestions || [],
@@ -68,6 +70,7 @@ export function currentDocument(result, units) {
     const seg = doc.paragraphs[unit.para].segments.find((s) => s.index === unit.segs[0].index);
     Object.assign(seg, {
       translation: clean(unit.text), origin: "editor", score: null, issues: unit.issues,
+      needs_a_look: unit.risk,
     });
   }
   for (const para of doc.paragraphs) {
