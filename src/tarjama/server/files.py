@@ -22,6 +22,7 @@ from ..pipeline import TranslatedFile
 from .body import Fields, flag_field, int_field, quoted, read_fields, text_field
 from .documents import file_json, keep
 from .errors import ApiError, bad_request
+from .jobs import run_document
 from .native import MAX_BEAM, Options, pick_model, pick_pair, with_translator
 from .observe import note
 from .state import get_state
@@ -101,7 +102,7 @@ async def _translate(
             lambda t: t.translate_file(data, kind, where=name, char_limit=limit),
         )
 
-    result = await state.in_thread(work)
+    result = await run_document(state, request, work)
     return name, source, target, result, lambda: keep(state, access, name, data, result)
 
 
@@ -125,7 +126,7 @@ async def translate_file(request: Request) -> JSONResponse:
     if fields.is_json:
         raise bad_request("Invalid request: send the file as multipart/form-data")
     name, source, target, result, _ = await _translate(request, fields, native=False)
-    results = get_state(request).registry.workspace.results()
+    results = get_state(request).results()
     stored = await get_state(request).in_thread(
         lambda: results.save(result.data, formats.output_name(name, source, target))
     )
@@ -136,7 +137,7 @@ async def translate_file(request: Request) -> JSONResponse:
 @router.get("/download_file/{name}", tags=["LibreTranslate"], name="download_file")
 async def download_file(request: Request, name: str) -> FileResponse:
     """A translated file, until it expires."""
-    results = get_state(request).registry.workspace.results()
+    results = get_state(request).results()
     path = results.path(name)
     if path is None:
         raise ApiError(404, "Invalid request: no such file (it may have expired)")
