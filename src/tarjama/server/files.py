@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.datastructures import UploadFile
 
 from .. import formats
+from ..formats.budget import char_budget
 from ..pipeline import TranslatedFile
 from .body import Fields, flag_field, int_field, quoted, read_fields, text_field
 from .documents import file_json, keep
@@ -58,11 +59,14 @@ async def _upload(fields: Fields) -> tuple[str, str, bytes]:
     return name, formats.kind_of(name), data
 
 
-def _sample(kind: str, data: bytes, name: str) -> str:
-    """The text of a document, for telling its language."""
+def _sample(kind: str, data: bytes, name: str, limit: int | None) -> str:
+    """The text of a document, for telling its language (read within the request's
+    character limit, like the translation)."""
     if kind == "txt":
         return data[:65536].decode("utf-8", errors="ignore")
-    return " ".join(b.text for b in formats.read(data, kind, where=name).blocks)[:65536]
+    with char_budget(limit, name):
+        document = formats.read(data, kind, where=name)
+    return " ".join(b.text for b in document.blocks)[:65536]
 
 
 async def _translate(
@@ -79,8 +83,9 @@ async def _translate(
         lang_field(fields, "source", required=False) or "auto",
         lang_field(fields, "target", required=False) or None,
     )
+    limit = access.char_limit(state.settings.char_limit)
     source, target = await state.in_thread(
-        lambda: pick_pair(state, *asked, lambda: _sample(kind, data, name))
+        lambda: pick_pair(state, *asked, lambda: _sample(kind, data, name, limit))
     )
     options = Options()
     if native:
@@ -89,7 +94,6 @@ async def _translate(
             beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
         options = Options(text_field(fields, "glossary"), _memory_flag(fields), beam)
     model = pick_model(state, text_field(fields, "model") if native else None, source, target)
-    limit = access.char_limit(state.settings.char_limit)
     note(request, chars=len(data))
 
     def work() -> TranslatedFile:
