@@ -13,7 +13,8 @@ With ``enabled=False`` every job is its own engine call: the one-at-a-time basel
 the benchmark compares against.
 
 Documents have a lane of their own. A document job (:mod:`.jobs`) sends its sentences in
-chunks of at most ``chunk_tokens`` source tokens, one chunk at a time, each chunk its own
+chunks of at most ``chunk_tokens`` source tokens and :data:`CHUNK_TEXTS` texts, one chunk
+at a time, each chunk its own
 engine call; small requests go first, but never twice in a row while a chunk waits. So a
 small request beside a running document waits for at most the one chunk being decoded,
 documents still get half of the engine under unbroken small load, and several documents
@@ -75,6 +76,9 @@ ENGINE_TIMEOUT = 300.0
 #: Source tokens of one document chunk by default (``TARJAMA_DOCUMENT_BATCH_TOKENS``): about
 #: 40 news sentences, a second or two of an OPUS-MT-size model on a few cores.
 CHUNK_TOKENS = 1024
+#: The most texts of one chunk, whatever their tokens: many short texts (table cells,
+#: subtitles) still decode one output each, and outputs can be longer than their sources.
+CHUNK_TEXTS = 64
 
 
 class Coalescer:
@@ -438,12 +442,12 @@ class CoalescedEngine:
 
 
 def _chunks(counts: Sequence[int], limit: int) -> list[tuple[int, int]]:
-    """``counts`` (tokens per text) cut into runs of at most ``limit`` tokens, each run
-    holding at least one text; as (start, end) pairs."""
+    """``counts`` (tokens per text) cut into runs of at most ``limit`` tokens and
+    :data:`CHUNK_TEXTS` texts, each run holding at least one text; as (start, end) pairs."""
     runs: list[tuple[int, int]] = []
     start = tokens = 0
     for k, count in enumerate(counts):
-        if k > start and tokens + count > limit:
+        if k > start and (tokens + count > limit or k - start >= CHUNK_TEXTS):
             runs.append((start, k))
             start, tokens = k, 0
         tokens += count
