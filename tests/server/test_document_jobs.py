@@ -59,6 +59,19 @@ def test_a_document_reaches_the_engine_in_chunks_with_the_same_result(
     assert [t for c in chunked.calls for t in c] == whole.calls[0]
 
 
+def test_a_long_list_of_q_is_chunked_like_a_document_and_a_short_one_is_not(
+    make_client: MakeClient,
+) -> None:
+    engine = FakeEngine()
+    items = [f"هذه الجملة رقم {k}." for k in range(1, 13)]
+    with make_client(engine, document_batch_tokens=10) as client:
+        long = client.post("/translate", json={"q": items, "source": "ar", "target": "en"})
+        short = client.post("/translate", json={"q": items[:2], "source": "ar", "target": "en"})
+    assert long.status_code == short.status_code == 200
+    assert long.json()["translatedText"][:2] == short.json()["translatedText"]
+    assert [len(c) for c in engine.calls] == [2] * 6 + [2]  # six chunks, then one call
+
+
 async def _order(first_is_document: bool) -> list[str]:
     """The order in which a document chunk and a small request, both queued while the engine
     is busy with ``gate`` (a chunk or a small request), reach the engine."""

@@ -12,13 +12,13 @@ batch, so under load batches grow by themselves, and the event loop never runs a
 With ``enabled=False`` every job is its own engine call: the one-at-a-time baseline that
 the benchmark compares against.
 
-Documents have a lane of their own. A document job (:mod:`.jobs`) sends its sentences in
-chunks of at most ``chunk_tokens`` source tokens and :data:`CHUNK_TEXTS` texts, one chunk
-at a time, each chunk its own
-engine call; small requests go first, but never twice in a row while a chunk waits. So a
-small request beside a running document waits for at most the one chunk being decoded,
-documents still get half of the engine under unbroken small load, and several documents
-share the lane in turn (each has one chunk queued at most).
+Documents have a lane of their own. A document job (:mod:`.jobs`), and any request with
+more than one chunk of sentences (a long list of ``q``), sends its sentences in chunks of
+at most ``chunk_tokens`` source tokens and :data:`CHUNK_TEXTS` texts, one chunk at a time,
+each chunk its own engine call; small requests go first, but never twice in a row while a
+chunk waits. So a small request beside a running document waits for at most the one chunk
+being decoded, documents still get half of the engine under unbroken small load, and
+several documents share the lane in turn (each has one chunk queued at most).
 
 The server degrades loudly: a batch that fails fails only its own requests (503), an
 observer's exception is logged and never reaches the worker, a worker that dies anyway
@@ -382,14 +382,18 @@ class CoalescedEngine:
         options = {"alternatives": num_alternatives}
         aligned = list(align) if align is not None and self.aligns else None
         job = CURRENT.get()
-        if job is None:  # an ordinary request: one job, batched with its company
+        runs = _chunks(counts, self.coalescer.chunk_tokens)
+        if job is None and len(runs) < 2:  # a small request: one job, batched with its company
             return self._wait(texts, counts, source, target, options, aligned, None)
+        # A document, or a request as large as one (a long list of q): chunk by chunk in
+        # the document lane, so that small requests pass it.
         out: list[Hypothesis] = []
-        for start, end in _chunks(counts, self.coalescer.chunk_tokens):
-            job.check()  # a stopped or expired document queues nothing more
+        for start, end in runs:
+            if job is not None:
+                job.check()  # a stopped or expired document queues nothing more
             part = aligned[start:end] if aligned is not None else None
             out += self._wait(texts[start:end], counts[start:end], source, target, options,
-                              part, job)  # fmt: skip
+                              part, job, lane=True)  # fmt: skip
         return out
 
     def _wait(
@@ -401,9 +405,11 @@ class CoalescedEngine:
         options: dict[str, int],
         align: list[bool] | None,
         job: JobToken | None,
+        *,
+        lane: bool = False,
     ) -> list[Hypothesis]:
-        """Submit one job (a document's chunk when ``job``) and wait for it, at most
-        ``--engine-timeout`` seconds and never past the document's deadline."""
+        """Submit one job (a chunk in the document lane when ``lane``) and wait for it, at
+        most ``--engine-timeout`` seconds and never past the document ``job``'s deadline."""
         coalescer = self.coalescer
         assert coalescer.loop is not None
         pending = asyncio.run_coroutine_threadsafe(
@@ -415,7 +421,7 @@ class CoalescedEngine:
                 alternatives=options["alternatives"],
                 tokens=sum(counts),
                 align=align,
-                document=job is not None,
+                document=lane,
             ),
             coalescer.loop,
         )
