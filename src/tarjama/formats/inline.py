@@ -24,6 +24,7 @@ from typing import Any
 from lxml import etree
 
 from ..errors import InputError
+from .budget import spend
 
 #: Inline codes nested deeper than this are refused (no article needs a tenth of it).
 MAX_DEPTH = 100
@@ -100,6 +101,7 @@ class Block:
     marks: list[Mark] = field(init=False)
 
     def __post_init__(self) -> None:
+        spend(sum(len(t) for t in self.tokens if isinstance(t, str)))  # before building it
         self.tokens = merge_text(_separated(merge_text(self.tokens)))
         parts: list[str] = []
         at = 0

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..document import MAX_INPUT_BYTES, Paragraph, TranslatedDocument, decode_bytes
 from ..formats import REGISTRY, NamesLanguages, Registry
 from ..formats.base import BlockResult, Formatted, cap_chars, cap_text, check_size
+from ..formats.budget import char_budget
 from ..text.script import arabic_ratio
 from .blocks import translate_blocks
 
@@ -70,9 +71,9 @@ def translate_file(
     default :data:`tarjama.formats.REGISTRY`).
 
     ``char_limit`` refuses a document with more text than that to translate (the server's
-    limit); ``where`` names the input in error messages. A block of a formatted document
-    already in the target language (:func:`in_target`) is written back as it was, unless
-    ``translate_all``.
+    limit), counted while it is read; ``where`` names the input in error messages. A block
+    of a formatted document already in the target language (:func:`in_target`) is written
+    back as it was, unless ``translate_all``.
     """
     formats = registry or REGISTRY
     fmt = formats.get(kind)
@@ -83,7 +84,8 @@ def translate_file(
         doc = translator.translate_document(text)
         out = doc.text if doc.text.endswith("\n") or not doc.text else doc.text + "\n"
         return TranslatedFile(out.encode("utf-8"), kind, doc, fmt.media_type)
-    document = formats.read(data, kind, where=where)
+    with char_budget(char_limit, where):
+        document = formats.read(data, kind, where=where)
     if isinstance(document, NamesLanguages):  # an XLIFF file names its pair
         document.check_languages(translator.source, translator.target)
     cap_text(document.blocks, where, char_limit)

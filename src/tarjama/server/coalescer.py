@@ -12,6 +12,14 @@ batch, so under load batches grow by themselves, and the event loop never runs a
 With ``enabled=False`` every job is its own engine call: the one-at-a-time baseline that
 the benchmark compares against.
 
+Documents have a lane of their own. A document job (:mod:`.jobs`), and any request with
+more than one chunk of sentences (a long list of ``q``), sends its sentences in chunks of
+at most ``chunk_tokens`` source tokens and :data:`CHUNK_TEXTS` texts, one chunk at a time,
+each chunk its own engine call; small requests go first, but never twice in a row while a
+chunk waits. So a small request beside a running document waits for at most the one chunk
+being decoded, documents still get half of the engine under unbroken small load, and
+several documents share the lane in turn (each has one chunk queued at most).
+
 The server degrades loudly: a batch that fails fails only its own requests (503), an
 observer's exception is logged and never reaches the worker, a worker that dies anyway
 fails its waiting and later requests at once (and ``/health`` names the model), and a
@@ -30,6 +38,7 @@ from typing import Any
 
 from ..errors import EngineError
 from ..pipeline import Engine, Hypothesis, Signature, can_align, count_tokens_many
+from .jobs import CURRENT, JobToken
 
 log = logging.getLogger("tarjama.server")
 
@@ -64,6 +73,12 @@ IdleHook = Callable[[], None]
 STRETCH = 10
 #: Seconds a request waits for its batch by default (``--engine-timeout``).
 ENGINE_TIMEOUT = 300.0
+#: Source tokens of one document chunk by default (``TARJAMA_DOCUMENT_BATCH_TOKENS``): about
+#: 40 news sentences, a second or two of an OPUS-MT-size model on a few cores.
+CHUNK_TOKENS = 1024
+#: The most texts of one chunk, whatever their tokens: many short texts (table cells,
+#: subtitles) still decode one output each, and outputs can be longer than their sources.
+CHUNK_TEXTS = 64
 
 
 class Coalescer:
@@ -77,6 +92,7 @@ class Coalescer:
         wait_ms: float = 5.0,
         max_tokens: int = 4096,
         timeout: float = ENGINE_TIMEOUT,
+        chunk_tokens: int = CHUNK_TOKENS,
     ) -> None:
         self.name = name
         self.enabled = enabled
@@ -84,8 +100,15 @@ class Coalescer:
         self.max_tokens = max_tokens
         #: Longest a request thread waits for its hypotheses, queueing included.
         self.timeout = timeout
+        #: Most source tokens of one document chunk (at least one text each).
+        self.chunk_tokens = chunk_tokens
         self._executor: ThreadPoolExecutor | None = None
         self._queue: asyncio.Queue[_Job] | None = None
+        #: Document chunks (:mod:`.jobs`), served between small requests' batches.
+        self._documents: asyncio.Queue[_Job] | None = None
+        self._arrived: asyncio.Event | None = None
+        #: Whether the last batch was small requests' (the next goes to a waiting chunk).
+        self._small_last = False
         self._worker: asyncio.Task[None] | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         #: Engine calls made and the jobs they served (the benchmark prints the ratio).
@@ -110,6 +133,8 @@ class Coalescer:
         # One thread per model: engine calls on one model never compete for the cores.
         self._executor = ThreadPoolExecutor(1, thread_name_prefix=f"engine-{self.name}")
         self._queue = asyncio.Queue()
+        self._documents = asyncio.Queue()
+        self._arrived = asyncio.Event()
         self.failure = None
         self._worker = self.loop.create_task(self._run(), name=f"coalescer-{self.name}")
         self._worker.add_done_callback(self._stopped)
@@ -128,16 +153,18 @@ class Coalescer:
         )
         for job in self._held:
             _settle(job, self._dead())
-        while self._queue is not None and not self._queue.empty():
-            _settle(self._queue.get_nowait(), self._dead())
+        for queue in (self._queue, self._documents):
+            while queue is not None and not queue.empty():
+                _settle(queue.get_nowait(), self._dead())
 
     def _dead(self) -> EngineError:
         return EngineError(f"model '{self.name}' is not serving: {self.failure}")
 
     @property
     def pending(self) -> int:
-        """Jobs waiting for a batch (not counting the one being translated)."""
-        return self._queue.qsize() if self._queue is not None else 0
+        """Jobs waiting for a batch (not counting the one being translated), document
+        chunks included."""
+        return sum(q.qsize() for q in (self._queue, self._documents) if q is not None)
 
     async def close(self) -> None:
         if self._worker is not None:
@@ -159,31 +186,50 @@ class Coalescer:
         alternatives: int = 0,
         tokens: int = 1,
         align: Sequence[bool] | None = None,
+        document: bool = False,
     ) -> list[Hypothesis]:
-        """Queue ``texts`` for the next batch and wait for their hypotheses."""
+        """Queue ``texts`` for the next batch and wait for their hypotheses; a
+        ``document`` chunk goes to the document lane and is its own engine call."""
         if not texts:
             return []
-        if self._queue is None or self.loop is None:
+        if self._queue is None or self._documents is None or self._arrived is None:
             raise RuntimeError("Coalescer.start() was not called")
         if self.failure is not None:
             raise self._dead()
+        assert self.loop is not None
         future: asyncio.Future[list[Hypothesis]] = self.loop.create_future()
         job = _Job(engine, list(texts), source, target, alternatives, max(tokens, 1), future)
         job.align = list(align) if align is not None else None
-        await self._queue.put(job)
+        await (self._documents if document else self._queue).put(job)
+        self._arrived.set()
         return await future
 
     async def _run(self) -> None:
-        assert self._queue is not None
+        assert self._queue is not None and self._documents is not None
         while True:
             self._held = []
-            await self._collect(self._queue, self._held)
+            await self._next(self._held)
             try:
                 await self._serve(self._held)
             except Exception as exc:  # a bug here must fail this batch, not the worker
                 for job in self._held:
                     _settle(job, exc)
-            await self._idle(self._queue.empty())
+            await self._idle(self.pending == 0)
+
+    async def _next(self, batch: list[_Job]) -> None:
+        """The next batch: small requests' (:meth:`_collect`), or one document chunk when
+        no small request waits or the last batch was theirs."""
+        assert self._queue is not None and self._documents is not None
+        assert self._arrived is not None
+        while self._queue.empty() and self._documents.empty():
+            self._arrived.clear()
+            await self._arrived.wait()
+        if not self._documents.empty() and (self._queue.empty() or self._small_last):
+            self._small_last = False
+            batch.append(self._documents.get_nowait())
+            return
+        self._small_last = True
+        await self._collect(self._queue, batch)
 
     async def _serve(self, batch: list[_Job]) -> None:
         groups: dict[tuple[Signature, str, str, int], list[_Job]] = {}
@@ -330,27 +376,87 @@ class CoalescedEngine:
         num_alternatives: int = 0,
         align: Sequence[bool] | None = None,
     ) -> list[Hypothesis]:
-        loop = self.coalescer.loop
-        if loop is None:
+        if self.coalescer.loop is None:
             raise RuntimeError("the coalescer is not running")
-        tokens = sum(count_tokens_many(self.engine, texts, source))
+        counts = count_tokens_many(self.engine, texts, source)
+        options = {"alternatives": num_alternatives}
+        aligned = list(align) if align is not None and self.aligns else None
+        job = CURRENT.get()
+        runs = _chunks(counts, self.coalescer.chunk_tokens)
+        if job is None and len(runs) < 2:  # a small request: one job, batched with its company
+            return self._wait(texts, counts, source, target, options, aligned, None)
+        # A document, or a request as large as one (a long list of q): chunk by chunk in
+        # the document lane, so that small requests pass it.
+        out: list[Hypothesis] = []
+        for start, end in runs:
+            if job is not None:
+                job.check()  # a stopped or expired document queues nothing more
+            part = aligned[start:end] if aligned is not None else None
+            out += self._wait(texts[start:end], counts[start:end], source, target, options,
+                              part, job, lane=True)  # fmt: skip
+        return out
+
+    def _wait(
+        self,
+        texts: Sequence[str],
+        counts: Sequence[int],
+        source: str,
+        target: str,
+        options: dict[str, int],
+        align: list[bool] | None,
+        job: JobToken | None,
+        *,
+        lane: bool = False,
+    ) -> list[Hypothesis]:
+        """Submit one job (a chunk in the document lane when ``lane``) and wait for it, at
+        most ``--engine-timeout`` seconds and never past the document ``job``'s deadline."""
+        coalescer = self.coalescer
+        assert coalescer.loop is not None
         pending = asyncio.run_coroutine_threadsafe(
-            self.coalescer.submit(
+            coalescer.submit(
                 self.engine,
                 texts,
                 source,
                 target,
-                alternatives=num_alternatives,
-                tokens=tokens,
-                align=align if self.aligns else None,
+                alternatives=options["alternatives"],
+                tokens=sum(counts),
+                align=align,
+                document=lane,
             ),
-            loop,
+            coalescer.loop,
         )
-        timeout = self.coalescer.timeout
+        timeout = coalescer.timeout
+        if job is not None:
+            job.watch(pending)
+            timeout = max(min(timeout, job.remaining()), 0)
         try:
             return pending.result(timeout=timeout)
+        except concurrent.futures.CancelledError:
+            assert job is not None  # only a document's wait is cancelled (by its token)
+            job.check()
+            raise
         except concurrent.futures.TimeoutError:
             pending.cancel()  # its job is skipped if still queued
+            if job is not None:
+                job.check()
             raise EngineError(
                 f"model '{self.name}' did not answer within {timeout:g} s (--engine-timeout)"
             ) from None
+        finally:
+            if job is not None:
+                job.unwatch(pending)
+
+
+def _chunks(counts: Sequence[int], limit: int) -> list[tuple[int, int]]:
+    """``counts`` (tokens per text) cut into runs of at most ``limit`` tokens and
+    :data:`CHUNK_TEXTS` texts, each run holding at least one text; as (start, end) pairs."""
+    runs: list[tuple[int, int]] = []
+    start = tokens = 0
+    for k, count in enumerate(counts):
+        if k > start and (tokens + count > limit or k - start >= CHUNK_TEXTS):
+            runs.append((start, k))
+            start, tokens = k, 0
+        tokens += count
+    if start < len(counts):
+        runs.append((start, len(counts)))
+    return runs

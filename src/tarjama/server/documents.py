@@ -27,6 +27,7 @@ from ..pipeline.render import REVIEWS, AlignTargets, Edit, kept, render_file
 from .access import Access
 from .body import read_json_fields, text_field
 from .errors import ApiError, bad_request
+from .jobs import run_document
 from .state import ServerState, get_state
 
 router = APIRouter(prefix="/v1", tags=["tarjama"])
@@ -68,12 +69,12 @@ def keep(
         "data": base64.b64encode(data).decode("ascii"),
         "segments": kept(doc),
     }
-    store = state.registry.workspace.documents()
+    store = state.documents()
     return store.save(json.dumps(record).encode("utf-8"), "document.json")
 
 
 def _load(state: ServerState, doc_id: str, access: Access) -> dict[str, Any]:
-    path = state.registry.workspace.documents().path(doc_id)
+    path = state.documents().path(doc_id)
     if path is None:
         raise ApiError(404, _GONE)
     try:
@@ -166,4 +167,4 @@ async def render_document(request: Request, doc_id: str) -> JSONResponse:
         body["document"] = {"id": doc_id}
         return body
 
-    return JSONResponse(await state.in_thread(work))
+    return JSONResponse(await run_document(state, request, work))

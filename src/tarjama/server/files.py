@@ -18,10 +18,12 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.datastructures import UploadFile
 
 from .. import formats
+from ..formats.budget import char_budget
 from ..pipeline import TranslatedFile
 from .body import Fields, flag_field, int_field, quoted, read_fields, text_field
 from .documents import file_json, keep
 from .errors import ApiError, bad_request
+from .jobs import run_document
 from .native import MAX_BEAM, Options, pick_model, pick_pair, with_translator
 from .observe import note
 from .state import get_state
@@ -57,11 +59,14 @@ async def _upload(fields: Fields) -> tuple[str, str, bytes]:
     return name, formats.kind_of(name), data
 
 
-def _sample(kind: str, data: bytes, name: str) -> str:
-    """The text of a document, for telling its language."""
+def _sample(kind: str, data: bytes, name: str, limit: int | None) -> str:
+    """The text of a document, for telling its language (read within the request's
+    character limit, like the translation)."""
     if kind == "txt":
         return data[:65536].decode("utf-8", errors="ignore")
-    return " ".join(b.text for b in formats.read(data, kind, where=name).blocks)[:65536]
+    with char_budget(limit, name):
+        document = formats.read(data, kind, where=name)
+    return " ".join(b.text for b in document.blocks)[:65536]
 
 
 async def _translate(
@@ -78,8 +83,9 @@ async def _translate(
         lang_field(fields, "source", required=False) or "auto",
         lang_field(fields, "target", required=False) or None,
     )
+    limit = access.char_limit(state.settings.char_limit)
     source, target = await state.in_thread(
-        lambda: pick_pair(state, *asked, lambda: _sample(kind, data, name))
+        lambda: pick_pair(state, *asked, lambda: _sample(kind, data, name, limit))
     )
     options = Options()
     if native:
@@ -88,7 +94,6 @@ async def _translate(
             beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
         options = Options(text_field(fields, "glossary"), _memory_flag(fields), beam)
     model = pick_model(state, text_field(fields, "model") if native else None, source, target)
-    limit = access.char_limit(state.settings.char_limit)
     note(request, chars=len(data))
 
     def work() -> TranslatedFile:
@@ -101,7 +106,7 @@ async def _translate(
             lambda t: t.translate_file(data, kind, where=name, char_limit=limit),
         )
 
-    result = await state.in_thread(work)
+    result = await run_document(state, request, work)
     return name, source, target, result, lambda: keep(state, access, name, data, result, model.name)
 
 
@@ -125,7 +130,7 @@ async def translate_file(request: Request) -> JSONResponse:
     if fields.is_json:
         raise bad_request("Invalid request: send the file as multipart/form-data")
     name, source, target, result, _ = await _translate(request, fields, native=False)
-    results = get_state(request).registry.workspace.results()
+    results = get_state(request).results()
     stored = await get_state(request).in_thread(
         lambda: results.save(result.data, formats.output_name(name, source, target))
     )
@@ -136,7 +141,7 @@ async def translate_file(request: Request) -> JSONResponse:
 @router.get("/download_file/{name}", tags=["LibreTranslate"], name="download_file")
 async def download_file(request: Request, name: str) -> FileResponse:
     """A translated file, until it expires."""
-    results = get_state(request).registry.workspace.results()
+    results = get_state(request).results()
     path = results.path(name)
     if path is None:
         raise ApiError(404, "Invalid request: no such file (it may have expired)")

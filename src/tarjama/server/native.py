@@ -27,6 +27,7 @@ from .body import (
     text_field,
 )
 from .errors import bad_request
+from .jobs import run_document
 from .observe import note
 from .registry import ServedModel
 from .state import ServerState, get_state
@@ -123,7 +124,7 @@ async def translate_document(request: Request) -> JSONResponse:
         note(request, chars=len(text), text=text, translation=doc.text)
         return doc.to_json()
 
-    return JSONResponse(await state.in_thread(work))
+    return JSONResponse(await run_document(state, request, work))
 
 
 def pick_pair(

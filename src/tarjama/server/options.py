@@ -58,6 +58,27 @@ TARJAMA: tuple[Option, ...] = (
         "TARJAMA_ENGINE_TIMEOUT",
     ),
     _own(
+        "--document-timeout",
+        "document_timeout",
+        "float",
+        "seconds a document job may take (600)",
+        "TARJAMA_DOCUMENT_TIMEOUT",
+    ),
+    _own(
+        "--result-store-mb",
+        "result_store_mb",
+        "int",
+        "megabytes of results kept; oldest go first (1024)",
+        "TARJAMA_RESULT_STORE_MB",
+    ),
+    _own(
+        "--result-store-files",
+        "result_store_files",
+        "int",
+        "results kept; oldest go first (1000)",
+        "TARJAMA_RESULT_STORE_FILES",
+    ),
+    _own(
         "--evaluate-workers",
         "evaluate_workers",
         "int",
@@ -94,6 +115,7 @@ EXTRA_ENV: dict[str, tuple[str | None, str, str | None]] = {
     "TARJAMA_COALESCE": ("coalesce", "bool", None),
     "TARJAMA_BATCH_WAIT_MS": ("batch_wait_ms", "float", None),
     "TARJAMA_BATCH_TOKENS": ("batch_tokens", "int", None),
+    "TARJAMA_DOCUMENT_BATCH_TOKENS": ("document_batch_tokens", "int", None),
     "TARJAMA_TUNE_ALLOCATOR": ("tune_allocator", "bool", None),
 }
 

@@ -107,6 +107,7 @@ class Registry:
                 wait_ms=settings.batch_wait_ms,
                 max_tokens=settings.batch_tokens,
                 timeout=settings.engine_timeout,
+                chunk_tokens=settings.document_batch_tokens,
             )
             served = ServedModel(planned, coalescer)
             for pair in planned.pairs:

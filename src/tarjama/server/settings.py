@@ -119,6 +119,14 @@ class Settings:
     batch_tokens: int = 4096
     #: Seconds a request waits for the engine (queue and decoding) before its 503.
     engine_timeout: float = 300.0
+    #: Seconds a document job (a file, a /v1 document, a render) may take before its 503.
+    document_timeout: float = 600.0
+    #: Source tokens of one chunk of a document's sentences (the document lane, coalescer.py).
+    document_batch_tokens: int = 1024
+    #: The most megabytes and files each store of downloads and kept documents holds; the
+    #: oldest go first to make room (docs/server.md).
+    result_store_mb: int = 1024
+    result_store_files: int = 1000
     #: Refuse every write to the translation memory (approvals and suggestions): 403.
     memory_readonly: bool = False
     #: Without keys, let anyone who reaches the server write to the memory: a single-user
@@ -147,7 +155,15 @@ class Settings:
         for name in ("hourly_req_limit_decay",):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name.replace('_', '-')} must not be negative")
-        for name in ("body_limit", "translation_cache_size", "evaluate_workers", "batch_tokens"):
+        for name in (
+            "body_limit",
+            "translation_cache_size",
+            "evaluate_workers",
+            "batch_tokens",
+            "document_batch_tokens",
+            "result_store_mb",
+            "result_store_files",
+        ):
             if getattr(self, name) < 1:
                 raise ConfigError(
                     f"{name.replace('_', '-')} must be positive, not {getattr(self, name)}"
@@ -169,8 +185,11 @@ class Settings:
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name.replace('_', '-')} must not be negative")
         # Every wait on the engine has a bound: no "0 means forever".
-        if not self.engine_timeout > 0:
-            raise ConfigError(f"engine-timeout must be positive, not {self.engine_timeout}")
+        for name in ("engine_timeout", "document_timeout"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(
+                    f"{name.replace('_', '-')} must be positive, not {getattr(self, name)}"
+                )
 
     def _check_open_memory(self) -> None:
         if self.open_memory and not self.api_keys and not loopback(self.host):

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from fastapi import Request
 
-from ..workspace.stores import KeyLookup
+from ..workspace.stores import KeyLookup, ResultStore
 from .access import KEY_INVALID, KEY_REQUIRED, Access, Gate
 from .cache import TranslationCache
 from .metrics import Metrics
@@ -52,6 +52,18 @@ class ServerState:
     async def in_thread(self, fn: Callable[[], T]) -> T:
         """Run pipeline work (segmenting, checks, the engine wait) off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.workers, fn)
+
+    def results(self) -> ResultStore:
+        """Translated files kept for download, within the server's quota."""
+        return self.registry.workspace.results(**self._quota())
+
+    def documents(self) -> ResultStore:
+        """Documents kept to be rendered again, within the same quota."""
+        return self.registry.workspace.documents(**self._quota())
+
+    def _quota(self) -> dict[str, int]:
+        s = self.settings
+        return {"max_bytes": s.result_store_mb << 20, "max_files": s.result_store_files}
 
     async def check_access(self, request: Request, api_key: str | None, *, cost: int = 1) -> Access:
         """Let a request in (keys, bans, rate limits: :mod:`.access`), or refuse it."""

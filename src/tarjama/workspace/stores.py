@@ -65,11 +65,12 @@ class HomeStores:
         """Bring LibreTranslate's keys (and their limits) into a tarjama store."""
         return import_libretranslate(self.keys(path), libretranslate_db)
 
-    def results(self, *, ttl: float = DEFAULT_TTL) -> ResultStore:
-        """Translated files waiting for download: ``home/results``, private, expiring."""
-        return ResultStore(self.home / RESULTS, ttl=ttl)
+    def results(self, *, ttl: float = DEFAULT_TTL, **quota: int) -> ResultStore:
+        """Translated files waiting for download: ``home/results``, private, expiring,
+        within a quota (``max_bytes``, ``max_files``: :class:`ResultStore`)."""
+        return ResultStore(self.home / RESULTS, ttl=ttl, **quota)
 
-    def documents(self, *, ttl: float = DEFAULT_TTL) -> ResultStore:
+    def documents(self, *, ttl: float = DEFAULT_TTL, **quota: int) -> ResultStore:
         """Translated documents kept to be written again with an editor's changes
-        (``home/documents``): private and expiring like the results."""
-        return ResultStore(self.home / DOCUMENTS, ttl=ttl)
+        (``home/documents``): private, expiring and within a quota like the results."""
+        return ResultStore(self.home / DOCUMENTS, ttl=ttl, **quota)
