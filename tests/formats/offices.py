@@ -235,6 +235,15 @@ def _save(doc: object) -> bytes:
     return out.getvalue()
 
 
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    """A zip of ``entries`` (name -> bytes), deflated."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
 def entries(data: bytes) -> dict[str, bytes]:
     """A zip's entries, by name."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

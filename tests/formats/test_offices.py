@@ -256,14 +256,6 @@ def test_a_file_that_lies_about_its_sizes_is_refused_cheaply(
     assert got.seconds < 5 and got.cost_mb < 300, got
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return out.getvalue()
-
-
 def _epub_with_chapter(chapter: bytes) -> bytes:
     parts = offices.entries(offices.epub())
     parts["OEBPS/text/chapter1.xhtml"] = chapter
@@ -278,7 +270,12 @@ def _epub_with_chapter(chapter: bytes) -> bytes:
 MISLABELLED: list[tuple[str, Callable[[], bytes], str, str]] = [
     ("odt-as-docx", offices.odt, "docx", "its content is OpenDocument text"),
     ("pptx-as-odt", offices.pptx, "odt", "its content is Word document or PowerPoint presentation"),
-    ("docx-as-pptx", lambda: _zip({"word/document.xml": b"<w/>"}), "pptx", "not a PowerPoint"),
+    (
+        "docx-as-pptx",
+        lambda: offices.zip_of({"word/document.xml": b"<w/>"}),
+        "pptx",
+        "not a PowerPoint",
+    ),
     ("odp-as-epub", offices.odp, "epub", "its content is OpenDocument presentation"),
     (
         "epub-entities",
@@ -288,7 +285,7 @@ MISLABELLED: list[tuple[str, Callable[[], bytes], str, str]] = [
     ),
     (
         "epub-without-container",
-        lambda: _zip({"mimetype": b"application/epub+zip"}),
+        lambda: offices.zip_of({"mimetype": b"application/epub+zip"}),
         "epub",
         "not an EPUB book (no META-INF/container.xml)",
     ),

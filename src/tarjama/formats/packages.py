@@ -123,10 +123,3 @@ def _count(el: Any) -> int:
 
 def local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
-
-
-def ordered_parts(names: Iterator[str] | list[str], prefix: str, suffix: str) -> list[str]:
-    """Part names ``PREFIXnSUFFIX`` in the order of their number n (slide2 before slide10)."""
-    found = [n for n in names if n.startswith(prefix) and n.endswith(suffix)]
-    middle = slice(len(prefix), -len(suffix) if suffix else None)
-    return sorted(found, key=lambda n: (int(n[middle]) if n[middle].isdigit() else 10**9, n))
