@@ -1,6 +1,6 @@
-"""What a large-ish ODT, ODP, PPTX, EPUB and DOCX cost: reading, translating with the
-tests' fake engine and writing, each in a fresh process (its time and the peak memory it
-adds: ``tests/formats/hostile.py``'s ``measure``).
+"""What a large-ish ODT, ODP, PPTX, EPUB and DOCX cost: reading alone (here), and reading,
+translating with the tests' fake engine and writing, each in a fresh process (its time and
+the peak memory it adds: ``tests/formats/hostile.py``'s ``measure``).
 
     PYTHONPATH=src:. python benchmarks/bench_office_formats.py [--paragraphs 5000]
 
@@ -17,12 +17,15 @@ import copy
 import io
 import sys
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
 from lxml import etree
 from tests.formats import offices
 from tests.formats.hostile import measure
+
+from tarjama import formats
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -126,8 +129,13 @@ def main() -> int:
             status = "refused: " + got.refused if got.refused else "translated"
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 inflated = sum(i.file_size for i in archive.infolist())
+            start = time.perf_counter()
+            blocks = formats.read(data, kind).blocks
+            read = time.perf_counter() - start
+            chars = sum(len(b.text) for b in blocks)
             print(
-                f"{kind:5} {len(data) / 2**20:5.1f} MB ({inflated / 2**20:5.1f} MB inflated)  "
+                f"{kind:5} {len(data) / 2**20:4.1f} MB ({inflated / 2**20:5.1f} MB inflated), "
+                f"{len(blocks)} blocks, {chars} characters: read in {read:.1f} s; "
                 f"{status}  {got.seconds:6.1f} s  "
                 f"+{got.cost_mb:5.0f} MB peak",
                 flush=True,

@@ -335,3 +335,22 @@ def test_the_registry_reads_each_by_its_suffix_and_content() -> None:
         assert formats.kind_of(f"a.{kind}") == kind
         doc: Any = formats.read(build(), kind)
         assert doc.kind == kind and doc.blocks
+
+
+def test_an_epub_chapter_of_millions_of_elements_is_counted_while_it_inflates(
+    tmp_path: Path,
+) -> None:
+    # Declares (and holds) 255 MB of <p/>: refused at the element cap, before any tree.
+    data = lying_zip(
+        "OEBPS/c.xhtml",
+        b"<p/>" * 2**18,
+        255,
+        255 * 2**20,
+        b"<html>",
+        {"mimetype": b"application/epub+zip"},
+    )
+    path = tmp_path / "many.epub"
+    path.write_bytes(data)
+    got = measure(path, "epub")
+    assert got.refused is not None and "more than 1000000 XML elements" in got.refused
+    assert got.seconds < 30 and got.cost_mb < 300, got

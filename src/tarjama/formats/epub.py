@@ -22,6 +22,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from ..errors import InputError
 from .base import BlockResult, direction, same_language
@@ -42,6 +43,11 @@ PROPERTIES = ("title", "description")
 _XHTML = "application/xhtml+xml"
 
 
+def _part(folder: str, href: str) -> str:
+    """The zip entry a manifest's ``href`` (relative to the OPF, percent-encoded) names."""
+    return posixpath.normpath(posixpath.join(folder, unquote(href)))
+
+
 class EpubDocument:
     kind = "epub"
 
@@ -52,6 +58,8 @@ class EpubDocument:
         container = self.package.xml("META-INF/container.xml")
         rootfile = next(container.iter(f"{{{_CONTAINER}}}rootfile"), None)
         self.opf_name = rootfile.get("full-path", "") if rootfile is not None else ""
+        if not self.opf_name:
+            raise InputError(f"{where} is an EPUB book that names no package document")
         self.opf = self.package.xml(self.opf_name, public_dtd=True)
         folder = posixpath.dirname(self.opf_name)
         items = {
@@ -64,7 +72,7 @@ class EpubDocument:
         self.pages: list[tuple[str, HtmlDocument]] = []
         self.blocks: list[Block] = []
         for item_id in dict.fromkeys(order):
-            name = posixpath.normpath(posixpath.join(folder, items[item_id].get("href", "")))
+            name = _part(folder, items[item_id].get("href", ""))
             if name not in self.package:
                 raise InputError(f"{where} lists {name}, which it does not hold")
             page = HtmlDocument(self.package.entries[name], f"{where}: {name}", xhtml=True)
@@ -83,7 +91,7 @@ class EpubDocument:
     def _ncx(self, items_of: Any, folder: str) -> Any | None:
         for item in items_of.iter(f"{{{OPF}}}item"):
             if item.get("media-type") == "application/x-dtbncx+xml":
-                name = posixpath.normpath(posixpath.join(folder, item.get("href", "")))
+                name = _part(folder, item.get("href", ""))
                 if name in self.package:
                     return self.package.xml(name, public_dtd=True)
         return None

@@ -79,7 +79,8 @@ class Package:
                 tree,
                 encoding="UTF-8",
                 xml_declaration=True,
-                standalone=tree.docinfo.standalone,
+                # lxml reads an absent declaration as "no", which is its meaning anyway
+                standalone=True if tree.docinfo.standalone else None,
             )
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as archive:
