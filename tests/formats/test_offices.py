@@ -354,3 +354,17 @@ def test_an_epub_chapter_of_millions_of_elements_is_counted_while_it_inflates(
     got = measure(path, "epub")
     assert got.refused is not None and "more than 1000000 XML elements" in got.refused
     assert got.seconds < 30 and got.cost_mb < 300, got
+
+
+def test_encoding_is_refused_for_an_office_file(
+    tmp_path: Path, tiny_model_dir: Path, home: Path
+) -> None:
+    (tmp_path / "story.pptx").write_bytes(offices.pptx())
+    r = tarjama(
+        "translate", "story.pptx", "--encoding", "cp1256", "--model", str(tiny_model_dir),
+        home=home, cwd=tmp_path,
+    )  # fmt: skip
+    assert r.returncode == 2
+    assert r.stderr.decode() == (
+        "tarjama: error: --encoding is for text formats; PPTX files declare their own\n"
+    )
