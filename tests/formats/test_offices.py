@@ -13,8 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pptx
 import pytest
 from lxml import etree
+from odf.opendocument import load as odf_load
 
 from tarjama import formats
 from tarjama.errors import InputError
@@ -24,9 +26,6 @@ from ..commands import tarjama
 from ..fakes import FakeEngine
 from . import offices
 from .hostile import lying_zip, measure
-
-odf_load = pytest.importorskip("odf.opendocument").load
-pptx = pytest.importorskip("pptx")
 
 BUILD: dict[str, Callable[[], bytes]] = {
     "odt": offices.odt,
