@@ -28,11 +28,10 @@ from ..errors import InputError
 from .base import BlockResult, direction, same_language
 from .html import HtmlDocument
 from .inline import Block
-from .packages import Package
+from .packages import Package, dublin_core, set_texts, switch_dc_language
 
 OPF = "http://www.idpf.org/2007/opf"
 NCX = "http://www.daisy.org/z3986/2005/ncx/"
-DC = "http://purl.org/dc/elements/1.1/"
 _CONTAINER = "urn:oasis:names:tc:opendocument:xmlns:container"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MIMETYPE = b"application/epub+zip"
@@ -78,14 +77,12 @@ class EpubDocument:
             page = HtmlDocument(self.package.entries[name], f"{where}: {name}", xhtml=True)
             self.pages.append((name, page))
             self.blocks.extend(page.blocks)
-        self.labels: list[Any] = []
-        for name in PROPERTIES:
-            self.labels.extend(self.opf.iter(f"{{{DC}}}{name}"))
+        self.labels = dublin_core(self.opf, PROPERTIES)
         self.ncx = self._ncx(items_of=self.opf, folder=folder)
         if self.ncx is not None:
             for holder in self.ncx.iter(f"{{{NCX}}}docTitle", f"{{{NCX}}}navLabel"):
-                self.labels.extend(holder.iter(f"{{{NCX}}}text"))
-        self.labels = [el for el in self.labels if (el.text or "").strip()]
+                found = holder.iter(f"{{{NCX}}}text")
+                self.labels.extend(el for el in found if (el.text or "").strip())
         self.blocks.extend(Block([el.text]) for el in self.labels)
 
     def _ncx(self, items_of: Any, folder: str) -> Any | None:
@@ -104,16 +101,13 @@ class EpubDocument:
                 name, page.write(results[at : at + size], source=source, target=target)
             )
             at += size
-        for el, result in zip(self.labels, results[at:], strict=True):
-            el.text = "".join(t for t in result.tokens if isinstance(t, str))
+        set_texts(self.labels, results[at:])
         for root in (self.opf, self.ncx):
             if root is None:
                 continue
             if same_language(root.get(_XML_LANG), source):
                 root.set(_XML_LANG, target)
-            for el in root.iter(f"{{{DC}}}language"):
-                if same_language(el.text, source):
-                    el.text = target
+            switch_dc_language(root, source, target)
         if self.opf.get("dir") is not None:
             self.opf.set("dir", direction(target))
         for spine in self.opf.iter(f"{{{OPF}}}spine"):

@@ -26,14 +26,13 @@ from typing import Any
 from ..errors import InputError
 from .base import BlockResult, direction, same_language
 from .inline import Block
-from .packages import Package, mixed_tokens
+from .packages import Package, dublin_core, mixed_tokens, set_texts, switch_dc_language
 from .trees import fill, shallow
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-DC = "http://purl.org/dc/elements/1.1/"
 
 
 def _t(name: str) -> str:
@@ -79,14 +78,9 @@ class OdfDocument:
         content, styles = self.styles
         for root in (content, *styles.iter(_s("master-page"))):
             self._collect(root)
-        self.properties: list[Any] = []
         self.meta = self.package.xml("meta.xml") if "meta.xml" in self.package else None
-        if self.meta is not None:
-            for name in PROPERTIES:
-                for el in self.meta.iter(f"{{{DC}}}{name}"):
-                    if (el.text or "").strip():
-                        self.properties.append(el)
-                        self.blocks.append(Block([el.text]))
+        self.properties = dublin_core(self.meta, PROPERTIES) if self.meta is not None else []
+        self.blocks.extend(Block([el.text]) for el in self.properties)
 
     def _collect(self, root: Any) -> None:
         for p in root.iter(*_PARAGRAPHS):
@@ -104,15 +98,12 @@ class OdfDocument:
                 p.remove(child)
             p.text = None
             fill(p, result.tokens, paired=lambda code: shallow(code.data), point=_whole)
-        for el, result in zip(self.properties, results[n:], strict=True):
-            el.text = "".join(t for t in result.tokens if isinstance(t, str))
+        set_texts(self.properties, results[n:])
         for root in self.styles:
             switch_language(root, source, target)
             set_writing_mode(root, target)
         if self.meta is not None:
-            for el in self.meta.iter(f"{{{DC}}}language"):
-                if same_language(el.text, source):
-                    el.text = target
+            switch_dc_language(self.meta, source, target)
         return self.package.write()
 
 

@@ -14,17 +14,19 @@ import io
 import posixpath
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from lxml import etree
 
 from ..errors import InputError
-from .base import parse_xml
-from .inline import Close, Code, Open, Point, Token
+from .base import BlockResult, parse_xml, same_language
+from .inline import Close, Code, Open, Point, Token, text_of
 from .zips import check_zip
 
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+#: Dublin Core, where ODF, OPC and EPUB keep a document's title, subject and language.
+DC = "http://purl.org/dc/elements/1.1/"
 
 
 class Package:
@@ -124,3 +126,22 @@ def _count(el: Any) -> int:
 
 def local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
+
+
+def dublin_core(root: Any, names: Sequence[str]) -> list[Any]:
+    """The Dublin Core elements ``names`` (``title``, ``subject``, ...) under ``root`` that
+    hold text: each is a block of its own."""
+    found = (el for name in names for el in root.iter(f"{{{DC}}}{name}"))
+    return [el for el in found if (el.text or "").strip()]
+
+
+def set_texts(elements: Sequence[Any], results: Sequence[BlockResult]) -> None:
+    """Each element's text replaced by its block's translation (text only: no codes)."""
+    for el, result in zip(elements, results, strict=True):
+        el.text = text_of(result.tokens)
+
+
+def switch_dc_language(root: Any, source: str, target: str) -> None:
+    for el in root.iter(f"{{{DC}}}language"):
+        if same_language(el.text, source):
+            el.text = target

@@ -27,12 +27,11 @@ from lxml import etree
 from ..errors import InputError
 from .base import BlockResult, direction, same_language
 from .inline import Block, Close, Code, Open, Point, Token
-from .packages import Package, local_name
+from .packages import Package, dublin_core, local_name, set_texts
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-DC = "http://purl.org/dc/elements/1.1/"
 _OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _SLIDE = _OFFICE + "slide"
 _NOTES = _OFFICE + "notesSlide"
@@ -125,13 +124,9 @@ class PptxDocument:
                 if block.text.strip():
                     self.paragraphs.append(para)
                     self.blocks.append(block)
-        self.properties: list[Any] = []
-        if CORE in self.package:
-            for name in PROPERTIES:
-                for el in self.package.xml(CORE).iter(f"{{{DC}}}{name}"):
-                    if (el.text or "").strip():
-                        self.properties.append(el)
-                        self.blocks.append(Block([el.text]))
+        core = self.package.xml(CORE) if CORE in self.package else None
+        self.properties = dublin_core(core, PROPERTIES) if core is not None else []
+        self.blocks.extend(Block([el.text]) for el in self.properties)
 
     def _story(self, where: str) -> list[str]:
         """The slides in the presentation's order, each followed by its notes."""
@@ -156,8 +151,7 @@ class PptxDocument:
         for para, result in zip(self.paragraphs, results[:n], strict=True):
             _rebuild(para, result.tokens)
             set_direction(para.p, target)
-        for el, result in zip(self.properties, results[n:], strict=True):
-            el.text = "".join(t for t in result.tokens if isinstance(t, str))
+        set_texts(self.properties, results[n:])
         for name in self.parts:
             root = self.package.xml(name)
             switch_language(root, source, target)
