@@ -1,5 +1,6 @@
 """A batch job survives its inputs: what is not a regular file, a record nested too deep,
-an Excel CSV and a long cell each fail alone or are read, and the rest is translated."""
+an Excel CSV and a long cell each fail alone or are read, and the rest (an ODT and a PPTX
+among them) is translated."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from tarjama import formats
 from tarjama.batch import run_job
 
+from ..commands import tarjama
+from ..formats import offices
 from .conftest import FakeTranslators, journal_rows, outputs
 
 pytestmark = pytest.mark.timing
@@ -39,6 +43,8 @@ def _folder(root: Path) -> Path:
     (folder / "sheet.csv").write_bytes(
         "\ufeffid,text\n1,وصل الوزير.\n".encode() + f'2,"{long_cell}"\n'.encode()
     )
+    (folder / "report.odt").write_bytes(offices.odt())
+    (folder / "slides.pptx").write_bytes(offices.pptx())
     return folder
 
 
@@ -61,3 +67,24 @@ def test_each_bad_input_fails_alone_and_the_rest_is_translated(tmp_path: Path) -
     sheet = files["in/sheet.csv"].decode().splitlines()
     assert sheet[0] == "id,text"  # the BOM read as a BOM, not as part of the id column
     assert len(sheet) == 3 and len(sheet[2]) > 131_072
+    for name, build in (("report.odt", offices.odt), ("slides.pptx", offices.pptx)):
+        kind = name.rsplit(".", 1)[1]
+        before = [b.text for b in formats.read(build(), kind).blocks]
+        after = [b.text for b in formats.read(files[f"in/{name}"], kind).blocks]
+        assert len(after) == len(before) and after != before  # translated, read back whole
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_the_command_line_batch_over_the_same_folder(
+    tmp_path: Path, tiny_model_dir: Path, home: Path
+) -> None:
+    folder = _folder(tmp_path)
+    out = tmp_path / "out"
+    r = tarjama("batch", str(folder), "--out", str(out), "--model", str(tiny_model_dir), home=home)
+    failed = {r["name"] for r in journal_rows(out) if r["state"] == "failed"}
+    assert failed == {"in/zero.txt", "in/pipe.txt", "in/feed.jsonl"}
+    assert r.returncode == 1, r.stderr
+    files = outputs(out)
+    for name in ("report.odt", "slides.pptx"):
+        kind = name.rsplit(".", 1)[1]
+        assert formats.read(files[f"in/{name}"], kind).blocks

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from pathlib import Path
 
 import docx
@@ -13,7 +12,7 @@ import pytest
 from lxml import etree
 
 from ..commands import tarjama
-from ..formats import samples
+from ..formats import offices, samples
 
 
 @pytest.fixture
@@ -83,12 +82,7 @@ def test_plain_text_is_still_plain_text(work: Path, tiny_model_dir: Path, home: 
     assert sorted(p.name for p in work.iterdir() if p.name.startswith("story")) == ["story.ar"]
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return out.getvalue()
+_zip = offices.zip_of
 
 
 BAD = [

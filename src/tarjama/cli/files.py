@@ -27,11 +27,15 @@ def read_document(path: str | None) -> bytes:
     return read_bytes(path)
 
 
+#: Formats whose XML declares its encoding (and, but XLIFF, are zips).
+_DECLARED = frozenset({"docx", "xliff", "odt", "odp", "pptx", "epub"})
+
+
 def recoded(data: bytes, encoding: str, kind: str, path: str | None) -> bytes:
     """``data`` read in ``encoding`` (``--encoding``), as UTF-8; says what it read."""
     where = "standard input" if path in (None, "-") else str(path)
-    if kind in ("docx", "xliff"):
-        raise InputError(f"--encoding is for text formats; a {kind.upper()} file declares its own")
+    if kind in _DECLARED:
+        raise InputError(f"--encoding is for text formats; {kind.upper()} files declare their own")
     try:
         name = codecs.lookup(encoding).name
     except LookupError:

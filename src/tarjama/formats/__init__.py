@@ -14,7 +14,7 @@ from __future__ import annotations
 from .base import MAX_MARKUP_BYTES, BlockResult, Formatted, NamesLanguages
 from .builtin import BUILTIN
 from .inline import Block, Code, Token
-from .registry import UNSUPPORTED, DocumentFormat, Registry
+from .registry import REFUSED, UNSUPPORTED, DocumentFormat, Registry
 
 #: The default registry: the built-in formats and those :func:`register` adds.
 REGISTRY = Registry(BUILTIN)
@@ -60,6 +60,7 @@ def sniff(data: bytes) -> str | None:
 
 __all__ = [
     "MAX_MARKUP_BYTES",
+    "REFUSED",
     "REGISTRY",
     "UNSUPPORTED",
     "Block",

@@ -111,11 +111,15 @@ _XML = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=F
 _ENTITIES = "{where} declares XML entities (an external entity or entity expansion); refused"
 
 
-def parse_xml(data: bytes, where: str, *, remove_blank_text: bool = False) -> Any:
+def parse_xml(
+    data: bytes, where: str, *, remove_blank_text: bool = False, public_dtd: bool = False
+) -> Any:
     """Parse an XML document safely; a document that declares entities is refused.
 
     External entities (XXE) and entity expansion (billion laughs) both need an entity
     declaration in a DTD; no legitimate XLIFF or DOCX part has one, so any is an error.
+    With ``public_dtd``, a DOCTYPE may name a DTD (an EPUB 2 NCX names its own), which is
+    never loaded; entities declared in the document are refused all the same.
     """
     parser = etree.XMLParser(remove_blank_text=remove_blank_text, **_XML)
     try:
@@ -124,16 +128,16 @@ def parse_xml(data: bytes, where: str, *, remove_blank_text: bool = False) -> An
         if "entit" in str(exc).lower():  # libxml2 stopped an expansion itself
             raise InputError(_ENTITIES.format(where=where)) from None
         raise InputError(f"{where} is not well-formed XML: {exc}") from None
-    refuse_entities(root, where)
+    refuse_entities(root, where, public_dtd=public_dtd)
     return root
 
 
-def refuse_entities(root: Any, where: str) -> None:
+def refuse_entities(root: Any, where: str, *, public_dtd: bool = False) -> None:
     docinfo = root.getroottree().docinfo
     for dtd in (docinfo.internalDTD, docinfo.externalDTD):
-        if dtd is not None and (list(dtd.iterentities()) or dtd.system_url):
+        if dtd is not None and (list(dtd.iterentities()) or (dtd.system_url and not public_dtd)):
             raise InputError(_ENTITIES.format(where=where))
-    if docinfo.system_url or docinfo.public_id:
+    if (docinfo.system_url or docinfo.public_id) and not public_dtd:
         raise InputError(f"{where} refers to an external DTD; refused")
 
 

@@ -46,12 +46,78 @@ class DocxFormat(DocumentFormat):
     description = "Word document"
 
     def sniff(self, head: bytes) -> bool:
-        return head.startswith((b"PK\x03\x04", b"PK\x05\x06"))  # a zip
+        return _office_open(head)
 
     def read(self, data: bytes, where: str) -> Formatted:
         from .docx import DocxDocument
 
         return DocxDocument(data, where)
+
+
+class PptxFormat(DocumentFormat):
+    kind = "pptx"
+    suffixes = (".pptx",)
+    media_type = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    description = "PowerPoint presentation"
+
+    def sniff(self, head: bytes) -> bool:
+        return _office_open(head)
+
+    def read(self, data: bytes, where: str) -> Formatted:
+        from .pptx import PptxDocument
+
+        return PptxDocument(data, where)
+
+
+class OdtFormat(DocumentFormat):
+    kind = "odt"
+    suffixes = (".odt",)
+    media_type = "application/vnd.oasis.opendocument.text"
+    description = "OpenDocument text"
+
+    def sniff(self, head: bytes) -> bool:
+        return _zip_mimetype(head) == self.media_type.encode()
+
+    def read(self, data: bytes, where: str) -> Formatted:
+        from .odf import OdfDocument
+
+        return OdfDocument(data, where, self.kind, self.description)
+
+
+class OdpFormat(OdtFormat):
+    kind = "odp"
+    suffixes = (".odp",)
+    media_type = "application/vnd.oasis.opendocument.presentation"
+    description = "OpenDocument presentation"
+
+
+class EpubFormat(DocumentFormat):
+    kind = "epub"
+    suffixes = (".epub",)
+    media_type = "application/epub+zip"
+    description = "EPUB book"
+
+    def sniff(self, head: bytes) -> bool:
+        return _zip_mimetype(head) == self.media_type.encode()
+
+    def read(self, data: bytes, where: str) -> Formatted:
+        from .epub import EpubDocument
+
+        return EpubDocument(data, where)
+
+
+def _zip_mimetype(head: bytes) -> bytes | None:
+    """What an ODF or EPUB file says it is: its first zip entry, ``mimetype``, stored."""
+    if not head.startswith(b"PK\x03\x04") or head[30:38] != b"mimetype":
+        return None
+    size = int.from_bytes(head[18:22], "little")
+    return head[38 : 38 + min(size, 128)].strip()
+
+
+def _office_open(head: bytes) -> bool:
+    """A zip that does not say it is something else (DOCX and PPTX are OPC packages, whose
+    first entry can be any part: the two look alike until read)."""
+    return head.startswith((b"PK\x03\x04", b"PK\x05\x06")) and _zip_mimetype(head) is None
 
 
 class XliffFormat(DocumentFormat):
@@ -120,4 +186,8 @@ BUILTIN: tuple[DocumentFormat, ...] = (
     SrtFormat(),
     VttFormat(),
     MarkdownFormat(),
+    OdtFormat(),
+    OdpFormat(),
+    PptxFormat(),
+    EpubFormat(),
 )

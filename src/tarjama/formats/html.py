@@ -192,11 +192,12 @@ class _Attribute:
 class HtmlDocument:
     kind = "html"
 
-    def __init__(self, data: bytes, where: str = "HTML") -> None:
+    def __init__(self, data: bytes, where: str = "HTML", *, xhtml: bool = False) -> None:
         text = _decode(data, where)
-        # XHTML: lxml.html reads it without its XML declaration; it is written back as XML.
+        # XHTML: lxml.html reads it without its XML declaration; it is written back as XML
+        # (and so is any page read with ``xhtml``, as an EPUB's content documents are).
         declaration = _DECLARATION.match(text)
-        self.xhtml = declaration is not None
+        self.xhtml = xhtml or declaration is not None
         if declaration is not None:
             text = text[declaration.end() :]
         self.verbatim = Verbatim(text, _kept)

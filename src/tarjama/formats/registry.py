@@ -22,8 +22,16 @@ from .base import Formatted
 SNIFF_BYTES = 2048
 _BOM = b"\xef\xbb\xbf"
 
-#: Document formats people will try that tarjama does not read (yet): a clear refusal.
-UNSUPPORTED = frozenset({".doc", ".odt", ".pptx", ".ppt", ".odp", ".pdf", ".epub", ".rtf"})
+#: Document formats people will try that tarjama does not read, and what to do instead: a
+#: clear refusal. PDF: see docs/formats.md ("PDF").
+REFUSED: dict[str, str] = {
+    ".pdf": "a PDF holds placed glyphs, not paragraphs to write a translation back into; "
+    "convert it to DOCX or ODT (LibreOffice, Word) and translate that",
+    ".doc": "convert it to DOCX or ODT",
+    ".ppt": "convert it to PPTX or ODP",
+    ".rtf": "convert it to DOCX or ODT",
+}
+UNSUPPORTED = frozenset(REFUSED)
 
 
 class DocumentFormat:
@@ -121,9 +129,9 @@ class Registry:
         fmt = self.for_suffix(suffix)
         if fmt is not None:
             return fmt.kind
-        if suffix in UNSUPPORTED:
+        if suffix in REFUSED:
             raise InputError(
-                f"{name}: {suffix} files are not supported "
+                f"{name}: {suffix} files are not supported: {REFUSED[suffix]} "
                 f"(tarjama reads {', '.join(self.extensions)})"
             )
         return "txt"
@@ -132,21 +140,27 @@ class Registry:
         return self.get(kind).media_type
 
     def sniff(self, data: bytes) -> str | None:
-        """The format the content shows clearly (None when it shows none)."""
+        """The format the content shows clearly (None when it shows none; the first
+        registered when several formats look alike, as DOCX and PPTX do)."""
+        found = self._sniffed(data)
+        return found[0].kind if found else None
+
+    def _sniffed(self, data: bytes) -> list[DocumentFormat]:
         head = data[:SNIFF_BYTES]
         if head.startswith(_BOM):
             head = head[len(_BOM) :]
-        return next((f.kind for f in self._kinds.values() if f.sniff(head)), None)
+        return [f for f in self._kinds.values() if f.sniff(head)]
 
     def read(self, data: bytes, kind: str, *, where: str = "input") -> Formatted:
         """The document in ``data``, read as ``kind`` (never plain text); content that
-        clearly is another format is refused with one line."""
+        clearly is another format is refused with one line. Content that may be this
+        format's (a DOCX and a PPTX look alike) is its reader's to judge."""
         fmt = self.get(kind)
-        found = self.sniff(data)
-        if found is not None and found != kind and found not in fmt.may_hold:
+        found = self._sniffed(data)
+        if found and fmt not in found and not any(f.kind in fmt.may_hold for f in found):
             raise InputError(
                 f"{where} does not hold {fmt.description}: "
-                f"its content is {self.get(found).description}"
+                f"its content is {' or '.join(f.description for f in found)}"
             )
         return fmt.read(data, where)
 

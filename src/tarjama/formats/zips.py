@@ -14,6 +14,7 @@ any XML part (``[Content_Types].xml`` and ``.rels`` included) is refused too.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -38,11 +39,16 @@ MAX_ELEMENTS = 1_000_000
 _CHUNK = 2**20
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _XML_SUFFIXES = (".xml", ".rels")
+#: A DOCTYPE with an internal subset, where entities are declared.
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*\[")
 
 
-def check_zip(data: bytes, where: str, kind: str = "DOCX") -> None:
+def check_zip(data: bytes, where: str, kind: str = "DOCX", *, markup: tuple[str, ...] = ()) -> None:
     """Refuse what is not a zip, a zip bomb, a liar and hostile XML, before anything
-    inflates more than a chunk of it."""
+    inflates more than a chunk of it. Entries named ``*.xml`` and ``*.rels`` are XML that
+    may have no DOCTYPE; those whose names end in one of ``markup`` (an EPUB's ``.xhtml``,
+    ``.opf``, ``.ncx``) are XML whose DOCTYPE may name a DTD (XHTML 1.1's, the NCX's) but
+    declare nothing itself. Both are counted."""
     check_size(data, where, MAX_ZIP_BYTES)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -61,7 +67,11 @@ def check_zip(data: bytes, where: str, kind: str = "DOCX") -> None:
     view = memoryview(data)
     for entry in entries:
         size = 0
-        xml = _XmlCount(where, entry.filename, budget) if _is_xml(entry) else None
+        name = entry.filename.lower()
+        public = bool(markup) and name.endswith(markup)
+        xml = None
+        if public or name.endswith(_XML_SUFFIXES):
+            xml = _XmlCount(where, entry.filename, budget, doctype=public)
         for chunk in _inflate(view, entry, where):
             size += len(chunk)
             budget.spend(len(chunk))
@@ -74,10 +84,6 @@ def check_zip(data: bytes, where: str, kind: str = "DOCX") -> None:
                 xml.feed(chunk)
         if xml is not None:
             xml.close()
-
-
-def _is_xml(entry: zipfile.ZipInfo) -> bool:
-    return entry.filename.lower().endswith(_XML_SUFFIXES)
 
 
 class _Budget:
@@ -138,8 +144,10 @@ def _inflate(view: memoryview, entry: zipfile.ZipInfo, where: str) -> Iterator[b
 class _XmlCount:
     """One XML part parsed as it inflates: elements counted and dropped as they end."""
 
-    def __init__(self, where: str, name: str, budget: _Budget) -> None:
+    def __init__(self, where: str, name: str, budget: _Budget, *, doctype: bool) -> None:
         self.where, self.name, self.budget = where, name, budget
+        #: Whether a DOCTYPE may name a DTD (one with an internal subset never may).
+        self.doctype = doctype
         self.parser = etree.XMLPullParser(
             events=("end",), resolve_entities=False, no_network=True, load_dtd=False
         )
@@ -148,7 +156,7 @@ class _XmlCount:
     def feed(self, chunk: bytes) -> None:
         if len(self.head) < 4096:
             self.head += chunk[:4096]
-            if b"<!DOCTYPE" in self.head:
+            if _DOCTYPE.search(self.head) if self.doctype else b"<!DOCTYPE" in self.head:
                 raise InputError(
                     f"{self.where}: {self.name} has a DOCTYPE "
                     "(it declares XML entities or a DTD); refused"

@@ -49,9 +49,10 @@ async def _upload(fields: Fields) -> tuple[str, str, bytes]:
     name = PurePath(upload.filename).name
     suffix = PurePath(name).suffix.lower()
     if suffix not in formats.extensions():
+        advice = f"{formats.REFUSED[suffix]}; " if suffix in formats.REFUSED else ""
         raise bad_request(
             f"Invalid request: {quoted(suffix or name)} files are not supported "
-            f"(supported: {', '.join(formats.extensions())})"
+            f"({advice}supported: {', '.join(formats.extensions())})"
         )
     data = await upload.read(UPLOAD_LIMIT + 1)
     if len(data) > UPLOAD_LIMIT:
