@@ -87,6 +87,8 @@ def render_file(
     document = formats.read(data, kind, where=where)
     doc = split_pair(document.blocks, source, target)
     _fill(doc, segments, edits)
+    for para in doc.paragraphs:  # the report's text: one block a line, as when translated
+        para.separator = "\n"
     results = [
         BlockResult(place_block(block, para).tokens, para)
         for block, para in zip(document.blocks, doc.paragraphs, strict=True)
