@@ -3,8 +3,14 @@ and the exact copy model it runs through."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from lxml import etree
+
+from tarjama.document import Issue, Paragraph, Segment
+from tarjama.formats.base import BlockResult
+from tarjama.formats.inline import Block
 
 THIRDPARTY = Path(__file__).parent.parent / "data" / "thirdparty"
 
@@ -32,3 +38,40 @@ def corpus_texts() -> Iterator[str]:
                     break
                 except UnicodeDecodeError:
                     continue
+
+
+#: Each XLIFF version's schema (``tests/data/thirdparty/xliff/schemas``), by namespace.
+SCHEMAS = {
+    "urn:oasis:names:tc:xliff:document:1.1": "xliff-core-1.1.xsd",
+    "urn:oasis:names:tc:xliff:document:1.2": "xliff-core-1.2-transitional.xsd",
+    "urn:oasis:names:tc:xliff:document:2.0": "xliff_core_2.0.xsd",
+    "urn:oasis:names:tc:xliff:document:2.2": "xliff_core_2.2.xsd",
+}
+
+
+def xliff_schema(namespace: str) -> etree.XMLSchema:
+    """The schema of an XLIFF namespace, its imports read from the local copies (the W3C
+    ``xml.xsd`` is named by URL in the OASIS files: never fetched)."""
+    folder = THIRDPARTY / "xliff" / "schemas"
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    doc = etree.parse(str(folder / SCHEMAS[namespace]), parser)
+    for imported in doc.iter("{http://www.w3.org/2001/XMLSchema}import"):
+        location = imported.get("schemaLocation", "")
+        if location.endswith("xml.xsd"):
+            imported.set("schemaLocation", (folder / "xml.xsd").as_uri())
+        elif location:
+            imported.set("schemaLocation", (folder / Path(location).name).as_uri())
+    return etree.XMLSchema(doc)
+
+
+def identity_results(blocks: Sequence[Block], *, issue: bool = False) -> list[BlockResult]:
+    """Each block given back as it was (an exact identity engine at the format's seam),
+    with one error on each when ``issue``: the notes and states a review asks for."""
+    results = []
+    for k, block in enumerate(blocks):
+        segment = Segment(k, 0, block.text, translation=block.text)
+        if issue:
+            segment.issues = [Issue("numbers", "error", "a number is missing")]
+        paragraph = Paragraph(k, block.text, segments=[segment])
+        results.append(BlockResult(list(block.tokens), paragraph))
+    return results
