@@ -75,3 +75,59 @@ def identity_results(blocks: Sequence[Block], *, issue: bool = False) -> list[Bl
         paragraph = Paragraph(k, block.text, segments=[segment])
         results.append(BlockResult(list(block.tokens), paragraph))
     return results
+
+
+def srt_cues(data: bytes) -> list[tuple[str, str, str]]:
+    """A SubRip file's cues as pysrt reads them: start, end, text (numbers are checked
+    as written by their own test)."""
+    import pysrt
+
+    from tarjama.document import decode_bytes
+
+    items = pysrt.from_string(decode_bytes(data, "srt"))
+    return [(str(c.start), str(c.end), c.text) for c in items]
+
+
+def vtt_cues(data: bytes) -> list[tuple[str, str, str, str]]:
+    """A WebVTT file's cues as webvtt-py reads them: identifier, start, end, text."""
+    import io
+
+    import webvtt
+
+    from tarjama.document import decode_bytes
+
+    captions = webvtt.from_buffer(io.StringIO(decode_bytes(data, "vtt"))).captions
+    return [(c.identifier or "", c.start, c.end, c.text) for c in captions]
+
+
+def docx_runs(data: bytes) -> list[list[tuple[tuple[object, ...], str]]]:
+    """Every paragraph of a Word file (body, table cells, headers and footers) as its runs:
+    formatting and text, adjacent runs of one formatting joined (documented)."""
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = list(document.paragraphs)
+    for table in document.tables:
+        paragraphs += [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    for section in document.sections:
+        paragraphs += section.header.paragraphs + section.footer.paragraphs
+    out = []
+    for paragraph in paragraphs:
+        runs: list[tuple[tuple[object, ...], str]] = []
+        for run in paragraph.runs:
+            style = run.style.name if run.style is not None else None
+            key = (run.bold, run.italic, run.underline, style, run.font.name, run.font.size)
+            if runs and runs[-1][0] == key:
+                runs[-1] = (key, runs[-1][1] + run.text)
+            else:
+                runs.append((key, run.text))
+        out.append([r for r in runs if r[1]])
+    return out
+
+
+def markdown_html(data: bytes) -> str:
+    from markdown_it import MarkdownIt
+
+    return str(MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(data.decode()))

@@ -238,7 +238,8 @@ class VttDocument:
             if caption.end_in_seconds < caption.start_in_seconds:
                 raise InputError(f"{where}: cue {n} ends before it starts")
         self._timings = _timing_lines(text)
-        self.blocks = [cues_block(list(c.lines) for c in self.vtt.captions)]
+        # A cue without text has no lines: it is one empty line, as in SubRip.
+        self.blocks = [cues_block(list(c.lines) or [""] for c in self.vtt.captions)]
 
     def write(self, results: Sequence[BlockResult], *, source: str, target: str) -> bytes:
         if self.empty:
