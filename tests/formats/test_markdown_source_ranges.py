@@ -35,3 +35,11 @@ def test_markup_stays_as_written_when_the_words_change(tiny: Translator) -> None
     assert rendered.count("<a href") == 3 and rendered.count("<strong>") == 2
     assert rendered.count("<em>") == 2 and rendered.count("<br />") == 2
     assert "<blockquote>" in rendered
+
+
+def test_spaces_against_markup_stay_as_they_were(copier: Translator) -> None:
+    """markdown-it-py's issue-fixes: an image alone in a link gains no space inside it,
+    and the space after an empty link stays."""
+    for text in (".\n[![a \\* b](x)](y)\n.\n", ".\n[](&#35y;) &#35y;\n.\n"):
+        out = copier.translate_file(text.encode(), "markdown", translate_all=True).data
+        assert out.decode() == text

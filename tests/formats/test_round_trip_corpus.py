@@ -96,9 +96,8 @@ DOCUMENTED = {
     "xss.md",  # "text/html;base64" -> "text/html; base64"
 }
 #: Defects left (docs/formats.md): an emphasis closed between `)` and `.` in a run of
-#: one-dot lines moves inside (`_(hai)_.` -> `_(hai_).`); a space after an empty link is
-#: lost; an image alone inside a link gains a space on each side.
-DEFECTS = {"commonmark_extras.md", "issue-fixes.md"}
+#: one-dot lines moves inside (`_(hai)_.` -> `_(hai_).`).
+DEFECTS = {"commonmark_extras.md"}
 
 
 @pytest.mark.slow

@@ -241,6 +241,7 @@ def _text_edits(place: _Place, block: Block, tokens: Sequence[Token]) -> list[Ed
     changed: list[int] = []
     for k, (old, new) in enumerate(pieces):
         old, new = _trimmed(old, codes, k), _trimmed(new, codes, k)
+        new = _spaced_like(new, old, k > 0, k < len(codes))
         if new == old:
             continue
         changed.append(k)
@@ -284,6 +285,21 @@ def _labels(
 def _openings(codes: Sequence[Token]) -> dict[int, int]:
     """Each paired code's index among ``codes`` where it opens."""
     return {id(t.code): k for k, t in enumerate(codes) if isinstance(t, Open)}
+
+
+def _spaced_like(new: str, old: str, after_code: bool, before_code: bool) -> str:
+    """``new`` with the spaces ``old`` had against its codes: a delimiter with a space
+    inside it stops being one (``** b**``), and a space the source had between a code and
+    a word is kept (``[](x) y``)."""
+    if not old.strip() and not new.strip():
+        return old
+    if after_code:
+        lead = old[: len(old) - len(old.lstrip())]
+        new = lead + new.lstrip()
+    if before_code:
+        tail = old[len(old.rstrip()) :]
+        new = new.rstrip() + tail
+    return new
 
 
 def _trimmed(text: str, codes: Sequence[Token], k: int) -> str:
