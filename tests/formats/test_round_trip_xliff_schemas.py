@@ -13,7 +13,7 @@ from lxml import etree
 
 from tarjama.formats.xliff import XliffDocument
 
-from .thirdparty import SCHEMAS, THIRDPARTY, files, identity_results, xliff_schema
+from .thirdparty import SCHEMAS, STRICT_12, THIRDPARTY, files, identity_results, xliff_schema
 
 OASIS = files("xliff/oasis-2.1", ".xlf") + files("xliff/oasis-2.2", ".xlf")
 OKAPI = files("xliff/okapi", ".xlf")
@@ -61,6 +61,9 @@ def test_output_validates_and_keeps_every_target(path: Path, issue: bool) -> Non
         schema = xliff_schema(namespace)
         assert schema.validate(source)  # the file was valid: so must the output be
         assert schema.validate(out), schema.error_log.last_error
+    if namespace == "urn:oasis:names:tc:xliff:document:1.2":
+        strict = xliff_schema(namespace, STRICT_12)
+        assert strict.validate(out) == strict.validate(source)  # strict in, strict out
     after = _targets(out)
     for target in _targets(source):
         assert target in after  # a translator's target, byte for byte

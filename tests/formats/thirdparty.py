@@ -49,12 +49,16 @@ SCHEMAS = {
 }
 
 
-def xliff_schema(namespace: str) -> etree.XMLSchema:
-    """The schema of an XLIFF namespace, its imports read from the local copies (the W3C
-    ``xml.xsd`` is named by URL in the OASIS files: never fetched)."""
+#: XLIFF 1.2's strict schema (no deprecated elements), checked where a file meets it.
+STRICT_12 = "xliff-core-1.2-strict.xsd"
+
+
+def xliff_schema(namespace: str, name: str | None = None) -> etree.XMLSchema:
+    """The schema of an XLIFF namespace (or the file ``name``), its imports read from the
+    local copies (the W3C ``xml.xsd`` is named by URL in the OASIS files: never fetched)."""
     folder = THIRDPARTY / "xliff" / "schemas"
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
-    doc = etree.parse(str(folder / SCHEMAS[namespace]), parser)
+    doc = etree.parse(str(folder / (name or SCHEMAS[namespace])), parser)
     for imported in doc.iter("{http://www.w3.org/2001/XMLSchema}import"):
         location = imported.get("schemaLocation", "")
         if location.endswith("xml.xsd"):
