@@ -133,9 +133,14 @@ class Paragraph:
     source: str
     separator: str = ""
     segments: list[Segment] = field(default_factory=list)
+    #: Written back as it was, never translated (a document's block already in the target
+    #: language, or without letters): its translation is its source.
+    kept: bool = False
 
     @property
     def translation(self) -> str:
+        if self.kept:
+            return self.source
         return " ".join(s.translation for s in self.segments if s.translation)
 
     def units(self) -> list[list[Segment]]:

@@ -39,10 +39,16 @@ TINY = Architecture(2, 2, 64, 4, 128)
 
 
 def train_sentencepiece(
-    lines: Iterable[str], prefix: Path, vocab_size: int, *, model_type: str = "unigram"
+    lines: Iterable[str],
+    prefix: Path,
+    vocab_size: int,
+    *,
+    model_type: str = "unigram",
+    normalization: str = "nmt_nfkc",
 ) -> Path:
     """Train a SentencePiece model (unigram, or ``bpe`` as NLLB's) on ``lines``; returns
-    the .model path."""
+    the .model path. ``normalization="identity"`` keeps every character as written (NFKC
+    would write ``¾`` as ``3⁄4``)."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
         for line in lines:
             if line.strip():
@@ -55,6 +61,7 @@ def train_sentencepiece(
             vocab_size=vocab_size,
             model_type=model_type,
             character_coverage=1.0,
+            normalization_rule_name=normalization,
             hard_vocab_limit=False,
             minloglevel=2,
         )
@@ -261,8 +268,11 @@ def build_copy_model(
     *,
     spm_vocab: int = 1000,
     replace: Mapping[str, str] | None = None,
+    exact: bool = False,
 ) -> Path:
     """Write a CTranslate2 model in the OPUS-MT layout whose output copies its input.
+    ``exact``: its pieces are not normalised (no NFKC), so every character of ``lines``
+    comes back as it was.
 
     The weights are crafted, not trained: a real engine that reproduces its source token by
     token (then ``</s>``), so that tests can follow inline text such as a protected glossary
@@ -284,7 +294,9 @@ def build_copy_model(
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        model = train_sentencepiece(lines, Path(tmp) / "copy", spm_vocab)
+        model = train_sentencepiece(
+            lines, Path(tmp) / "copy", spm_vocab, normalization="identity" if exact else "nmt_nfkc"
+        )
         shutil.copy(model, out / "source.spm")
         shutil.copy(model, out / "target.spm")
     vocab = _pieces(out / "source.spm")

@@ -37,9 +37,17 @@ class DocumentFile(Format):
     large files (a DOCX with its pictures) is never held in memory at once.
     """
 
-    def __init__(self, fmt: formats.DocumentFormat, registry: formats.Registry) -> None:
+    def __init__(
+        self,
+        fmt: formats.DocumentFormat,
+        registry: formats.Registry,
+        *,
+        translate_all: bool = False,
+    ) -> None:
         self.name, self.suffixes = fmt.kind, fmt.suffixes
         self.registry = registry
+        #: Blocks already in the target language go to the model too (default: kept).
+        self.translate_all = translate_all
 
     def scan(self, path: Path, fields: Fields) -> Iterator[Entry]:
         # Read once here: a file that is not what its name says fails at once, alone.
@@ -59,19 +67,26 @@ class DocumentFile(Format):
         """The file translated (its digest is set from the bytes translated)."""
         data = read_bytes(Path(source.keep))
         source.digest = digest(data)
-        return translator.translate_file(data, self.name, where=where, registry=self.registry)
+        return translator.translate_file(
+            data, self.name, where=where, registry=self.registry, translate_all=self.translate_all
+        )
 
 
 class JobFormats:
     """The formats of one job, by suffix: plain text, JSONL and CSV records, and every
     formatted document of ``registry`` (by default :data:`tarjama.formats.REGISTRY`, as it
-    is when the job starts). It pickles: each backend hands it to its workers."""
+    is when the job starts), whose blocks already in the target language are kept unless
+    ``translate_all``. It pickles: each backend hands it to its workers."""
 
-    def __init__(self, registry: formats.Registry | None = None) -> None:
+    def __init__(
+        self, registry: formats.Registry | None = None, *, translate_all: bool = False
+    ) -> None:
         docs = (registry or formats.REGISTRY).copy()
         self._by_suffix: dict[str, Format] = {}
         own: list[Format] = [TextFormat(), JsonlFormat(), CsvFormat()]
-        for fmt in [*own, *(DocumentFile(d, docs) for d in docs if d.formatted)]:
+        every = translate_all
+        documents = [DocumentFile(d, docs, translate_all=every) for d in docs if d.formatted]
+        for fmt in [*own, *documents]:
             for suffix in fmt.suffixes:
                 held = self._by_suffix.setdefault(suffix.lower(), fmt)
                 if held is not fmt:

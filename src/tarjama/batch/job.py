@@ -53,6 +53,8 @@ class JobOptions:
     #: The document formats it reads besides text and records (default: those of
     #: :data:`tarjama.formats.REGISTRY` when the job starts); sent to every worker.
     formats: Registry | None = None
+    #: A document's blocks already in the target language go to the model too.
+    translate_all: bool = False
 
     def check(self) -> None:
         if self.backend not in BACKENDS:
@@ -155,11 +157,20 @@ class _Run:
             ev,
         )
         self.skipped: dict[str, int] = {}  # files of other types in the folders, by suffix
-        self.formats = JobFormats(opts.formats)
+        self.formats = JobFormats(opts.formats, translate_all=opts.translate_all)
 
     def run(self, inputs: Sequence[str | Path]) -> None:
         fields = self.opts.fields
         settings = {**self.translators.settings, "id_field": fields.id, "text_field": fields.text}
+        # Recorded only when set, so that older journals still resume, and compared both ways.
+        stored = self.journal.settings()
+        if stored and bool(stored.get("translate_all")) != self.opts.translate_all:
+            raise ConfigError(
+                f"{self.out} holds a job with other settings (translate_all); resume it with "
+                "the same ones, or choose another --out"
+            )
+        if self.opts.translate_all:
+            settings["translate_all"] = True
         self.journal.fix_settings(Settings(settings))
         if isinstance(self.translators, PinsMemory):
             # The memory as it was when the job first started (docs/memory.md).

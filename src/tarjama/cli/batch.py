@@ -48,6 +48,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--no-memory", action="store_true", help="translate without any translation memory"
     )
     p.add_argument("--digits", choices=("ascii", "arabic"), default=None)
+    p.add_argument(
+        "--translate-all",
+        action="store_true",
+        help="documents: translate blocks already in the target language too (default: kept)",
+    )
     p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--home", default=None, help="model store (default $TARJAMA_HOME)")
@@ -95,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
         gpus=args.gpus,
         pool_chars=args.pool,
         resume=args.resume,
+        translate_all=args.translate_all,
     )
     with RichProgress() as progress:
         summary = run_job(args.inputs, args.out, translators, options, progress)

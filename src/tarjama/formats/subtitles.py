@@ -178,6 +178,7 @@ class SrtDocument:
             if item.end < item.start:
                 raise InputError(f"{where}: cue {item.index} ends before it starts")
         self.blocks = [cues_block(item.text.split("\n") for item in self.items)]
+        self.heads = _srt_heads(text)
 
     def write(self, results: Sequence[BlockResult], *, source: str, target: str) -> bytes:
         if self.items:
@@ -189,7 +190,33 @@ class SrtDocument:
                     item.index = n
         out = io.StringIO()
         self.items.write_into(out)
-        return out.getvalue().encode("utf-8")
+        return _heads_as_written(out.getvalue(), self.heads).encode("utf-8")
+
+
+def _srt_heads(text: str) -> list[tuple[str | None, str]]:
+    """Each cue's number line as written (``01``; None where it has none) and timing line
+    as written: pysrt reads ``01`` as 1 and rewrites timings in its own form."""
+    lines = text.split("\n")
+    heads: list[tuple[str | None, str]] = []
+    for k, line in enumerate(lines):
+        if "-->" in line:
+            number = lines[k - 1].strip() if k > 0 and lines[k - 1].strip().isdigit() else None
+            heads.append((number, line.rstrip("\r")))
+    return heads
+
+
+def _heads_as_written(written: str, heads: Sequence[tuple[str | None, str]]) -> str:
+    """pysrt's output with each cue's number (where the source had one) and timing line
+    as the source wrote them."""
+    lines = written.split("\n")
+    found = [k for k, line in enumerate(lines) if "-->" in line]
+    if len(found) != len(heads):
+        return written
+    for k, (number, timing) in zip(found, heads, strict=True):
+        lines[k] = timing
+        if number is not None and k > 0:
+            lines[k - 1] = number
+    return "\n".join(lines)
 
 
 class VttDocument:
@@ -211,7 +238,8 @@ class VttDocument:
             if caption.end_in_seconds < caption.start_in_seconds:
                 raise InputError(f"{where}: cue {n} ends before it starts")
         self._timings = _timing_lines(text)
-        self.blocks = [cues_block(list(c.lines) for c in self.vtt.captions)]
+        # A cue without text has no lines: it is one empty line, as in SubRip.
+        self.blocks = [cues_block(list(c.lines) or [""] for c in self.vtt.captions)]
 
     def write(self, results: Sequence[BlockResult], *, source: str, target: str) -> bytes:
         if self.empty:

@@ -114,8 +114,10 @@ def translate_formatted(
     all of them in one :func:`.blocks.translate_blocks` call, then each written back.
 
     A block whose text fails ``wanted`` never reaches the pipeline and is written back as
-    it was (the server's rule that a text without letters is given back unchanged); it
-    has an empty paragraph in the report.
+    it was (the server's rule that a text without letters is given back unchanged); its
+    paragraph in the report has no segments and its source as translation (``kept``).
+    The report's ``text`` has one block a line, as a plain text document has one
+    paragraph a line.
     """
     blocks = [b for d in documents for b in d.blocks if wanted is None or wanted(b.text)]
     done = translate_blocks(translator, blocks, check=check)
@@ -128,7 +130,8 @@ def translate_formatted(
                 placed, para = next(translated)
                 results.append(BlockResult(placed.tokens, _numbered(para, k)))
             else:
-                results.append(BlockResult(list(block.tokens), Paragraph(k, block.text)))
+                results.append(BlockResult(list(block.tokens), Paragraph(k, block.text, kept=True)))
+            results[-1].paragraph.separator = "\n"
         data = document.write(results, source=translator.source, target=translator.target)
         report = TranslatedDocument(
             paragraphs=[r.paragraph for r in results],

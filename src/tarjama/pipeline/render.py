@@ -101,6 +101,8 @@ def render_file(
     document = formats.read(data, kind, where=where)
     doc = split_pair(document.blocks, source, target)
     edited = _fill(doc, segments, edits)
+    for para in doc.paragraphs:  # the report's text: one block a line, as when translated
+        para.separator = "\n"
     coded = _with_codes(document.blocks, doc, edited)
     aligned = _realign(coded, align) if align is not None else set()
     results = []

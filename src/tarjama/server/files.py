@@ -36,7 +36,10 @@ UPLOAD_LIMIT = 32 * 2**20
 UPLOAD_PATHS = ("/translate_file", "/v1/translate")
 
 #: What ``/v1/translate`` takes with a file: the JSON body's fields, ``text`` replaced.
-_NATIVE_FIELDS = {"file", "source", "target", "model", "glossary", "memory", "beam", "api_key"}
+_NATIVE_FIELDS = {
+    *("file", "source", "target", "model", "glossary", "memory", "beam", "api_key"),
+    "translate_all",
+}
 
 router = APIRouter(tags=["files"])
 
@@ -95,6 +98,8 @@ async def _translate(
             beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
         options = Options(text_field(fields, "glossary"), _memory_flag(fields), beam)
     model = pick_model(state, text_field(fields, "model") if native else None, source, target)
+    # Blocks already in the target language are kept as written unless asked otherwise.
+    every = bool(_form_flag(fields, "translate_all"))
     note(request, chars=len(data))
 
     def work() -> TranslatedFile:
@@ -104,7 +109,9 @@ async def _translate(
             source,
             target,
             options,
-            lambda t: t.translate_file(data, kind, where=name, char_limit=limit),
+            lambda t: t.translate_file(
+                data, kind, where=name, char_limit=limit, translate_all=every
+            ),
         )
 
     result = await run_document(state, request, work)
@@ -112,15 +119,21 @@ async def _translate(
 
 
 def _memory_flag(fields: Fields) -> bool | None:
-    value = fields.get("memory")
+    return _form_flag(fields, "memory", auto=True)
+
+
+def _form_flag(fields: Fields, name: str, *, auto: bool = False) -> bool | None:
+    """A flag sent as JSON or as form text (``true``, ``1``, ``yes``...); None when
+    absent, empty (or ``auto`` where that is allowed)."""
+    value = fields.get(name)
     if isinstance(value, str):  # a form sends text
         lowered = value.strip().lower()
-        if lowered in ("", "auto"):
+        if lowered == "" or (auto and lowered == "auto"):
             return None
         if lowered in ("true", "false", "1", "0", "yes", "no"):
             return lowered in ("true", "1", "yes")
-        raise bad_request("Invalid request: memory must be true or false")
-    return flag_field(fields, "memory")
+        raise bad_request(f"Invalid request: {name} must be true or false")
+    return flag_field(fields, name)
 
 
 @router.post("/translate_file", tags=["LibreTranslate"])
