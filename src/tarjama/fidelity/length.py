@@ -161,7 +161,7 @@ def count_sentences(text: str, lang: str) -> list[Sentence]:
     full stop with no space after it or (English) a lower-case word after it."""
     sentences = split_sentences(text, lang)
     loose = _LOOSE_END_AR if lang == "ar" else _LOOSE_END
-    pieces = []
+    pieces: list[Sentence] = []
     for s in sentences:
         start = 0
         for m in loose.finditer(s.text):
@@ -171,11 +171,11 @@ def count_sentences(text: str, lang: str) -> list[Sentence]:
             start = m.end()
         pieces.append(Sentence(s.text[start:], s.start + start, s.end))
     out: list[Sentence] = []
-    for piece in pieces:
+    for sentence in pieces:
         if out and text_length(out[-1].text) < _MIN_SENTENCE:
             head = out.pop()
-            piece = Sentence(text[head.start : piece.end], head.start, piece.end)
-        out.append(piece)
+            sentence = Sentence(text[head.start : sentence.end], head.start, sentence.end)
+        out.append(sentence)
     return out
 
 
