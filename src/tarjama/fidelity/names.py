@@ -354,11 +354,14 @@ def _bare(stem: str, suffixes: tuple[str, ...]) -> list[str]:
 
 
 def _english_spellings(word: str) -> list[str]:
-    """The word, its soft-c and cedilla readings (Triceratops sounds tri-s-eratops) and the
-    word without a plural s (Tainos, the Taino people: تاينو)."""
+    """The word, its soft-c and cedilla readings (Triceratops sounds tri-s-eratops), the
+    word without a plural s (Tainos, the Taino people: تاينو) and with a final -ng as the
+    one sound Arabic may write ن + ج (Sejong, سيجونج)."""
     soft = re.sub(r"[cC](?=[eiyEIY])", "s", word).replace("ç", "s")
     out = [word, soft] if soft != word else [word]
     if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        out.append(word[:-1])
+    if len(word) > 4 and word.endswith("ng"):
         out.append(word[:-1])
     return out
 

@@ -51,8 +51,6 @@ def phonetic_key(word: str) -> str:
     w = "".join(ch for ch in w if "a" <= ch <= "z")
     for pattern, repl in _FOLDS:
         w = re.sub(pattern, repl, w)
-    # A final -ng is one sound that Arabic writes نغ, نج or ن (Sejong = سيجونج).
-    w = re.sub(r"(?<=.)ng$", "n", w)
     if not w:
         return ""
     head, tail = w[0], w[1:]
