@@ -179,3 +179,16 @@ def test_a_long_quoted_name_is_not_a_quotation() -> None:
     source = 'عُقد اجتماع في 20 آذار في "مركز إيست باي القانوني المجتمعي" لضحايا الاحتيال.'
     english = "A meeting was held on March 20 at the East Bay Community Law Center for the victims."
     assert _of(check_pair(source, english), "quotes") == []
+
+
+# --- repetition ----------------------------------------------------------------------------
+
+
+def test_a_phrase_the_source_says_again_three_words_later_is_an_echo() -> None:
+    source = "We will see a hologram appear, a very realistic hologram appear before us."
+    arabic = "سوف نرى صورة طيفية، صورة طيفية في غاية الواقعية تظهر أمامنا."
+    assert _of(check_pair(source, arabic, source_lang="en", target_lang="ar"), "repetition") == []
+    # Function words said again three words later are no echo: the loop is still one.
+    looped = "سوف نرى من الأمام، من الأمام تظهر أمامنا."
+    plain = "We will see it from the front, and then it appears."
+    assert _of(check_pair(plain, looped, source_lang="en", target_lang="ar"), "repetition")

@@ -11,6 +11,7 @@ from ..document import Issue
 from ..text.fold import clitic_stems, fold_letters
 from ..text.script import is_arabic_char
 from .base import WARNING, Check, Context
+from .names import zipf_frequency as cached_zipf
 from .quoting import quoted_spans
 
 
@@ -225,11 +226,25 @@ def _repeats(tokens: list[str], max_ngram: int) -> list[tuple[int, int]]:
                 found.append((n, times))
                 i += times * n  # past the run: a long one is read once, not once a word
                 continue
-            if n > 1 and any(gram == tokens[i + n + g : i + 2 * n + g] for g in (1, 2)):
-                # Said again a word or two later: "الخروج من المحادثة، أخرج من المحادثة".
+            if n > 1 and (
+                any(gram == tokens[i + n + g : i + 2 * n + g] for g in (1, 2))
+                or (gram == tokens[i + n + 3 : i + 2 * n + 3] and _content(gram))
+            ):
+                # Said again a word or two later: "الخروج من المحادثة، أخرج من المحادثة";
+                # three when no word of it is a function word ("a hologram appear, a very
+                # realistic hologram appear", which Arabic says "صورة طيفية، صورة طيفية في
+                # غاية الواقعية").
                 found.append((n, 2))
             i += 1
     return found
+
+
+#: Function words (of, the, في, من) are more common than this (wordfreq Zipf).
+_FUNCTION_ZIPF = 6.0
+
+
+def _content(gram: list[str]) -> bool:
+    return all(max(cached_zipf(w, "en"), cached_zipf(w, "ar")) < _FUNCTION_ZIPF for w in gram)
 
 
 def _echoed(loop: tuple[int, int], echoes: list[tuple[int, int]]) -> bool:
