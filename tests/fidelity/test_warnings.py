@@ -192,3 +192,10 @@ def test_a_phrase_the_source_says_again_three_words_later_is_an_echo() -> None:
     looped = "سوف نرى من الأمام، من الأمام تظهر أمامنا."
     plain = "We will see it from the front, and then it appears."
     assert _of(check_pair(plain, looped, source_lang="en", target_lang="ar"), "repetition")
+
+
+def test_a_phrase_said_again_after_a_dash_is_not_a_loop() -> None:
+    source = "لا نهتم بأي هاتف نشتري -- نشتريه بسبب نظام التشغيل."
+    english = "We don't care which phone we buy -- we buy it because of the operating system."
+    assert _of(check_pair(source, english), "repetition") == []
+    assert _of(check_pair(source, "We don't care which phone we buy we buy it."), "repetition")

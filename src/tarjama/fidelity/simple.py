@@ -183,15 +183,16 @@ class RepetitionCheck(Check):
         return None
 
 
-_SENTENCE_MARK = re.compile("[.!?؟:;()]")
+# A dash between spaces sets off an aside: "the hardware we buy -- we buy it for the system".
+_SENTENCE_MARK = re.compile(r"[.!?؟:;()]|\s(?:--|—|–)\s")
 _HARAKAT = re.compile("[\u064b-\u0652\u0670]")
 _WORD_TATWEEL = re.compile(r"[\w\u0640]+(?:['’][\w\u0640]+)*")
 _AND = frozenset({"and", "or", "و", "أو"})
 
 
 def _across_sentences(text: str, words: list[tuple[str, int, int]], i: int, n: int) -> bool:
-    """The second time the phrase comes is after the end of a sentence or across a bracket
-    ("Lake Onega (Onega)", "the colder it is), it is necessary")."""
+    """The second time the phrase comes is after the end of a sentence, across a bracket
+    ("Lake Onega (Onega)", "the colder it is), it is necessary") or a dash."""
     return bool(_SENTENCE_MARK.search(text, words[i + n - 1][2], words[i + n][1]))
 
 
