@@ -172,7 +172,7 @@ def count_sentences(text: str, lang: str) -> list[Sentence]:
         pieces.append(Sentence(s.text[start:], s.start + start, s.end))
     out: list[Sentence] = []
     for sentence in pieces:
-        if out and text_length(out[-1].text) < _MIN_SENTENCE:
+        if out and len(out[-1].text) < 16 and text_length(out[-1].text) < _MIN_SENTENCE:
             head = out.pop()
             sentence = Sentence(text[head.start : sentence.end], head.start, sentence.end)
         out.append(sentence)

@@ -163,7 +163,7 @@ class NameMatcher:
                 and folded.text[words[i - 1].end() : m.start()].startswith(".")
             )
             person = after_dot or (after and fold_letters(words[i - 1].group(0)) in _PERSON_TITLES)
-            freq = max(zipf_frequency(s, "ar") for s in _readings(m.group(0)))
+            freq = _arabic_zipf(m.group(0))
             if freq < AR_RARE_ZIPF and _glued(fold_letters(m.group(0))):
                 continue
             # A family name after a titled first name: د. فهد الشمري.
@@ -322,6 +322,13 @@ def _stems(m: re.Match[str]) -> list[str]:
 
 _SUFFIXES = ("ها", "هم", "هما", "هن", "كم", "نا", "ه", "ك", "ي", "ات", "ين", "ون", "ان", "تا", "ة",
              "تان", "تين", "ني", "وا")  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def _arabic_zipf(word: str) -> float:
+    """The frequency of the word's most common reading, remembered: a document says the same
+    words again and again."""
+    return max(zipf_frequency(s, "ar") for s in _readings(word))
 
 
 def _readings(word: str) -> list[str]:
