@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -141,7 +142,9 @@ def ranking(split: str, dump: Path | None) -> None:
 
 def _current(rows: list[dict[str, str]]) -> list[str]:
     """The severity the checker as it is now gives each judged (line, check): the gravest
-    of its issues of that check on that line, or "" when it no longer flags it."""
+    of its issues of that check on that line, or "" when it no longer flags it. A names
+    flag is the same flag only if it quotes the same name: a line judged for one name and
+    now flagged for another is not the judged flag."""
     names = NameMatcher(romanize.transliterate)
     cache: dict[tuple[str, str], tuple[list[str], list[str], dict[str, list[str]]]] = {}
     out = []
@@ -153,9 +156,18 @@ def _current(rows: list[dict[str, str]]) -> list[str]:
         hyps = refs if row["system"] == "reference" else outputs[row["system"]]
         n = int(row["line"]) - 1
         issues = check_pair(sources[n], hyps[n], source_lang=src, target_lang=tgt, names=names)
-        found = {i.severity for i in issues if i.check == row["check"]}
+        word = _QUOTED.search(row["message"]) if row["check"] in _BY_WORD else None
+        found = {
+            i.severity
+            for i in issues
+            if i.check == row["check"] and (word is None or word.group(0) in i.message)
+        }
         out.append("error" if "error" in found else "warning" if found else "")
     return out
+
+
+_BY_WORD = ("names",)
+_QUOTED = re.compile(r"'[^']+'")
 
 
 def precision(path: Path) -> None:

@@ -55,7 +55,16 @@ _SENTENCE_START = re.compile(r"[.!?:;\"“«(]\s*$")
 _POSSESSIVE = re.compile(r"['’]s$")
 # Capitalised adjectives and nouns of kind (Croatian, Icelandic, Meteorological, Colonists)
 # are translated, not transliterated: no sound match is to be expected.
-_NOT_A_NAME = re.compile(r"(?:ians?|eses?|ic|ical|ists?|ions?|isms?|ology)$")
+# Adjectives in -ous (Cretaceous) too.
+_NOT_A_NAME = re.compile(r"(?:ians?|eses?|ic|ical|ists?|ions?|isms?|ology|ous)$")
+# Parts of a name: hyphenated, with an apostrophe, snake_case or CamelCase (a hashtag:
+# BlackLivesMatter is three common words, translated; BlackSkin_Heranity is not).
+_PARTS = re.compile(r"[-'’_]|(?<=[a-z])(?=[A-Z])")
+# An acronym in mixed case (AfCFTA, the African Continental Free Trade Area): said in words.
+_MIXED_ACRONYM = re.compile(r"[A-Z]{2}.*[A-Z]|[A-Z].*[A-Z]{2}")
+# A demonym is a place name with one of these endings (Rwanda-n, Zimbabwe-ans, German(y)-s,
+# Iraq-i): translated (روانديًا, مواطني زمبابواي), not transliterated.
+_DEMONYM_ENDINGS = ("n", "ns", "an", "ans", "ian", "ians", "ese", "i", "is", "ish", "s")
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,8 @@ def keys_match(a: str, b: str) -> bool:
         return False
     if a == b:
         return True
+    if a[1:] == b[1:] and {a[0], b[0]} <= {"a", "y"}:
+        return True  # a leading semi-vowel is a vowel in the other script (Eunice, يونيس)
     if min(len(a), len(b)) < 4:
         return False
     return a.startswith(b) or b.startswith(a) or Levenshtein.normalized_similarity(a, b) >= 0.75
@@ -95,6 +106,13 @@ class NameMatcher:
         if glossary is not None:
             gazetteer = gazetteer.with_pairs(((t.ar, t.en) for t in glossary.terms), "glossary")
         self.gazetteer = gazetteer
+        self._places = frozenset(
+            r.lower()
+            for e in gazetteer.entries.values()
+            if e.kind == "territory"
+            for r in e.english
+            if " " not in r and len(r) >= 4
+        )
 
     # -- finding names -----------------------------------------------------------------
 
@@ -107,15 +125,25 @@ class NameMatcher:
                 continue
             if m.start() == 0 or _SENTENCE_START.search(text[max(0, m.start() - 4) : m.start()]):
                 continue
-            if _NOT_A_NAME.search(word):
+            if _NOT_A_NAME.search(word) or _MIXED_ACRONYM.search(word) or self._demonym(word):
                 continue
-            parts = [p for p in re.split(r"[-'’]", word) if len(p) > 2]
+            parts = [p for p in _PARTS.split(word) if len(p) > 2]
             if all(zipf_frequency(p.lower(), "en") >= EN_COMMON_ZIPF for p in parts):
                 continue
             start = m.start()
             keys = tuple(dict.fromkeys(phonetic_key(v) for v in _english_spellings(word)))
             names.append(Name(word, start, start + len(word), keys))
         return names
+
+    def _demonym(self, word: str) -> bool:
+        """``word`` is a place of the gazetteer with a demonym's ending (Rwandan)."""
+        low = word.lower()
+        stems = [low[: -len(x)] for x in _DEMONYM_ENDINGS if low.endswith(x)]
+        return any(
+            len(stem) >= 3
+            and (stem in self._places or any(stem + x in self._places for x in "aey"))
+            for stem in stems
+        )
 
     def arabic_names(self, text: str) -> list[Name]:
         folded = fold(text, "ar")
@@ -135,7 +163,9 @@ class NameMatcher:
                 and folded.text[words[i - 1].end() : m.start()].startswith(".")
             )
             person = after_dot or (after and fold_letters(words[i - 1].group(0)) in _PERSON_TITLES)
-            freq = max(zipf_frequency(s, "ar") for s in _readings(m.group(0)))
+            freq = _arabic_zipf(m.group(0))
+            if freq < AR_RARE_ZIPF and _glued(fold_letters(m.group(0))):
+                continue
             # A family name after a titled first name: د. فهد الشمري.
             after = after or ((i - 1) in titled and m.group(0).startswith("ال"))
             quoted = any(s <= m.start() < e for s, e in short_quotes)
@@ -198,6 +228,7 @@ class NameMatcher:
             for n in en_names
             if n.text.lower() not in latin
             and not any(keys_match(e, k) for e in n.keys for k in ar_keys)
+            and not _parts_match(n.text, ar_keys)
             and not self._glossed_en(n.text, arabic)
             and not any(r.lower() in rendered for r in _with_parts(n.text))
         ]
@@ -246,6 +277,13 @@ def rare_name(name: str) -> bool:
     )
 
 
+def _parts_match(name: str, keys: set[str]) -> bool:
+    """Each part of a hyphenated name sounds like a word on the other side (Saffir-Simpson,
+    سايفر-سيمبسون: the Arabic words are found apart)."""
+    parts = [p for p in re.split(r"[-'’]", name) if len(p) > 2]
+    return len(parts) > 1 and all(any(keys_match(phonetic_key(p), k) for k in keys) for p in parts)
+
+
 def _with_parts(name: str) -> list[str]:
     return [name, *re.split(r"[-'’]", name)]
 
@@ -283,7 +321,14 @@ def _stems(m: re.Match[str]) -> list[str]:
 
 
 _SUFFIXES = ("ها", "هم", "هما", "هن", "كم", "نا", "ه", "ك", "ي", "ات", "ين", "ون", "ان", "تا", "ة",
-             "تان", "تين")  # fmt: skip
+             "تان", "تين", "ني", "وا")  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def _arabic_zipf(word: str) -> float:
+    """The frequency of the word's most common reading, remembered: a document says the same
+    words again and again."""
+    return max(zipf_frequency(s, "ar") for s in _readings(word))
 
 
 def _readings(word: str) -> list[str]:
@@ -294,7 +339,9 @@ def _readings(word: str) -> list[str]:
     out = []
     for stem in clitic_stems(word, min_stem=3):
         out.append(stem)
-        bare = [stem[: -len(x)] for x in _SUFFIXES if stem.endswith(x) and len(stem) - len(x) >= 3]
+        bare = _bare(stem, _SUFFIXES)
+        # A verb with a pronoun after its ending: يزورونني, they visit me.
+        bare += [b for x in _bare(stem, _PRONOUNS) for b in _bare(x, _ENDINGS)]
         out += bare
         out += [b[:-1] + "ة" for b in bare if b.endswith("ت")]
         if stem[:2] in _FUTURE and len(stem) >= 5:
@@ -305,7 +352,35 @@ def _readings(word: str) -> list[str]:
 _FUTURE = ("سي", "ست", "سن", "سأ", "سا")
 
 
+_PRONOUNS = ("ني", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ك")
+_ENDINGS = ("ون", "وا", "ين", "ات", "ان")
+
+
+def _bare(stem: str, suffixes: tuple[str, ...]) -> list[str]:
+    return [stem[: -len(x)] for x in suffixes if stem.endswith(x) and len(stem) - len(x) >= 3]
+
+
 def _english_spellings(word: str) -> list[str]:
-    """The word and its soft-c and cedilla readings: Triceratops sounds tri-s-eratops."""
+    """The word, its soft-c and cedilla readings (Triceratops sounds tri-s-eratops), the
+    word without a plural s (Tainos, the Taino people: تاينو) and with a final -ng as the
+    one sound Arabic may write ن + ج (Sejong, سيجونج)."""
     soft = re.sub(r"[cC](?=[eiyEIY])", "s", word).replace("ç", "s")
-    return [word, soft] if soft != word else [word]
+    out = [word, soft] if soft != word else [word]
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        out.append(word[:-1])
+    if len(word) > 4 and word.endswith("ng"):
+        out.append(word[:-1])
+    return out
+
+
+#: A rare Arabic "word" that is two common words of three letters or more glued by a
+#: missing space (السفرهذه).
+_GLUED_ZIPF = 3.5
+
+
+def _glued(word: str) -> bool:
+    return any(
+        zipf_frequency(word[:i], "ar") >= _GLUED_ZIPF
+        and zipf_frequency(word[i:], "ar") >= _GLUED_ZIPF
+        for i in range(3, len(word) - 2)
+    )

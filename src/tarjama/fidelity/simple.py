@@ -11,6 +11,7 @@ from ..document import Issue
 from ..text.fold import clitic_stems, fold_letters
 from ..text.script import is_arabic_char
 from .base import WARNING, Check, Context
+from .names import zipf_frequency as cached_zipf
 from .quoting import quoted_spans
 
 
@@ -182,15 +183,16 @@ class RepetitionCheck(Check):
         return None
 
 
-_SENTENCE_MARK = re.compile("[.!?؟:;()]")
+# A dash between spaces sets off an aside: "the hardware we buy -- we buy it for the system".
+_SENTENCE_MARK = re.compile(r"[.!?؟:;()]|\s(?:--|—|–)\s")
 _HARAKAT = re.compile("[\u064b-\u0652\u0670]")
 _WORD_TATWEEL = re.compile(r"[\w\u0640]+(?:['’][\w\u0640]+)*")
 _AND = frozenset({"and", "or", "و", "أو"})
 
 
 def _across_sentences(text: str, words: list[tuple[str, int, int]], i: int, n: int) -> bool:
-    """The second time the phrase comes is after the end of a sentence or across a bracket
-    ("Lake Onega (Onega)", "the colder it is), it is necessary")."""
+    """The second time the phrase comes is after the end of a sentence, across a bracket
+    ("Lake Onega (Onega)", "the colder it is), it is necessary") or a dash."""
     return bool(_SENTENCE_MARK.search(text, words[i + n - 1][2], words[i + n][1]))
 
 
@@ -225,11 +227,25 @@ def _repeats(tokens: list[str], max_ngram: int) -> list[tuple[int, int]]:
                 found.append((n, times))
                 i += times * n  # past the run: a long one is read once, not once a word
                 continue
-            if n > 1 and any(gram == tokens[i + n + g : i + 2 * n + g] for g in (1, 2)):
-                # Said again a word or two later: "الخروج من المحادثة، أخرج من المحادثة".
+            if n > 1 and (
+                any(gram == tokens[i + n + g : i + 2 * n + g] for g in (1, 2))
+                or (gram == tokens[i + n + 3 : i + 2 * n + 3] and _content(gram))
+            ):
+                # Said again a word or two later: "الخروج من المحادثة، أخرج من المحادثة";
+                # three when no word of it is a function word ("a hologram appear, a very
+                # realistic hologram appear", which Arabic says "صورة طيفية، صورة طيفية في
+                # غاية الواقعية").
                 found.append((n, 2))
             i += 1
     return found
+
+
+#: Function words (of, the, في, من) are more common than this (wordfreq Zipf).
+_FUNCTION_ZIPF = 6.0
+
+
+def _content(gram: list[str]) -> bool:
+    return all(max(cached_zipf(w, "en"), cached_zipf(w, "ar")) < _FUNCTION_ZIPF for w in gram)
 
 
 def _echoed(loop: tuple[int, int], echoes: list[tuple[int, int]]) -> bool:
@@ -241,6 +257,11 @@ def _echoed(loop: tuple[int, int], echoes: list[tuple[int, int]]) -> bool:
 
 _LONG_QUOTE_WORDS = 5
 _ANY_MARK = re.compile('["“”«»„]')
+# A name in English: three or more capitalised words, "of", "the", "and" or a dash between
+# them (East Bay Community Law Center, White Sea–Baltic Canal), not after a sentence's end.
+_TITLE_RUN = re.compile(
+    r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’]*(?:(?:\s+(?:of|the|and|for|de|al)|\s*[-–])?\s+[A-Z][\w'’]*){2,}"
+)
 
 
 class QuotesCheck(Check):
@@ -248,8 +269,11 @@ class QuotesCheck(Check):
     quoted passages, and fewer quotation marks than two per quotation.
 
     Shorter quoted spans are names and titles, which Arabic quotes and English rightly does
-    not: they are the names check's candidates, not quotations. Whether marks were dropped
-    on purpose cannot be told from the text, so this is always a warning.
+    not: they are the names check's candidates, not quotations. So are longer ones that the
+    English writes as a name («مركز إيست باي القانوني المجتمعي», East Bay Community Law
+    Center). A quotation opened and never closed is malformed, not lost (judged: the three
+    such warnings were false). Whether
+    marks were dropped on purpose cannot be told from the text, so this is always a warning.
     """
 
     id = "quotes"
@@ -257,12 +281,15 @@ class QuotesCheck(Check):
 
     def check(self, source: str, translation: str, context: Context) -> list[Issue]:
         src = [s for s in quoted_spans(source) if _words(source, s) >= _LONG_QUOTE_WORDS]
+        if context.source_lang == "en":
+            src = [s for s in src if not _TITLE_RUN.fullmatch(source[s[0] + 1 : s[1] - 1])]
         if not src:
             return []
         if len(_ANY_MARK.findall(translation)) >= 2 * len(src):
             return []  # as many marks kept, perhaps of mixed styles: not lost
         tgt = quoted_spans(translation)
-        if len(tgt) >= len(src):
+        named = len(_TITLE_RUN.findall(translation)) if context.target_lang == "en" else 0
+        if len(tgt) + _unclosed(translation, tgt) + named >= len(src):
             return []
         longest = max(src, key=lambda s: s[1] - s[0])
         return [
@@ -276,6 +303,21 @@ class QuotesCheck(Check):
                 "the quotation marks, or the quotation.",
             )
         ]
+
+
+_OPENING = re.compile(r'[“«„]|(?:^|(?<=[\s:,(\[]))"')
+
+
+def _unclosed(text: str, spans: list[tuple[int, int]]) -> int:
+    """Opening marks outside the quoted spans: a quotation opened and never closed, as MT
+    output often ends one (a malformed quotation, not a lost one)."""
+    rest = "".join(
+        text[a:b]
+        for a, b in zip(
+            [0] + [e for _, e in spans], [s for s, _ in spans] + [len(text)], strict=True
+        )
+    )
+    return len(_OPENING.findall(rest))
 
 
 def _words(text: str, span: tuple[int, int]) -> int:

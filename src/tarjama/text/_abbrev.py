@@ -30,7 +30,7 @@ _NOISE = str.maketrans("", "", TRANSPARENT + TATWEEL + "".join(ARABIC_DIACRITICS
 _EN_NEVER = _words(
     "Mr Mrs Ms Mx Messrs Mmes Mme Mlle Dr Drs Prof Profs Gen Col Lt Sgt Capt Cpt Maj Cmdr"
     " Cdr Adm Gov Sen Rep Reps Rev Hon Pres Supt Insp Det Brig Cpl Pvt Fr Atty Amb Sra Sgto"
-    " vs e.g i.e cf viz"
+    " vs v e.g i.e cf viz"
 )
 
 #: English abbreviations that can also be the last word of a sentence.
