@@ -23,12 +23,12 @@ PRECISION = {
     ("repetition", "error"): 0.81,
     ("untranslated", "error"): 1.0,
     ("empty", "error"): 1.0,
-    ("names", "warning"): 0.40,
-    ("omission", "warning"): 0.38,
-    ("quotes", "warning"): 0.44,
-    ("untranslated", "warning"): 0.50,
+    ("names", "warning"): 0.61,
+    ("omission", "warning"): 0.72,
+    ("quotes", "warning"): 0.78,
+    ("untranslated", "warning"): 0.56,
 }
-_BY_SEVERITY = {"error": 0.92, "warning": 0.41}
+_BY_SEVERITY = {"error": 0.92, "warning": 0.66}
 #: Mean log-probability per token at which the model's doubt starts to count, and the most
 #: it can count for by itself (a confident-looking wrong sentence is the checks' business).
 _UNSURE_FROM = -0.5
