@@ -7,10 +7,12 @@ coalescing engine implements it too, and asks for a per-request beam).
 
 from ..engines import (
     Engine,
+    Hints,
     Hypothesis,
     Signature,
     can_align,
     can_beam,
+    can_hint,
     can_stream,
     count_tokens_many,
 )
@@ -31,6 +33,7 @@ __all__ = [
     "Direction",
     "Engine",
     "GlossaryStage",
+    "Hints",
     "Hypothesis",
     "Known",
     "KnownStage",
@@ -44,6 +47,7 @@ __all__ = [
     "Translator",
     "can_align",
     "can_beam",
+    "can_hint",
     "can_stream",
     "count_tokens_many",
     "default_pair",

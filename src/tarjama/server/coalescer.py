@@ -29,7 +29,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import EngineError
-from ..pipeline import Engine, Hypothesis, Signature, can_align, count_tokens_many
+from ..pipeline import (
+    Engine,
+    Hints,
+    Hypothesis,
+    Signature,
+    can_align,
+    can_hint,
+    count_tokens_many,
+)
 
 log = logging.getLogger("tarjama.server")
 
@@ -45,6 +53,8 @@ class _Job:
     future: asyncio.Future[list[Hypothesis]] = field(repr=False)
     #: Which texts want a word alignment (None: none do).
     align: list[bool] | None = None
+    #: What an LLM is told of each text (memory examples, glossary terms; None: nothing).
+    hints: list[Hints | None] | None = None
 
     @property
     def group(self) -> tuple[Signature, str, str, int]:
@@ -159,6 +169,7 @@ class Coalescer:
         alternatives: int = 0,
         tokens: int = 1,
         align: Sequence[bool] | None = None,
+        hints: Sequence[Hints | None] | None = None,
     ) -> list[Hypothesis]:
         """Queue ``texts`` for the next batch and wait for their hypotheses."""
         if not texts:
@@ -170,6 +181,8 @@ class Coalescer:
         future: asyncio.Future[list[Hypothesis]] = self.loop.create_future()
         job = _Job(engine, list(texts), source, target, alternatives, max(tokens, 1), future)
         job.align = list(align) if align is not None else None
+        if hints is not None:
+            job.hints = [*hints, *[None] * (len(job.texts) - len(hints))][: len(job.texts)]
         await self._queue.put(job)
         return await future
 
@@ -238,6 +251,8 @@ class Coalescer:
         options: dict[str, Any] = {"num_alternatives": first.alternatives}
         if any(job.align for job in jobs):
             options["align"] = [a for job in jobs for a in (job.align or [False] * len(job.texts))]
+        if any(job.hints for job in jobs):
+            options["hints"] = [h for job in jobs for h in (job.hints or [None] * len(job.texts))]
         assert self.loop is not None and self._executor is not None
         try:
             hyps = await self.loop.run_in_executor(
@@ -296,8 +311,10 @@ class CoalescedEngine:
     server's request threads); it blocks that thread until the shared batch is done.
     It offers the abilities that pass through a shared batch, as their protocols say the
     engine it wraps has them: word alignment (:class:`~tarjama.engines.base.Aligner`,
-    ``aligns`` is the engine's) and token counting in bulk (the engine's own, which keeps
-    what it counted for the batch: a text is tokenized once).
+    ``aligns`` is the engine's), an LLM's hints (:class:`~tarjama.engines.base.Hinted`,
+    ``hinted`` is the engine's: the memory's examples and the glossary's terms reach its
+    prompt when served as they do in the CLI) and token counting in bulk (the engine's own,
+    which keeps what it counted for the batch: a text is tokenized once).
     """
 
     def __init__(self, engine: Engine, coalescer: Coalescer) -> None:
@@ -310,6 +327,10 @@ class CoalescedEngine:
     @property
     def aligns(self) -> bool:
         return can_align(self.engine)
+
+    @property
+    def hinted(self) -> bool:
+        return can_hint(self.engine)
 
     @property
     def signature(self) -> Signature:
@@ -329,6 +350,7 @@ class CoalescedEngine:
         *,
         num_alternatives: int = 0,
         align: Sequence[bool] | None = None,
+        hints: Sequence[Hints | None] | None = None,
     ) -> list[Hypothesis]:
         loop = self.coalescer.loop
         if loop is None:
@@ -343,6 +365,7 @@ class CoalescedEngine:
                 alternatives=num_alternatives,
                 tokens=tokens,
                 align=align if self.aligns else None,
+                hints=hints if self.hinted else None,
             ),
             loop,
         )
