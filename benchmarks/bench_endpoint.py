@@ -4,7 +4,8 @@ with and without the memory's examples.
 Both sides send the same requests (the engine's own chat bodies, one per chunk) at the
 same concurrency: "raw" posts them from a thread pool with httpx, "tarjama" calls
 ``OpenAIEngine.translate_batch`` (chunking, prompt building, parsing the numbered lines).
-Rounds alternate so that machine noise hits both alike; medians are compared.
+Each side goes first in every other round, so that machine noise and the server's prefix
+cache favour neither; medians are compared.
 
     python benchmarks/bench_endpoint.py --url http://127.0.0.1:8000/v1 --model ID [--lines 8]
     python benchmarks/bench_endpoint.py            # starts vLLM (.venv-llm) on the tests'
@@ -113,9 +114,14 @@ def main() -> None:
         payloads = bodies(engine, texts, hinted)
         engine.translate_batch(texts[:2], "ar", "en")  # warm up
         times: dict[str, list[float]] = {"raw": [], "tarjama": []}
-        for _ in range(args.rounds):
-            times["raw"].append(raw(url, payloads, args.concurrency))
-            times["tarjama"].append(through_tarjama(engine, texts, hinted))
+        for r in range(args.rounds):  # each side first in every other round
+            for side in ("raw", "tarjama")[:: 1 if r % 2 == 0 else -1]:
+                took = (
+                    raw(url, payloads, args.concurrency)
+                    if side == "raw"
+                    else through_tarjama(engine, texts, hinted)
+                )
+                times[side].append(took)
         with_examples = prompt_tokens(url, bodies(engine, texts[:1], hinted[:1])[0])
         without = prompt_tokens(url, bodies(engine, texts[:1], plain[:1])[0])
     med = {k: statistics.median(v) for k, v in times.items()}

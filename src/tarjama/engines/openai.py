@@ -197,14 +197,11 @@ class OpenAIEngine:
     def _open(self, path: str, body: dict[str, Any], cap: int) -> Iterator[httpx.Response | None]:
         """A streamed answer whose status is 200 (retried as :meth:`_post` retries), or
         None when the server says it has no chat template."""
-        e = self.endpoint
-        payload = {"model": e.model, "temperature": 0, "max_tokens": cap, **body}
-        deadline = time.monotonic() + e.max_wait
         why = ""
-        for attempt in range(e.attempts):
+        for _ in self._tries():
             try:
                 with self._client.stream(
-                    "POST", path, json=payload, headers=self._headers()
+                    "POST", path, json=self._payload(body, cap), headers=self._headers()
                 ) as response:
                     if response.status_code == 200:
                         yield response
@@ -216,15 +213,9 @@ class OpenAIEngine:
                             return
                         self._answer(response)  # raises, saying why
                     why = f"HTTP {response.status_code}"
-            except httpx.TimeoutException as exc:
-                why = f"timed out after {e.timeout:g} s ({type(exc).__name__})"
             except httpx.HTTPError as exc:
-                why = f"cannot reach it: {exc}"
-            pause = min(8.0, 0.25 * 2**attempt)
-            if attempt + 1 == e.attempts or time.monotonic() + pause > deadline:
-                break
-            time.sleep(pause)
-        raise EngineError(f"endpoint '{e.url}' failed: {why}")
+                why = self._failure(exc)
+        raise EngineError(f"endpoint '{self.endpoint.url}' failed: {why}")
 
     # -- one chunk -----------------------------------------------------------------------
 
@@ -273,17 +264,14 @@ class OpenAIEngine:
     def _post(self, path: str, body: dict[str, Any], cap: int) -> dict[str, Any] | None:
         """The server's JSON answer; None when it says it has no chat template (or no such
         endpoint). Retries as the module's doc says."""
-        e = self.endpoint
-        payload = {"model": e.model, "temperature": 0, "max_tokens": cap, **body}
-        deadline = time.monotonic() + e.max_wait
         why = ""
-        for attempt in range(e.attempts):
+        for _ in self._tries():
             try:
-                response = self._client.post(path, json=payload, headers=self._headers())
-            except httpx.TimeoutException as exc:
-                why = f"timed out after {e.timeout:g} s ({type(exc).__name__})"
+                response = self._client.post(
+                    path, json=self._payload(body, cap), headers=self._headers()
+                )
             except httpx.HTTPError as exc:
-                why = f"cannot reach it: {exc}"
+                why = self._failure(exc)
             else:
                 if response.status_code in RETRY_STATUSES:
                     why = f"HTTP {response.status_code}"
@@ -291,11 +279,28 @@ class OpenAIEngine:
                     return None
                 else:
                     return self._answer(response)
-            pause = min(8.0, 0.25 * 2**attempt)
-            if attempt + 1 == e.attempts or time.monotonic() + pause > deadline:
-                break
-            time.sleep(pause)
-        raise EngineError(f"endpoint '{e.url}' failed: {why}")
+        raise EngineError(f"endpoint '{self.endpoint.url}' failed: {why}")
+
+    def _payload(self, body: dict[str, Any], cap: int) -> dict[str, Any]:
+        return {"model": self.endpoint.model, "temperature": 0, "max_tokens": cap, **body}
+
+    def _tries(self) -> Iterator[int]:
+        """The attempts of one request, with the backoff slept between them: at most
+        ``attempts``, none that would start after ``max_wait`` seconds."""
+        e = self.endpoint
+        deadline = time.monotonic() + e.max_wait
+        for attempt in range(e.attempts):
+            if attempt:
+                pause = min(8.0, 0.25 * 2 ** (attempt - 1))
+                if time.monotonic() + pause > deadline:
+                    return
+                time.sleep(pause)
+            yield attempt
+
+    def _failure(self, exc: httpx.HTTPError) -> str:
+        if isinstance(exc, httpx.TimeoutException):
+            return f"timed out after {self.endpoint.timeout:g} s ({type(exc).__name__})"
+        return f"cannot reach it: {exc}"
 
     def _answer(self, response: httpx.Response) -> dict[str, Any]:
         if response.status_code in (401, 403):
