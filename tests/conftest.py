@@ -192,9 +192,10 @@ def llm_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return llm_server.build_llm(tmp_path_factory.mktemp("llm"), corpus("ar") + corpus("en"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def vllm_url(llm_model: Path) -> Iterator[str]:
-    """vLLM serving the crafted model (with its chat template) as "tiny", for the session."""
+    """vLLM serving the crafted model (with its chat template) as "tiny", for a module (it
+    is stopped after it, so that it takes no memory or cores from the rest of the suite)."""
     with llm_server.vllm_server(llm_model, "tiny", llm_model.parent / "vllm.log") as url:
         yield url
 
