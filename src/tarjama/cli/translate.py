@@ -49,6 +49,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="documents: translate blocks already in the target language too (default: kept)",
     )
+    p.add_argument(
+        "--llm-post-edit",
+        metavar="LLM",
+        default=None,
+        help="an endpoint model edits the model's translation with the memory's matches; "
+        "an edit is kept only when it passes the checks (origin llm-edit)",
+    )
     p.add_argument("--beam", type=int, default=4, help="beam size, 1 to 16 (default 4)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--home", default=None, help="model store (default $TARJAMA_HOME)")
@@ -116,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
         glossary=ws.glossary(args.glossary),
         memory=ws.memory(args.memory, use_home=False if args.no_memory else None),
         digits=args.digits,
+        post_edit=args.llm_post_edit,
     )
     if kind != "txt":  # HTML, DOCX, XLIFF, subtitles, Markdown: the same format back
         return translate_file(args, translator, kind, data)

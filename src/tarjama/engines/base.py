@@ -173,6 +173,8 @@ class Hints:
     terms: tuple[tuple[str, str], ...] = field(default=())
     paragraph: int = -1
     context: str = ""
+    #: An NMT model's translation for the LLM to edit (``--llm-post-edit``), or "".
+    draft: str = ""
 
 
 @runtime_checkable

@@ -9,6 +9,10 @@ EngineError, for the guard (:mod:`tarjama.pipeline.guard`) to fall back on. 429 
 answers and timeouts are retried with backoff within ``max_wait`` seconds in all. The API
 key is read from the environment variable the manifest names, when a request is made;
 it is never stored. httpx's errors become EngineError here, the one place that calls it.
+
+It streams (:class:`~tarjama.engines.base.Streamer`): ``translate_stream`` asks for one
+sentence with ``"stream": true`` and yields the answer's text as the server's
+server-sent events bring it, its line number taken off (:class:`LineStream`).
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ import json
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +32,7 @@ import httpx
 from ..document import Signature
 from ..errors import ConfigError, EngineError
 from .base import Hints, Hypothesis
-from .prompts import PROMPT_VERSION, as_prompt, check_profile, messages, parse_lines
+from .prompts import NUMBERED, PROMPT_VERSION, as_prompt, check_profile, messages, parse_lines
 
 #: Statuses worth asking again: the server is busy or broke for a moment.
 RETRY_STATUSES = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
@@ -156,6 +161,62 @@ class OpenAIEngine:
             done.update(zip(chunk, lines, strict=True))
         return [Hypothesis(done[t], 0.0) if t in done else Hypothesis("", 0.0) for t in texts]
 
+    def translate_stream(self, text: str, source: str, target: str) -> Iterator[str]:
+        """One sentence's translation in pieces as the server decodes it (its request is
+        the one-line chunk ``translate_batch`` would send alone, streamed). The pieces
+        joined are the line ``translate_batch`` maps back; an answer that does not map
+        back to one line ends the stream with EngineError."""
+        if not text.strip():
+            return
+        chat = messages(self.endpoint.profile, [text], source, target)
+        cap = 64 + 3 * (estimate_tokens(text) + 4)
+        lines = LineStream()
+        for piece in self._stream(chat, cap):
+            if out := lines.feed(piece):
+                yield out
+        if out := lines.close():
+            yield out
+        if parse_lines(lines.answer, 1) != [lines.sent]:
+            raise EngineError(f"endpoint model '{self.name}' did not answer one line")
+
+    def _stream(self, chat: list[dict[str, Any]], cap: int) -> Iterator[str]:
+        """The answer's text as the server streams it (server-sent events)."""
+        if self._chat:
+            with self._open("/chat/completions", {"messages": chat, "stream": True}, cap) as r:
+                if r is not None:
+                    yield from _events(r, "chat")
+                    return
+            with self._lock:
+                self._chat = False
+        with self._open("/completions", {"prompt": as_prompt(chat), "stream": True}, cap) as r:
+            if r is None:
+                raise EngineError(f"endpoint '{self.endpoint.url}' has no completions endpoint")
+            yield from _events(r, "text")
+
+    @contextmanager
+    def _open(self, path: str, body: dict[str, Any], cap: int) -> Iterator[httpx.Response | None]:
+        """A streamed answer whose status is 200 (retried as :meth:`_post` retries), or
+        None when the server says it has no chat template."""
+        why = ""
+        for _ in self._tries():
+            try:
+                with self._client.stream(
+                    "POST", path, json=self._payload(body, cap), headers=self._headers()
+                ) as response:
+                    if response.status_code == 200:
+                        yield response
+                        return
+                    if response.status_code not in RETRY_STATUSES:
+                        response.read()
+                        if response.status_code in (400, 404) and _no_chat(path, response):
+                            yield None
+                            return
+                        self._answer(response)  # raises, saying why
+                    why = f"HTTP {response.status_code}"
+            except httpx.HTTPError as exc:
+                why = self._failure(exc)
+        raise EngineError(f"endpoint '{self.endpoint.url}' failed: {why}")
+
     # -- one chunk -----------------------------------------------------------------------
 
     def _chunk(
@@ -203,17 +264,14 @@ class OpenAIEngine:
     def _post(self, path: str, body: dict[str, Any], cap: int) -> dict[str, Any] | None:
         """The server's JSON answer; None when it says it has no chat template (or no such
         endpoint). Retries as the module's doc says."""
-        e = self.endpoint
-        payload = {"model": e.model, "temperature": 0, "max_tokens": cap, **body}
-        deadline = time.monotonic() + e.max_wait
         why = ""
-        for attempt in range(e.attempts):
+        for _ in self._tries():
             try:
-                response = self._client.post(path, json=payload, headers=self._headers())
-            except httpx.TimeoutException as exc:
-                why = f"timed out after {e.timeout:g} s ({type(exc).__name__})"
+                response = self._client.post(
+                    path, json=self._payload(body, cap), headers=self._headers()
+                )
             except httpx.HTTPError as exc:
-                why = f"cannot reach it: {exc}"
+                why = self._failure(exc)
             else:
                 if response.status_code in RETRY_STATUSES:
                     why = f"HTTP {response.status_code}"
@@ -221,11 +279,28 @@ class OpenAIEngine:
                     return None
                 else:
                     return self._answer(response)
-            pause = min(8.0, 0.25 * 2**attempt)
-            if attempt + 1 == e.attempts or time.monotonic() + pause > deadline:
-                break
-            time.sleep(pause)
-        raise EngineError(f"endpoint '{e.url}' failed: {why}")
+        raise EngineError(f"endpoint '{self.endpoint.url}' failed: {why}")
+
+    def _payload(self, body: dict[str, Any], cap: int) -> dict[str, Any]:
+        return {"model": self.endpoint.model, "temperature": 0, "max_tokens": cap, **body}
+
+    def _tries(self) -> Iterator[int]:
+        """The attempts of one request, with the backoff slept between them: at most
+        ``attempts``, none that would start after ``max_wait`` seconds."""
+        e = self.endpoint
+        deadline = time.monotonic() + e.max_wait
+        for attempt in range(e.attempts):
+            if attempt:
+                pause = min(8.0, 0.25 * 2 ** (attempt - 1))
+                if time.monotonic() + pause > deadline:
+                    return
+                time.sleep(pause)
+            yield attempt
+
+    def _failure(self, exc: httpx.HTTPError) -> str:
+        if isinstance(exc, httpx.TimeoutException):
+            return f"timed out after {self.endpoint.timeout:g} s ({type(exc).__name__})"
+        return f"cannot reach it: {exc}"
 
     def _answer(self, response: httpx.Response) -> dict[str, Any]:
         if response.status_code in (401, 403):
@@ -235,6 +310,82 @@ class OpenAIEngine:
                 f"endpoint '{self.endpoint.url}' refused {where}: HTTP {response.status_code}"
             )
         return _json_of(response)
+
+
+class LineStream:
+    """A one-line answer's pieces as they arrive, with what :func:`.prompts.parse_lines`
+    takes off it: the leading line number ("1. "), the space around the line, and the
+    lines after it (of a numbered answer); an unnumbered answer's runs of space become one.
+    ``answer`` is everything fed, ``sent`` everything given out."""
+
+    #: Characters read before deciding whether the answer is numbered.
+    LOOK = 8
+
+    def __init__(self) -> None:
+        self.answer = ""
+        self.sent = ""
+        self._numbered: bool | None = None
+        self._space = ""
+        self._done = False
+
+    def feed(self, piece: str) -> str:
+        self.answer += piece
+        if self._numbered is None:
+            head = self.answer.lstrip()
+            if len(head) < self.LOOK and "\n" not in head:
+                return ""
+            return self._decide()
+        return self._take(piece)
+
+    def close(self) -> str:
+        return self._decide() if self._numbered is None else ""
+
+    def _decide(self) -> str:
+        found = NUMBERED.match(self.answer.split("\n", 1)[0])
+        self._numbered = found is not None
+        return self._take(self.answer[found.start(2) :] if found else self.answer)
+
+    def _take(self, text: str) -> str:
+        out: list[str] = []
+        for char in text:
+            if self._done or (char == "\n" and self._numbered and self.sent + "".join(out)):
+                self._done = True
+                break
+            if char.isspace():
+                self._space += char
+                continue
+            if self._space and (self.sent or out):
+                out.append(self._space if self._numbered else " ")
+            self._space = ""
+            out.append(char)
+        given = "".join(out)
+        self.sent += given
+        return given
+
+
+def _events(response: httpx.Response, kind: str) -> Iterator[str]:
+    """The text of each server-sent event of a streamed answer, until ``[DONE]``."""
+    try:
+        for line in response.iter_lines():
+            if not line.startswith("data:"):
+                continue
+            data = line[5:].strip()
+            if data == "[DONE]":
+                return
+            try:
+                event = json.loads(data)
+            except json.JSONDecodeError as exc:
+                raise EngineError(f"endpoint streamed malformed JSON: {data[:120]!r}") from exc
+            choices = event.get("choices") if isinstance(event, dict) else None
+            if not choices:
+                continue
+            choice = choices[0]
+            where = choice.get("delta", {}) if kind == "chat" else choice
+            piece = where.get("content") if kind == "chat" else where.get("text")
+            if isinstance(piece, str):
+                yield piece
+    except httpx.HTTPError as exc:
+        raise EngineError(f"endpoint's stream broke off: {exc}") from exc
 
 
 def chunked(

@@ -24,7 +24,8 @@ PROFILES = ("generic", "hunyuan-mt", "translategemma")
 #: Bumped whenever the wording changes: it is part of the engine's signature.
 PROMPT_VERSION = "1"
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
-_NUMBERED = re.compile(r"^\s*(\d{1,4})\s*[.):]\s?(.*)$")
+#: A numbered line of an answer: its number, then its text.
+NUMBERED = re.compile(r"^\s*(\d{1,4})\s*[.):]\s?(.*)$")
 
 
 Message = dict[str, Any]
@@ -91,6 +92,13 @@ def body(
             + "\n".join(f"{_one_line(s)} => {_one_line(t)}" for s, t in found.terms)
         )
     parts.append(f"<source>\n{numbered(texts)}\n</source>")
+    drafts = [h.draft if h else "" for h in hints]
+    if any(drafts):
+        # Post-editing: a model's draft of each line, to correct rather than redo.
+        parts.append(
+            f"Draft {tgt} translations of these lines (correct their errors, keep what is "
+            f"right):\n<draft>\n{numbered(drafts)}\n</draft>"
+        )
     parts.append(f"Answer with lines 1 to {len(texts)} in {tgt}.")
     return "\n\n".join(parts)
 
@@ -145,7 +153,7 @@ def parse_lines(answer: str, count: int) -> list[str] | None:
     may come back unnumbered."""
     found: dict[int, str] = {}
     for line in answer.splitlines():
-        m = _NUMBERED.match(line)
+        m = NUMBERED.match(line)
         if m is None:
             continue
         k = int(m.group(1))

@@ -7,11 +7,13 @@ coalescing engine implements it too, and asks for a per-request beam).
 
 from ..engines import (
     Engine,
+    Hints,
     Hypothesis,
     Signature,
     can_align,
     can_align_targets,
     can_beam,
+    can_hint,
     can_stream,
     count_tokens_many,
 )
@@ -32,6 +34,7 @@ __all__ = [
     "Direction",
     "Engine",
     "GlossaryStage",
+    "Hints",
     "Hypothesis",
     "Known",
     "KnownStage",
@@ -46,6 +49,7 @@ __all__ = [
     "can_align",
     "can_align_targets",
     "can_beam",
+    "can_hint",
     "can_stream",
     "count_tokens_many",
     "default_pair",

@@ -24,6 +24,8 @@ from ..fidelity.simple import EmptyCheck, RepetitionCheck, UntranslatedCheck
 
 FALLBACK = "llm→model"
 RETRIED = "model+retry"
+#: A segment an LLM post-edited (``--llm-post-edit``) whose edit passed the checks.
+EDITED = "llm-edit"
 _CHATTER = re.compile(
     r"^\W*(here is|here's|sure\b|certainly\b|of course\b|translation\s*:|i'm sorry|"
     r"i am sorry|i cannot|i can't|as an ai\b)|here is the translation",
@@ -169,3 +171,69 @@ class GuardedEngine:
             self.fallbacks += len(still)
         for k, hyp in zip(still, done, strict=True):
             out[k] = dataclasses.replace(hyp, origin=FALLBACK)
+
+
+class PostEditEngine:
+    """``--llm-post-edit``: the NMT ``model`` translates, then the ``llm`` edits its drafts,
+    reading the memory's matches and the glossary's terms as it does when it translates.
+    The checks judge both: an edit is kept (origin ``llm-edit``) only when it passes them;
+    otherwise, or when the LLM fails outright, the draft stays (origin ``model``)."""
+
+    def __init__(self, model: Engine, llm: Engine) -> None:
+        self.model = model
+        self.llm = llm
+        self.name = model.name
+        self.pairs = model.pairs
+        self.max_input_tokens = model.max_input_tokens
+        self.edits = 0
+        self.kept = 0
+        self._lock = threading.Lock()
+
+    @property
+    def hinted(self) -> bool:
+        return True
+
+    @property
+    def signature(self) -> Signature:
+        sig = self.model.signature
+        edit = self.llm.signature
+        return dataclasses.replace(
+            sig, decoding=(*sig.decoding, ("post_edit", f"{edit.model}:{edit.model_id}"))
+        )
+
+    def count_tokens(self, text: str, source: str) -> int:
+        return self.model.count_tokens(text, source)
+
+    def translate_batch(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        *,
+        num_alternatives: int = 0,
+        hints: Sequence[Hints | None] | None = None,
+    ) -> list[Hypothesis]:
+        drafts = self.model.translate_batch(
+            texts, source, target, num_alternatives=num_alternatives
+        )
+        given = list(hints or []) + [None] * (len(texts) - len(hints or []))
+        told = [
+            dataclasses.replace(h or Hints(), draft=d.text)
+            for h, d in zip(given, drafts, strict=True)
+        ]
+        try:
+            if can_hint(self.llm):
+                edits = self.llm.translate_batch(texts, source, target, hints=told)
+            else:
+                edits = self.llm.translate_batch(texts, source, target)
+        except EngineError:
+            return drafts
+        guard = Guard(source, target)
+        out = []
+        for text, draft, edit, hint in zip(texts, drafts, edits, given, strict=True):
+            good = bool(text.strip()) and not guard.fails(text, edit.text, hint)
+            with self._lock:
+                self.edits += good
+                self.kept += not good and bool(text.strip())
+            out.append(dataclasses.replace(edit, origin=EDITED) if good else draft)
+        return out

@@ -37,7 +37,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import EngineError
-from ..pipeline import Engine, Hypothesis, Signature, can_align, count_tokens_many
+from ..pipeline import (
+    Engine,
+    Hints,
+    Hypothesis,
+    Signature,
+    can_align,
+    can_hint,
+    count_tokens_many,
+)
 from .jobs import CURRENT, JobToken
 
 log = logging.getLogger("tarjama.server")
@@ -54,6 +62,8 @@ class _Job:
     future: asyncio.Future[list[Hypothesis]] = field(repr=False)
     #: Which texts want a word alignment (None: none do).
     align: list[bool] | None = None
+    #: What an LLM is told of each text (memory examples, glossary terms; None: nothing).
+    hints: list[Hints | None] | None = None
 
     @property
     def group(self) -> tuple[Signature, str, str, int]:
@@ -187,6 +197,7 @@ class Coalescer:
         tokens: int = 1,
         align: Sequence[bool] | None = None,
         document: bool = False,
+        hints: Sequence[Hints | None] | None = None,
     ) -> list[Hypothesis]:
         """Queue ``texts`` for the next batch and wait for their hypotheses; a
         ``document`` chunk goes to the document lane and is its own engine call."""
@@ -200,6 +211,8 @@ class Coalescer:
         future: asyncio.Future[list[Hypothesis]] = self.loop.create_future()
         job = _Job(engine, list(texts), source, target, alternatives, max(tokens, 1), future)
         job.align = list(align) if align is not None else None
+        if hints is not None:
+            job.hints = [*hints, *[None] * (len(job.texts) - len(hints))][: len(job.texts)]
         await (self._documents if document else self._queue).put(job)
         self._arrived.set()
         return await future
@@ -284,6 +297,8 @@ class Coalescer:
         options: dict[str, Any] = {"num_alternatives": first.alternatives}
         if any(job.align for job in jobs):
             options["align"] = [a for job in jobs for a in (job.align or [False] * len(job.texts))]
+        if any(job.hints for job in jobs):
+            options["hints"] = [h for job in jobs for h in (job.hints or [None] * len(job.texts))]
         assert self.loop is not None and self._executor is not None
         try:
             hyps = await self.loop.run_in_executor(
@@ -342,8 +357,10 @@ class CoalescedEngine:
     server's request threads); it blocks that thread until the shared batch is done.
     It offers the abilities that pass through a shared batch, as their protocols say the
     engine it wraps has them: word alignment (:class:`~tarjama.engines.base.Aligner`,
-    ``aligns`` is the engine's) and token counting in bulk (the engine's own, which keeps
-    what it counted for the batch: a text is tokenized once).
+    ``aligns`` is the engine's), an LLM's hints (:class:`~tarjama.engines.base.Hinted`,
+    ``hinted`` is the engine's: the memory's examples and the glossary's terms reach its
+    prompt when served as they do in the CLI) and token counting in bulk (the engine's own,
+    which keeps what it counted for the batch: a text is tokenized once).
     """
 
     def __init__(self, engine: Engine, coalescer: Coalescer) -> None:
@@ -356,6 +373,10 @@ class CoalescedEngine:
     @property
     def aligns(self) -> bool:
         return can_align(self.engine)
+
+    @property
+    def hinted(self) -> bool:
+        return can_hint(self.engine)
 
     @property
     def signature(self) -> Signature:
@@ -375,16 +396,18 @@ class CoalescedEngine:
         *,
         num_alternatives: int = 0,
         align: Sequence[bool] | None = None,
+        hints: Sequence[Hints | None] | None = None,
     ) -> list[Hypothesis]:
         if self.coalescer.loop is None:
             raise RuntimeError("the coalescer is not running")
         counts = count_tokens_many(self.engine, texts, source)
         options = {"alternatives": num_alternatives}
         aligned = list(align) if align is not None and self.aligns else None
+        hinted = list(hints) if hints is not None and self.hinted else None
         job = CURRENT.get()
         runs = _chunks(counts, self.coalescer.chunk_tokens)
         if job is None and len(runs) < 2:  # a small request: one job, batched with its company
-            return self._wait(texts, counts, source, target, options, aligned, None)
+            return self._wait(texts, counts, source, target, options, aligned, hinted, None)
         # A document, or a request as large as one (a long list of q): chunk by chunk in
         # the document lane, so that small requests pass it.
         out: list[Hypothesis] = []
@@ -392,8 +415,9 @@ class CoalescedEngine:
             if job is not None:
                 job.check()  # a stopped or expired document queues nothing more
             part = aligned[start:end] if aligned is not None else None
+            told = hinted[start:end] if hinted is not None else None
             out += self._wait(texts[start:end], counts[start:end], source, target, options,
-                              part, job, lane=True)  # fmt: skip
+                              part, told, job, lane=True)  # fmt: skip
         return out
 
     def _wait(
@@ -404,6 +428,7 @@ class CoalescedEngine:
         target: str,
         options: dict[str, int],
         align: list[bool] | None,
+        hints: list[Hints | None] | None,
         job: JobToken | None,
         *,
         lane: bool = False,
@@ -422,6 +447,7 @@ class CoalescedEngine:
                 tokens=sum(counts),
                 align=align,
                 document=lane,
+                hints=hints,
             ),
             coalescer.loop,
         )

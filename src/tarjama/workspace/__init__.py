@@ -320,10 +320,12 @@ class Workspace(HomeModels, HomeStores):
         beam_size: int = 4,
         compute_type: str | None = None,
         threads: int | None = None,
+        post_edit: str | None = None,
     ) -> Translator:
         """A translator over ``model`` (a name, a directory or a loaded engine; by default
         the one :meth:`model_for` picks for the pair) with the glossary and memory given,
-        and the home's names check."""
+        and the home's names check; with ``post_edit``, that endpoint model edits its
+        output (:meth:`post_edited`)."""
         if model is None:
             source, target = complete_pair(source, target)
             model = self.model_for(source, target)
@@ -338,6 +340,8 @@ class Workspace(HomeModels, HomeStores):
                 threads=threads,
             )
         )
+        if post_edit is not None:
+            engine = self.post_edited(engine, post_edit)
         return Translator(
             engine,
             source=source,

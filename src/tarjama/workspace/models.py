@@ -9,7 +9,7 @@ from typing import Any
 from ..engines import Engine
 from ..engines.loader import check_endpoint, load_endpoint, load_engine
 from ..errors import ConfigError, NoModelForPair
-from ..pipeline.guard import GuardedEngine
+from ..pipeline.guard import GuardedEngine, PostEditEngine
 from ..store import CATALOGUE, DEFAULTS, ENDPOINT_FAMILY, Manifest, ModelStore
 from ..store.pull import pull
 
@@ -146,6 +146,17 @@ class HomeModels:
             compute_type=compute_type,
             threads=threads,
         )
+
+    def post_edited(self, engine: Engine, llm: str) -> Engine:
+        """``engine``'s translations edited by the endpoint model ``llm`` and kept only
+        where the edit passes the checks (``--llm-post-edit``)."""
+        _, manifest = self._translator_model(llm)
+        if manifest.family != ENDPOINT_FAMILY:
+            raise ConfigError(
+                f"--llm-post-edit takes an endpoint model (models add-endpoint), "
+                f"not '{llm}' ({manifest.family})"
+            )
+        return PostEditEngine(engine, load_endpoint(manifest))
 
     def _nmt_for(self, pairs: list[tuple[str, str]]) -> str | None:
         """The installed NMT translator (not an endpoint) for the first of ``pairs`` it has."""

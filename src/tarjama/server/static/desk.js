@@ -8,7 +8,7 @@ import { draftKey } from "./drafts.js";
 import {
   countIssues, countText, issueList, locate, markedText, mergeIssues, suggestionList,
 } from "./notes.js";
-import { clean, currentDocument, currentText, label, unitsOf } from "./units.js";
+import { clean, currentDocument, currentText, label, unitsOf, writer } from "./units.js";
 
 const CHECK_DELAY_MS = 400;
 /** A sentence at least this likely to need fixing is marked and listed to look at first
@@ -89,6 +89,12 @@ function originClass(origin) {
   return `origin-${origin.replace(/[^a-z]+/g, "-")}`; // "model+glossary" too
 }
 
+/** A badge says the origin, or, where the LLM's guard stepped in, what it did. */
+function badgeText(origin) {
+  if (origin.startsWith("llm→model")) return "NMT fallback";
+  return origin.includes("+retry") ? "LLM, asked again" : origin;
+}
+
 function issueIds(unit) {
   return unit.merged.map((_, i) => `issue-${unit.key}-${i}`);
 }
@@ -138,7 +144,10 @@ function renderTarget(unit) {
   const byEditor = unit.match && unit.match.origin === "editor" && !unit.edited;
   const who = byEditor ? ` (approved by ${unit.match.author || "an editor"})` : "";
   const score = typeof unit.score === "number" ? `, score ${unit.score.toFixed(2)}` : "";
-  node.title = unit.edited ? "edited: not yet approved" : `origin: ${unit.origin}${who}${score}`;
+  const by = writer(unit.origin, desk.result.model.name);
+  node.dataset.writer = by;
+  node.title = unit.edited ? "edited: not yet approved"
+    : `written by ${by} (origin: ${unit.origin})${who}${score}`;
   const notes = [...ids, unit.suggestions.length ? `sugg-${unit.key}` : null].filter(Boolean);
   if (notes.length) node.setAttribute("aria-describedby", notes.join(" "));
   else node.removeAttribute("aria-describedby");
@@ -148,7 +157,7 @@ function renderTarget(unit) {
   }, "look") : null;
   unit.badges.replaceChildren(...[
     look,
-    fromElsewhere ? el("span", { class: `badge ${originClass(unit.origin)}` }, unit.origin) : null,
+    fromElsewhere ? el("span", { class: `badge ${originClass(unit.origin)}` }, badgeText(unit.origin)) : null,
     byEditor ? el("span", { class: "badge origin-editor" }, "editor") : null,
     unit.edited ? el("span", { class: "badge edited" }, "edited") : null,
     unit.approved ? el("span", { class: "badge approved" }, "approved") : null,
@@ -217,7 +226,10 @@ function renderCounts() {
   }
   const all = countIssues(desk.units.flatMap((u) => u.merged));
   const origins = {};
-  for (const u of desk.units) origins[u.origin] = (origins[u.origin] || 0) + u.segs.length;
+  for (const u of desk.units) {
+    const by = writer(u.origin, desk.result.model.name);
+    origins[by] = (origins[by] || 0) + u.segs.length;
+  }
   const originText = Object.entries(origins).map(([o, n]) => `${n} from ${o}`).join(", ");
   const edited = desk.units.filter((u) => u.edited && !u.approved).length;
   const approved = desk.units.filter((u) => u.approved).length;

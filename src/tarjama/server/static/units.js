@@ -37,6 +37,18 @@ export function unitsOf(result) {
   return units;
 }
 
+/** Who wrote a sentence, in words, from its origin and the model's name: the model (an
+ * LLM or an NMT model), the pair's NMT model when the LLM's answer failed its checks twice
+ * ("llm→model"), the LLM asked a second time ("+retry"), the memory, the glossary. */
+export function writer(origin, model) {
+  const [first, ...after] = (origin || "model").split("+");
+  const who = first === "model" ? model
+    : first === "llm→model" ? `the NMT model (${model}'s answer failed the checks)`
+    : first;
+  const how = after.map((step) => (step === "retry" ? "asked again" : `${step} terms`));
+  return [who, ...how].join(", ");
+}
+
 /** "2.1", or "2.1–2" for a unit covering two sentences. */
 export function label(unit) {
   const first = unit.segs[0].index + 1;
