@@ -78,21 +78,22 @@ def answer_cap(source_tokens: Sequence[int]) -> int:
 
 
 def answered(
-    ask: Callable[[list[int]], list[str]],
+    ask: Callable[[list[int], int], list[str]],
     counts: Sequence[int],
     who: str,
     *,
     attempts: int = 2,
 ) -> list[list[str]]:
-    """The numbered lines of each request ``k`` (``counts[k]`` of them): ``ask(ks)`` gives
-    the answers to the requests ``ks``; those that do not map back are asked again, up to
-    ``attempts`` times in all, then EngineError (which the guard answers with its fallback)."""
+    """The numbered lines of each request ``k`` (``counts[k]`` of them): ``ask(ks, attempt)``
+    gives the answers to the requests ``ks`` (attempt 0, 1, ...); those that do not map back
+    are asked again, up to ``attempts`` times in all, then EngineError (which the guard
+    answers with its fallback)."""
     found: dict[int, list[str]] = {}
     todo = list(range(len(counts)))
-    for _ in range(attempts):
+    for attempt in range(attempts):
         if not todo:
             break
-        for k, answer in zip(todo, ask(todo), strict=True):
+        for k, answer in zip(todo, ask(todo, attempt), strict=True):
             lines = parse_lines(answer, counts[k])
             if lines is not None:
                 found[k] = lines

@@ -167,7 +167,7 @@ class OpenAIEngine:
         chat = messages(self.endpoint.profile, texts, source, target, context=context, hints=hints)
         cap = answer_cap([estimate_tokens(t) for t in texts])
         who = f"endpoint model '{self.name}'"
-        (lines,) = answered(lambda _: [self._complete(chat, cap)], [len(texts)], who)
+        (lines,) = answered(lambda _, __: [self._complete(chat, cap)], [len(texts)], who)
         return lines
 
     def _complete(self, chat: list[dict[str, Any]], cap: int) -> str:
