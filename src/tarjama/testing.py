@@ -359,9 +359,15 @@ CHATML_TEMPLATE = (
 CHATML_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
 
 
-def train_bpe_tokenizer(lines: Iterable[str], out: Path, vocab_size: int = 600) -> Path:
+def train_bpe_tokenizer(
+    lines: Iterable[str],
+    out: Path,
+    vocab_size: int = 600,
+    *,
+    specials: Iterable[str] = CHATML_SPECIALS,
+) -> Path:
     """A byte-level BPE ``tokenizer.json`` (the layout of Llama 3's and Qwen's) trained on
-    ``lines``, with the ChatML special tokens; returns its path."""
+    ``lines``, with ``specials`` (by default ChatML's) as its first tokens; returns its path."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
     tokenizer = Tokenizer(models.BPE())
@@ -369,7 +375,7 @@ def train_bpe_tokenizer(lines: Iterable[str], out: Path, vocab_size: int = 600) 
     tokenizer.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,
-        special_tokens=CHATML_SPECIALS,
+        special_tokens=list(specials),
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )

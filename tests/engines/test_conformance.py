@@ -29,13 +29,14 @@ from tarjama.engines import (
     can_stream,
 )
 from tarjama.engines.characters import Transliterator
-from tarjama.engines.generator import GeneratorEngine, GeneratorSettings
+from tarjama.engines.generator import GeneratorEngine
 from tarjama.engines.loader import load_engine
 from tarjama.engines.openai import Endpoint, OpenAIEngine
 from tarjama.errors import ConfigError
 from tarjama.pipeline import Translator
 from tarjama.pipeline.guard import GuardedEngine
 from tarjama.server.coalescer import CoalescedEngine
+from tarjama.store.llm import GeneratorSettings
 
 from ..coalescing import running_coalescer
 from ..conftest import TRANSLIT_MODEL

@@ -19,17 +19,16 @@ written when the model was converted (:mod:`tarjama.store.convert`).
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import ctranslate2
 
 from ..document import Signature
-from ..errors import ConfigError, CorruptModel, EngineError, UnsupportedPair
+from ..errors import CorruptModel, EngineError, UnsupportedPair
+from ..store.llm import GeneratorSettings
 from .base import Hints, Hypothesis
 from .chat import ChatFormat
 from .cores import available_cores
@@ -37,7 +36,6 @@ from .ct2 import resolve_device
 from .llm import Chunks, answer_cap, answered
 from .prompts import PROMPT_VERSION, check_profile, messages, parse_lines
 
-SETTINGS = "generator.json"
 #: A partial answer that may still become a line's number ("1", "1.").
 _NUMBER_SO_FAR = re.compile(r"\s*\d{0,4}\s*[.):]?\s*")
 #: Sequences per call into CTranslate2: enough to keep the cores busy, and bounded memory.
@@ -45,44 +43,6 @@ MAX_BATCH = 32
 
 #: One request's prompt: the static opening (None: the request has none) and the rest.
 Prompt = tuple[list[str] | None, list[str]]
-
-
-@dataclass(frozen=True)
-class GeneratorSettings:
-    """How the generator prompts a model (from ``generator.json``)."""
-
-    profile: str = "generic"
-    #: The sliding window of the model's local attention layers, in tokens (0: none). A
-    #: longer prompt is decoded step by step.
-    window: int = 0
-    #: Sentences per request, and the texts before a chunk given as its context when the
-    #: pipeline says nothing of paragraphs.
-    lines: int = 8
-    before: int = 2
-
-    def __post_init__(self) -> None:
-        check_profile(self.profile)
-        if self.window < 0 or self.lines < 1 or self.before < 0:
-            raise ConfigError("a generator's window, lines and context are positive")
-
-    @classmethod
-    def read(cls, directory: Path) -> GeneratorSettings:
-        path = directory / SETTINGS
-        if not path.is_file():
-            return cls()
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(
-                profile=str(data.get("profile", "generic")),
-                window=int(data.get("window", 0)),
-                lines=int(data.get("lines", 8)),
-                before=int(data.get("before", 2)),
-            )
-        except (OSError, ValueError, TypeError, AttributeError) as exc:
-            raise CorruptModel(f"cannot read {path}: {exc}") from exc
-
-    def write(self, directory: Path) -> None:
-        (directory / SETTINGS).write_text(json.dumps(asdict(self)) + "\n", encoding="utf-8")
 
 
 class GeneratorEngine:
@@ -106,6 +66,7 @@ class GeneratorEngine:
         self.pairs = list(pairs)
         self.max_input_tokens = max_input_tokens
         self.settings = settings or GeneratorSettings.read(directory)
+        check_profile(self.settings.profile)
         self.device = resolve_device(device)
         self.compute_type = compute_type or ("int8" if self.device == "cpu" else "int8_float16")
         self.chat = ChatFormat(directory)
@@ -262,10 +223,14 @@ class GeneratorEngine:
 
     def _step_by_step(self, prompt: Prompt, cap: int) -> list[int]:
         tokens = [*(prompt[0] or []), *prompt[1]]
+        # The limit counts the prompt but its first token.
         (ids,) = self._call(
             [tokens], max_length=len(tokens) - 1 + cap, include_prompt_in_result=True
         )
-        return ids[len(tokens) :]
+        # The result holds the prompt, less its first token when that is the start token.
+        given = [self.chat.tokenizer.token_to_id(t) for t in tokens]
+        skip = len(tokens) if ids[: len(given)] == given else len(tokens) - 1
+        return ids[skip:]
 
     def _call(self, prompts: list[list[str]], **options: object) -> list[list[int]]:
         try:
