@@ -100,9 +100,11 @@ def _list(args: argparse.Namespace) -> int:
                 [f"default {defaults[name][0]}->{defaults[name][1]}"] if name in defaults else []
             )
             marks += ["installed"] if name in installed else []
+            quality = f"BLEU {bleu} ({entry.measured})" if bleu else entry.measured
+            licence = f"\tlicence: {entry.licence}" if entry.licence else ""
             print(
-                f"{name}\t{pairs}\t~{entry.size_mb} MB\tBLEU {bleu} ({entry.measured})"
-                f"\t{entry.note}" + (f"\t[{', '.join(marks)}]" if marks else "")
+                f"{name}\t{pairs}\t~{entry.size_mb:,} MB\t{quality}\t{entry.note}{licence}"
+                + (f"\t[{', '.join(marks)}]" if marks else "")
             )
         return 0
     missing = [n for n in CATALOGUE if n not in installed]
