@@ -94,6 +94,7 @@ def ct2_convert(
             tokenizer = transformers.AutoTokenizer.from_pretrained(str(checkpoint))
             tokenizer.save_pretrained(str(output))
             GeneratorSettings(window=attention_window(config)).write(output)
+            _fill_special_tokens(output / "config.json")
     except (PullError, ConfigError):
         raise
     except Exception as exc:  # the converter and transformers raise many kinds
@@ -102,6 +103,18 @@ def ct2_convert(
 
 #: The transformers model types converted as decoder-only (generator) models.
 DECODER_TYPES = frozenset(t for t, f in FAMILIES.items() if f == "generator")
+
+
+def _fill_special_tokens(path: Path) -> None:
+    """A tokenizer without a start or unknown token (Llama-layout models may have none)
+    leaves null in CTranslate2's config.json, which CTranslate2 then refuses to load: the
+    end token stands in (the prompt never starts with it unless the template writes it)."""
+    config = json.loads(path.read_text(encoding="utf-8"))
+    eos = config.get("eos_token")
+    if eos and any(config.get(k) is None for k in ("bos_token", "unk_token")):
+        for key in ("bos_token", "unk_token"):
+            config[key] = config.get(key) or eos
+        path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
 
 def _model_type(checkpoint: Path) -> str:
