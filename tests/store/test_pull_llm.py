@@ -121,3 +121,28 @@ def test_pull_converts_an_llm_to_int8_with_its_profile_and_it_translates(
         .translate_document("قال الرئيس إن الخطة جاهزة.")
     )
     assert len(doc.segments) == 1 and doc.segments[0].translation
+
+
+def test_add_of_a_generator_model_takes_its_profile_and_refuses_a_bad_one(
+    tmp_path: Path, tiny_generator_dir: Path, tiny_model_dir: Path
+) -> None:
+    home = tmp_path / "home"
+    ran = tarjama_text(
+        "models", "add", str(tiny_generator_dir), "--name", "llm", "--profile", "hunyuan-mt",
+        home=home,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert "llm (translator, generator, ar->en, en->ar" in ran.stdout
+    assert GeneratorSettings.read(home / "models" / "llm").profile == "hunyuan-mt"
+    assert GeneratorSettings.read(tiny_generator_dir).profile == "generic"  # the original's
+    bad = tarjama_text(
+        "models", "add", str(tiny_generator_dir), "--name", "bad", "--profile", "poem",
+        home=home,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "unknown prompt profile 'poem'" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+    nmt = tarjama_text(
+        "models", "add", str(tiny_model_dir), "--name", "nmt", "--profile", "generic", home=home
+    )
+    assert nmt.returncode == 2 and "a prompt profile is for LLMs" in nmt.stderr
+    assert sorted(p.name for p in (home / "models").iterdir()) == ["llm"]

@@ -20,7 +20,6 @@ from typing import Any
 from ..errors import ConfigError, PullError
 from .catalogue import CATALOGUE
 from .convert import EXTRA, Converter, can_convert, ct2_convert, first_line
-from .llm import GeneratorSettings
 from .manifest import ENDPOINT_FAMILY, GENERATOR_FAMILY, Manifest
 from .models import ModelStore
 
@@ -76,7 +75,8 @@ def add_hint(name: str) -> str:
     """The command that installs a local copy of catalogue model ``name`` (a CTranslate2
     model, or the hub checkpoint copied by hand), for its pair."""
     entry = CATALOGUE[name]
-    pair = "" if entry.family == "nllb" else f" --source {entry.source} --target {entry.target}"
+    both = entry.family in ("nllb", GENERATOR_FAMILY)
+    pair = "" if both else f" --source {entry.source} --target {entry.target}"
     return f"tarjama models add DIR --name {name}{pair}"
 
 
@@ -134,10 +134,8 @@ def pull(
             convert(snapshot, model_dir, entry.copy_files)
             origin["converted"] = True
             origin["quantization"] = "int8"
+        # An LLM translates both ways (its prompt profile is the catalogue's).
         llm = entry.family == GENERATOR_FAMILY
-        if llm:  # the catalogue knows its prompt profile; it translates both ways
-            settings = GeneratorSettings.read(model_dir)
-            GeneratorSettings(entry.profile, settings.window).write(model_dir)
         return store.add(
             model_dir,
             name,
