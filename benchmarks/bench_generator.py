@@ -114,6 +114,7 @@ def main() -> int:
     import ctranslate2
     import torch
 
+    from tarjama.engines import Hints
     from tarjama.engines.generator import GeneratorEngine
     from tarjama.engines.llm import answer_cap
     from tarjama.store.llm import GeneratorSettings
@@ -147,8 +148,27 @@ def main() -> int:
             )  # fmt: skip
             return [r.sequences_ids[0][:cap] for r, cap in zip(results, caps, strict=True)]
 
+        def run_uncached() -> list[str]:
+            """tarjama with no static prompt: the whole prompt forwarded each time."""
+            saved = engine.static_text
+            engine.static_text = lambda source, target: ("", [])  # type: ignore[method-assign]
+            try:
+                return run_tarjama()
+            finally:
+                engine.static_text = saved  # type: ignore[method-assign]
+
         t_ours, _ = timed(run_tarjama, args.repeat)
+        t_uncached, _ = timed(run_uncached, args.repeat)
         t_bare, bare_ids = timed(run_bare, args.repeat)
+        # The prompt's size with the memory's examples and the glossary's terms (3 and 2).
+        hint = Hints(
+            examples=tuple(
+                (t, f"The translation of sentence {k}.") for k, t in enumerate(texts[1:4])
+            ),
+            terms=(("الرئيس", "President Aoun"), ("الميناء", "the port of Beirut")),
+        )
+        hinted = engine.prompt([texts[0]], "ar", "en", hints=[hint])
+        sizes = (len(whole[0]), len(hinted[0] or []) + len(hinted[1]))
         generated = sum(len(ids) for ids in bare_ids)
 
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -176,8 +196,13 @@ def main() -> int:
         f"generated; {args.threads} threads"
     )
     print(f"{'runner':<32}{'seconds':>10}{'tokens/s':>10}{'tarjama is':>12}")
+    print(
+        f"the first sentence's prompt: {sizes[0]} tokens; with 3 memory examples and 2 "
+        f"glossary terms: {sizes[1]} tokens"
+    )
     rows = [
         ("tarjama generator (int8)", t_ours),
+        ("tarjama, no static prompt cache", t_uncached),
         ("bare generate_batch (int8)", t_bare),
         (f"transformers generate (fp32{'' if n_hf == len(texts) else ', scaled'})", t_hf_scaled),
     ]
