@@ -165,13 +165,22 @@ class GeneratorEngine:
         s = self.settings
         plan = Chunks.of(texts, hints, s.lines, s.before)
 
+        first: dict[int, str] = {}
+
         def ask(ks: list[int], attempt: int) -> list[str]:
             if attempt == 0:
                 requests = [
                     (plan.chunks[k], plan.contexts[k], plan.hints(k), source, target) for k in ks
                 ]
-                return self._answers(requests)
-            return [self._line_by_line(plan, k, source, target) for k in ks]
+                first.update(zip(ks, self._answers(requests), strict=True))
+                return [first[k] for k in ks]
+            # A one-line chunk asked alone is the same prompt: its answer would not change.
+            return [
+                first[k]
+                if len(plan.chunks[k]) == 1
+                else self._line_by_line(plan, k, source, target)
+                for k in ks
+            ]
 
         who = f"model '{self.name}'"
         return plan.hypotheses(texts, answered(ask, [len(c) for c in plan.chunks], who))
