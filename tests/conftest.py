@@ -26,6 +26,7 @@ import pytest
 from tarjama.testing import (
     build_character_model,
     build_copy_model,
+    build_generator_model,
     build_marian_model,
     build_nllb_model,
 )
@@ -164,6 +165,13 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A random-weight OPUS-MT-layout model (SentencePiece source and target), built once."""
     out = tmp_path_factory.mktemp("models") / "tiny-opus"
     return build_marian_model(out, corpus("ar"), corpus("en"))
+
+
+@pytest.fixture(scope="session")
+def tiny_generator_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight decoder-only model (Llama layout, ChatML template), built once."""
+    out = tmp_path_factory.mktemp("models") / "tiny-generator"
+    return build_generator_model(out, corpus("ar") + corpus("en"))
 
 
 @pytest.fixture(scope="session")

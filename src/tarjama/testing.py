@@ -356,3 +356,129 @@ def build_copy_model(
     spec.save(str(out))
     ctranslate2.Translator(str(out), device="cpu")
     return out
+
+
+# -- decoder-only (LLM) models -----------------------------------------------------------
+
+#: A ChatML template (Qwen's), the shape of the hub's ``chat_template.jinja``.
+CHATML_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{% if message['content'] is string %}{{ message['content'] }}"
+    "{% else %}{% for item in message['content'] %}{{ item['text'] }}{% endfor %}{% endif %}"
+    "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+#: The special tokens of a ChatML tokenizer (the end of a turn is the end of an answer).
+CHATML_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+
+
+def train_bpe_tokenizer(
+    lines: Iterable[str],
+    out: Path,
+    vocab_size: int = 600,
+    *,
+    specials: Iterable[str] = CHATML_SPECIALS,
+) -> Path:
+    """A byte-level BPE ``tokenizer.json`` (the layout of Llama 3's and Qwen's) trained on
+    ``lines``, with ``specials`` (by default ChatML's) as its first tokens; returns its path."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        special_tokens=list(specials),
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    tokenizer.train_from_iterator([line for line in lines if line.strip()], trainer)
+    path = out / "tokenizer.json"
+    tokenizer.save(str(path))
+    return path
+
+
+def _decoder_shape(name: str, arch: Architecture, vocab: int) -> tuple[int, ...]:
+    d = arch.d_model
+    if name.endswith("gamma"):
+        return (d,)
+    if name in ("decoder/embeddings/weight", "decoder/projection/weight"):
+        return (vocab, d)
+    if name == "decoder/projection/bias":
+        return (vocab,)
+    rows = {
+        "self_attention/linear_0": (3 * d, d),
+        "self_attention/linear_1": (d, d),
+        "ffn/linear_0": (arch.ffn, d),
+        "ffn/linear_0_noact": (arch.ffn, d),
+        "ffn/linear_1": (d, arch.ffn),
+    }
+    for suffix, shape in rows.items():
+        if name.endswith(suffix + "/weight"):
+            return shape
+    raise ValueError(f"no shape rule for {name}")
+
+
+def build_generator_model(
+    output_dir: str | Path,
+    lines: Iterable[str],
+    *,
+    arch: Architecture = TINY,
+    seed: int = 1234,
+    vocab_size: int = 600,
+    quantization: str | None = None,
+) -> Path:
+    """A random-weight decoder-only CTranslate2 model in the Llama layout (RMS norms, SwiGLU,
+    rotary positions) with a byte-level BPE ``tokenizer.json`` and a ChatML chat template,
+    as the generator engine reads a converted Qwen or Llama checkpoint. No torch.
+
+    The weights are drawn wide (the embedding's unit rows and standard-normal layers), since
+    narrow random weights make a tiny model repeat one token; the end of the turn and every
+    token with a digit or a line break are pushed down, so an answer runs to its cap and
+    stays one unnumbered line (random numbered lines would not map back to sentences)."""
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    lines = list(lines)
+    train_bpe_tokenizer(lines, out, vocab_size)
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(out / "tokenizer.json"))
+    vocab = [str(tok.id_to_token(i)) for i in range(tok.get_vocab_size())]
+    spec = transformer_spec.TransformerDecoderModelSpec.from_config(
+        arch.decoder_layers,
+        arch.heads,
+        pre_norm=True,
+        activation=common_spec.Activation.SWISH,
+        ffn_glu=True,
+        rms_norm=True,
+        rotary_dim=0,
+        rotary_interleave=False,
+    )
+    rng = np.random.default_rng(seed)
+    names = [n for n, v in spec.variables().items() if v is None] + ["decoder/projection/bias"]
+    for name in names:
+        shape = _decoder_shape(name, arch, len(vocab))
+        if name.endswith("gamma"):
+            value = np.ones(shape, dtype=np.float32)
+        elif name.endswith("bias"):
+            value = np.zeros(shape, dtype=np.float32)
+            silent = [i for i, t in enumerate(vocab) if t in CHATML_SPECIALS]
+            silent += [i for i, t in enumerate(vocab) if any(c.isdigit() or c == "Ċ" for c in t)]
+            value[silent] = -1e4
+        else:
+            value = (rng.normal(0.0, 1.0, size=shape) / np.sqrt(shape[-1])).astype(np.float32)
+        owner, attr = _resolve(spec, name)
+        setattr(owner, attr, value)
+    spec.register_vocabulary(vocab)
+    spec.config.bos_token = "<|endoftext|>"
+    spec.config.eos_token = "<|im_end|>"
+    spec.config.unk_token = "<|endoftext|>"
+    spec.validate()
+    spec.optimize(quantization=quantization)
+    spec.save(str(out))
+    (out / "chat_template.jinja").write_text(CHATML_TEMPLATE, encoding="utf-8")
+    (out / "tokenizer_config.json").write_text(
+        '{"bos_token": null, "eos_token": "<|im_end|>", "pad_token": "<|endoftext|>"}\n',
+        encoding="utf-8",
+    )
+    ctranslate2.Generator(str(out), device="cpu")
+    return out

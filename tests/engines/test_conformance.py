@@ -30,12 +30,14 @@ from tarjama.engines import (
     can_stream,
 )
 from tarjama.engines.characters import Transliterator
+from tarjama.engines.generator import GeneratorEngine
 from tarjama.engines.loader import load_engine
 from tarjama.engines.openai import Endpoint, OpenAIEngine
 from tarjama.errors import ConfigError, UnsupportedPair
 from tarjama.pipeline import Translator
 from tarjama.pipeline.guard import GuardedEngine
 from tarjama.server.coalescer import CoalescedEngine
+from tarjama.store.llm import GeneratorSettings
 
 from ..coalescing import running_coalescer
 from ..conftest import TRANSLIT_MODEL
@@ -111,6 +113,18 @@ def _guarded_openai(request: pytest.FixtureRequest) -> Engine:
     return GuardedEngine(_openai(request))
 
 
+def _generator(request: pytest.FixtureRequest) -> Engine:
+    """CTranslate2's Generator over a random decoder-only model, a request per text and no
+    neighbours as context, so a text's stream is its translation in a batch."""
+    return GeneratorEngine(
+        request.getfixturevalue("tiny_generator_dir"),
+        name="tiny-generator",
+        device="cpu",
+        threads=1,
+        settings=GeneratorSettings(lines=1, before=0),
+    )
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -128,6 +142,8 @@ CASES = [
     Case("coalesced-copy", _coalesced, frozenset({"align", "count_many"})),
     Case("openai-stub", _openai, frozenset({"hint", "stream"})),
     Case("guarded-openai-stub", _guarded_openai, frozenset({"hint"})),
+    Case("generator", _generator, frozenset({"hint", "stream"})),
+    Case("guarded-generator", lambda r: GuardedEngine(_generator(r)), frozenset({"hint"})),
     Case(
         "characters",
         lambda _: Transliterator.load(TRANSLIT_MODEL).engine,

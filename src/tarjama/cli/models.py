@@ -41,6 +41,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="token put before every source sentence, e.g. >>ara<< (default: from the "
         "catalogue or the model's vocabulary)",
     )
+    add.add_argument(
+        "--profile",
+        default=None,
+        help="an LLM's prompt profile: generic, hunyuan-mt or translategemma (default: the "
+        "catalogue's, else generic)",
+    )
     add.set_defaults(func=_add)
 
     ep = msub.add_parser(
@@ -100,9 +106,11 @@ def _list(args: argparse.Namespace) -> int:
                 [f"default {defaults[name][0]}->{defaults[name][1]}"] if name in defaults else []
             )
             marks += ["installed"] if name in installed else []
+            quality = f"BLEU {bleu} ({entry.measured})" if bleu else entry.measured
+            licence = f"\tlicence: {entry.licence}" if entry.licence else ""
             print(
-                f"{name}\t{pairs}\t~{entry.size_mb} MB\tBLEU {bleu} ({entry.measured})"
-                f"\t{entry.note}" + (f"\t[{', '.join(marks)}]" if marks else "")
+                f"{name}\t{pairs}\t~{entry.size_mb:,} MB\t{quality}\t{entry.note}{licence}"
+                + (f"\t[{', '.join(marks)}]" if marks else "")
             )
         return 0
     missing = [n for n in CATALOGUE if n not in installed]
@@ -124,6 +132,7 @@ def _add(args: argparse.Namespace) -> int:
         source=args.source,
         target=args.target,
         source_prefix=[args.source_prefix] if args.source_prefix else None,
+        profile=args.profile,
     )
     pairs = ", ".join(f"{s}->{t}" for s, t in m.pairs)
     prefix = f", source prefix {' '.join(m.source_prefix)}" if m.source_prefix else ""

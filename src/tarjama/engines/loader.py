@@ -9,6 +9,7 @@ from ..errors import CorruptModel
 from ..store.manifest import Manifest, check_model_bin
 from ..store.models import ModelStore
 from .ct2 import CTranslate2Engine
+from .generator import GeneratorEngine
 from .openai import Endpoint, OpenAIEngine
 from .tokenizers import CharacterTokenizer, MarianTokenizer, NllbTokenizer, Tokenizer
 
@@ -67,4 +68,27 @@ def load_endpoint(manifest: Manifest) -> OpenAIEngine:
         Endpoint.from_json(manifest.origin),
         pairs=manifest.pairs,
         max_input_tokens=manifest.max_input_tokens,
+    )
+
+
+def load_generator(
+    name_or_dir: str | Path,
+    *,
+    home: str | Path | None = None,
+    device: str = "auto",
+    compute_type: str | None = None,
+    threads: int | None = None,
+) -> GeneratorEngine:
+    """A decoder-only model (family ``generator``) as an engine, unguarded."""
+    directory, manifest = ModelStore(home).resolve(name_or_dir)
+    check_model_bin(directory / "model.bin")
+    return GeneratorEngine(
+        directory,
+        name=manifest.name,
+        pairs=manifest.pairs,
+        max_input_tokens=manifest.max_input_tokens,
+        model_id=manifest.model_id,
+        device=device,
+        compute_type=compute_type,
+        threads=threads,
     )

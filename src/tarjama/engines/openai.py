@@ -32,7 +32,10 @@ import httpx
 from ..document import Signature
 from ..errors import ConfigError, EngineError
 from .base import Hints, Hypothesis
+from .llm import Chunks, answer_cap, answered, chunked
 from .prompts import NUMBERED, PROMPT_VERSION, as_prompt, check_profile, messages, parse_lines
+
+__all__ = ["Endpoint", "OpenAIEngine", "chunked", "estimate_tokens"]
 
 #: Statuses worth asking again: the server is busy or broke for a moment.
 RETRY_STATUSES = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
@@ -142,24 +145,18 @@ class OpenAIEngine:
         hints: Sequence[Hints | None] | None = None,
     ) -> list[Hypothesis]:
         """One hypothesis per text; no alternatives (an LLM at temperature 0 gives one)."""
-        hinted = dict(zip(texts, hints or [], strict=False))
-        unique = list(dict.fromkeys(t for t in texts if t.strip()))
-        chunks, contexts = chunked(unique, hinted, self.endpoint.lines)
-        done: dict[str, str] = {}
+        plan = Chunks.of(texts, hints, self.endpoint.lines)
 
         def run(k: int) -> list[str]:
-            chunk_hints = [hinted.get(t) for t in chunks[k]]
-            return self._chunk(chunks[k], source, target, contexts[k], chunk_hints)
+            return self._chunk(plan.chunks[k], source, target, plan.contexts[k], plan.hints(k))
 
-        if len(chunks) <= 1:
-            answers = [run(k) for k in range(len(chunks))]
+        if len(plan.chunks) <= 1:
+            answers = [run(k) for k in range(len(plan.chunks))]
         else:
-            workers = min(self.endpoint.concurrency, len(chunks))
+            workers = min(self.endpoint.concurrency, len(plan.chunks))
             with ThreadPoolExecutor(workers, thread_name_prefix="tarjama-llm") as pool:
-                answers = list(pool.map(run, range(len(chunks))))
-        for chunk, lines in zip(chunks, answers, strict=True):
-            done.update(zip(chunk, lines, strict=True))
-        return [Hypothesis(done[t], 0.0) if t in done else Hypothesis("", 0.0) for t in texts]
+                answers = list(pool.map(run, range(len(plan.chunks))))
+        return plan.hypotheses(texts, answers)
 
     def translate_stream(self, text: str, source: str, target: str) -> Iterator[str]:
         """One sentence's translation in pieces as the server decodes it (its request is
@@ -229,15 +226,10 @@ class OpenAIEngine:
     ) -> list[str]:
         """The chunk's lines, asked once more when the answer's lines do not map back."""
         chat = messages(self.endpoint.profile, texts, source, target, context=context, hints=hints)
-        # The answer is capped by the source's length: a loop cannot run on for long.
-        cap = 64 + 3 * sum(estimate_tokens(t) + 4 for t in texts)
-        for _ in range(2):
-            lines = parse_lines(self._complete(chat, cap), len(texts))
-            if lines is not None:
-                return lines
-        raise EngineError(
-            f"endpoint model '{self.name}' did not answer {len(texts)} numbered lines, twice"
-        )
+        cap = answer_cap([estimate_tokens(t) for t in texts])
+        who = f"endpoint model '{self.name}'"
+        (lines,) = answered(lambda _, __: [self._complete(chat, cap)], [len(texts)], who)
+        return lines
 
     def _complete(self, chat: list[dict[str, Any]], cap: int) -> str:
         if self._chat:
@@ -386,29 +378,6 @@ def _events(response: httpx.Response, kind: str) -> Iterator[str]:
                 yield piece
     except httpx.HTTPError as exc:
         raise EngineError(f"endpoint's stream broke off: {exc}") from exc
-
-
-def chunked(
-    texts: list[str], hints: dict[str, Hints | None], size: int
-) -> tuple[list[list[str]], list[list[str]]]:
-    """The requests of a batch: runs of texts of one paragraph (by their hints) cut into
-    at most ``size`` lines, each with its context: the paragraph before it for a
-    paragraph's first chunk (when the pipeline gave it), else the two texts before it."""
-    chunks: list[list[str]] = []
-    contexts: list[list[str]] = []
-    start = 0
-    for k, text in enumerate(texts):
-        hint = hints.get(text)
-        key = hint.paragraph if hint else -1
-        before = hints.get(texts[k - 1]) if k else None
-        new_run = k == 0 or key != (before.paragraph if before else -1)
-        if new_run or k - start >= size:
-            chunks.append([])
-            given = hint.context if hint and new_run else ""
-            contexts.append([given] if given else texts[max(0, k - 2) : k])
-            start = k
-        chunks[-1].append(text)
-    return chunks, contexts
 
 
 def _no_chat(path: str, response: httpx.Response) -> bool:

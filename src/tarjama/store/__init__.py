@@ -4,7 +4,7 @@ model."""
 
 from .catalogue import CATALOGUE, DEFAULTS, CatalogueEntry
 from .keys import ApiKey, KeyStore
-from .manifest import ENDPOINT_FAMILY, Manifest
+from .manifest import ENDPOINT_FAMILY, GENERATOR_FAMILY, LLM_FAMILIES, Manifest
 from .models import ModelStore
 from .paths import default_home
 
@@ -12,6 +12,8 @@ __all__ = [
     "CATALOGUE",
     "DEFAULTS",
     "ENDPOINT_FAMILY",
+    "GENERATOR_FAMILY",
+    "LLM_FAMILIES",
     "ApiKey",
     "CatalogueEntry",
     "KeyStore",

@@ -4,6 +4,13 @@ Quality is corpus BLEU (sacrebleu default) on FLORES devtest as published: the M
 evaluation files for FLORES-101 (opus-mt-ar-en, opus-mt-en-ar, nllb-200-distilled-600M:
 the same figures ``tarjama evaluate`` reproduces) and the model cards for FLORES-200
 (the tc-big models). Sizes are of the converted CTranslate2 int8 model, rounded.
+
+The LLMs (family ``generator``: converted and run in-process; ``openai``: through an
+OpenAI-compatible server only) translate both ways. No FLORES BLEU is published for them,
+so ``measured`` says where their standing comes from; their size is the int8 estimate (a
+byte a parameter of the text model) or, for an endpoint, the bf16 checkpoint's. Their
+licences differ, and some restrict use: ``licence`` says so, and ``models list
+--available`` prints it.
 """
 
 from __future__ import annotations
@@ -32,12 +39,15 @@ class CatalogueEntry:
     bleu: dict[str, float] = field(default_factory=dict)
     measured: str = ""
     note: str = ""
+    licence: str = ""
+    #: The prompt profile of an LLM (engines/prompts.py).
+    profile: str = ""
 
     def quality(self, source: str, target: str) -> float:
         return self.bleu.get(f"{source}-{target}", 0.0)
 
     def pairs(self) -> list[tuple[str, str]]:
-        if self.family == "nllb":
+        if self.family in ("nllb", "generator", "openai"):
             return [(self.source, self.target), (self.target, self.source)]
         return [(self.source, self.target)]
 
@@ -101,6 +111,85 @@ CATALOGUE: dict[str, CatalogueEntry] = {
         note="both directions in one model",
     ),
 }
+
+_TRANSLATEGEMMA = (
+    "TranslateGemma technical report (Google, 2026): the 12B beats Gemma 3 27B on WMT24++ "
+    "(MetricX, 55 languages); no FLORES BLEU"
+)
+_AYA = (
+    "WMT25 English->Arabic, automatic ranking: after Hunyuan-MT-7B, a Gemma-based 27B "
+    "system and Command A"
+)
+_GEMMA_LICENCE = "Gemma Terms of Use (gated on the hub: accept them and log in first)"
+
+
+def _translategemma(size: str, mb: int, note: str) -> CatalogueEntry:
+    return CatalogueEntry(
+        f"google/translategemma-{size}-it",
+        "generator",
+        "ar",
+        "en",
+        size_mb=mb,
+        measured=_TRANSLATEGEMMA,
+        note=note,
+        licence=_GEMMA_LICENCE,
+        profile="translategemma",
+    )
+
+
+#: LLM translators (docs/llm.md). None is a default: an LLM is chosen by name.
+LLMS: dict[str, CatalogueEntry] = {
+    "translategemma-4b": _translategemma("4b", 4_300, "Gemma 3 4B tuned to translate"),
+    "translategemma-12b": _translategemma("12b", 12_200, "a GPU with 16 GB or more"),
+    "translategemma-27b": _translategemma("27b", 27_400, "a GPU with 32 GB or more"),
+    "hunyuan-mt-7b": CatalogueEntry(
+        "tencent/Hunyuan-MT-7B",
+        "openai",
+        "ar",
+        "en",
+        size_mb=15_000,
+        measured="WMT25 general MT: first of the automatic ranking in 30 of its 31 pairs "
+        "(Tencent's report), English->Arabic included",
+        note="endpoint only: CTranslate2 cannot convert its architecture (HunYuan dense)",
+        licence="Tencent Hunyuan Community License: it does not apply in the European "
+        "Union, the United Kingdom or South Korea (no use there)",
+        profile="hunyuan-mt",
+    ),
+    "aya-expanse-8b": CatalogueEntry(
+        "CohereLabs/aya-expanse-8b",
+        "openai",
+        "ar",
+        "en",
+        size_mb=16_000,
+        measured=_AYA,
+        note="endpoint only: CTranslate2 cannot convert Cohere models",
+        licence="CC-BY-NC-4.0: non-commercial use only",
+        profile="generic",
+    ),
+    "aya-expanse-32b": CatalogueEntry(
+        "CohereLabs/aya-expanse-32b",
+        "openai",
+        "ar",
+        "en",
+        size_mb=64_000,
+        measured=_AYA,
+        note="endpoint only: CTranslate2 cannot convert Cohere models",
+        licence="CC-BY-NC-4.0: non-commercial use only",
+        profile="generic",
+    ),
+    "qwen3-8b": CatalogueEntry(
+        "Qwen/Qwen3-8B",
+        "generator",
+        "ar",
+        "en",
+        size_mb=8_200,
+        measured="a general chat model (Qwen3 technical report); no published ar<->en FLORES BLEU",
+        note="answers without a thinking section (enable_thinking off)",
+        licence="Apache-2.0",
+        profile="generic",
+    ),
+}
+CATALOGUE.update(LLMS)
 
 #: The model each pair uses when the user names none (and `make run` pulls).
 DEFAULTS = {("ar", "en"): "opus-mt-tc-big-ar-en", ("en", "ar"): "opus-mt-tc-big-en-ar"}

@@ -5,6 +5,8 @@ A model directory is recognised by its files (see :func:`detect_layout`):
 - ``marian``: model.bin + source.spm + target.spm (OPUS-MT converted to CTranslate2)
 - ``nllb``: model.bin + one SentencePiece model + language-code tokens in the vocabulary
 - ``characters``: model.bin + source/target vocabularies, no SentencePiece
+- ``generator``: a decoder-only model.bin (an LLM: Llama, Qwen3, Gemma 3) + the hub's
+  ``tokenizer.json`` and chat template; it translates both ways
 
 A character model is a *helper* (it transliterates names for the names check), never a
 translator. The direction of a multi-target OPUS-MT model is read from its vocabulary:
@@ -35,6 +37,10 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 ROLES = ("translator", "helper")
 #: The family of a model that is an OpenAI-compatible endpoint: no weights, no model.bin.
 ENDPOINT_FAMILY = "openai"
+#: A decoder-only model run in-process by CTranslate2's Generator.
+GENERATOR_FAMILY = "generator"
+#: The families whose model is an LLM: guarded, with the pair's NMT model to fall back on.
+LLM_FAMILIES = (ENDPOINT_FAMILY, GENERATOR_FAMILY)
 _LANGUAGE_TOKEN = re.compile(r">>[a-z]{2,3}(?:_[A-Za-z]{4})?<<")
 
 
@@ -107,9 +113,9 @@ def default_role(family: str) -> str:
     return "helper" if family == "characters" else "translator"
 
 
-def check_model_bin(path: Path) -> None:
+def check_model_bin(path: Path) -> str:
     """Refuse a ``model.bin`` that is not a CTranslate2 model by its header (a version,
-    then the spec's name), before CTranslate2 calls it "a later version"."""
+    then the spec's name), before CTranslate2 calls it "a later version"; its spec's name."""
     try:
         with path.open("rb") as f:
             head = f.read(2 + 4 + 256)
@@ -123,6 +129,7 @@ def check_model_bin(path: Path) -> None:
         ok = ok and name[:-1].isascii() and name[:-1].decode("ascii").isidentifier()
     if not ok:
         raise CorruptModel(f"{path} is not a CTranslate2 model (its header is not one)")
+    return head[6 : 6 + length - 1].decode("ascii")
 
 
 def language_tokens(directory: Path) -> list[str]:
@@ -182,7 +189,10 @@ def detect_layout(directory: Path) -> tuple[str, dict[str, Any]]:
         raise CorruptModel(f"{directory} is not a directory")
     if not (directory / "model.bin").is_file():
         raise CorruptModel(f"{directory} holds no model.bin: not a CTranslate2 model")
-    check_model_bin(directory / "model.bin")
+    if check_model_bin(directory / "model.bin") == "TransformerDecoderSpec":
+        if not (directory / "tokenizer.json").is_file():
+            raise CorruptModel(f"{directory}: a decoder-only model without its tokenizer.json")
+        return GENERATOR_FAMILY, {"kind": "tokenizers", "file": "tokenizer.json"}
     if (directory / "source.spm").is_file() and (directory / "target.spm").is_file():
         return "marian", {"kind": "sentencepiece", "source": "source.spm", "target": "target.spm"}
     spm_models = sorted(directory.glob("*.model"))
@@ -242,6 +252,9 @@ def build_manifest(
     prefix: list[str] = []
     if family == "nllb":
         pairs = [(s, t) for s in LANGUAGES for t in LANGUAGES if s != t]
+    elif family == GENERATOR_FAMILY:
+        pairs = [(_check_lang(source), _check_lang(target))] if source and target else []
+        pairs = pairs or [(s, t) for s in LANGUAGES for t in LANGUAGES if s != t]
     elif family == "characters":
         pairs = [(_check_lang(source or "ar"), _check_lang(target or "en"))]
     else:
@@ -253,7 +266,9 @@ def build_manifest(
         raise ConfigError("source and target languages must differ")
     if max_input_tokens is None:
         # Characters models were trained on single words; Marian/NLLB have 512/1024 positions.
-        max_input_tokens = {"marian": 512, "nllb": 1024, "characters": 64}[family]
+        # An LLM reads a paragraph's sentences in one prompt; a sentence stays short.
+        limits = {"marian": 512, "nllb": 1024, "characters": 64, GENERATOR_FAMILY: 512}
+        max_input_tokens = limits[family]
     return Manifest(
         name=name,
         family=family,

@@ -17,8 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, CorruptModel, InputError, UnknownModel
+from .catalogue import CATALOGUE
 from .convert import COPY_FILES, Converter, checkpoint_family, ct2_convert
-from .manifest import ENDPOINT_FAMILY, LANGUAGES, MANIFEST, NAME, Manifest, build_manifest
+from .llm import GeneratorSettings
+from .manifest import (
+    ENDPOINT_FAMILY,
+    GENERATOR_FAMILY,
+    LANGUAGES,
+    MANIFEST,
+    NAME,
+    Manifest,
+    build_manifest,
+)
 from .paths import MODELS, default_home
 
 
@@ -57,9 +67,13 @@ class ModelStore:
         source_prefix: list[str] | None = None,
         move: bool = False,
         convert: Converter = ct2_convert,
+        profile: str | None = None,
     ) -> Manifest:
         """Install a CTranslate2 model directory, or convert a transformers checkpoint and
-        install the result; write its manifest. The original is copied (or moved)."""
+        install the result; write its manifest. The original is copied (or moved).
+
+        An LLM (family ``generator``) gets ``profile``, else its catalogue entry's, else
+        the one it has (``generic`` once converted) in its ``generator.json``."""
         src = Path(directory)
         if not src.exists():
             raise InputError(f"no such directory: {directory}")
@@ -78,7 +92,15 @@ class ModelStore:
             manifest = build_manifest(
                 src, name, source=source, target=target, origin=origin, source_prefix=source_prefix
             )
+            if profile and manifest.family != GENERATOR_FAMILY:
+                raise ConfigError(f"a prompt profile is for LLMs, and '{name}' is not one")
             self._install(src, dest, manifest, move=move)
+        if manifest.family == GENERATOR_FAMILY:
+            entry = CATALOGUE.get(name)
+            chosen = profile or (entry.profile if entry else "")
+            if chosen:
+                window = GeneratorSettings.read(dest).window
+                GeneratorSettings(chosen, window).write(dest)
         return manifest
 
     def add_endpoint(

@@ -20,13 +20,13 @@ from typing import Any
 from ..errors import ConfigError, PullError
 from .catalogue import CATALOGUE
 from .convert import EXTRA, Converter, can_convert, ct2_convert, first_line
-from .manifest import Manifest
+from .manifest import ENDPOINT_FAMILY, GENERATOR_FAMILY, Manifest
 from .models import ModelStore
 
 #: download(repo_id, local_dir) -> directory holding the snapshot
 Downloader = Callable[[str, Path], Path]
 #: Tokenizer and configuration files a conversion reads (nothing else is downloaded).
-_WANTED = re.compile(r"[^/]+\.(json|spm|model)|[^/]+vocab[^/]*\.txt")
+_WANTED = re.compile(r"[^/]+\.(json|spm|model|jinja)|[^/]+vocab[^/]*\.txt|merges\.txt")
 _WEIGHTS = (
     # (single file, shards) in order of preference: one format only, never both.
     ("model.bin", re.compile(r"model\.bin")),  # a CTranslate2 model: nothing to convert
@@ -75,8 +75,20 @@ def add_hint(name: str) -> str:
     """The command that installs a local copy of catalogue model ``name`` (a CTranslate2
     model, or the hub checkpoint copied by hand), for its pair."""
     entry = CATALOGUE[name]
-    pair = "" if entry.family == "nllb" else f" --source {entry.source} --target {entry.target}"
+    both = entry.family in ("nllb", GENERATOR_FAMILY)
+    pair = "" if both else f" --source {entry.source} --target {entry.target}"
     return f"tarjama models add DIR --name {name}{pair}"
+
+
+def endpoint_hint(name: str) -> str:
+    """Why catalogue model ``name`` is not pulled, and the command that records it as an
+    endpoint (one line)."""
+    entry = CATALOGUE[name]
+    return (
+        f"'{name}' runs through an OpenAI-compatible server only ({entry.note}); serve it "
+        f"(docs/llm.md) and record it: tarjama models add-endpoint {name} --url URL "
+        f"--model {entry.repo} --profile {entry.profile}"
+    )
 
 
 def pull(
@@ -91,6 +103,8 @@ def pull(
     entry = CATALOGUE.get(name)
     if entry is None:
         raise ConfigError(f"'{name}' is not in the catalogue ({', '.join(sorted(CATALOGUE))})")
+    if entry.family == ENDPOINT_FAMILY:
+        raise ConfigError(endpoint_hint(name))
     store = ModelStore(home)
     if name in store.names():
         raise ConfigError(f"model '{name}' is already installed")
@@ -120,11 +134,13 @@ def pull(
             convert(snapshot, model_dir, entry.copy_files)
             origin["converted"] = True
             origin["quantization"] = "int8"
+        # An LLM translates both ways (its prompt profile is the catalogue's).
+        llm = entry.family == GENERATOR_FAMILY
         return store.add(
             model_dir,
             name,
-            source=entry.source,
-            target=entry.target,
+            source=None if llm else entry.source,
+            target=None if llm else entry.target,
             origin=origin,
             source_prefix=entry.source_prefix,
             move=True,

@@ -7,10 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from ..engines import Engine
-from ..engines.loader import check_endpoint, load_endpoint, load_engine
+from ..engines.loader import check_endpoint, load_endpoint, load_engine, load_generator
 from ..errors import ConfigError, NoModelForPair
 from ..pipeline.guard import GuardedEngine, PostEditEngine
-from ..store import CATALOGUE, DEFAULTS, ENDPOINT_FAMILY, Manifest, ModelStore
+from ..store import (
+    CATALOGUE,
+    DEFAULTS,
+    ENDPOINT_FAMILY,
+    GENERATOR_FAMILY,
+    LLM_FAMILIES,
+    Manifest,
+    ModelStore,
+)
 from ..store.pull import pull
 
 #: The widest beam anyone may ask for, in the CLI, the server and the library alike: each
@@ -75,7 +83,10 @@ class HomeModels:
         model that cannot load is removed again, with the reason."""
         manifest = self.models.add(directory, name, **options)
         try:
-            load_engine(name, home=self.home, device="cpu")
+            if manifest.family == GENERATOR_FAMILY:
+                load_generator(name, home=self.home, device="cpu")
+            else:
+                load_engine(name, home=self.home, device="cpu")
         except Exception:
             self.models.remove(name)
             raise
@@ -127,7 +138,7 @@ class HomeModels:
         A helper model (transliteration) is refused: it serves the checks, not users."""
         check_beam(beam_size)
         _, manifest = self._translator_model(model)
-        if manifest.family == ENDPOINT_FAMILY:
+        if manifest.family in LLM_FAMILIES:
             # An LLM is guarded, with the pair's NMT model (when installed) to fall back on.
             def fallback() -> Engine | None:
                 name = self._nmt_for(manifest.pairs)
@@ -137,7 +148,18 @@ class HomeModels:
                     else load_engine(name, home=self.home, device=device, threads=threads)
                 )
 
-            return GuardedEngine(load_endpoint(manifest), fallback)
+            llm: Engine = (
+                load_endpoint(manifest)
+                if manifest.family == ENDPOINT_FAMILY
+                else load_generator(
+                    model,
+                    home=self.home,
+                    device=device,
+                    compute_type=compute_type,
+                    threads=threads,
+                )
+            )
+            return GuardedEngine(llm, fallback)
         return load_engine(
             model,
             home=self.home,
@@ -159,13 +181,13 @@ class HomeModels:
         return PostEditEngine(engine, load_endpoint(manifest))
 
     def _nmt_for(self, pairs: list[tuple[str, str]]) -> str | None:
-        """The installed NMT translator (not an endpoint) for the first of ``pairs`` it has."""
+        """The installed NMT translator (not an LLM) for the first of ``pairs`` it has."""
         for source, target in pairs:
             found = [
                 m.name
                 for m in self.models.manifests()
                 if m.role == "translator"
-                and m.family != ENDPOINT_FAMILY
+                and m.family not in LLM_FAMILIES
                 and (source, target) in m.pairs
             ]
             if found:
