@@ -40,7 +40,7 @@ from .inline import (
     merge_text,
     text_of,
 )
-from .tokens import OffsetMap, is_word
+from .tokens import OffsetMap, is_word, tokens
 
 _WORD = re.compile(r"\S+")
 _WORDLIKE = re.compile(r"\w+")
@@ -458,13 +458,20 @@ def _edge(
 ) -> int:
     """Where an edge at ``p`` in (or at an end of) the source word goes in the target
     word it is aligned with: the same place when the word is unchanged; else the word's
-    start (end), or, when the edge cut the word's leading (trailing) punctuation off, past
-    the target word's leading (before its trailing) punctuation."""
+    start (end); an edge between two of the word's tokens (``(hai)</em>.``) goes between
+    the matching tokens of the target word (:class:`.tokens.OffsetMap`), so that it keeps
+    exactly the punctuation it had on each side, even when the rendering glued more
+    punctuation on (``(hai)..``); an edge inside a run of letters goes before (after) the
+    target word's letters."""
     (ws, we), (lo, hi) = src_word, tgt_word
-    if source[ws:we] == target[lo:hi]:
+    word = source[ws:we]
+    if word == target[lo:hi]:
         return lo + p - ws
     if p == (ws if start else we):
         return lo if start else hi
+    if not any(s < p - ws < e for s, e in tokens(word)):
+        mapping = OffsetMap(word, target[lo:hi])
+        return lo + mapping.offset(p - ws, "right" if start else "left")
     letters = [k for k in range(lo, hi) if target[k].isalnum()]
     if not letters:
         return lo if start else hi
