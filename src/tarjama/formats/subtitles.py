@@ -152,7 +152,7 @@ def _count_ahead(text: str) -> None:
     if not counting():
         return
     chars, lines, in_cue = 0, 0, False
-    for line in text.split("\n"):
+    for line in io.StringIO(text):  # line by line: no list of the file's lines
         stripped = line.strip()
         if "-->" in stripped:
             in_cue = True
