@@ -145,7 +145,7 @@ def test_translate_file_applies_its_limit_while_reading() -> None:
     # Each read whole in about a second on a quiet machine.
     [
         ("html", html, 3_000),
-        ("markdown", markdown, 1_000),
+        ("markdown", markdown, 2_000),
         ("srt", srt, 8_000),
         ("vtt", vtt, 6_000),
     ],
@@ -165,7 +165,8 @@ def test_a_document_parsed_before_its_blocks_is_refused_while_it_is_parsed(
         return time.perf_counter() - started, None
 
     whole_s, whole_refused = seconds(None)
-    s, refused = seconds(5_000)
+    # The fastest of three: a refusal takes milliseconds, which a loaded machine can blur.
+    s, refused = min(seconds(5_000) for _ in range(3))
     assert whole_refused is None
     assert refused == "the file holds more than 5000 characters to translate; the limit is 5000"
     # Not only the blocks past the limit: the parse of the rest is not paid either.
