@@ -3,8 +3,10 @@
 A reader builds its blocks one by one (:class:`~.inline.Block`); each block spends its
 characters from the budget that :func:`char_budget` sets for the read, so a document over
 the server's character limit is refused at the block that crosses it, before the rest of
-its blocks are built (they cost far more than the parse: see docs/formats.md). Reading
-without a budget counts nothing.
+its blocks are built. Readers whose blocks come only after a costly parse (HTML,
+Markdown, subtitles) also count, while parsing, a lower bound of what their blocks will
+spend (:func:`ahead`), so that such a document is refused before the rest is parsed (see
+docs/formats.md). Reading without a budget counts nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ class _Budget:
 
     def spend(self, chars: int) -> None:
         self.spent += chars
-        if self.spent > self.limit:
+        self.check(0)
+
+    def check(self, ahead: int) -> None:
+        if self.spent + ahead > self.limit:
             raise InputError(
                 f"{self.where} holds more than {self.limit} characters to translate; "
                 f"the limit is {self.limit}"
@@ -53,3 +58,17 @@ def spend(chars: int) -> None:
     budget = _BUDGET.get()
     if budget is not None:
         budget.spend(chars)
+
+
+def counting() -> bool:
+    """Whether the read has a budget (a reader counts ahead only then: it costs a pass)."""
+    return _BUDGET.get() is not None
+
+
+def ahead(chars: int) -> None:
+    """Refuse now if ``chars`` characters, counted while parsing and not yet spent by any
+    block, already pass the budget. ``chars`` must be at most what the blocks will spend
+    (they stay the count that decides), so a document within the limit reads as before."""
+    budget = _BUDGET.get()
+    if budget is not None:
+        budget.check(chars)

@@ -21,6 +21,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isValidEntityCode, unescapeAll
+from markdown_it.rules_core import StateCore, text_join
 
 from ..errors import InputError
 from .base import BlockResult, decode_markup
@@ -70,6 +71,9 @@ MAX_LINES = 250_000
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
     md.options["maxNesting"] = MAX_NESTING + 2
+    # The inline phase runs run by run as blocks are built (:func:`_parse_run`), so that a
+    # document over the character limit is refused before the rest of it is parsed.
+    md.disable(["inline", "text_join"])
     for rule in list(md.inline.ruler.__rules__):
         md.inline.ruler.at(rule.name, _spanning(rule.name, rule.fn))
     return md
@@ -123,6 +127,15 @@ def _mark(name: str, new: list[Any], start: int, end: int, src: str, label: int)
         token.meta.setdefault(_SPAN, span)
 
 
+def _parse_run(md: MarkdownIt, token: Any, env: dict[str, Any]) -> None:
+    """markdown-it's core inline phase (and the text join after it) for one run."""
+    token.children = []
+    md.inline.parse(token.content, md, env, token.children)
+    state = StateCore("", md, env)
+    state.tokens = [token]
+    text_join(state)
+
+
 def _check_nesting(tokens: Sequence[Any], where: str) -> None:
     """Quotes and lists past the limit are refused: markdown-it leaves them as they were.
     (Emphasis past it stays text to translate; :mod:`.inline` caps its codes' nesting.)"""
@@ -149,10 +162,14 @@ class MarkdownDocument:
         front = _FRONT_MATTER.match(self.text)
         skipped = front.group().count("\n") if front else 0
         source = "\n" * skipped + self.text[front.end() :] if front else self.text
-        parsed = md.parse(source)
+        env: dict[str, Any] = {}  # the reference definitions the block phase found
+        parsed = md.parse(source, env)
         _check_nesting(parsed, where)
         for token in parsed:
-            if token.type != "inline" or token.map is None or not token.children:
+            if token.type != "inline":
+                continue
+            _parse_run(md, token, env)
+            if token.map is None or not token.children:
                 continue
             place = self._locate(token, cursor)
             if place is None:

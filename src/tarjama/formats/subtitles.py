@@ -24,6 +24,7 @@ from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from ..errors import InputError
 from .base import BlockResult, decode_markup
+from .budget import ahead, counting
 from .inline import Block, Close, Code, Open, Point, Token
 
 #: A cue tag, as WebVTT and SubRip players read them: ``<…>`` on one line, or ``{\…}``.
@@ -143,6 +144,26 @@ def _cue_of(exc: Exception) -> str:
     return str(exc)
 
 
+def _count_ahead(text: str) -> None:
+    """Refuse a file over the character limit before its cues are parsed (the libraries
+    read every cue first, and the one block comes last). Cue text is what follows a timing
+    line up to a blank line; it is counted tags aside, stripped, with a space between
+    lines: at most what the block spends."""
+    if not counting():
+        return
+    chars, lines, in_cue = 0, 0, False
+    for line in io.StringIO(text):  # line by line: no list of the file's lines
+        stripped = line.strip()
+        if "-->" in stripped:
+            in_cue = True
+        elif not stripped:
+            in_cue = False
+        elif in_cue:
+            chars += len(_TAG.sub("", stripped)) + (lines > 0)
+            lines += 1
+            ahead(chars)
+
+
 def _timing_lines(text: str) -> list[str]:
     return [line for line in text.split("\n") if "-->" in line]
 
@@ -164,6 +185,7 @@ class SrtDocument:
 
     def __init__(self, data: bytes, where: str = "SRT") -> None:
         text = decode_markup(data, where)
+        _count_ahead(text)
         try:
             self.items = pysrt.from_string(text, error_handling=pysrt.ERROR_RAISE)
         except (pysrt.Error, ValueError, IndexError) as exc:
@@ -228,6 +250,7 @@ class VttDocument:
         if self.empty:
             self.blocks: list[Block] = []
             return
+        _count_ahead(text)
         try:
             self.vtt: Any = webvtt.from_buffer(io.StringIO(text))
         except (MalformedFileError, MalformedCaptionError, ValueError) as exc:

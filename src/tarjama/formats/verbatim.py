@@ -8,6 +8,8 @@ the same way), and after writing each stand-in is swapped back for the original 
 
 The source is scanned with the standard library's :class:`html.parser.HTMLParser`, which
 reports where each tag starts; an element whose end tag it never sees is left to lxml.
+The same scan counts the text outside kept elements against the read's character limit
+(:mod:`.budget`), so that a page over it is refused before the rest is scanned and parsed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from html.parser import HTMLParser
+
+from .budget import ahead, counting
 
 #: Elements without content or end tag: nothing in them to keep.
 VOID = frozenset(
@@ -60,6 +64,7 @@ class Verbatim(HTMLParser):
         self._tag: str | None = None
         self._start = self._depth = 0
         self._found: list[tuple[str, int, int]] = []
+        self._counting, self._chars = counting(), 0
         #: A string no page holds, for stand-ins here and for others (see :mod:`.html`).
         self.marker = f"tarjama-{secrets.token_hex(4)}"
         self.feed(source)
@@ -99,6 +104,13 @@ class Verbatim(HTMLParser):
             self._depth += tag == self._tag
         elif tag not in VOID and self._kept(tag, dict(attrs)):
             self._tag, self._start, self._depth = tag, self._offset(), 1
+
+    def handle_data(self, data: str) -> None:
+        # Stripped, and without entities (reported apart): at most what lxml's tree gives
+        # the blocks, as libxml2 drops some whitespace-only text.
+        if self._counting and self._tag is None:
+            self._chars += len(data.strip())
+            ahead(self._chars)
 
     def handle_endtag(self, tag: str) -> None:
         if tag != self._tag:
