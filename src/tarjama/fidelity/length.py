@@ -191,6 +191,19 @@ def _stops_short(source: str, translation: str) -> bool:
     return end_src in ".!?؟…" and end_tgt not in ".!?؟…"
 
 
+# A colon between words, not in a time (9:30): what follows it is the clause it announces.
+_ANNOUNCING_COLON = re.compile(r"(?<!\d)[:：](?!\d)\s*[\"'«“]?\w+[^\w]+\w")
+
+
+def _colon_left_open(source: str, translation: str) -> bool:
+    """The translation ends on a colon, announcing what the source goes on to say after
+    its own colon (a quotation, a list, a question): the decoder stopped there and the
+    clause is lost (judged on IWSLT17: each such output had dropped it, at any length)."""
+    if not translation.rstrip(_CLOSERS).endswith((":", "：")):
+        return False
+    return not source.rstrip(_CLOSERS).endswith(":") and bool(_ANNOUNCING_COLON.search(source))
+
+
 def _question_lost(source: str, translation: str) -> bool:
     """The source asks or exclaims more often than the translation: a merge keeps a
     question mark, a dropped question does not."""
@@ -299,7 +312,9 @@ class OmissionCheck(Check):
         short = _stops_short(source, translation)
         # Arabic often joins two English sentences with a comma or و at a normal length:
         # a sentence counts as dropped only when the length confirms it.
-        error = (bool(dropped) or fewer or short) and z < -self.error_z
+        # Stopped at a colon: the clause it announces is lost, whatever the length.
+        opened = _colon_left_open(source, translation)
+        error = ((bool(dropped) or fewer or short) and z < -self.error_z) or opened
         asked = _question_lost(source, translation)
         warned = (
             _lost(norm, src_sents, dropped, translation, z, context.target_lang)
@@ -321,6 +336,15 @@ class OmissionCheck(Check):
                     "translation."
                 )
                 issue.source_span, issue.source_text = (lost.start, lost.end), lost.text
+            elif opened:
+                issue.message = (
+                    "possible omission: the translation ends on a colon, without what the "
+                    f"source says after its colon; length {z:+.1f} sd from the norm"
+                )
+                issue.plain = (
+                    "This translation stops at a colon: what the "
+                    f"{context.source_name} says after it is missing."
+                )
             else:
                 what = "fewer sentences than the source; " if fewer else ""
                 issue.message = f"possible omission: {what}length {z:+.1f} sd from the norm"

@@ -210,7 +210,19 @@ def _comparable(text: str, lang: str) -> list[str]:
     words = [m.group(0).lower() for m in _WORD.finditer(text)]
     if lang != "ar":
         return words
-    return [clitic_stems(fold_letters(w), min_stem=2)[-1] for w in words]
+    return [_unsuffixed(min(clitic_stems(fold_letters(w), min_stem=2), key=len)) for w in words]
+
+
+# Possessive pronouns (ours, theirs, hers), on folded letters: "والمجتمعات، مجتمعاتنا" is one
+# word said twice ("communities, our communities"). Not ه or ي alone: ه is also a folded ة.
+_PRONOUN_SUFFIXES = ("هما", "هم", "ها", "هن", "كم", "نا")
+
+
+def _unsuffixed(word: str) -> str:
+    for suffix in _PRONOUN_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 def _repeats(tokens: list[str], max_ngram: int) -> list[tuple[int, int]]:

@@ -62,6 +62,8 @@ _EN_WORDS.update({w: i for i, w in enumerate(_EN_ORDINALS) if i})
 _EN_WORDS.update({w: 20 + 10 * i for i, w in enumerate(_EN_TENS)})
 _EN_WORDS.update({w[:-1] + "ieth": 20 + 10 * i for i, w in enumerate(_EN_TENS)})
 _EN_WORDS.update({"twice": 2, "once": 1, "single": 1, "pair": 2, "couple": 2})
+# "a decade later" is "بعد عشر سنوات": ten years, not a decade of a century.
+_EN_WORDS["decade"] = 10
 EN_SCALES = {
     "hundred": 100,
     "hundredth": 100,

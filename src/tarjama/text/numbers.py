@@ -71,6 +71,10 @@ _AR_AND_A_HALF = re.compile(
 # Thousands typed in logical order but grouped for display: in a right-to-left line the
 # groups of "000 62" or "٠٠٠,١" are shown swapped, as 62 000 and 1,000.
 _AR_REVERSED_GROUPS = re.compile(r"(?<![\d.,،])(\d{3})(?: |(?<=000),)(\d{1,3})(?![\d.,،])")
+# A decimal written without its leading zero: "within .1" is 0.1 (not after a digit or a word).
+_BARE_POINT_BEFORE = re.compile(r"(?:^|[\s(])\.")
+# The year 2000 as it was written before it came (Y2K); the 2 alone is read as a code.
+_Y2K = re.compile(r"\bY2K\b")
 _YEAR_RANGE_BEFORE = re.compile(r"(?<!\d)(1[5-9]|20)\d\d[-–/]\Z")
 
 
@@ -169,6 +173,8 @@ def _read_english_marks(t: str, found: _Found) -> None:
         # "the 1960s" is الستينيات; "the 9960s" is no decade anyone writes about.
         plausible = len(y) == 2 or 1000 <= int(y) < 2100
         found.add(m.start(), m.end(), {f"{y[-2:]}s", y} if plausible else {y}, True)
+    for m in _Y2K.finditer(t):
+        found.add(m.start(), m.end(), {"2000"}, False)
     for m in _ROMAN.finditer(t):
         value = _roman(m.group(1))
         lone = len(m.group(0)) == 1
@@ -206,6 +212,9 @@ def _read_digits(t: str, m: re.Match[str], lang: str, found: _Found) -> None:
         fraction, end = comma.group(1), comma.end()
     raw = Decimal(whole + ("." + fraction if fraction else ""))
     keys = {_key(raw)}
+    if not fraction and _BARE_POINT_BEFORE.fullmatch(t, max(0, m.start() - 2), m.start()):
+        # .1 is also read as 1, as the other side may say it loosely ("عشر الواحد").
+        keys.add(_key(Decimal("0." + whole)))
     if lang == "ar" and fraction and len(fraction) == 3 and m.group(1).isdigit():
         keys.add(whole + fraction)  # the other convention's thousands separator
     scale, scale_end = _scale_after(t, end, lang)
