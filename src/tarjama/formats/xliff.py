@@ -82,8 +82,12 @@ class XliffDocument:
             )
         self.ns = ns
         self.version = version or ("1.2" if self.v1 else "2.0")
-        self.units: list[_Unit] = list(self._units())
-        self.blocks = [Block(list(_tokens(u.source))) for u in self.units]
+        # Unit by unit, so that a character budget stops the walk at the block crossing it.
+        self.units: list[_Unit] = []
+        self.blocks: list[Block] = []
+        for unit in self._units():
+            self.units.append(unit)
+            self.blocks.append(Block(list(_tokens(unit.source))))
         self.languages = self._languages()
 
     def _q(self, name: str) -> str:
