@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import ctranslate2
 import numpy as np
@@ -35,6 +36,22 @@ def decoding_limit(source_tokens: int) -> int:
     A model stuck in a loop stops here instead of running to the global default.
     """
     return 2 * source_tokens + 10
+
+
+def open_model(
+    kind: Any, name: str, directory: str | Path, device: str, compute_type: str, threads: int | None
+) -> Any:
+    """A CTranslate2 model of ``kind`` (``Translator`` or ``Generator``) loaded from
+    ``directory``; a model it cannot load is a CorruptModel naming it."""
+    try:
+        return kind(
+            str(directory),
+            device=device,
+            compute_type=compute_type,
+            intra_threads=threads or available_cores(),
+        )
+    except (RuntimeError, ValueError, OSError, IndexError) as exc:
+        raise CorruptModel(f"cannot load model '{name}' from {directory}: {exc}") from exc
 
 
 def resolve_device(device: str) -> str:
@@ -86,15 +103,9 @@ class CTranslate2Engine:
             lambda texts, source: tokenizer.encode_many(texts, source, source),
             lambda units: sum(len(u) for u in units) or 1,
         )
-        try:
-            self._translator = ctranslate2.Translator(
-                str(model_dir),
-                device=self.device,
-                compute_type=self.compute_type,
-                intra_threads=threads or available_cores(),
-            )
-        except (RuntimeError, ValueError, OSError, IndexError) as exc:
-            raise CorruptModel(f"cannot load model '{name}' from {model_dir}: {exc}") from exc
+        self._translator = open_model(
+            ctranslate2.Translator, name, model_dir, self.device, self.compute_type, threads
+        )
 
     def with_beam(self, beam_size: int) -> CTranslate2Engine:
         """The same loaded model decoding with another beam (shares weights and threads)."""

@@ -27,12 +27,11 @@ from pathlib import Path
 import ctranslate2
 
 from ..document import Signature
-from ..errors import CorruptModel, EngineError, UnsupportedPair
+from ..errors import EngineError, UnsupportedPair
 from ..store.llm import GeneratorSettings
 from .base import Hints, Hypothesis
 from .chat import ChatFormat
-from .cores import available_cores
-from .ct2 import resolve_device
+from .ct2 import open_model, resolve_device
 from .llm import Chunks, answer_cap, answered
 from .prompts import PROMPT_VERSION, check_profile, messages, parse_lines
 
@@ -71,15 +70,9 @@ class GeneratorEngine:
         self.compute_type = compute_type or ("int8" if self.device == "cpu" else "int8_float16")
         self.chat = ChatFormat(directory)
         self._model_id = model_id
-        try:
-            self.generator = ctranslate2.Generator(
-                str(directory),
-                device=self.device,
-                compute_type=self.compute_type,
-                intra_threads=threads or available_cores(),
-            )
-        except (RuntimeError, ValueError, OSError, IndexError) as exc:
-            raise CorruptModel(f"cannot load model '{name}' from {directory}: {exc}") from exc
+        self.generator = open_model(
+            ctranslate2.Generator, name, directory, self.device, self.compute_type, threads
+        )
         self.end_tokens = self.chat.end_tokens()
         self._static: dict[tuple[str, str], tuple[str, list[str]]] = {}
         self._lock = threading.Lock()
