@@ -14,6 +14,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from ..text import clean
+from ..text.memo import WORD_CACHE
 
 _WORD = re.compile(r"\w{2,}")
 
@@ -41,7 +42,7 @@ def digest(*parts: str) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") >> 1
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=WORD_CACHE)
 def word_id(word: str) -> int:
     """A stable 63-bit id of a word (Python's ``hash`` is salted per process). A rare
     collision only adds a candidate that scoring then drops."""

@@ -25,13 +25,14 @@ from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency as _wordfreq_zipf
 
 from ..text.fold import ARABIC_WORD, clitic_stems, fold, fold_letters
+from ..text.memo import WORD_CACHE
 from ..text.phonetic import Transliterate, phonetic_key
 from .gazetteer import Entry, Gazetteer, cldr
 from .glossary import Glossary, contains
 from .quoting import quoted_spans
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)
 def zipf_frequency(word: str, lang: str) -> float:
     """wordfreq's Zipf frequency, remembered: names are looked up word by word, again and
     again across a document."""
@@ -324,7 +325,7 @@ _SUFFIXES = ("ها", "هم", "هما", "هن", "كم", "نا", "ه", "ك", "ي",
              "تان", "تين", "ني", "وا")  # fmt: skip
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)
 def _arabic_zipf(word: str) -> float:
     """The frequency of the word's most common reading, remembered: a document says the same
     words again and again."""

@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
+from .memo import WORD_CACHE
+
 #: Turns Arabic words into Latin spellings, one output per input: a character model
 #: (:class:`tarjama.engines.characters.Transliterator`) or any function that does the same.
 #: The aligner and the names check take one, or None, and never load a model themselves.
@@ -36,7 +38,7 @@ _FOLDS = (
 )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE)
 def phonetic_key(word: str) -> str:
     """A coarse sound key: consonant skeleton with common spelling variants folded.
 
