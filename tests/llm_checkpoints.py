@@ -1,6 +1,7 @@
 """Tiny random decoder-only checkpoints in the hub's layouts (a helper module: no tests).
 
-Built with transformers itself: Llama 3 (``LlamaForCausalLM``), Qwen3, Gemma 3 text
+Built with transformers itself: Llama 3 (``LlamaForCausalLM``), Mistral (a sliding window
+in every layer, as Mistral 7B v0.1's, and RoPE base 1e6, as v0.2's on), Qwen3, Gemma 3 text
 (``Gemma3ForCausalLM``, as gemma-3-1b) and Gemma 3 with the multimodal config that
 TranslateGemma and gemma-3-4b/12b/27b use (``Gemma3ForConditionalGeneration``), the Gemma 3
 ones with linear RoPE scaling on the global layers and a ``query_pre_attn_scalar`` that is
@@ -24,13 +25,22 @@ from .conftest import corpus
 
 #: Standard deviation of the random weights (transformers' default is 0.02).
 WIDE = 0.5
-#: Gemma 3's sliding window in these checkpoints: prompts of the equality tests fit in it.
+#: The sliding window (Gemma 3's local layers, every Mistral layer) in these checkpoints:
+#: prompts of the equality tests fit in it.
 WINDOW = 48
 
 LLAMA_TEMPLATE = (
     "{{ bos_token }}{% for message in messages %}<|start_header_id|>{{ message['role'] }}"
     "<|end_header_id|>\n\n{{ message['content'] }}<|eot_id|>{% endfor %}"
     "{% if add_generation_prompt %}<|start_header_id|>assistant<|end_header_id|>\n\n{% endif %}"
+)
+#: Mistral Instruct's shape: no system role, the system text opens the user's turn.
+MISTRAL_TEMPLATE = (
+    "{{ bos_token }}{% set first = '' %}{% for message in messages %}"
+    "{% if message['role'] == 'system' %}{% set first = message['content'] + '\n\n' %}"
+    "{% elif message['role'] == 'user' %}[INST] {% if loop.index0 == 1 %}{{ first }}{% endif %}"
+    "{{ message['content'] }}[/INST]{% else %}{{ message['content'] }}{{ eos_token }}{% endif %}"
+    "{% endfor %}"
 )
 QWEN3_TEMPLATE = (
     "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}"
@@ -62,6 +72,11 @@ FAMILIES: dict[str, dict[str, Any]] = {
                      "<|end_header_id|>", "<|eot_id|>"],
         "bos": "<|begin_of_text|>", "eos": "<|eot_id|>", "pad": "<|end_of_text|>",
         "template": LLAMA_TEMPLATE,
+    },
+    "mistral": {
+        "specials": ["<unk>", "<s>", "</s>", "[INST]", "[/INST]"],
+        "bos": "<s>", "eos": "</s>", "pad": None,
+        "template": MISTRAL_TEMPLATE,
     },
     "qwen3": {
         "specials": ["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
@@ -137,7 +152,13 @@ def _gemma3_text(tokenizer: Any, **extra: Any) -> Any:
 
 
 def _config(family: str, tokenizer: Any) -> Any:
-    from transformers import Gemma3Config, LlamaConfig, Qwen3Config, SiglipVisionConfig
+    from transformers import (
+        Gemma3Config,
+        LlamaConfig,
+        MistralConfig,
+        Qwen3Config,
+        SiglipVisionConfig,
+    )
 
     ids: dict[str, Any] = {
         "vocab_size": len(tokenizer),
@@ -157,6 +178,13 @@ def _config(family: str, tokenizer: Any) -> Any:
     }
     if family == "llama":
         return LlamaConfig(**size, **ids, tie_word_embeddings=False)
+    if family == "mistral":
+        # Mistral 7B v0.1 attends locally in every layer (a 4096 window); v0.2 on have no
+        # window but a RoPE base of 1e6, not CTranslate2's default: both here, untied.
+        return MistralConfig(
+            **size, **ids, sliding_window=WINDOW, rope_parameters={"rope_theta": 1e6},
+            tie_word_embeddings=False,
+        )  # fmt: skip
     if family == "qwen3":
         return Qwen3Config(**size, **ids, tie_word_embeddings=True)
     if family == "gemma3":
@@ -179,13 +207,14 @@ def _config(family: str, tokenizer: Any) -> Any:
 
 
 def build_decoder_checkpoint(out: Path, family: str, *, seed: int = 11) -> Path:
-    """A checkpoint of ``family`` (llama, qwen3, gemma3, translategemma) in ``out``:
+    """A checkpoint of ``family`` (llama, mistral, qwen3, gemma3, translategemma) in ``out``:
     config.json, model.safetensors, tokenizer.json, tokenizer_config.json, the template."""
     import torch
     from transformers import (
         Gemma3ForCausalLM,
         Gemma3ForConditionalGeneration,
         LlamaForCausalLM,
+        MistralForCausalLM,
         Qwen3ForCausalLM,
     )
 
@@ -194,6 +223,7 @@ def build_decoder_checkpoint(out: Path, family: str, *, seed: int = 11) -> Path:
     config = _config(family, tokenizer)
     classes: dict[str, Any] = {
         "llama": LlamaForCausalLM,
+        "mistral": MistralForCausalLM,
         "qwen3": Qwen3ForCausalLM,
         "gemma3": Gemma3ForCausalLM,
         "translategemma": Gemma3ForConditionalGeneration,

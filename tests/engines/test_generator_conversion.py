@@ -1,12 +1,13 @@
 """Decoder-only checkpoints through tarjama's real conversion, against transformers itself:
-tiny random Llama, Qwen3, Gemma 3 text and Gemma 3 multimodal (TranslateGemma's config,
-linear RoPE scaling on the global layers, ``query_pre_attn_scalar`` not the head dim),
-installed with ``models add`` in float32, give transformers' greedy tokens.
+tiny random Llama, Mistral (a sliding window in every layer, RoPE base 1e6), Qwen3, Gemma 3
+text and Gemma 3 multimodal (TranslateGemma's config, linear RoPE scaling on the global
+layers, ``query_pre_attn_scalar`` not the head dim), installed with ``models add`` in
+float32, give transformers' greedy tokens.
 
 It also pins what CTranslate2 4.8 gets wrong (docs/llm.md, "Reported upstream"): its own
 conversion of Gemma 3 (no RoPE scaling, no query scale) and a prompt longer than the sliding
-window forwarded at once both give other tokens; tarjama's conversion and its step-by-step
-decoding of long prompts give transformers' tokens.
+window forwarded at once (Gemma 3 and Mistral alike) both give other tokens; tarjama's
+conversion and its step-by-step decoding of long prompts give transformers' tokens.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from tarjama.store.llm import GeneratorSettings
 
 pytestmark = pytest.mark.needs_torch
 
-FAMILIES = ("llama", "qwen3", "gemma3", "translategemma")
+FAMILIES = ("llama", "mistral", "qwen3", "gemma3", "translategemma")
 GEMMAS = ("gemma3", "translategemma")
+#: The families with a sliding window: Gemma 3's local layers, Mistral's every layer.
+WINDOWED = ("mistral", *GEMMAS)
 SHORT = "قال الرئيس إن الخطة جاهزة"
-#: Longer than the Gemma checkpoints' sliding window (48 tokens) once tokenized.
+#: Longer than the windowed checkpoints' sliding window (48 tokens) once tokenized.
 LONG = " ".join(["قال الرئيس إن الخطة جاهزة وأضاف أن الميناء سيفتح غدا"] * 4)
 STEPS = 24
 
@@ -107,7 +110,7 @@ def test_each_layout_installs_as_a_generator_with_its_tokenizer_and_window(home:
         directory = home / "models" / family
         assert (directory / "tokenizer.json").is_file()
         window = GeneratorSettings.read(directory).window
-        assert window == (48 if family in GEMMAS else 0)
+        assert window == (48 if family in WINDOWED else 0)
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -127,7 +130,22 @@ def test_greedy_tokens_equal_transformers_within_the_window(
     assert cached == expected
 
 
-@pytest.mark.parametrize("family", GEMMAS)
+@pytest.mark.parametrize("family", WINDOWED)
+def test_an_answer_running_past_the_window_equals_transformers(
+    home: Path, checkpoints: dict[str, Path], family: str
+) -> None:
+    """A prompt inside the window whose answer runs past it: CTranslate2's cache, trimmed to
+    the window as it decodes, attends as transformers' sliding mask does."""
+    tokenizer, model = _hf(checkpoints[family])
+    engine = _engine(home, family)
+    tokens = _prompt_tokens(tokenizer, SHORT)
+    expected = _transformers_tokens(tokenizer, model, tokens, engine.end_tokens, steps=80)
+    assert len(tokens) + len(expected) > 48, expected
+    (ours,) = engine.generate([(None, tokens)], [80])
+    assert ours == expected
+
+
+@pytest.mark.parametrize("family", WINDOWED)
 def test_a_prompt_longer_than_the_window_is_decoded_step_by_step(
     home: Path, checkpoints: dict[str, Path], family: str
 ) -> None:
@@ -184,7 +202,7 @@ def test_without_either_gemma3_fix_the_tokens_differ(
 
 @pytest.mark.parametrize(
     ("family", "profile"),
-    [("llama", "generic"), ("qwen3", "generic"), ("gemma3", "generic"),
+    [("llama", "generic"), ("mistral", "generic"), ("qwen3", "generic"), ("gemma3", "generic"),
      ("translategemma", "translategemma")],
 )  # fmt: skip
 def test_prompts_render_as_transformers_renders_the_chat_template(

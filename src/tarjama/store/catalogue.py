@@ -6,11 +6,12 @@ the same figures ``tarjama evaluate`` reproduces) and the model cards for FLORES
 (the tc-big models). Sizes are of the converted CTranslate2 int8 model, rounded.
 
 The LLMs (family ``generator``: converted and run in-process; ``openai``: through an
-OpenAI-compatible server only) translate both ways. No FLORES BLEU is published for them,
-so ``measured`` says where their standing comes from; their size is the int8 estimate (a
-byte a parameter of the text model) or, for an endpoint, the bf16 checkpoint's. Their
-licences differ, and some restrict use: ``licence`` says so, and ``models list
---available`` prints it.
+OpenAI-compatible server only) translate both ways. tarjama quotes no FLORES BLEU for them
+(none was confirmed for ar<->en), so ``measured`` says where their standing comes from, or
+that it could not be confirmed; their size is the int8 estimate (a byte a parameter of the
+text model) or, for an endpoint, the bf16 checkpoint's. Their licences differ, and some
+restrict use: ``licence`` says so, and ``models list --available`` prints it. The sources
+of each figure are listed in docs/llm.md.
 """
 
 from __future__ import annotations
@@ -113,23 +114,29 @@ CATALOGUE: dict[str, CatalogueEntry] = {
 }
 
 _TRANSLATEGEMMA = (
-    "TranslateGemma technical report (Google, 2026): the 12B beats Gemma 3 27B on WMT24++ "
-    "(MetricX, 55 languages); no FLORES BLEU"
+    "TranslateGemma technical report (Google, arXiv 2601.09012): the 12B beats Gemma 3 27B "
+    "on WMT24++ (55 languages); no ar<->en FLORES BLEU quoted"
 )
 _AYA = (
-    "WMT25 English->Arabic, automatic ranking: after Hunyuan-MT-7B, a Gemma-based 27B "
-    "system and Command A"
+    "no figure confirmed: 23 languages, Arabic among them (model card); its WMT25 "
+    "English->Arabic rank could not be checked"
 )
-_GEMMA_LICENCE = "Gemma Terms of Use (gated on the hub: accept them and log in first)"
+_GEMMA_LICENCE = (
+    "Gemma Terms of Use and Prohibited Use Policy (gated on the hub: accept them and log in first)"
+)
+_COHERE_LICENCE = "CC-BY-NC-4.0: non-commercial use only, and Cohere Labs' acceptable use policy"
+#: Gemma 3's text model (embeddings and layers, not the 0.4B vision encoder), in millions of
+#: parameters (Gemma 3 report): what a converted TranslateGemma holds, a byte each in int8.
+_GEMMA3_TEXT = {"4b": 3_900, "12b": 11_800, "27b": 27_000}
 
 
-def _translategemma(size: str, mb: int, note: str) -> CatalogueEntry:
+def _translategemma(size: str, note: str) -> CatalogueEntry:
     return CatalogueEntry(
         f"google/translategemma-{size}-it",
         "generator",
         "ar",
         "en",
-        size_mb=mb,
+        size_mb=_GEMMA3_TEXT[size],
         measured=_TRANSLATEGEMMA,
         note=note,
         licence=_GEMMA_LICENCE,
@@ -139,20 +146,21 @@ def _translategemma(size: str, mb: int, note: str) -> CatalogueEntry:
 
 #: LLM translators (docs/llm.md). None is a default: an LLM is chosen by name.
 LLMS: dict[str, CatalogueEntry] = {
-    "translategemma-4b": _translategemma("4b", 4_300, "Gemma 3 4B tuned to translate"),
-    "translategemma-12b": _translategemma("12b", 12_200, "a GPU with 16 GB or more"),
-    "translategemma-27b": _translategemma("27b", 27_400, "a GPU with 32 GB or more"),
+    "translategemma-4b": _translategemma("4b", "Gemma 3 4B tuned to translate"),
+    "translategemma-12b": _translategemma("12b", "a GPU with 16 GB or more"),
+    "translategemma-27b": _translategemma("27b", "a GPU with 32 GB or more"),
     "hunyuan-mt-7b": CatalogueEntry(
         "tencent/Hunyuan-MT-7B",
         "openai",
         "ar",
         "en",
-        size_mb=15_000,
-        measured="WMT25 general MT: first of the automatic ranking in 30 of its 31 pairs "
-        "(Tencent's report), English->Arabic included",
+        size_mb=16_100,
+        measured="Tencent reports first place in 30 of the 31 WMT25 general MT pairs it "
+        "entered (model card, Hunyuan-MT technical report); its English->Arabic rank not confirmed",
         note="endpoint only: CTranslate2 cannot convert its architecture (HunYuan dense)",
-        licence="Tencent Hunyuan Community License: it does not apply in the European "
-        "Union, the United Kingdom or South Korea (no use there)",
+        licence="Tencent Hunyuan Community License Agreement: it does not apply in the "
+        "European Union, the United Kingdom or South Korea (not licensed there); its "
+        "acceptable use policy applies",
         profile="hunyuan-mt",
     ),
     "aya-expanse-8b": CatalogueEntry(
@@ -160,10 +168,10 @@ LLMS: dict[str, CatalogueEntry] = {
         "openai",
         "ar",
         "en",
-        size_mb=16_000,
+        size_mb=16_100,
         measured=_AYA,
         note="endpoint only: CTranslate2 cannot convert Cohere models",
-        licence="CC-BY-NC-4.0: non-commercial use only",
+        licence=_COHERE_LICENCE,
         profile="generic",
     ),
     "aya-expanse-32b": CatalogueEntry(
@@ -171,10 +179,10 @@ LLMS: dict[str, CatalogueEntry] = {
         "openai",
         "ar",
         "en",
-        size_mb=64_000,
+        size_mb=64_600,
         measured=_AYA,
         note="endpoint only: CTranslate2 cannot convert Cohere models",
-        licence="CC-BY-NC-4.0: non-commercial use only",
+        licence=_COHERE_LICENCE,
         profile="generic",
     ),
     "qwen3-8b": CatalogueEntry(
@@ -183,8 +191,9 @@ LLMS: dict[str, CatalogueEntry] = {
         "ar",
         "en",
         size_mb=8_200,
-        measured="a general chat model (Qwen3 technical report); no published ar<->en FLORES BLEU",
-        note="answers without a thinking section (enable_thinking off)",
+        measured="a general chat model, 8.2B parameters (Qwen3 model card); no ar<->en "
+        "FLORES BLEU found",
+        note="answers without a thinking section (enable_thinking off); 32,768 tokens of context",
         licence="Apache-2.0",
         profile="generic",
     ),
