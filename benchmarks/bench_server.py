@@ -16,10 +16,17 @@
    (where the engine is cheap, so that the memory's own cost shows). Target: p50 with the
    memory <= 1.1x without.
 
+3. **RSS** (``--rss N``): after the throughput rounds, in the same run, N mixed requests
+   (bench_server_rss.py's mix: every route, valid and invalid, 32 clients) against a
+   server of the same model with today's tuning, RSS at rest after a warm-up of
+   ``--rss-warmup`` and at each tenth, its slope extrapolated to 100,000 requests. Target:
+   within 5% at the end and extrapolated.
+
 ``--allocator old`` starts the server with the allocator tuning of before (a 64 KiB mmap
 threshold and a 128 KiB trim threshold, set in the environment), ``both`` runs both.
 
     python benchmarks/bench_server.py [--rounds 2] [--paragraphs 16] [--latency 100]
+        [--rss 0] [--rss-warmup 1000]
 """
 
 from __future__ import annotations
@@ -174,15 +181,29 @@ def main() -> int:
     parser.add_argument("--allocator", choices=("new", "old", "both"), default="new")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--rss", type=int, default=0, help="mixed requests for the RSS run")
+    parser.add_argument("--rss-warmup", type=int, default=1000)
     args = parser.parse_args()
     ok = True
     if not args.skip_throughput:
         for allocator in ("old", "new") if args.allocator == "both" else (args.allocator,):
             met = throughput(args, allocator)
             ok = ok and (met or allocator == "old")
+    if args.rss:
+        ok = rss(args) and ok
     if not args.skip_memory:
         ok = memory_latency(args) and ok
     return 0 if ok else 1
+
+
+def rss(args: argparse.Namespace) -> bool:
+    """bench_server_rss.py's memory run, on the same model, in this run."""
+    import bench_server_rss
+
+    options = argparse.Namespace(
+        requests=args.rss, warmup=args.rss_warmup, clients=32, kinds=None, model_dir=build()
+    )
+    return bench_server_rss.run_memory(options, "tuned")
 
 
 if __name__ == "__main__":
