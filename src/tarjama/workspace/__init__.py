@@ -165,7 +165,10 @@ class Workspace(HomeModels, HomeStores):
         """What a server serves: ``engines`` when given (already loaded), else the models
         the settings name, else every installed translator (a helper never serves), each
         with the pairs inside ``--load-only``. A model with no pair there is not loaded:
-        its manifest says so first."""
+        its manifest says so first. With ``--llm-post-edit``, that endpoint model edits
+        the NMT models' drafts for the pairs it translates (:class:`PlannedModel`)."""
+        # The editor first: a bad name is refused before any model loads.
+        editor = self.post_editor(settings.llm_post_edit) if settings.llm_post_edit else None
         if engines is None:
             names = list(settings.models) or self.installed_translators()
             if not names:
@@ -180,7 +183,7 @@ class Workspace(HomeModels, HomeStores):
             engines = [
                 self.engine(n, device=settings.device, threads=settings.threads) for n in names
             ]
-        return plan_engines(engines, settings.load_only, self)
+        return plan_engines(engines, settings.load_only, self, editor)
 
     # -- policy -------------------------------------------------------------------------
 
