@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from ..document import Signature
-from ..engines import Engine, Hints, Hypothesis, can_hint, count_tokens_many
+from ..engines import BatchStore, Engine, Hints, Hypothesis, can_hint, can_store, count_tokens_many
 from ..errors import EngineError
 from ..fidelity import ERROR, check_pair
 from ..fidelity.length import OmissionCheck
@@ -208,6 +208,13 @@ class PostEditEngine:
     def count_tokens_many(self, texts: Sequence[str], source: str) -> list[int]:
         # The drafting model's (the server's coalescer counts a batch in one call).
         return count_tokens_many(self.model, texts, source)
+
+    def with_batch_store(self, store: BatchStore | None) -> PostEditEngine:
+        """The drafts kept in a batch job's store (a resumed job decodes them no more);
+        the edits are asked again, at temperature 0."""
+        if not can_store(self.model):
+            return self
+        return PostEditEngine(self.model.with_batch_store(store), self.llm)
 
     def translate_batch(
         self,

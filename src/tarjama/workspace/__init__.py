@@ -388,11 +388,13 @@ class Workspace(HomeModels, HomeStores):
         digits: str | None = None,
         device: str = "auto",
         beam_size: int = 4,
+        post_edit: str | Path | None = None,
     ) -> TranslatorFactory:
         """What a batch job translates with: a recipe each of its workers (a thread, a Ray
         actor) calls once to load its own translator, under this home's policy. What can be
-        checked without loading the model is checked now (the model, the pair, the glossary),
-        and paths are made absolute: on a cluster, every worker needs them."""
+        checked without loading the model is checked now (the model, the pair, the glossary,
+        the post-editing LLM and that it translates the pair), and paths are made absolute:
+        on a cluster, every worker needs them."""
         if model is None:
             source, target = complete_pair(source, target)
             model = self.model_for(source, target)
@@ -402,6 +404,7 @@ class Workspace(HomeModels, HomeStores):
             source, target = source or default_source, target or default_target
         if (source, target) not in manifest.pairs:
             raise UnsupportedPair(manifest.name, source, target, manifest.pairs)
+        editor = self._batch_editor(post_edit, source, target)
         glossary_path = Path(glossary) if glossary is not None else self.glossary_files.path(None)
         if glossary_path is not None:
             Glossary.load(glossary_path)
@@ -422,7 +425,22 @@ class Workspace(HomeModels, HomeStores):
             device=device,
             beam=beam_size,
             transliteration_model=str(self._translit_dir) if self._translit_dir else None,
+            post_edit=editor[0] if editor else None,
+            post_edit_id=editor[1] if editor else None,
         )
+
+    def _batch_editor(
+        self, post_edit: str | Path | None, source: str, target: str
+    ) -> tuple[str, str] | None:
+        """The post-editing LLM's directory and signature, refused now when it is no
+        endpoint model or does not translate the job's pair (it would edit nothing)."""
+        if post_edit is None:
+            return None
+        editor = self.post_editor(post_edit)
+        if (source, target) not in editor.pairs:
+            raise UnsupportedPair(editor.name, source, target, editor.pairs)
+        directory, _ = self.models.resolve(post_edit)
+        return str(directory.resolve()), editor.signature.to_text()
 
 
 def _learned(tm: TranslationMemory, source: str, target: str) -> list[tuple[str, Translation]]:
