@@ -8,8 +8,11 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -144,3 +147,31 @@ def test_the_job_settings_record_the_editor(home: Path, inputs: Path, tmp_path: 
     with sqlite3.connect(journal_path(out)) as db:
         (value,) = db.execute("SELECT value FROM job WHERE key = 'post_edit'").fetchone()
     assert json.loads(value).startswith("model:llm|model_id:m|")
+
+
+@pytest.mark.timing
+def test_the_chunks_of_a_pool_reach_the_endpoint_concurrently(
+    stub: Stub, home: Path, inputs: Path, tmp_path: Path
+) -> None:
+    """A pool's 16 sentences are two chunks of 8 lines; the endpoint's concurrency (4) lets
+    both be in flight at once, as for a batch over an endpoint model."""
+    flying, most, lock = [0], [0], threading.Lock()
+
+    def slow() -> tuple[str, Any]:
+        with lock:
+            flying[0] += 1
+            most[0] = max(most[0], flying[0])
+        time.sleep(0.5)
+        with lock:
+            flying[0] -= 1
+        return ("ok", None)
+
+    stub.next_action = slow  # type: ignore[method-assign]
+    sentences = [f"وصلت {n} سفن إلى الميناء." for n in range(1, 17)]
+    (inputs / "c.txt").write_text(" ".join(sentences) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, stderr = batch(home, inputs, out, "--llm-post-edit", "llm")
+    assert code == 0, stderr
+    assert outputs(out)["in/c.txt"].decode().strip() == romanized(" ".join(sentences))
+    assert "18 edited by the LLM" in stdout
+    assert most[0] >= 2

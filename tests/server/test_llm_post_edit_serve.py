@@ -48,7 +48,8 @@ def drafts(ws: Workspace, texts: list[str]) -> list[str]:
 def test_the_served_model_answers_with_the_edits_and_counts_them(
     stub: Stub, installed: Workspace, home: Path, served: dict[str, Any]
 ) -> None:
-    assert serve(home, "--model", "nmt", "--model", "nmt-en-ar", "--llm-post-edit", "llm") == 0
+    models = ("--model", "nmt", "--model", "nmt-en-ar", "--model", "llm")
+    assert serve(home, *models, "--llm-post-edit", "llm") == 0
     with TestClient(served["app"], base_url="http://127.0.0.1") as client:
         body = client.post("/v1/translate", json={"text": TEXT}).json()
         libre = client.post("/translate", json={"q": AR, "source": "ar", "target": "en"}).json()
@@ -65,6 +66,7 @@ def test_the_served_model_answers_with_the_edits_and_counts_them(
     assert models["nmt"]["post_edit"] == {"model": "llm", "pairs": [["ar", "en"]]}
     assert models["nmt"]["signature"]["post_edit"] == "llm:m"
     assert "post_edit" not in models["nmt-en-ar"]  # the LLM does not translate en->ar
+    assert "post_edit" not in models["llm"]  # served as a model too: never its own editor
 
 
 def test_an_edit_that_fails_a_check_is_not_kept(

@@ -167,11 +167,8 @@ def plan_engines(
     for engine in engines:
         pairs = [p for p in engine.pairs if not load_only or set(p) <= set(load_only)]
         if pairs:
-            edits = editor is not None and not _is_llm(engine, editor)
-            if edits and editor is not None and any(p in editor.pairs for p in pairs):
-                models.append(PlannedModel(engine, pairs, assembler, editor=editor))
-            else:
-                models.append(PlannedModel(engine, pairs, assembler))
+            edited_by = _editor_for(engine, pairs, editor)
+            models.append(PlannedModel(engine, pairs, assembler, editor=edited_by))
     if not models:
         raise ConfigError(
             f"no model translates between the --load-only languages {', '.join(load_only)}"
@@ -183,9 +180,13 @@ def plan_engines(
     return ServingPlan(models)
 
 
-def _is_llm(engine: Engine, editor: Engine) -> bool:
-    """An LLM served as a model (guarded), the editor itself, or a model edited already."""
-    return isinstance(engine, GuardedEngine | PostEditEngine) or engine.name == editor.name
+def _editor_for(engine: Engine, pairs: list[Pair], editor: Engine | None) -> Engine | None:
+    """``editor`` for a served NMT model with a pair it translates; never for an LLM
+    served as a model (guarded), the editor itself, or a model edited already."""
+    if editor is None or not any(p in editor.pairs for p in pairs):
+        return None
+    llm = isinstance(engine, GuardedEngine | PostEditEngine) or engine.name == editor.name
+    return None if llm else editor
 
 
 def load_only(pairs: dict[str, list[Pair]], codes: Sequence[str]) -> list[str]:
