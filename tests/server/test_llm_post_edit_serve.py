@@ -48,8 +48,8 @@ def drafts(ws: Workspace, texts: list[str]) -> list[str]:
 def test_the_served_model_answers_with_the_edits_and_counts_them(
     stub: Stub, installed: Workspace, home: Path, served: dict[str, Any]
 ) -> None:
-    models = ("--model", "nmt", "--model", "nmt-en-ar", "--model", "llm")
-    assert serve(home, *models, "--llm-post-edit", "llm") == 0
+    served_models = ("--model", "nmt", "--model", "nmt-en-ar", "--model", "llm")
+    assert serve(home, *served_models, "--llm-post-edit", "llm") == 0
     with TestClient(served["app"], base_url="http://127.0.0.1") as client:
         body = client.post("/v1/translate", json={"text": TEXT}).json()
         libre = client.post("/translate", json={"q": AR, "source": "ar", "target": "en"}).json()

@@ -44,6 +44,7 @@ from ..fidelity import Glossary, NameMatcher, check_paragraphs
 from ..fidelity.gazetteer import Gazetteer, cldr
 from ..fidelity.learned import learned_names
 from ..pipeline import default_pair
+from ..pipeline.guard import PostEditEngine
 from ..store import ModelStore, default_home
 from ..store.glossaries import GlossaryFiles
 from ..store.paths import COMET, MEMORY
@@ -323,12 +324,15 @@ class Workspace(HomeModels, HomeStores):
         beam_size: int = 4,
         compute_type: str | None = None,
         threads: int | None = None,
-        post_edit: str | None = None,
+        post_edit: str | Path | None = None,
     ) -> Translator:
         """A translator over ``model`` (a name, a directory or a loaded engine; by default
         the one :meth:`model_for` picks for the pair) with the glossary and memory given,
         and the home's names check; with ``post_edit``, that endpoint model edits its
-        output (:meth:`post_edited`)."""
+        output, kept only where the edit passes the checks (``--llm-post-edit``; an LLM
+        that does not translate the pair is refused, as it would edit nothing)."""
+        # The editor first: a bad name is refused before the model loads.
+        editor = self.post_editor(post_edit) if post_edit is not None else None
         if model is None:
             source, target = complete_pair(source, target)
             model = self.model_for(source, target)
@@ -343,10 +347,8 @@ class Workspace(HomeModels, HomeStores):
                 threads=threads,
             )
         )
-        if post_edit is not None:
-            engine = self.post_edited(engine, post_edit)
-        return Translator(
-            engine,
+        translator = Translator(
+            PostEditEngine(engine, editor) if editor is not None else engine,
             source=source,
             target=target,
             glossary=glossary,
@@ -354,6 +356,10 @@ class Workspace(HomeModels, HomeStores):
             memory=memory,
             digits=digits,
         )
+        pair = (translator.source, translator.target)
+        if editor is not None and pair not in editor.pairs:
+            raise UnsupportedPair(editor.name, *pair, editor.pairs)
+        return translator
 
     def check(
         self,

@@ -9,7 +9,7 @@ from typing import Any
 from ..engines import Engine
 from ..engines.loader import check_endpoint, load_endpoint, load_engine, load_generator
 from ..errors import ConfigError, NoModelForPair
-from ..pipeline.guard import GuardedEngine, PostEditEngine
+from ..pipeline.guard import GuardedEngine
 from ..store import (
     CATALOGUE,
     DEFAULTS,
@@ -168,11 +168,6 @@ class HomeModels:
             compute_type=compute_type,
             threads=threads,
         )
-
-    def post_edited(self, engine: Engine, llm: str | Path) -> Engine:
-        """``engine``'s translations edited by the endpoint model ``llm`` and kept only
-        where the edit passes the checks (``--llm-post-edit``)."""
-        return PostEditEngine(engine, self.post_editor(llm))
 
     def post_editor(self, llm: str | Path) -> Engine:
         """The endpoint model ``llm`` as the editor of ``--llm-post-edit`` (the CLI, the
