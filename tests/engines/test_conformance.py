@@ -35,7 +35,7 @@ from tarjama.engines.loader import load_engine
 from tarjama.engines.openai import Endpoint, OpenAIEngine
 from tarjama.errors import ConfigError, UnsupportedPair
 from tarjama.pipeline import Translator
-from tarjama.pipeline.guard import GuardedEngine
+from tarjama.pipeline.guard import GuardedEngine, PostEditEngine
 from tarjama.server.coalescer import CoalescedEngine
 from tarjama.store.llm import GeneratorSettings
 
@@ -113,6 +113,12 @@ def _guarded_openai(request: pytest.FixtureRequest) -> Engine:
     return GuardedEngine(_openai(request))
 
 
+def _post_edited(request: pytest.FixtureRequest) -> Engine:
+    """``--llm-post-edit``: the copy model drafts, the stub edits (the drafts stay in a
+    batch job's store; tokens are counted by the drafting model)."""
+    return PostEditEngine(_ct2("copy_model_dir")(request), _openai(request))
+
+
 def _generator(request: pytest.FixtureRequest) -> Engine:
     """CTranslate2's Generator over a random decoder-only model, a request per text and no
     neighbours as context, so a text's stream is its translation in a batch."""
@@ -142,6 +148,7 @@ CASES = [
     Case("coalesced-copy", _coalesced, frozenset({"align", "count_many"})),
     Case("openai-stub", _openai, frozenset({"hint", "stream"})),
     Case("guarded-openai-stub", _guarded_openai, frozenset({"hint"})),
+    Case("post-edited-copy", _post_edited, frozenset({"hint", "store", "count_many"})),
     Case("generator", _generator, frozenset({"hint", "stream"})),
     Case("guarded-generator", lambda r: GuardedEngine(_generator(r)), frozenset({"hint"})),
     Case(

@@ -19,9 +19,11 @@ from tarjama.engines.loader import load_engine
 from tarjama.engines.openai import Endpoint, OpenAIEngine
 from tarjama.pipeline import Translator
 from tarjama.pipeline.guard import FALLBACK, GuardedEngine
+from tarjama.workspace import Workspace
 
 from ..commands import tarjama_text
 from ..llm_server import ANSWERS, vllm_server
+from ..server.conftest import build_client
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_llm_server]
 
@@ -130,3 +132,21 @@ def test_the_cli_translates_through_an_endpoint_it_recorded(vllm_url: str, home:
     out = tarjama_text("translate", "--model", "tiny", home=home, stdin=AR[0] + ".\n")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ANSWERS["chat"]
+
+
+def test_the_server_post_edits_through_the_endpoint(
+    vllm_url: str, home: Path, copy_model_dir: Path
+) -> None:
+    """``tarjama serve --llm-post-edit``: the copy model drafts, vLLM edits, and the edit
+    (the crafted model's answer, which passes the checks) is what /v1/translate and
+    LibreTranslate's /translate give. Here, in the module that already runs vLLM."""
+    ws = Workspace.open(home)
+    ws.add_model(copy_model_dir, "nmt")
+    ws.add_endpoint("tiny", url=vllm_url, model="tiny")
+    with build_client(ws.engine("nmt"), home=home, llm_post_edit="tiny") as client:
+        body = client.post("/v1/translate", json={"text": AR[0] + "."}).json()
+        libre = client.post("/translate", json={"q": AR[0] + ".", "source": "ar", "target": "en"})
+    (segment,) = body["paragraphs"][0]["segments"]
+    assert segment["origin"] == "llm-edit" and body["text"] == ANSWERS["chat"]
+    assert body["post_edit"] == {"edits_kept": 1}
+    assert libre.json()["translatedText"] == ANSWERS["chat"]

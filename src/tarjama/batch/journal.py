@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS documents (
     sentences INTEGER NOT NULL DEFAULT 0,
     memory INTEGER NOT NULL DEFAULT 0,
     glossary INTEGER NOT NULL DEFAULT 0,
+    edits INTEGER NOT NULL DEFAULT 0, -- sentences an LLM's edit wrote (--llm-post-edit)
     errors INTEGER NOT NULL DEFAULT 0,
     warnings INTEGER NOT NULL DEFAULT 0,
     checks TEXT,                    -- {"check": [errors, warnings]}
@@ -87,7 +88,7 @@ CREATE TABLE IF NOT EXISTS runs (
 
 #: Columns added to ``documents`` after journals were first written: a job journalled
 #: before them gets them when it is resumed (NULL for what it had already done).
-_LATER_COLUMNS = {"needs_a_look": "REAL"}
+_LATER_COLUMNS = {"needs_a_look": "REAL", "edits": "INTEGER NOT NULL DEFAULT 0"}
 
 
 def _add_missing_columns(db: sqlite3.Connection) -> None:
@@ -95,6 +96,13 @@ def _add_missing_columns(db: sqlite3.Connection) -> None:
     for name, kind in _LATER_COLUMNS.items():
         if name not in have:
             db.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
+
+
+def column(db: sqlite3.Connection, name: str, default: str = "NULL") -> str:
+    """A later column (:data:`_LATER_COLUMNS`) as an expression to select: ``default`` in
+    a journal written before it and only read (``batch status`` of an old job)."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(documents)")}
+    return name if name in have else default
 
 
 def journal_path(out_dir: Path) -> Path:
@@ -328,14 +336,15 @@ class Journal:
                 self.db.execute(
                     """UPDATE documents SET state = ?, error = ?, input_hash = ?,
                            output_hash = ?, output = ?, signature = ?, sentences = ?,
-                           memory = ?, glossary = ?, errors = ?, warnings = ?, checks = ?,
+                           memory = ?, glossary = ?, edits = ?, errors = ?, warnings = ?,
+                           checks = ?,
                            score = ?, needs_a_look = ?, done_count = done_count + ?,
                            finished = ?
                        WHERE name = ? AND record = ?""",
                     (r.state, r.error, r.input_hash, r.output_hash,
                      r.output if r.record else None,
                      r.signature.to_text() if r.signature is not None else None,
-                     r.sentences, r.memory, r.glossary, r.errors, r.warnings,
+                     r.sentences, r.memory, r.glossary, r.edits, r.errors, r.warnings,
                      json.dumps(r.checks), r.score, r.needs_a_look,
                      int(r.state == "done"), now, r.name, r.record),
                 )  # fmt: skip

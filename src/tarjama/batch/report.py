@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import InputError
+from .journal import column
 from .summary import CURRENT, Summary, duration, label, reading, summarize_db
 
 WORST = 20
@@ -61,6 +62,7 @@ def _page(db: sqlite3.Connection, s: Summary, out_dir: Path, here: Path) -> str:
         ("memory-segments", "sentences from the memory", s.memory),
         ("memory-share", "memory reuse", f"{share:.1%}"),
         ("glossary-segments", "sentences with glossary terms", s.glossary),
+        ("edits", "sentences an LLM's edit wrote (--llm-post-edit)", s.edits),
         ("errors", "errors found by the checks", s.errors),
         ("warnings", "warnings", s.warnings),
         ("time", "time taken", duration(s.seconds)),
@@ -106,8 +108,7 @@ def _checks(s: Summary) -> list[str]:
 
 def _risk_column(db: sqlite3.Connection) -> str:
     """The documents' "needs a look" column, NULL in a journal written before it."""
-    have = {r[1] for r in db.execute("PRAGMA table_info(documents)")}
-    return "needs_a_look" if "needs_a_look" in have else "NULL AS needs_a_look"
+    return f"{column(db, 'needs_a_look')} AS needs_a_look"
 
 
 def _worst(db: sqlite3.Connection, out_dir: Path, here: Path) -> list[str]:
@@ -176,19 +177,21 @@ def _runs(db: sqlite3.Connection) -> list[str]:
 
 def _write_csv(db: sqlite3.Connection, f: TextIO) -> None:
     rows = db.execute(
-        f"SELECT *, {_risk_column(db)} FROM documents WHERE {CURRENT} ORDER BY position"
+        f"SELECT *, {_risk_column(db)}, {column(db, 'edits', '0')} AS edits "
+        f"FROM documents WHERE {CURRENT} ORDER BY position"
     ).fetchall()
     checks = sorted({c for r in rows for c in json.loads(r["checks"] or "{}")})
     writer = csv.writer(f, lineterminator="\n")
     writer.writerow(
-        ["document", "file", "record", "state", "sentences", "memory", "glossary", "errors",
-         "warnings", "score", "needs_a_look", *(f"{c} issues" for c in checks), "error"]
+        ["document", "file", "record", "state", "sentences", "memory", "glossary", "edits",
+         "errors", "warnings", "score", "needs_a_look", *(f"{c} issues" for c in checks),
+         "error"]
     )  # fmt: skip
     for r in rows:
         found = json.loads(r["checks"] or "{}")
         writer.writerow(
             [label(r["name"], r["record"]), r["name"], r["record"], r["state"], r["sentences"],
-             r["memory"], r["glossary"], r["errors"], r["warnings"],
+             r["memory"], r["glossary"], r["edits"], r["errors"], r["warnings"],
              "" if r["score"] is None else f"{r['score']:.4f}",
              "" if r["needs_a_look"] is None else f"{r['needs_a_look']:.4f}",
              *(sum(found.get(c, [0, 0])) for c in checks), r["error"] or ""]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from .journal import connect, journal_faults, journal_path
+from .journal import column, connect, journal_faults, journal_path
 from .outputs import running_pid
 
 #: The documents of a job: those its latest scan found.
@@ -32,6 +32,8 @@ class Summary:
     sentences: int = 0
     memory: int = 0
     glossary: int = 0
+    #: Sentences an LLM's edit wrote (``--llm-post-edit``).
+    edits: int = 0
     errors: int = 0
     warnings: int = 0
     chars_done: int = 0
@@ -68,7 +70,8 @@ class Summary:
             f"documents: {self.total} in all, {self.done} done, {self.failed} failed, "
             f"{self.pending} pending",
             f"sentences: {self.sentences} in {duration(self.seconds)} "
-            f"({self.rate:.2f} sentences/s), {self.memory} from the memory",
+            f"({self.rate:.2f} sentences/s), {self.memory} from the memory"
+            + (f", {self.edits} edited by the LLM" if self.edits else ""),
             f"checks: {self.errors} error(s), {self.warnings} warning(s)"
             + (f" ({_by_check(self.checks)})" if self.checks else ""),
         ]
@@ -133,9 +136,10 @@ def summarize_db(db: sqlite3.Connection, out_dir: Path) -> Summary:
     s.total = s.done + s.failed + s.pending
     row = db.execute(
         "SELECT SUM(sentences) s, SUM(memory) m, SUM(glossary) g, SUM(errors) e, "
-        f"SUM(warnings) w FROM documents WHERE state = 'done' AND {CURRENT}"
+        f"SUM(warnings) w, SUM({column(db, 'edits', '0')}) x FROM documents "
+        f"WHERE state = 'done' AND {CURRENT}"
     ).fetchone()
-    s.sentences, s.memory, s.glossary = (int(row[k] or 0) for k in "smg")
+    s.sentences, s.memory, s.glossary, s.edits = (int(row[k] or 0) for k in "smgx")
     s.errors, s.warnings = int(row["e"] or 0), int(row["w"] or 0)
     for r in db.execute(f"SELECT checks FROM documents WHERE state = 'done' AND {CURRENT}"):
         for check, (e, w) in json.loads(r["checks"] or "{}").items():

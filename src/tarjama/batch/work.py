@@ -23,6 +23,7 @@ from ..document import Document, Signature, TranslatedDocument
 from ..engines import BatchStore, can_store
 from ..errors import TarjamaError
 from ..pipeline import Known, KnownStage, TranslatedFile, Translator, segment
+from ..pipeline.guard import EDITED
 from .documents import JobFormats
 from .formats import Entry, Fields, Source, digest
 
@@ -100,6 +101,8 @@ class DocResult:
     sentences: int = 0
     memory: int = 0
     glossary: int = 0
+    #: Sentences whose LLM edit passed the checks (``--llm-post-edit``).
+    edits: int = 0
     errors: int = 0
     warnings: int = 0
     checks: dict[str, list[int]] = field(default_factory=dict)
@@ -261,6 +264,7 @@ def _result(w: Work, output: bytes | None) -> DocResult:
         sentences=len(segs),
         memory=sum(s.origin == "memory" for s in segs),
         glossary=sum("glossary" in s.origin for s in segs),
+        edits=sum(s.origin.startswith(EDITED) for s in segs),
         errors=sum(c[0] for c in checks.values()),
         warnings=sum(c[1] for c in checks.values()),
         checks=checks,

@@ -53,6 +53,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="documents: translate blocks already in the target language too (default: kept)",
     )
+    p.add_argument(
+        "--llm-post-edit",
+        metavar="LLM",
+        default=None,
+        help="an endpoint model edits the model's translation with the memory's matches; "
+        "an edit is kept only when it passes the checks (part of the job's settings)",
+    )
     p.add_argument("--beam", type=int, default=4, help="beam size (default 4)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--home", default=None, help="model store (default $TARJAMA_HOME)")
@@ -89,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         digits=args.digits,
         device=args.device,
         beam_size=args.beam,
+        post_edit=args.llm_post_edit,
     )
     options = JobOptions(
         fields=Fields(args.id_field, args.text_field),

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from ..document import Signature
-from ..engines import Engine, Hints, Hypothesis, can_hint
+from ..engines import BatchStore, Engine, Hints, Hypothesis, can_hint, can_store, count_tokens_many
 from ..errors import EngineError
 from ..fidelity import ERROR, check_pair
 from ..fidelity.length import OmissionCheck
@@ -177,7 +177,8 @@ class PostEditEngine:
     """``--llm-post-edit``: the NMT ``model`` translates, then the ``llm`` edits its drafts,
     reading the memory's matches and the glossary's terms as it does when it translates.
     The checks judge both: an edit is kept (origin ``llm-edit``) only when it passes them;
-    otherwise, or when the LLM fails outright, the draft stays (origin ``model``)."""
+    otherwise, or when the LLM fails outright, the draft stays (origin ``model``). A pair
+    the LLM does not translate is left as drafted."""
 
     def __init__(self, model: Engine, llm: Engine) -> None:
         self.model = model
@@ -204,6 +205,17 @@ class PostEditEngine:
     def count_tokens(self, text: str, source: str) -> int:
         return self.model.count_tokens(text, source)
 
+    def count_tokens_many(self, texts: Sequence[str], source: str) -> list[int]:
+        # The drafting model's (the server's coalescer counts a batch in one call).
+        return count_tokens_many(self.model, texts, source)
+
+    def with_batch_store(self, store: BatchStore | None) -> PostEditEngine:
+        """The drafts kept in a batch job's store (a resumed job decodes them no more);
+        the edits are asked again, at temperature 0."""
+        if not can_store(self.model):
+            return self
+        return PostEditEngine(self.model.with_batch_store(store), self.llm)
+
     def translate_batch(
         self,
         texts: Sequence[str],
@@ -216,6 +228,8 @@ class PostEditEngine:
         drafts = self.model.translate_batch(
             texts, source, target, num_alternatives=num_alternatives
         )
+        if (source, target) not in self.llm.pairs:
+            return drafts
         given = list(hints or []) + [None] * (len(texts) - len(hints or []))
         told = [
             dataclasses.replace(h or Hints(), draft=d.text)

@@ -38,7 +38,7 @@ UPLOAD_PATHS = ("/translate_file", "/v1/translate")
 #: What ``/v1/translate`` takes with a file: the JSON body's fields, ``text`` replaced.
 _NATIVE_FIELDS = {
     *("file", "source", "target", "model", "glossary", "memory", "beam", "api_key"),
-    "translate_all",
+    *("translate_all", "post_edit"),
 }
 
 router = APIRouter(tags=["files"])
@@ -96,7 +96,12 @@ async def _translate(
         beam = None
         if fields.get("beam") not in (None, ""):
             beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
-        options = Options(text_field(fields, "glossary"), _memory_flag(fields), beam)
+        options = Options(
+            text_field(fields, "glossary"),
+            _memory_flag(fields),
+            beam,
+            _form_flag(fields, "post_edit"),
+        )
     model = pick_model(state, text_field(fields, "model") if native else None, source, target)
     # Blocks already in the target language are kept as written unless asked otherwise.
     every = bool(_form_flag(fields, "translate_all"))

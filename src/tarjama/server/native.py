@@ -53,6 +53,8 @@ class DocumentBody(BaseModel):
     glossary: str | None = None
     memory: bool | None = None
     beam: int | None = None
+    #: False: the NMT model's draft alone on a server with --llm-post-edit.
+    post_edit: bool | None = None
     api_key: str | None = None
 
 
@@ -113,7 +115,7 @@ async def translate_document(request: Request) -> JSONResponse:
     source, target = pick_pair(state, source, target, lambda: text)
     model = pick_model(state, name, source, target)
     note(request, chars=len(text), text=text)
-    options = Options(glossary_name, use_memory, beam)
+    options = Options(glossary_name, use_memory, beam, flag_field(fields, "post_edit"))
 
     def work() -> dict[str, Any]:
         doc = with_translator(
@@ -151,6 +153,9 @@ class Options:
     glossary: str | None = None
     memory: bool | None = None
     beam: int | None = None
+    #: ``--llm-post-edit``: None as the server does, False the draft alone, True an
+    #: edit required (docs/llm.md).
+    post_edit: bool | None = None
 
 
 def with_translator(
@@ -171,7 +176,12 @@ def with_translator(
     try:
         glossary = registry.workspace.named_glossary(options.glossary)
         translator = model.document_translator(
-            source, target, glossary=glossary, memory=memory, beam=options.beam
+            source,
+            target,
+            glossary=glossary,
+            memory=memory,
+            beam=options.beam,
+            post_edit=options.post_edit,
         )
         return work(translator)
     finally:

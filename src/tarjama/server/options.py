@@ -28,6 +28,13 @@ def _own(flag: str, setting: str, kind: str, help: str, env: str) -> Option:
 TARJAMA: tuple[Option, ...] = (
     _own("--model", "models", "list", "model name or directory; repeat (all)", "TARJAMA_MODEL"),
     _own("--device", "device", "str", "cpu, cuda or auto", "TARJAMA_DEVICE"),
+    _own(
+        "--llm-post-edit",
+        "llm_post_edit",
+        "str",
+        "an endpoint model edits the NMT models' drafts; kept where they pass the checks",
+        "TARJAMA_LLM_POST_EDIT",
+    ),
     _own("--home", "home", "path", "models, keys, glossaries", "TARJAMA_HOME"),
     _own(
         "--body-limit", "body_limit", "int", "largest body in bytes (2 MiB)", "TARJAMA_BODY_LIMIT"

@@ -63,9 +63,13 @@ class ServedModel:
         glossary: Glossary | None,
         memory: TranslationMemory | None = None,
         beam: int | None = None,
+        post_edit: bool | None = None,
     ) -> Translator:
-        """A translator for one document request, with its glossary and, if set, its beam."""
-        options = TranslatorOptions(glossary=glossary, memory=memory, beam=beam)
+        """A translator for one document request, with its glossary and, if set, its beam
+        and whether the LLM edits (:class:`~tarjama.workspace.TranslatorOptions`)."""
+        options = TranslatorOptions(
+            glossary=glossary, memory=memory, beam=beam, post_edit=post_edit
+        )
         return self.planned.translator_for((source, target), options, through=self.batched)
 
     def batched(self, engine: Engine) -> Engine:
@@ -73,11 +77,15 @@ class ServedModel:
         return CoalescedEngine(engine, self.coalescer)
 
     def info(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "pairs": [list(p) for p in self.pairs],
-            "signature": self.engine.signature.to_json(),
+            "signature": self.planned.signature.to_json(),
         }
+        if self.planned.editor is not None:  # --llm-post-edit
+            edited = [list(p) for p in self.planned.edited_pairs]
+            out["post_edit"] = {"model": self.planned.editor.name, "pairs": edited}
+        return out
 
 
 class Registry:
@@ -170,7 +178,7 @@ class Registry:
 
     def signature(self) -> tuple[Signature, ...]:
         """Every served model's signature: what an answer depends on."""
-        return tuple(m.engine.signature for m in self.models)
+        return tuple(m.planned.signature for m in self.models)
 
     def named(self, name: str) -> ServedModel | None:
         return next((m for m in self.models if m.name == name), None)

@@ -38,6 +38,9 @@ class Settings:
     device: str = "auto"
     #: CPU threads of each engine (``--threads``); None: every core.
     threads: int | None = None
+    #: An endpoint model that edits the NMT models' drafts (``--llm-post-edit``,
+    #: docs/llm.md); None or "": off.
+    llm_post_edit: str | None = None
     home: Path | None = None
 
     # -- limits (LibreTranslate's semantics) ----------------------------------------------

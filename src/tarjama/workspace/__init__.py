@@ -44,6 +44,7 @@ from ..fidelity import Glossary, NameMatcher, check_paragraphs
 from ..fidelity.gazetteer import Gazetteer, cldr
 from ..fidelity.learned import learned_names
 from ..pipeline import default_pair
+from ..pipeline.guard import PostEditEngine
 from ..store import ModelStore, default_home
 from ..store.glossaries import GlossaryFiles
 from ..store.paths import COMET, MEMORY
@@ -165,7 +166,10 @@ class Workspace(HomeModels, HomeStores):
         """What a server serves: ``engines`` when given (already loaded), else the models
         the settings name, else every installed translator (a helper never serves), each
         with the pairs inside ``--load-only``. A model with no pair there is not loaded:
-        its manifest says so first."""
+        its manifest says so first. With ``--llm-post-edit``, that endpoint model edits
+        the NMT models' drafts for the pairs it translates (:class:`PlannedModel`)."""
+        # The editor first: a bad name is refused before any model loads.
+        editor = self.post_editor(settings.llm_post_edit) if settings.llm_post_edit else None
         if engines is None:
             names = list(settings.models) or self.installed_translators()
             if not names:
@@ -180,7 +184,7 @@ class Workspace(HomeModels, HomeStores):
             engines = [
                 self.engine(n, device=settings.device, threads=settings.threads) for n in names
             ]
-        return plan_engines(engines, settings.load_only, self)
+        return plan_engines(engines, settings.load_only, self, editor)
 
     # -- policy -------------------------------------------------------------------------
 
@@ -320,12 +324,15 @@ class Workspace(HomeModels, HomeStores):
         beam_size: int = 4,
         compute_type: str | None = None,
         threads: int | None = None,
-        post_edit: str | None = None,
+        post_edit: str | Path | None = None,
     ) -> Translator:
         """A translator over ``model`` (a name, a directory or a loaded engine; by default
         the one :meth:`model_for` picks for the pair) with the glossary and memory given,
         and the home's names check; with ``post_edit``, that endpoint model edits its
-        output (:meth:`post_edited`)."""
+        output, kept only where the edit passes the checks (``--llm-post-edit``; an LLM
+        that does not translate the pair is refused, as it would edit nothing)."""
+        # The editor first: a bad name is refused before the model loads.
+        editor = self.post_editor(post_edit) if post_edit is not None else None
         if model is None:
             source, target = complete_pair(source, target)
             model = self.model_for(source, target)
@@ -340,10 +347,8 @@ class Workspace(HomeModels, HomeStores):
                 threads=threads,
             )
         )
-        if post_edit is not None:
-            engine = self.post_edited(engine, post_edit)
-        return Translator(
-            engine,
+        translator = Translator(
+            PostEditEngine(engine, editor) if editor is not None else engine,
             source=source,
             target=target,
             glossary=glossary,
@@ -351,6 +356,10 @@ class Workspace(HomeModels, HomeStores):
             memory=memory,
             digits=digits,
         )
+        pair = (translator.source, translator.target)
+        if editor is not None and pair not in editor.pairs:
+            raise UnsupportedPair(editor.name, *pair, editor.pairs)
+        return translator
 
     def check(
         self,
@@ -385,11 +394,13 @@ class Workspace(HomeModels, HomeStores):
         digits: str | None = None,
         device: str = "auto",
         beam_size: int = 4,
+        post_edit: str | Path | None = None,
     ) -> TranslatorFactory:
         """What a batch job translates with: a recipe each of its workers (a thread, a Ray
         actor) calls once to load its own translator, under this home's policy. What can be
-        checked without loading the model is checked now (the model, the pair, the glossary),
-        and paths are made absolute: on a cluster, every worker needs them."""
+        checked without loading the model is checked now (the model, the pair, the glossary,
+        the post-editing LLM and that it translates the pair), and paths are made absolute:
+        on a cluster, every worker needs them."""
         if model is None:
             source, target = complete_pair(source, target)
             model = self.model_for(source, target)
@@ -399,6 +410,7 @@ class Workspace(HomeModels, HomeStores):
             source, target = source or default_source, target or default_target
         if (source, target) not in manifest.pairs:
             raise UnsupportedPair(manifest.name, source, target, manifest.pairs)
+        editor = self._batch_editor(post_edit, source, target)
         glossary_path = Path(glossary) if glossary is not None else self.glossary_files.path(None)
         if glossary_path is not None:
             Glossary.load(glossary_path)
@@ -419,7 +431,22 @@ class Workspace(HomeModels, HomeStores):
             device=device,
             beam=beam_size,
             transliteration_model=str(self._translit_dir) if self._translit_dir else None,
+            post_edit=editor[0] if editor else None,
+            post_edit_id=editor[1] if editor else None,
         )
+
+    def _batch_editor(
+        self, post_edit: str | Path | None, source: str, target: str
+    ) -> tuple[str, str] | None:
+        """The post-editing LLM's directory and signature, refused now when it is no
+        endpoint model or does not translate the job's pair (it would edit nothing)."""
+        if post_edit is None:
+            return None
+        editor = self.post_editor(post_edit)
+        if (source, target) not in editor.pairs:
+            raise UnsupportedPair(editor.name, source, target, editor.pairs)
+        directory, _ = self.models.resolve(post_edit)
+        return str(directory.resolve()), editor.signature.to_text()
 
 
 def _learned(tm: TranslationMemory, source: str, target: str) -> list[tuple[str, Translation]]:

@@ -9,7 +9,7 @@ from typing import Any
 from ..engines import Engine
 from ..engines.loader import check_endpoint, load_endpoint, load_engine, load_generator
 from ..errors import ConfigError, NoModelForPair
-from ..pipeline.guard import GuardedEngine, PostEditEngine
+from ..pipeline.guard import GuardedEngine
 from ..store import (
     CATALOGUE,
     DEFAULTS,
@@ -169,16 +169,16 @@ class HomeModels:
             threads=threads,
         )
 
-    def post_edited(self, engine: Engine, llm: str) -> Engine:
-        """``engine``'s translations edited by the endpoint model ``llm`` and kept only
-        where the edit passes the checks (``--llm-post-edit``)."""
+    def post_editor(self, llm: str | Path) -> Engine:
+        """The endpoint model ``llm`` as the editor of ``--llm-post-edit`` (the CLI, the
+        server, batch); any other model is refused. Nothing is contacted yet."""
         _, manifest = self._translator_model(llm)
         if manifest.family != ENDPOINT_FAMILY:
             raise ConfigError(
                 f"--llm-post-edit takes an endpoint model (models add-endpoint), "
                 f"not '{llm}' ({manifest.family})"
             )
-        return PostEditEngine(engine, load_endpoint(manifest))
+        return load_endpoint(manifest)
 
     def _nmt_for(self, pairs: list[tuple[str, str]]) -> str | None:
         """The installed NMT translator (not an LLM) for the first of ``pairs`` it has."""

@@ -27,6 +27,10 @@ class TranslatorFactory:
     transliteration_model: str | None = None
     #: Read the memory as it was at this moment (a job's start; ISO 8601 UTC).
     memory_as_of: str | None = None
+    #: ``--llm-post-edit``: the endpoint model's directory, and its signature (what a
+    #: resumed job must keep: an edited and an unedited output never mix).
+    post_edit: str | None = None
+    post_edit_id: str | None = None
 
     def __call__(self, threads: int | None = None) -> Translator:
         from . import Workspace  # the package imports this module first
@@ -43,6 +47,7 @@ class TranslatorFactory:
             glossary=ws.glossary(self.glossary) if self.glossary else None,
             memory=memory,
             digits=self.digits,
+            post_edit=self.post_edit,
         )
 
     def pinned(self, moment: str) -> TranslatorFactory:
@@ -52,6 +57,7 @@ class TranslatorFactory:
     @property
     def settings(self) -> dict[str, str | int | None]:
         """What a resumed job must keep: the model's weights (not where they lie), the
-        languages, the decoding and the glossary and memory files."""
+        languages, the decoding, the glossary and memory files, and the LLM that edits
+        (None: none; a job journalled before post-editing existed reads as None too)."""
         keys = ("model_id", "source", "target", "beam", "digits", "glossary", "memory")
-        return {k: getattr(self, k) for k in keys}
+        return {**{k: getattr(self, k) for k in keys}, "post_edit": self.post_edit_id}

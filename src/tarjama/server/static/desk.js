@@ -8,7 +8,9 @@ import { draftKey } from "./drafts.js";
 import {
   countIssues, countText, issueList, locate, markedText, mergeIssues, suggestionList,
 } from "./notes.js";
-import { clean, currentDocument, currentText, label, unitsOf, writer } from "./units.js";
+import {
+  clean, currentDocument, currentText, editorOf, label, unitsOf, writer,
+} from "./units.js";
 
 const CHECK_DELAY_MS = 400;
 /** A sentence at least this likely to need fixing is marked and listed to look at first
@@ -92,6 +94,7 @@ function originClass(origin) {
 /** A badge says the origin, or, where the LLM's guard stepped in, what it did. */
 function badgeText(origin) {
   if (origin.startsWith("llm→model")) return "NMT fallback";
+  if (origin.startsWith("llm-edit")) return "LLM edit";
   return origin.includes("+retry") ? "LLM, asked again" : origin;
 }
 
@@ -144,7 +147,7 @@ function renderTarget(unit) {
   const byEditor = unit.match && unit.match.origin === "editor" && !unit.edited;
   const who = byEditor ? ` (approved by ${unit.match.author || "an editor"})` : "";
   const score = typeof unit.score === "number" ? `, score ${unit.score.toFixed(2)}` : "";
-  const by = writer(unit.origin, desk.result.model.name);
+  const by = writer(unit.origin, desk.result.model.name, editorOf(desk.result.model));
   node.dataset.writer = by;
   node.title = unit.edited ? "edited: not yet approved"
     : `written by ${by} (origin: ${unit.origin})${who}${score}`;
@@ -227,7 +230,7 @@ function renderCounts() {
   const all = countIssues(desk.units.flatMap((u) => u.merged));
   const origins = {};
   for (const u of desk.units) {
-    const by = writer(u.origin, desk.result.model.name);
+    const by = writer(u.origin, desk.result.model.name, editorOf(desk.result.model));
     origins[by] = (origins[by] || 0) + u.segs.length;
   }
   const originText = Object.entries(origins).map(([o, n]) => `${n} from ${o}`).join(", ");

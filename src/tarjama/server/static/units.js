@@ -37,16 +37,26 @@ export function unitsOf(result) {
   return units;
 }
 
-/** Who wrote a sentence, in words, from its origin and the model's name: the model (an
- * LLM or an NMT model), the pair's NMT model when the LLM's answer failed its checks twice
- * ("llm→model"), the LLM asked a second time ("+retry"), the memory, the glossary. */
-export function writer(origin, model) {
+/** Who wrote a sentence, in words, from its origin, the model's name and, with
+ * --llm-post-edit, the editing LLM's: the model (an LLM or an NMT model), the pair's NMT
+ * model when the LLM's answer failed its checks twice ("llm→model"), the LLM's edit of
+ * the model's draft that passed the checks ("llm-edit"), the LLM asked a second time
+ * ("+retry"), the memory, the glossary. */
+export function writer(origin, model, editor) {
   const [first, ...after] = (origin || "model").split("+");
   const who = first === "model" ? model
     : first === "llm→model" ? `the NMT model (${model}'s answer failed the checks)`
+    : first === "llm-edit" ? `${editor || "the LLM"}, editing ${model}'s draft`
     : first;
   const how = after.map((step) => (step === "retry" ? "asked again" : `${step} terms`));
   return [who, ...how].join(", ");
+}
+
+/** The LLM that edited the model's drafts (--llm-post-edit), by the name the model's
+ * signature gives it ("NAME:MODEL_ID"); "" when none did. */
+export function editorOf(model) {
+  const edit = model && model.signature ? model.signature.post_edit : "";
+  return typeof edit === "string" ? edit.split(":")[0] : "";
 }
 
 /** "2.1", or "2.1–2" for a unit covering two sentences. */
