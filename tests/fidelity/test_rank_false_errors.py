@@ -59,3 +59,40 @@ def test_a_word_echoed_with_a_possessive_pronoun_is_the_source_s_repetition() ->
         "and communities."
     )
     assert _errors(source, loop, "ar", "en", "repetition")
+
+
+# --- omission: an output that stops at a colon ------------------------------------------------
+
+
+def test_an_output_that_stops_at_its_colon_has_lost_the_clause_after_it() -> None:
+    """Weak systems stop at the colon and drop what it announced, at any length."""
+    source = "وقال لي المدرب بعد المباراة: عليك أن تتدرب كل صباح قبل المدرسة."
+    stopped = "After the match the coach told me:"
+    errors = _errors(source, stopped, "ar", "en", "omission")
+    assert errors and "colon" in errors[0].message
+    whole = "After the match the coach told me: you must train every morning before school."
+    assert _errors(source, whole, "ar", "en", "omission") == []
+
+
+def test_a_colon_the_source_does_not_announce_is_no_omission() -> None:
+    # The source ends on a comma (a talk's line cut there); a time's colon announces nothing.
+    assert (
+        _errors(
+            "تبين أن هناك نوعين من المشاكل ،",
+            "It turns out there are two kinds of problems:",
+            "ar",
+            "en",
+            "omission",
+        )
+        == []
+    )
+    assert (
+        _errors(
+            "وصل القطار عند الساعة 9:30 صباحا.",
+            "The train arrived at 9:30 in the morning, as planned:",
+            "ar",
+            "en",
+            "omission",
+        )
+        == []
+    )
