@@ -263,6 +263,23 @@ def _lost(
     return not (set(dropped) <= set(_questions(source)) and _question_merged(translation, lang))
 
 
+_WORDS = re.compile(r"\w+")
+# Arabic spells an acronym out and glosses it: "نظام تحديد المواقع العالمي (GPS)", which
+# English writes "GPS" (judged: four complete translations of such a line were flagged).
+_SPELLED_ACRONYM = re.compile(r"((?:[\u0621-\u064a\u064b-\u0652]+\s+){1,6})\(([A-Z]{2,6})\)")
+
+
+def _acronyms_once(text: str) -> str:
+    """``text`` with each spelled-out acronym said once, as the acronym: as many Arabic words
+    before the bracket as it has letters are not counted in the source's length."""
+
+    def once(m: re.Match[str]) -> str:
+        words = m.group(1).split()
+        return " ".join([*words[: max(len(words) - len(m.group(2)), 0)], m.group(2)])
+
+    return _SPELLED_ACRONYM.sub(once, text)
+
+
 class OmissionCheck(Check):
     """A sentence lost (error), or a translation too short or too long for the pair (warning).
 
@@ -299,16 +316,21 @@ class OmissionCheck(Check):
         if norm is None or not translation.strip() or text_length(source) == 0:
             return []
         src_sents = count_sentences(source, context.source_lang)
-        z = norm.z(source, translation, len(src_sents))
+        measured = _acronyms_once(source) if context.source_lang == "ar" else source
+        z = norm.z(measured, translation, len(src_sents))
         tgt_sents = count_sentences(translation, context.target_lang)
         dropped: list[int] = []
         if context.unit == "paragraph":
             dropped = dropped_sentences(
                 norm, [x.text for x in src_sents], [x.text for x in tgt_sents]
             )
+        # A one-word sentence is a tag or an interjection ("Right?", "نعم!"): a translation
+        # that leaves it out has lost no content (judged: each such flag was false).
+        tags = [i for i, x in enumerate(src_sents) if len(_WORDS.findall(x.text)) == 1]
+        dropped = [i for i in dropped if i not in tags]
         # A short sentence can hide in a 2-1 bead; fewer sentences and a shorter than
         # usual translation still say something went missing.
-        fewer = len(tgt_sents) < len(src_sents) and z < 0
+        fewer = len(tgt_sents) < len(src_sents) - len(tags) and z < 0
         short = _stops_short(source, translation)
         # Arabic often joins two English sentences with a comma or و at a normal length:
         # a sentence counts as dropped only when the length confirms it.

@@ -145,7 +145,7 @@ class RepetitionCheck(Check):
                 found = None  # "... the guru. The guru is": a sentence picks up the last one
             if found and _idiom(tokens, i, found):
                 found = None  # "over and over", "more and more likely"
-            if found and _echoed(found, echoes):
+            if found and _echoed(_less_negation(translation, words, i, found), echoes):
                 i += found[0] * found[1]
             elif found:
                 n, times = found
@@ -194,6 +194,24 @@ def _across_sentences(text: str, words: list[tuple[str, int, int]], i: int, n: i
     """The second time the phrase comes is after the end of a sentence, across a bracket
     ("Lake Onega (Onega)", "the colder it is), it is necessary") or a dash."""
     return bool(_SENTENCE_MARK.search(text, words[i + n - 1][2], words[i + n][1]))
+
+
+# Arabic لا is both "no" and the "not" of the verb after it: in "لا، لا، لا يمكنك" ("no, no,
+# you can't") the last one belongs to the verb.
+_NEGATIONS = frozenset({"لا"})
+
+
+def _less_negation(
+    text: str, words: list[tuple[str, int, int]], i: int, loop: tuple[int, int]
+) -> tuple[int, int]:
+    """The loop without its last word when that word is لا negating the word right after
+    it (no punctuation between): "no, no" echoed as "لا، لا، لا يمكنك" is said twice."""
+    n, times = loop
+    last, after = i + n * times - 1, i + n * times
+    if n != 1 or words[i][0] not in _NEGATIONS or after >= len(words):
+        return loop
+    gap = text[words[last][2] : words[after][1]]
+    return (n, times - 1) if gap.strip() == "" else loop
 
 
 def _idiom(tokens: list[str], i: int, loop: tuple[int, int]) -> bool:

@@ -77,6 +77,36 @@ EN_SCALES = {
     "trillion": 10**12,
 }
 _EN_DECADES = {w[:-1] + "ies": f"{20 + 10 * i}s" for i, w in enumerate(_EN_TENS)}
+# "the thirties of the nineteenth century" (of the 19th century): one number, the 1830s.
+_OF_CENTURY = re.compile(
+    r"\s+of\s+the\s+(?:(\d{1,2})(?:st|nd|rd|th)|([a-z]+(?:[- ][a-z]+)?))\s+century\b", re.I
+)
+
+
+def decade_of_some_century(decade: str) -> str:
+    """The key a decade named without its century ("the seventies") shares with a decade of
+    a named century (سبعينيات القرن العشرين): the writer leaves the century to the context.
+    A decade of another century in digits ("the 1880s" for the 1480s) does not share it."""
+    return "~" + decade
+
+
+def _en_decade(t: str, m: re.Match[str], decade: str) -> tuple[int, int, frozenset[str], bool]:
+    """A decade word, with the century it is "of" when the text names one."""
+    of = _OF_CENTURY.match(t, m.end())
+    century = _century_number(of.group(1) or of.group(2)) if of else 0
+    if of and 1 <= century <= 21:
+        year = (century - 1) * 100 + int(decade[:-1])
+        return m.start(), of.end(), frozenset({str(year), f"{year}s"}), True
+    return m.start(), m.end(), frozenset({decade, decade_of_some_century(decade)}), True
+
+
+def _century_number(text: str) -> int:
+    """19 for "19", "nineteenth", "twenty-first" is 21; 0 when the words are no number."""
+    if text.isdigit():
+        return int(text)
+    values = [_EN_WORDS.get(x.lower()) for x in re.split("[- ]", text)]
+    return sum(v for v in values if v is not None) if None not in values else 0
+
 
 # --- Arabic words (letters folded: alef forms -> ا, ى -> ي, ة -> ه) ------------------------
 
@@ -253,7 +283,7 @@ def english_word_numbers(t: str) -> list[tuple[int, int, frozenset[str], bool]]:
         gap = t[end : m.start()]
         contiguous = bool(run) and gap.strip(" -") == ""
         if w in _EN_DECADES:
-            out.append((m.start(), m.end(), frozenset({_EN_DECADES[w]}), True))
+            out.append(_en_decade(t, m, _EN_DECADES[w]))
             continue
         if w in _EN_WORDS or w in EN_SCALES or (w in ("a", "an", "and") and contiguous):
             if not contiguous and run:
@@ -331,7 +361,8 @@ def _centuries(
             if decade.endswith("s"):
                 # Only the century's decade matches: the 1880s for the 1480s is an error.
                 year = (century - 1) * 100 + int(decade[:-1])
-                out[-1] = (prev[0], q[1], frozenset({str(year), f"{year}s"}), True)
+                keys = {str(year), f"{year}s", decade_of_some_century(decade)}
+                out[-1] = (prev[0], q[1], frozenset(keys), True)
                 continue
         out.append((q[0], q[1], q[2] | {str((century - 1) * 100)}, q[3]))
     return out

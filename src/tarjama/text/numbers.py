@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from .fold import fold
-from .number_words import AR_SCALES, EN_SCALES, ar_lookup, arabic_word_numbers, english_word_numbers
+from .number_words import (
+    AR_SCALES,
+    EN_SCALES,
+    ar_lookup,
+    arabic_word_numbers,
+    decade_of_some_century,
+    english_word_numbers,
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,8 @@ _AR_AND_A_HALF = re.compile(
 _AR_REVERSED_GROUPS = re.compile(r"(?<![\d.,،])(\d{3})(?: |(?<=000),)(\d{1,3})(?![\d.,،])")
 # A decimal written without its leading zero: "within .1" is 0.1 (not after a digit or a word).
 _BARE_POINT_BEFORE = re.compile(r"(?:^|[\s(])\.")
+# A currency name or ISO code glued to an amount, as financial writing does: EUR10bn, Euro10.
+_CURRENCY_BEFORE = re.compile(r"(?<![A-Za-z])(?:Euro|EUR|USD|GBP|CHF|JPY|AED|SAR|EGP|Rs)\Z")
 # The year 2000 as it was written before it came (Y2K); the 2 alone is read as a code.
 _Y2K = re.compile(r"\bY2K\b")
 _YEAR_RANGE_BEFORE = re.compile(r"(?<!\d)(1[5-9]|20)\d\d[-–/]\Z")
@@ -163,7 +172,42 @@ def read_quantities(text: str, lang: str) -> list[Quantity]:
     ):
         found.add(start, end, word_keys, exact)
     found.items.sort(key=lambda q: q[0])
-    return [Quantity(*folded.span(s, e), keys=k, exact=d) for s, e, k, d in found.items]
+    items = _glossed_years(t, found.items)
+    return [Quantity(*folded.span(s, e), keys=k, exact=d) for s, e, k, d in items]
+
+
+# Between a decade or century in words and the year that glosses it: "ثمانينيات القرن
+# الخامس عشر 1480", "the nineteenth century (1800)".
+_GLOSS_GAP = re.compile(r"\s*\(?\s*")
+
+
+def _glossed_years(
+    t: str, items: list[tuple[int, int, frozenset[str], bool]]
+) -> list[tuple[int, int, frozenset[str], bool]]:
+    """A decade or century written in words and followed by a year in digits is one date
+    said twice, the digits glossing the words: one quantity, which the other side may
+    render either way. (Even when the two disagree, as when a writer counts the 1400s as
+    the fourteenth century: the translation that follows either is not at fault.)"""
+    out: list[tuple[int, int, frozenset[str], bool]] = []
+    for item in items:
+        prev = out[-1] if out else None
+        if (
+            prev
+            and prev[3]
+            and not any(ch.isdecimal() for ch in t[prev[0] : prev[1]])
+            and any(_is_year(k) for k in prev[2])
+            and t[item[0] : item[1]].isdecimal()
+            and _is_year(t[item[0] : item[1]])
+            and _GLOSS_GAP.fullmatch(t, prev[1], item[0])
+        ):
+            out[-1] = (prev[0], item[1], prev[2] | item[2], True)
+            continue
+        out.append(item)
+    return out
+
+
+def _is_year(key: str) -> bool:
+    return key.isdigit() and 1000 <= int(key) <= 2100
 
 
 def _read_english_marks(t: str, found: _Found) -> None:
@@ -172,7 +216,10 @@ def _read_english_marks(t: str, found: _Found) -> None:
         y = m.group(1)
         # "the 1960s" is الستينيات; "the 9960s" is no decade anyone writes about.
         plausible = len(y) == 2 or 1000 <= int(y) < 2100
-        found.add(m.start(), m.end(), {f"{y[-2:]}s", y} if plausible else {y}, True)
+        keys = {f"{y[-2:]}s", y} if plausible else {y}
+        if len(y) == 2:  # "the '70s": a decade of the century the context names
+            keys.add(decade_of_some_century(f"{y}s"))
+        found.add(m.start(), m.end(), keys, True)
     for m in _Y2K.finditer(t):
         found.add(m.start(), m.end(), {"2000"}, False)
     for m in _ROMAN.finditer(t):
@@ -197,6 +244,8 @@ def _in_code(t: str, m: re.Match[str]) -> bool:
     them (CO2, Y2K, KV62, A1GP) or a capital right after (3D, 2K), but not 10km or 4x4."""
     if len(m.group(0)) > 2:
         return False  # CG4684, a flight: the other side may write its number alone
+    if _CURRENCY_BEFORE.search(t, max(0, m.start() - 4), m.start()):
+        return False  # Euro10 billion, USD5m: an amount with its currency glued on
     before = t[m.start() - 1] if m.start() else ""
     after = t[m.end()] if m.end() < len(t) else ""
     return (before.isascii() and before.isalpha()) or (after.isascii() and after.isupper())
