@@ -13,15 +13,14 @@ does to translation.
    extrapolated to 100,000 (100,000 requests on the OPUS-sized model take hours on two
    cores). ``--allocator default``
    starts the server with glibc's allocator as it comes (``TARJAMA_TUNE_ALLOCATOR=0``),
-   ``tuned`` with tarjama's choice (the default: jemalloc where installed, see
-   tarjama/server/serving.py), ``glibc`` with glibc tuned (``TARJAMA_JEMALLOC=0``),
-   ``both`` runs default and tuned one after the other.
+   ``tuned`` with tarjama's settings (the default, see tarjama/server/serving.py),
+   ``both`` runs the two one after the other.
 2. **Starvation**: /translate's p95 from 32 clients alone, then with clients sending
    /v1/evaluate requests of the largest allowed size (100 lines of 1,000 characters) at
    the same time. The ratio must stay under 2.
 
     python benchmarks/bench_server_rss.py [--requests 5000] [--warmup 1000]
-        [--allocator tuned|glibc|default|both] [--model opus|tiny]
+        [--allocator tuned|default|both] [--model opus|tiny]
 
 Exits 1 when a target is missed (a 5xx, memory not flat, the ratio at 2 or more).
 """
@@ -188,8 +187,7 @@ def children_rss(pid: int) -> int:
 
 
 def run_memory(args: argparse.Namespace, allocator: str) -> bool:
-    env = {**os.environ, "TARJAMA_TUNE_ALLOCATOR": "0" if allocator == "default" else "1"}
-    env["TARJAMA_JEMALLOC"] = "0" if allocator == "glibc" else "1"
+    env = {**os.environ, "TARJAMA_TUNE_ALLOCATOR": "1" if allocator == "tuned" else "0"}
     with tempfile.TemporaryDirectory() as tmp:
         extra = ["--char-limit", str(CHAR_LIMIT), "--body-limit", "65536"]
         proc, url = start_server(args.model_dir, Path(tmp), *extra, env=env, timeout=300)
@@ -290,9 +288,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--compare", type=int, default=3000, help="requests per p95 figure")
-    parser.add_argument(
-        "--allocator", choices=("tuned", "glibc", "default", "both"), default="tuned"
-    )
+    parser.add_argument("--allocator", choices=("tuned", "default", "both"), default="tuned")
     parser.add_argument(
         "--kinds", default=None, help="only these kinds of mix(), e.g. 6 for /v1/translate"
     )

@@ -5,9 +5,9 @@ own tiny models from it. Data it does not hold (the shared sample article, FLORE
 transliteration model) is read from ``$TARJAMA_TEST_DATA``, by default ``../shared`` beside
 the repository; tests that read it are marked ``needs_data``. Tests that need an optional
 extra or a system package are marked too (``needs_torch``, ``needs_ray``,
-``needs_chromium``, ``needs_jemalloc``, ``needs_llm_server``: vLLM in ``.venv-llm``).
-Without what they need they are skipped, with the reason; under ``CI=true`` a missing
-requirement stops the run instead, so CI runs everything.
+``needs_chromium``, ``needs_llm_server``: vLLM in ``.venv-llm``). Without what they need
+they are skipped, with the reason; under
+``CI=true`` a missing requirement stops the run instead, so CI runs everything.
 
 A developer's ``make test`` deselects the ``slow`` tests (``-m 'not slow'``) and says how
 many it left out; ``make test-all`` runs them too. Under ``CI=true`` no marker expression
@@ -16,7 +16,6 @@ is allowed: CI runs every test.
 
 from __future__ import annotations
 
-import ctypes.util
 import importlib.util
 import os
 from collections.abc import Iterator
@@ -72,10 +71,6 @@ REQUIREMENTS: dict[str, tuple[bool, str]] = {
     "needs_chromium": (
         CHROMIUM.is_file(),
         f"no Chromium at {CHROMIUM}: apt-get install chromium (or set TARJAMA_CHROMIUM)",
-    ),
-    "needs_jemalloc": (
-        ctypes.util.find_library("jemalloc") is not None,
-        "no jemalloc on this system: apt-get install libjemalloc2",
     ),
     "needs_llm_server": (
         llm_server.available(),

@@ -52,8 +52,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    # This process's own command line (not a caller's list): `serve` may run it again.
-    args.own_command_line = argv is None
     try:
         code: int = args.func(args)
     except TarjamaError as exc:

@@ -27,20 +27,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..server import Registry, bind, create_app, serving
+    from ..server import Registry, bind, create_app
     from ..server.hosting import checked_hosts
+    from ..server.serving import heap_trimmer, serve, tune_allocator
 
     resolved = resolve(os.environ, args)
     settings = resolved.settings
-    if settings.tune_allocator and settings.jemalloc and args.own_command_line:
-        environ = serving.jemalloc_environ(os.environ)
-        if environ is not None:  # before anything opens: the same pid starts again
-            serving.rerun_with(environ)
-    jemalloc = serving.jemalloc_active()
     # The Host check: on for a loopback address or with --allowed-hosts (hosting.py).
     settings = settings.replace(allowed_hosts=checked_hosts(settings.host, settings.allowed_hosts))
-    glibc = settings.tune_allocator and not jemalloc
-    tuned = serving.tune_allocator() if glibc else {}  # before any thread exists
+    tuned = tune_allocator() if settings.tune_allocator else {}  # before any thread exists
     logging.basicConfig(
         level=logging.DEBUG if settings.debug else logging.INFO,
         format="%(levelname)s %(name)s: %(message)s",
@@ -54,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     if settings.api_keys:
         keys = workspace.key_source(settings.api_keys_db_path, remote=settings.api_keys_remote)
     registry = Registry.load(settings, workspace)
-    trim = serving.heap_trimmer() if glibc else None
+    trim = heap_trimmer() if settings.tune_allocator else None
     for model in registry.models:  # freed pages go back when the model is idle
         model.coalescer.on_idle = trim
     app = create_app(settings, registry, keys=keys)
@@ -78,14 +73,7 @@ def run(args: argparse.Namespace) -> int:
         port,
         settings.url_prefix,
     )
-    log.info("allocator: %s", _allocator(jemalloc, tuned))
-    serving.serve(app, sock, settings)
-    return 0
-
-
-def _allocator(jemalloc: bool, tuned: dict[str, int]) -> str:
-    if jemalloc:
-        return f"jemalloc ({os.environ.get('MALLOC_CONF', 'its defaults')})"
     if tuned:
-        return "glibc, " + ", ".join(f"{k}={v}" for k, v in tuned.items())
-    return "glibc as it comes"
+        log.debug("allocator: %s", ", ".join(f"{k}={v}" for k, v in tuned.items()))
+    serve(app, sock, settings)
+    return 0

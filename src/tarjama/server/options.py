@@ -124,7 +124,6 @@ EXTRA_ENV: dict[str, tuple[str | None, str, str | None]] = {
     "TARJAMA_BATCH_TOKENS": ("batch_tokens", "int", None),
     "TARJAMA_DOCUMENT_BATCH_TOKENS": ("document_batch_tokens", "int", None),
     "TARJAMA_TUNE_ALLOCATOR": ("tune_allocator", "bool", None),
-    "TARJAMA_JEMALLOC": ("jemalloc", "bool", None),
 }
 
 

@@ -7,8 +7,7 @@
   process with a signal status instead.
 - **Malformed HTTP** that uvicorn's parser refuses before the app runs (``Content-Length:
   abc``) is answered with the usual ``{"error": ...}`` JSON, not plain text.
-- **The C heap**: jemalloc where the system has it (:func:`jemalloc_environ`), else
-  glibc's tuned (:func:`tune_allocator` and :func:`heap_trimmer`).
+- **The C heap**: see :func:`tune_allocator` and :func:`heap_trimmer`.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from types import FrameType
 
 import h11
@@ -42,49 +41,6 @@ ALLOCATOR = {
     # variable: (mallopt parameter, value)
     "MALLOC_ARENA_MAX": (_M_ARENA_MAX, 2),
 }
-
-
-#: jemalloc's settings: a background thread hands pages that stayed free for a second back
-#: to the system, so memory at rest is what the server holds, not what a batch once needed.
-JEMALLOC_CONF = "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0"
-#: Set in the environment of the re-run, so that a preload that fails never loops.
-_RERUN = "TARJAMA_JEMALLOC_RERUN"
-
-
-def jemalloc_active() -> bool:
-    """Whether jemalloc is this process's malloc (preloaded)."""
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
-            return any("libjemalloc" in line for line in maps)
-    except OSError:
-        return False
-
-
-def jemalloc_environ(environ: Mapping[str, str]) -> dict[str, str] | None:
-    """The environment that runs this command again with jemalloc as its malloc, or None
-    where it already is, the system has no jemalloc (Debian: libjemalloc2), or a re-run
-    already happened.
-
-    glibc's arenas keep what a batch of a new shape once needed: on the OPUS-MT-sized model
-    RSS rose in steps of up to 30 MiB (+8%) over a few thousand requests even with two
-    arenas and ``malloc_trim`` when idle; with jemalloc it stayed within 1% (docs/server.md).
-    A preload must be in place before the process starts, hence a re-run.
-    """
-    if not sys.platform.startswith("linux") or _RERUN in environ or jemalloc_active():
-        return None
-    library = ctypes.util.find_library("jemalloc")
-    if library is None:
-        return None
-    preload = " ".join(p for p in (environ.get("LD_PRELOAD", ""), library) if p)
-    conf = environ.get("MALLOC_CONF", JEMALLOC_CONF)
-    return {**environ, "LD_PRELOAD": preload, "MALLOC_CONF": conf, _RERUN: "1"}
-
-
-def rerun_with(environ: dict[str, str]) -> None:
-    """Replace this process (same pid, same open files) by ``python -m tarjama`` with the
-    same arguments and ``environ``."""
-    argv = [sys.executable, "-m", "tarjama", *sys.argv[1:]]
-    os.execve(sys.executable, argv, environ)
 
 
 def _libc() -> ctypes.CDLL | None:

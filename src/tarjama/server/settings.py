@@ -112,10 +112,8 @@ class Settings:
     shutdown_timeout: float = 30.0
     #: Processes that score /v1/evaluate requests, at low priority.
     evaluate_workers: int = 1
-    #: Set the allocator for a long-running server at start: jemalloc where the system
-    #: has it and ``jemalloc`` is on, else glibc tuned (serving.py).
+    #: Set glibc's allocator for a long-running server at start (serving.tune_allocator).
     tune_allocator: bool = True
-    jemalloc: bool = True
     #: Coalesce concurrent requests into shared engine batches.
     coalesce: bool = True
     #: How long the first request of a batch waits for company.
