@@ -19,7 +19,6 @@ written when the model was converted (:mod:`tarjama.store.convert`).
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -32,11 +31,9 @@ from ..store.llm import GeneratorSettings
 from .base import Hints, Hypothesis
 from .chat import ChatFormat
 from .ct2 import open_model, resolve_device
-from .llm import Chunks, answer_cap, answered
+from .llm import NUMBER_SO_FAR, Chunks, answer_cap, answered
 from .prompts import PROMPT_VERSION, check_profile, messages, parse_lines
 
-#: A partial answer that may still become a line's number ("1", "1.").
-_NUMBER_SO_FAR = re.compile(r"\s*\d{0,4}\s*[.):]?\s*")
 #: Sequences per call into CTranslate2: enough to keep the cores busy, and bounded memory.
 MAX_BATCH = 32
 
@@ -293,7 +290,7 @@ class GeneratorEngine:
 def _settled(partial: str) -> str | None:
     """What a partial one-line answer says so far, or None while it may still be the line's
     number or ends inside a character."""
-    if _NUMBER_SO_FAR.fullmatch(partial) or partial.endswith("\ufffd"):
+    if NUMBER_SO_FAR.fullmatch(partial) or partial.endswith("\ufffd"):
         return None
     lines = parse_lines(partial, 1)
     return lines[0] if lines else None
