@@ -181,10 +181,11 @@ class Translator:
         """
         return self.translate_documents([text])[0]
 
-    def stream_document(self, text: str, on_event: OnEvent) -> TranslatedDocument:
+    def stream_document(self, text: str | Document, on_event: OnEvent) -> TranslatedDocument:
         """:meth:`translate_document`, telling ``on_event`` (in this thread) each segment's
         draft as an LLM writes it and each unit once translated and checked (see
-        :mod:`.stream`); returns the same document."""
+        :mod:`.stream`); returns the same document. ``text`` may come split
+        (:meth:`segment`): its paragraphs are then the ones filled."""
         doc = self.segment(text)
         watch = SegmentWatch(doc, on_event, glossary=self.glossary, names=self.names)
         self.translate_segments([p.segments for p in doc.paragraphs], watch=watch)
