@@ -166,7 +166,11 @@ class LineDrafts:
         self._said = {}
 
     def feed(self, piece: str) -> None:
-        self.answer += piece
+        self.update(self.answer + piece)
+
+    def update(self, answer: str) -> None:
+        """The answer so far is ``answer``."""
+        self.answer = answer
         now: dict[int, str] = {}
         for line in self.answer.split("\n"):
             found = NUMBERED.match(line)
