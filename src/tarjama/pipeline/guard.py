@@ -109,13 +109,11 @@ class Judged:
 
     def final(self, k: int, hypothesis: Hypothesis) -> None:
         at = self.ks[k]
-        if self.guard.fails(self.texts[at], hypothesis.text, self.hints[at]):
-            return
-        if self.origin:
-            hypothesis = dataclasses.replace(hypothesis, origin=self.origin)
-        with self._lock:
-            if at in self.told:
+        with self._lock:  # the LLM's threads tell at once; the checks are judged one by one
+            if at in self.told or self.guard.fails(self.texts[at], hypothesis.text, self.hints[at]):
                 return
+            if self.origin:
+                hypothesis = dataclasses.replace(hypothesis, origin=self.origin)
             self.told[at] = hypothesis
         self.progress.final(at, hypothesis)
 
