@@ -4,7 +4,8 @@ It "translates" each numbered line between ``<source>`` and ``</source>`` by a f
 transliteration (:func:`romanized`), so a test knows the answer to expect and can see
 that an instruction inside an article came back as its transliteration, not obeyed.
 ``script`` holds what the next requests get instead (a status, a pause, broken JSON, a
-refusal, a preamble, a line short); ``no_chat`` makes it a server without a chat template.
+refusal, a preamble, a line short, a wait for a test's event); ``no_chat`` makes it a server
+without a chat template.
 Asked to stream, it answers with server-sent events, a word a time.
 """
 
@@ -40,6 +41,22 @@ class Stub:
     def next_action(self) -> tuple[str, Any]:
         with self.lock:
             return self.script.pop(0) if self.script else ("ok", None)
+
+    def shaped(self, kind: str, value: Any, answer: str) -> str:
+        """The answer as the script's action ``kind`` makes it (after any pause it asks)."""
+        if kind == "sleep":
+            time.sleep(value)
+        elif kind == "wait":  # until the test sets its threading.Event (10 s at most)
+            value.wait(10)
+        elif kind == "text":
+            return str(value)
+        elif kind == "prefix":
+            return str(value) + answer
+        elif kind == "drop_line":
+            return "\n".join(answer.splitlines()[:-1])
+        elif kind == "replace":
+            return answer.replace(*value)
+        return answer
 
     def answer(self, prompt: str) -> str:
         found = _SOURCE.search(prompt)
@@ -90,19 +107,10 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
             if kind == "status":
                 self._send(value, json.dumps({"error": "busy"}))
                 return
-            if kind == "sleep":
-                time.sleep(value)
-            elif kind == "raw":
+            if kind == "raw":
                 self._send(200, value)
                 return
-            elif kind == "text":
-                answer = value
-            elif kind == "prefix":
-                answer = value + answer
-            elif kind == "drop_line":
-                answer = "\n".join(answer.splitlines()[:-1])
-            elif kind == "replace":
-                answer = answer.replace(*value)
+            answer = stub.shaped(kind, value, answer)
             if body.get("stream"):
                 self._stream(answer, chat)
                 return

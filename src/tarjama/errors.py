@@ -12,6 +12,7 @@
     │   ├── NoModelForPair    no installed model translates the pair asked for
     │   └── PullError         downloading or converting a model failed
     ├── EngineError           the engine failed while translating (not the user's fault)
+    ├── Stopped               a streamed translation stopped on purpose (client gone, deadline)
     ├── MemoryStoreError      the translation memory database is unusable
     ├── KeyStoreError         the server's API-key database is unusable
     ├── GlossaryError         a glossary file cannot be read
@@ -97,6 +98,11 @@ class PullError(ModelError):
 
 class EngineError(TarjamaError):
     """The translation engine failed on valid input."""
+
+
+class Stopped(TarjamaError):
+    """Work stopped on purpose mid-way (a streamed request's client went away, its deadline
+    passed): not an engine failure, so no guard falls back on it."""
 
 
 class MemoryStoreError(TarjamaError):

@@ -26,6 +26,7 @@ from tarjama.engines import (
     can_align_targets,
     can_beam,
     can_hint,
+    can_report,
     can_store,
     can_stream,
 )
@@ -59,6 +60,7 @@ ABILITIES: dict[str, Callable[[Engine], bool]] = {
     "count_many": lambda engine: isinstance(engine, BulkCounter),
     "stream": can_stream,
     "hint": can_hint,
+    "report": can_report,
 }
 CT2 = frozenset({"align", "align_targets", "beam", "store", "count_many"})
 
@@ -145,12 +147,16 @@ CASES = [
     Case("streaming-fake", lambda _: StreamingEngine(), frozenset({"stream"})),
     Case("copy", _ct2("copy_model_dir"), CT2),
     Case("ct2-random", _ct2("tiny_model_dir"), CT2),
-    Case("coalesced-copy", _coalesced, frozenset({"align", "count_many"})),
-    Case("openai-stub", _openai, frozenset({"hint", "stream"})),
-    Case("guarded-openai-stub", _guarded_openai, frozenset({"hint"})),
+    Case("coalesced-copy", _coalesced, frozenset({"align", "count_many", "report"})),
+    Case("openai-stub", _openai, frozenset({"hint", "stream", "report"})),
+    Case("guarded-openai-stub", _guarded_openai, frozenset({"hint", "report"})),
     Case("post-edited-copy", _post_edited, frozenset({"hint", "store", "count_many"})),
-    Case("generator", _generator, frozenset({"hint", "stream"})),
-    Case("guarded-generator", lambda r: GuardedEngine(_generator(r)), frozenset({"hint"})),
+    Case("generator", _generator, frozenset({"hint", "stream", "report"})),
+    Case(
+        "guarded-generator",
+        lambda r: GuardedEngine(_generator(r)),
+        frozenset({"hint", "report"}),
+    ),
     Case(
         "characters",
         lambda _: Transliterator.load(TRANSLIT_MODEL).engine,
@@ -406,3 +412,32 @@ def test_a_stream_joined_is_the_translation(engine: Engine) -> None:
         assert "".join(pieces) == hyp.text
         assert all(isinstance(p, str) for p in pieces) and pieces
     assert "".join(engine.translate_stream("", *pair(engine))) == ""
+
+
+class Told:
+    """A :class:`~tarjama.engines.Progress` that keeps what it is told."""
+
+    def __init__(self) -> None:
+        self.drafts: dict[int, list[str]] = {}
+        self.finals: dict[int, Hypothesis] = {}
+
+    def draft(self, k: int, text: str) -> None:
+        assert k not in self.finals  # nothing is drafted once final
+        self.drafts.setdefault(k, []).append(text)
+
+    def final(self, k: int, hypothesis: Hypothesis) -> None:
+        self.finals.setdefault(k, hypothesis)
+
+
+@pytest.mark.parametrize("case", cases("report"), indirect=True)
+def test_progress_tells_each_text_final_as_returned_and_drafts_only_when_it_says(
+    engine: Engine,
+) -> None:
+    assert can_report(engine)
+    texts = [*texts_for(engine), "", texts_for(engine)[0]]
+    told = Told()
+    hyps = engine.translate_batch(texts, *pair(engine), progress=told)
+    assert hyps == engine.translate_batch(texts, *pair(engine))  # the same translation
+    assert [told.finals.get(k) for k in range(len(texts))] == hyps
+    assert set(told.drafts) <= {k for k, t in enumerate(texts) if t}
+    assert bool(told.drafts) == engine.drafts

@@ -7,10 +7,12 @@ import json
 import sys
 
 from ..document import Issue, decode_bytes
+from ..errors import InputError
 from ..formats import kind_of, kinds
 from ..workspace import Workspace
 from ._io import check_output, read_input, write_output
 from .files import read_document, recoded, translate_file
+from .streaming import stream_out
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,6 +57,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=None,
         help="an endpoint model edits the model's translation with the memory's matches; "
         "an edit is kept only when it passes the checks (origin llm-edit)",
+    )
+    p.add_argument(
+        "--stream",
+        action="store_true",
+        help="plain text: write each paragraph once translated and checked, and show an "
+        "LLM's sentence as it is written on a terminal's stderr",
     )
     p.add_argument("--beam", type=int, default=4, help="beam size, 1 to 16 (default 4)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
@@ -107,6 +115,8 @@ def failed(fail_on: str | None, errors: int, warnings: int) -> bool:
 def run(args: argparse.Namespace) -> int:
     check_output(args.output)  # before any work: one line, nothing translated in vain
     kind = kind_of(args.file, args.input_format)
+    if args.stream and (kind != "txt" or args.format != "text"):
+        raise InputError("--stream writes plain text (--format text); documents come whole")
     if args.encoding:
         data = recoded(read_document(args.file), args.encoding, kind, args.file)
         text = decode_bytes(data) if kind == "txt" else ""
@@ -127,7 +137,14 @@ def run(args: argparse.Namespace) -> int:
     )
     if kind != "txt":  # HTML, DOCX, XLIFF, subtitles, Markdown: the same format back
         return translate_file(args, translator, kind, data)
-    doc = translator.translate_document(text)
+    to_stdout = args.output in (None, "-")
+    if args.stream:
+        split = translator.segment(text)
+        shown = stream_out(split, to_stdout)
+        doc = translator.stream_document(split, shown.on_event)
+        shown.finish()
+    else:
+        doc = translator.translate_document(text)
     if doc.segments:  # nothing translated, nothing to report
         print(issue_summary(doc.issues), file=sys.stderr)
     reused = sum(s.origin == "memory" for s in doc.segments)
@@ -141,7 +158,8 @@ def run(args: argparse.Namespace) -> int:
         out = json.dumps(doc.to_json(), ensure_ascii=False, indent=2) + "\n"
     else:
         out = doc.text if doc.text.endswith("\n") or not doc.text else doc.text + "\n"
-    write_output(out, args.output)
+    if not (args.stream and to_stdout):  # streamed to stdout already
+        write_output(out, args.output)
     return exit_status(args, doc.issues)
 
 

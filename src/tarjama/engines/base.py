@@ -161,6 +161,44 @@ class Streamer(Engine, Protocol):
     def translate_stream(self, text: str, source: str, target: str) -> Iterator[str]: ...
 
 
+class Progress(Protocol):
+    """Told how a :class:`Reporter`'s batch goes, from any of its threads (so it must be
+    thread-safe and quick: the pipeline's only queues what it is told). ``k`` counts the
+    texts of the call.
+
+    ``draft(k, text)``: text ``k``'s answer so far, as it is decoded; a later draft replaces
+    it (an answer asked again starts over). Nothing of a draft is checked.
+    ``final(k, hypothesis)``: text ``k``'s hypothesis, the one the call returns for it, as
+    soon as it is known; a wrapper may tell it again (the first one stands).
+    Either may raise :class:`~tarjama.errors.Stopped` to stop the batch (its client is gone).
+    """
+
+    def draft(self, k: int, text: str) -> None: ...
+
+    def final(self, k: int, hypothesis: Hypothesis) -> None: ...
+
+
+@runtime_checkable
+class Reporter(Engine, Protocol):
+    """A batch that reports its progress: ``translate_batch`` also takes ``progress=``
+    (:class:`Progress`), told each text's hypothesis once final, before the call returns,
+    and, when ``drafts`` is true, each text's answer as it is decoded (an LLM's tokens).
+    A wrapper (the guard, the server's coalescer) reports and says what its engine does."""
+
+    @property
+    def drafts(self) -> bool: ...
+
+    def translate_batch(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        *,
+        num_alternatives: int = 0,
+        progress: Progress | None = None,
+    ) -> list[Hypothesis]: ...
+
+
 @dataclass(frozen=True)
 class Hints:
     """What the pipeline knows of one text it hands a :class:`Hinted` engine: translation
@@ -225,6 +263,12 @@ def can_store(engine: Engine) -> TypeGuard[StoringEngine]:
 def can_stream(engine: Engine) -> TypeGuard[Streamer]:
     """Whether ``engine`` can give one text's translation piece by piece."""
     return isinstance(engine, Streamer)
+
+
+def can_report(engine: Engine) -> TypeGuard[Reporter]:
+    """Whether ``engine`` reports a batch's progress (``progress=``); its ``drafts`` say
+    whether drafts come too."""
+    return isinstance(engine, Reporter)
 
 
 def count_tokens_many(engine: Engine, texts: Sequence[str], source: str) -> list[int]:

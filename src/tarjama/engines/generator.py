@@ -11,7 +11,9 @@ mapping back as the endpoint engine (:mod:`.prompts`, :mod:`.llm`).
   step by step instead (``include_prompt_in_result``: one token a step, as the answer is).
 - A chunk whose answer does not map back to its lines is asked again line by line (asking
   the same prompt again would give the same answer); then EngineError, for the guard.
-- ``translate_stream`` gives one text's answer piece by piece (``generate_tokens``).
+- ``translate_stream`` gives one text's answer piece by piece (``generate_tokens``); a batch
+  given ``progress=`` tells each line's draft as its chunk's tokens come (CTranslate2's
+  step callback) and each text final once decoded and mapped back.
 
 ``generator.json`` in the model directory holds the prompt profile and the sliding window,
 written when the model was converted (:mod:`tarjama.store.convert`).
@@ -19,24 +21,21 @@ written when the model was converted (:mod:`tarjama.store.convert`).
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import ctranslate2
 
 from ..document import Signature
-from ..errors import EngineError, UnsupportedPair
+from ..errors import EngineError, Stopped, UnsupportedPair
 from ..store.llm import GeneratorSettings
-from .base import Hints, Hypothesis
+from .base import Hints, Hypothesis, Progress
 from .chat import ChatFormat
 from .ct2 import open_model, resolve_device
-from .llm import Chunks, answer_cap, answered
+from .llm import NUMBER_SO_FAR, Chunks, LineDrafts, answer_cap, answered
 from .prompts import PROMPT_VERSION, check_profile, messages, parse_lines
 
-#: A partial answer that may still become a line's number ("1", "1.").
-_NUMBER_SO_FAR = re.compile(r"\s*\d{0,4}\s*[.):]?\s*")
 #: Sequences per call into CTranslate2: enough to keep the cores busy, and bounded memory.
 MAX_BATCH = 32
 
@@ -79,6 +78,10 @@ class GeneratorEngine:
 
     @property
     def hinted(self) -> bool:
+        return True
+
+    @property
+    def drafts(self) -> bool:
         return True
 
     @property
@@ -151,12 +154,14 @@ class GeneratorEngine:
         *,
         num_alternatives: int = 0,
         hints: Sequence[Hints | None] | None = None,
+        progress: Progress | None = None,
     ) -> list[Hypothesis]:
         """One hypothesis per text; no alternatives (greedy decoding gives one)."""
         if (source, target) not in self.pairs:
             raise UnsupportedPair(self.name, source, target, self.pairs)
         s = self.settings
         plan = Chunks.of(texts, hints, s.lines, s.before)
+        told = plan.told(texts, progress)
 
         first: dict[int, str] = {}
 
@@ -165,7 +170,8 @@ class GeneratorEngine:
                 requests = [
                     (plan.chunks[k], plan.contexts[k], plan.hints(k), source, target) for k in ks
                 ]
-                first.update(zip(ks, self._answers(requests), strict=True))
+                drafts = [told.drafts(k) for k in ks]
+                first.update(zip(ks, self._answers(requests, drafts), strict=True))
                 return [first[k] for k in ks]
             # A one-line chunk asked alone is the same prompt: its answer would not change.
             return [
@@ -176,7 +182,10 @@ class GeneratorEngine:
             ]
 
         who = f"model '{self.name}'"
-        return plan.hypotheses(texts, answered(ask, [len(c) for c in plan.chunks], who))
+        answers = answered(ask, [len(c) for c in plan.chunks], who)
+        for k, lines in enumerate(answers):
+            told.final(k, lines)
+        return plan.hypotheses(texts, answers)
 
     def _line_by_line(self, plan: Chunks, k: int, source: str, target: str) -> str:
         """Chunk ``k`` asked again one line a request, its answers written as numbered lines."""
@@ -191,18 +200,39 @@ class GeneratorEngine:
     def _answers(
         self,
         requests: Sequence[tuple[Sequence[str], Sequence[str], Sequence[Hints | None], str, str]],
+        drafts: Sequence[LineDrafts | None] = (),
     ) -> list[str]:
-        """The answer text of each request (lines, context, hints, source, target)."""
+        """The answer text of each request (lines, context, hints, source, target), told
+        to its ``drafts`` (when given) as its tokens come."""
         prompts = [
             self.prompt(lines, source, target, context=context, hints=hints)
             for lines, context, hints, source, target in requests
         ]
         caps = [answer_cap(self.chat.count(list(r[0]))) for r in requests]
-        return [self.chat.decode(ids) for ids in self.generate(prompts, caps)]
+        said: dict[int, list[int]] = {}
 
-    def generate(self, prompts: Sequence[Prompt], caps: Sequence[int]) -> list[list[int]]:
+        def step(k: int, token: str, token_id: int) -> None:
+            draft = drafts[k]
+            ids = said.setdefault(k, [])
+            if draft is None or token in self.end_tokens or len(ids) >= caps[k]:
+                return
+            ids.append(token_id)
+            text = self.chat.decode(ids)
+            if not text.endswith("\ufffd"):  # not inside a character
+                draft.update(text)
+
+        told = step if any(d is not None for d in drafts) else None
+        return [self.chat.decode(ids) for ids in self.generate(prompts, caps, told)]
+
+    def generate(
+        self,
+        prompts: Sequence[Prompt],
+        caps: Sequence[int],
+        step: Callable[[int, str, int], None] | None = None,
+    ) -> list[list[int]]:
         """The answer's token ids of each prompt, at most its cap: those within the window
-        with their static opening cached, the others step by step."""
+        with their static opening cached, the others step by step. ``step(k, token, id)``
+        is told each token of prompt ``k`` decoded at once, as it comes."""
         out: list[list[int]] = [[] for _ in prompts]
         at_once: dict[tuple[str, ...], list[int]] = {}
         for k, prompt in enumerate(prompts):
@@ -218,6 +248,7 @@ class GeneratorEngine:
                 max_length=max(caps[k] for k in ks),
                 static_prompt=list(static) or None,
                 include_prompt_in_result=False,
+                step=None if step is None else _in(ks, step),
             )
             for k, ids in zip(ks, results, strict=True):
                 out[k] = ids[: caps[k]]
@@ -234,7 +265,26 @@ class GeneratorEngine:
         skip = len(tokens) if ids[: len(given)] == given else len(tokens) - 1
         return ids[skip:]
 
-    def _call(self, prompts: list[list[str]], **options: object) -> list[list[int]]:
+    def _call(
+        self,
+        prompts: list[list[str]],
+        step: Callable[[int, str, int], None] | None = None,
+        **options: object,
+    ) -> list[list[int]]:
+        """``generate_batch`` greedy; ``step(k, token, id)`` told each token of prompt ``k``
+        (a Stopped it raises stops the decoding, and is raised here)."""
+        stopped: list[Stopped] = []
+
+        def callback(result: ctranslate2.GenerationStepResult) -> bool:
+            assert step is not None
+            try:
+                step(result.batch_id, result.token, result.token_id)
+            except Stopped as exc:
+                stopped.append(exc)
+            return bool(stopped)  # True stops this sequence; every next one stops at once
+
+        if step is not None:
+            options["callback"] = callback
         try:
             results = self.generator.generate_batch(
                 prompts,
@@ -246,6 +296,8 @@ class GeneratorEngine:
             )
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"model '{self.name}' failed to generate: {exc}") from exc
+        if stopped:
+            raise stopped[0]
         return [list(r.sequences_ids[0]) for r in results]
 
     # -- streaming ---------------------------------------------------------------------
@@ -290,10 +342,17 @@ class GeneratorEngine:
             yield lines[0][len(said) :]
 
 
+def _in(
+    ks: Sequence[int], step: Callable[[int, str, int], None]
+) -> Callable[[int, str, int], None]:
+    """``step`` told of the prompts ``ks`` by their place in one call."""
+    return lambda n, token, token_id: step(ks[n], token, token_id)
+
+
 def _settled(partial: str) -> str | None:
     """What a partial one-line answer says so far, or None while it may still be the line's
     number or ends inside a character."""
-    if _NUMBER_SO_FAR.fullmatch(partial) or partial.endswith("\ufffd"):
+    if NUMBER_SO_FAR.fullmatch(partial) or partial.endswith("\ufffd"):
         return None
     lines = parse_lines(partial, 1)
     return lines[0] if lines else None

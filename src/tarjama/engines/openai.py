@@ -12,7 +12,10 @@ it is never stored. httpx's errors become EngineError here, the one place that c
 
 It streams (:class:`~tarjama.engines.base.Streamer`): ``translate_stream`` asks for one
 sentence with ``"stream": true`` and yields the answer's text as the server's
-server-sent events bring it, its line number taken off (:class:`LineStream`).
+server-sent events bring it, its line number taken off (:class:`LineStream`). A batch
+given ``progress=`` (:class:`~tarjama.engines.base.Reporter`) sends the same requests
+streamed, telling each line's draft as it arrives and each text's final hypothesis as soon
+as its request's answer maps back.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ import httpx
 
 from ..document import Signature
 from ..errors import ConfigError, EngineError
-from .base import Hints, Hypothesis
-from .llm import Chunks, answer_cap, answered, chunked
+from .base import Hints, Hypothesis, Progress
+from .llm import Chunks, LineDrafts, answer_cap, answered, chunked
 from .prompts import NUMBERED, PROMPT_VERSION, as_prompt, check_profile, messages, parse_lines
 
 __all__ = ["Endpoint", "OpenAIEngine", "chunked", "estimate_tokens"]
@@ -118,6 +121,10 @@ class OpenAIEngine:
         return True
 
     @property
+    def drafts(self) -> bool:
+        return True
+
+    @property
     def signature(self) -> Signature:
         e = self.endpoint
         return Signature.of(
@@ -143,12 +150,21 @@ class OpenAIEngine:
         *,
         num_alternatives: int = 0,
         hints: Sequence[Hints | None] | None = None,
+        progress: Progress | None = None,
     ) -> list[Hypothesis]:
-        """One hypothesis per text; no alternatives (an LLM at temperature 0 gives one)."""
+        """One hypothesis per text; no alternatives (an LLM at temperature 0 gives one).
+        With ``progress``, each request streams: its lines are told as drafts as they
+        arrive, and as final once its answer maps back (the same requests, the same
+        answers)."""
         plan = Chunks.of(texts, hints, self.endpoint.lines)
+        told = plan.told(texts, progress)
 
         def run(k: int) -> list[str]:
-            return self._chunk(plan.chunks[k], source, target, plan.contexts[k], plan.hints(k))
+            chunk = plan.chunks[k]
+            drafts = told.drafts(k)
+            lines = self._chunk(chunk, source, target, plan.contexts[k], plan.hints(k), drafts)
+            told.final(k, lines)
+            return lines
 
         if len(plan.chunks) <= 1:
             answers = [run(k) for k in range(len(plan.chunks))]
@@ -223,12 +239,23 @@ class OpenAIEngine:
         target: str,
         context: Sequence[str],
         hints: Sequence[Hints | None],
+        drafts: LineDrafts | None = None,
     ) -> list[str]:
-        """The chunk's lines, asked once more when the answer's lines do not map back."""
+        """The chunk's lines, asked once more when the answer's lines do not map back;
+        streamed into ``drafts`` when given."""
         chat = messages(self.endpoint.profile, texts, source, target, context=context, hints=hints)
         cap = answer_cap([estimate_tokens(t) for t in texts])
         who = f"endpoint model '{self.name}'"
-        (lines,) = answered(lambda _, __: [self._complete(chat, cap)], [len(texts)], who)
+
+        def ask(_: list[int], __: int) -> list[str]:
+            if drafts is None:
+                return [self._complete(chat, cap)]
+            drafts.restart()
+            for piece in self._stream(chat, cap):
+                drafts.feed(piece)
+            return [drafts.answer]
+
+        (lines,) = answered(ask, [len(texts)], who)
         return lines
 
     def _complete(self, chat: list[dict[str, Any]], cap: int) -> str:

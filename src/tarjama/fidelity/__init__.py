@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..document import Document, Issue, TranslatedDocument
+from ..document import Document, Issue, Segment, TranslatedDocument
 from ..errors import InputError
 from ..text.markup import unmarkup
 from ..text.normalize import Cleaned
@@ -45,6 +45,7 @@ __all__ = [
     "check_document",
     "check_pair",
     "check_paragraphs",
+    "check_unit",
     "default_checks",
     "needs_a_look",
     "report",
@@ -176,21 +177,35 @@ def check_document(
     checks = checks or default_checks()
     found: list[Issue] = []
     for unit in (u for p in doc.paragraphs for u in p.units()):
-        seg = unit[0]
-        issues = check_pair(
-            " ".join(s.source for s in unit),
-            seg.translation,
-            source_lang=doc.source_lang,
-            target_lang=doc.target_lang,
-            glossary=glossary,
-            names=names,
-            paragraph=seg.paragraph,
-            segment=seg.index,
-            unit="segment",
-            score=seg.score,
-            checks=checks,
-        )
-        seg.issues.extend(issues)
-        seg.needs_a_look = needs_a_look(seg.issues, seg.score)
-        found.extend(issues)
+        found += check_unit(unit, doc, glossary=glossary, names=names, checks=checks)
     return found
+
+
+def check_unit(
+    unit: Sequence[Segment],
+    doc: TranslatedDocument,
+    *,
+    glossary: Glossary | None = None,
+    names: NameMatcher | None = None,
+    checks: Sequence[Check] | None = None,
+) -> list[Issue]:
+    """Check one unit of ``doc`` (:meth:`~tarjama.document.Paragraph.units`) as
+    :func:`check_document` does, and attach its issues: a streamed document's units are
+    checked one by one as they are translated."""
+    seg = unit[0]
+    issues = check_pair(
+        " ".join(s.source for s in unit),
+        seg.translation,
+        source_lang=doc.source_lang,
+        target_lang=doc.target_lang,
+        glossary=glossary,
+        names=names,
+        paragraph=seg.paragraph,
+        segment=seg.index,
+        unit="segment",
+        score=seg.score,
+        checks=checks or default_checks(),
+    )
+    seg.issues.extend(issues)
+    seg.needs_a_look = needs_a_look(seg.issues, seg.score)
+    return issues

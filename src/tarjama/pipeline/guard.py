@@ -5,6 +5,11 @@ as "Here is the translation:"). A text whose answer fails is asked again once; i
 fails again, the NMT model for the pair translates it, when one is installed, and its
 hypothesis says so (origin ``llm→model``). A failed request (EngineError: the server
 down, lines that never map back) falls back the same way.
+
+Streamed (``progress=``, :class:`~tarjama.engines.Reporter`): the LLM's drafts pass
+through as they come, and a text is told final only once its answer passed the checks,
+or when its retry or the fallback has written it; a failing draft is replaced, never
+taken back after it was called final.
 """
 
 from __future__ import annotations
@@ -13,9 +18,20 @@ import dataclasses
 import re
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..document import Signature
-from ..engines import BatchStore, Engine, Hints, Hypothesis, can_hint, can_store, count_tokens_many
+from ..engines import (
+    BatchStore,
+    Engine,
+    Hints,
+    Hypothesis,
+    Progress,
+    can_hint,
+    can_report,
+    can_store,
+    count_tokens_many,
+)
 from ..errors import EngineError
 from ..fidelity import ERROR, check_pair
 from ..fidelity.length import OmissionCheck
@@ -78,6 +94,40 @@ class Guard:
         return any(i.severity == ERROR for i in issues)
 
 
+class Judged:
+    """The guard's :class:`~tarjama.engines.Progress` over one call to the LLM, for the
+    caller's ``progress``: the call's text ``n`` is the caller's ``ks[n]``; drafts pass
+    through, and a final answer only once it passes the checks (``origin`` set on it)."""
+
+    def __init__(
+        self,
+        progress: Progress,
+        guard: Guard,
+        texts: Sequence[str],
+        hints: Sequence[Hints | None],
+        ks: Sequence[int],
+        origin: str = "",
+    ) -> None:
+        self.progress, self.guard = progress, guard
+        self.texts, self.hints, self.ks, self.origin = texts, hints, list(ks), origin
+        #: The caller's texts told final, with what they were told.
+        self.told: dict[int, Hypothesis] = {}
+        self._lock = threading.Lock()
+
+    def draft(self, k: int, text: str) -> None:
+        self.progress.draft(self.ks[k], text)
+
+    def final(self, k: int, hypothesis: Hypothesis) -> None:
+        at = self.ks[k]
+        with self._lock:  # the LLM's threads tell at once; the checks are judged one by one
+            if at in self.told or self.guard.fails(self.texts[at], hypothesis.text, self.hints[at]):
+                return
+            if self.origin:
+                hypothesis = dataclasses.replace(hypothesis, origin=self.origin)
+            self.told[at] = hypothesis
+        self.progress.final(at, hypothesis)
+
+
 class GuardedEngine:
     """An LLM engine behind the guard, with the pair's NMT model as the fallback
     (``fallback`` opens it the first time it is needed; None: there is none)."""
@@ -96,6 +146,10 @@ class GuardedEngine:
     @property
     def hinted(self) -> bool:
         return can_hint(self.llm)
+
+    @property
+    def drafts(self) -> bool:
+        return can_report(self.llm) and self.llm.drafts
 
     @property
     def signature(self) -> Signature:
@@ -119,35 +173,58 @@ class GuardedEngine:
         *,
         num_alternatives: int = 0,
         hints: Sequence[Hints | None] | None = None,
+        progress: Progress | None = None,
     ) -> list[Hypothesis]:
         guard = Guard(source, target)
         hint = list(hints or []) + [None] * (len(texts) - len(hints or []))
-        out = self._ask(list(texts), source, target, hint)
-        bad = [
-            k for k, t in enumerate(texts) if out is None or guard.fails(t, out[k].text, hint[k])
-        ]
-        if out is None:
-            out = [Hypothesis("", 0.0) for _ in texts]
+        every = range(len(texts))
+        first = Judged(progress, guard, texts, hint, every) if progress else None
+        out = self._ask(list(texts), source, target, hint, first)
+        if out is None:  # failed outright: what was already told final stands
+            told = first.told if first else {}
+            out = [told.get(k, Hypothesis("", 0.0)) for k in every]
+            bad = [k for k in every if k not in told]
+        else:
+            bad = [k for k, t in enumerate(texts) if guard.fails(t, out[k].text, hint[k])]
+        if progress is not None and not can_report(self.llm):  # final now, not after the retry
+            for k in sorted(set(every) - set(bad)):
+                progress.final(k, out[k])
         if bad:
-            again = self._ask([texts[k] for k in bad], source, target, [hint[k] for k in bad])
+            again_told = Judged(progress, guard, texts, hint, bad, RETRIED) if progress else None
+            again = self._ask(
+                [texts[k] for k in bad], source, target, [hint[k] for k in bad], again_told
+            )
             with self._lock:
                 self.retries += len(bad)
             still = []
             for n, k in enumerate(bad):
                 if again is not None and not guard.fails(texts[k], again[n].text, hint[k]):
                     out[k] = dataclasses.replace(again[n], origin=RETRIED)
+                elif again_told is not None and k in again_told.told:
+                    out[k] = again_told.told[k]
                 else:
                     still.append(k)
             self._fall_back(texts, source, target, out, still)
+            if progress is not None:
+                for k in still:
+                    progress.final(k, out[k])
         return out
 
     def _ask(
-        self, texts: list[str], source: str, target: str, hints: list[Hints | None]
+        self,
+        texts: list[str],
+        source: str,
+        target: str,
+        hints: list[Hints | None],
+        progress: Progress | None,
     ) -> list[Hypothesis] | None:
+        options: dict[str, Any] = {}
+        if can_hint(self.llm):
+            options["hints"] = hints
+        if progress is not None and can_report(self.llm):
+            options["progress"] = progress
         try:
-            if can_hint(self.llm):
-                return self.llm.translate_batch(texts, source, target, hints=hints)
-            return self.llm.translate_batch(texts, source, target)
+            return self.llm.translate_batch(texts, source, target, **options)
         except EngineError:
             return None
 

@@ -27,7 +27,7 @@ from typing import Any
 from .._version import __version__
 from ..archive import TranslationMemory
 from ..document import Document, Segment, Signature, TranslatedDocument
-from ..engines import Engine, Hints, Hypothesis, can_align, can_hint
+from ..engines import Engine, Hints, Hypothesis, can_align, can_hint, can_report
 from ..errors import ConfigError, UnsupportedPair
 from ..fidelity import check_document
 from ..fidelity.glossary import Glossary, Protected
@@ -42,6 +42,7 @@ from .blocks import TranslatedBlocks, translate_blocks
 from .files import TranslatedFile, translate_file, translate_formatted
 from .pieces import cut_to_fit
 from .stages import Direction, GlossaryStage, LetterlessStage, MemoryStage, Stage
+from .stream import OnEvent, SegmentWatch, TextWatch, drained
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,16 @@ class Translator:
         """
         return self.translate_documents([text])[0]
 
+    def stream_document(self, text: str | Document, on_event: OnEvent) -> TranslatedDocument:
+        """:meth:`translate_document`, telling ``on_event`` (in this thread) each segment's
+        draft as an LLM writes it and each unit once translated and checked (see
+        :mod:`.stream`); returns the same document. ``text`` may come split
+        (:meth:`segment`): its paragraphs are then the ones filled."""
+        doc = self.segment(text)
+        watch = SegmentWatch(doc, on_event, glossary=self.glossary, names=self.names)
+        self.translate_segments([p.segments for p in doc.paragraphs], watch=watch)
+        return doc
+
     def translate_documents(
         self, documents: Sequence[str | Document], *, check: bool = True
     ) -> list[TranslatedDocument]:
@@ -254,6 +265,7 @@ class Translator:
         *,
         alternatives: int = 0,
         align: Sequence[bool] | None = None,
+        watch: SegmentWatch | None = None,
     ) -> None:
         """Fill every segment of ``paragraphs`` (a stage may fill several consecutive
         segments of one paragraph with one translation): by a stage, else by the engine
@@ -262,12 +274,16 @@ class Translator:
         A segment the engine translated gets up to ``alternatives`` ranked alternatives
         (``Segment.alternatives``), mended by the stages like its translation. Segments
         flagged in ``align`` (in the order of ``paragraphs``) get their word alignment
-        (``Segment.alignment``) when the engine can give one.
+        (``Segment.alignment``) when the engine can give one. ``watch`` is told the
+        engine's drafts and each segment once filled (:mod:`.stream`).
         """
         way = self._way
         flat = [s for p in paragraphs for s in p]
         wanted = {id(s) for s, a in zip(flat, align or [], strict=False) if a}
         pending = [s for p in paragraphs for s in self._fill(p, way)]
+        if watch is not None:
+            engine_fills = {id(s) for s in pending}
+            watch.filled([s for s in flat if id(s) not in engine_fills])
         inputs: list[str] = []
         states: list[list[Any]] = []
         for seg in pending:
@@ -284,9 +300,15 @@ class Translator:
             hints = [
                 hints_of(s, held, *where[id(s)]) for s, held in zip(pending, states, strict=True)
             ]
-        hyps = self.translate_units(inputs, num_alternatives=alternatives, align=flags, hints=hints)
-        for seg, text, hyp, held in zip(pending, inputs, hyps, states, strict=True):
-            self._unwrap(seg, text, hyp, held)
+        told = _Filling(self, pending, inputs, states, watch) if watch is not None else None
+        hyps = self.translate_units(
+            inputs, num_alternatives=alternatives, align=flags, hints=hints, watch=told
+        )
+        for k, (seg, text, hyp, held) in enumerate(zip(pending, inputs, hyps, states, strict=True)):
+            if told is None or k not in told.done:
+                self._unwrap(seg, text, hyp, held)
+                if watch is not None:
+                    watch.filled([seg])
 
     def _unwrap(self, seg: Segment, text: str, hyp: Hypothesis, held: list[Any]) -> None:
         """Fill ``seg`` with the engine's ``hyp`` for ``text``, each stage undone in reverse."""
@@ -321,13 +343,16 @@ class Translator:
         num_alternatives: int = 0,
         align: Sequence[bool] | None = None,
         hints: Sequence[Hints | None] | None = None,
+        watch: TextWatch | None = None,
     ) -> list[Hypothesis]:
         """Translate cleaned texts in one engine call: deduplicated, long ones cut and
         rejoined, rendered for the target language. No stages: the engine alone.
 
         Texts flagged in ``align`` come back with a word alignment when the engine can
         align (:func:`~tarjama.engines.can_align`); ``hints`` (one per text) reach an
-        engine that reads them (:func:`~tarjama.engines.can_hint`, an LLM's prompt)."""
+        engine that reads them (:func:`~tarjama.engines.can_hint`, an LLM's prompt).
+        ``watch`` is told each text's drafts and its hypothesis once final, as an engine
+        that reports (:func:`~tarjama.engines.can_report`) tells them, else after the call."""
         unique = list(dict.fromkeys(t for t in texts if t))
         aligned = {t for t, a in zip(texts, align or [], strict=False) if a and t}
         pieces, spans = cut_to_fit(self.engine, unique, self.source)
@@ -343,33 +368,118 @@ class Translator:
                 next((hinted[t] for t, (a, b) in spans.items() if a <= k < b and t in hinted), None)
                 for k in range(len(pieces))
             ]
-        raw = (
-            self.engine.translate_batch(pieces, self.source, self.target, **options)
-            if pieces
-            else []
-        )
+        told: dict[str, Hypothesis] = {}
+        if not pieces:
+            raw: list[Hypothesis] = []
+        elif watch is not None and can_report(self.engine):
+            engine = self.engine
+            heard = _Heard(self, pieces, spans, aligned, watch, told)
+            raw = drained(
+                lambda progress: engine.translate_batch(
+                    pieces, self.source, self.target, **options, progress=progress
+                ),
+                heard.handle,
+            )
+        else:
+            raw = self.engine.translate_batch(pieces, self.source, self.target, **options)
         done: dict[str, Hypothesis] = {}
         for text, (a, b) in spans.items():
-            parts_out = raw[a:b]
-            glued = " ".join(h.text for h in parts_out)
-            joined = render(glued, self.target, digits=self.digits)
-            score = sum(h.score for h in parts_out) / len(parts_out)
-            alts: tuple[str, ...] = ()
-            if b - a == 1:
-                alts = tuple(
-                    render(x, self.target, digits=self.digits) for x in parts_out[0].alternatives
-                )
-            alignment = None
-            if text in aligned:
-                found = joined_alignment(
-                    [(p, h.text, h.alignment) for p, h in zip(pieces[a:b], parts_out, strict=True)],
-                    text,
-                )
-                if found is not None:
-                    alignment = carry(found, word_map(text, text), word_map(glued, joined))
-            origin = next((h.origin for h in parts_out if h.origin), "")
-            done[text] = Hypothesis(joined, score, alts, alignment, origin)
+            done[text] = told.get(text) or self._joined(text, pieces[a:b], raw[a:b], aligned)
+            if watch is not None and text not in told:
+                watch.final(text, done[text])
         return [done[t] if t else Hypothesis("", 0.0) for t in texts]
+
+    def _joined(
+        self, text: str, pieces: Sequence[str], parts_out: Sequence[Hypothesis], aligned: set[str]
+    ) -> Hypothesis:
+        """The hypothesis of ``text`` from those of its ``pieces``: joined and rendered."""
+        glued = " ".join(h.text for h in parts_out)
+        joined = render(glued, self.target, digits=self.digits)
+        score = sum(h.score for h in parts_out) / len(parts_out)
+        alts: tuple[str, ...] = ()
+        if len(parts_out) == 1:
+            alts = tuple(
+                render(x, self.target, digits=self.digits) for x in parts_out[0].alternatives
+            )
+        alignment = None
+        if text in aligned:
+            found = joined_alignment(
+                [(p, h.text, h.alignment) for p, h in zip(pieces, parts_out, strict=True)], text
+            )
+            if found is not None:
+                alignment = carry(found, word_map(text, text), word_map(glued, joined))
+        origin = next((h.origin for h in parts_out if h.origin), "")
+        return Hypothesis(joined, score, alts, alignment, origin)
+
+
+class _Heard:
+    """What a reporting engine tells of ``pieces`` (piece ``k``), for the texts they were
+    cut from: a text's draft is its pieces' joined, and it is final (``told``, and
+    ``watch``) once every piece of it is."""
+
+    def __init__(
+        self,
+        translator: Translator,
+        pieces: Sequence[str],
+        spans: dict[str, tuple[int, int]],
+        aligned: set[str],
+        watch: TextWatch,
+        told: dict[str, Hypothesis],
+    ) -> None:
+        self.translator, self.pieces, self.spans, self.aligned = translator, pieces, spans, aligned
+        self.watch, self.told = watch, told
+        self.owner = {k: t for t, (a, b) in spans.items() for k in range(a, b)}
+        self.parts: dict[int, Hypothesis] = {}
+        self.drafts: dict[int, str] = {}
+
+    def handle(self, kind: str, k: int, value: Any) -> None:
+        text = self.owner[k]
+        a, b = self.spans[text]
+        if k in self.parts or text in self.told:
+            return
+        if kind == "draft":
+            self.drafts[k] = value
+            said = (self.parts[j].text if j in self.parts else self.drafts.get(j, "")
+                    for j in range(a, b))  # fmt: skip
+            self.watch.draft(text, " ".join(x for x in said if x))
+            return
+        self.parts[k] = value
+        if all(j in self.parts for j in range(a, b)):
+            parts = [self.parts[j] for j in range(a, b)]
+            hyp = self.translator._joined(text, self.pieces[a:b], parts, self.aligned)
+            self.told[text] = hyp
+            self.watch.final(text, hyp)
+
+
+class _Filling:
+    """:meth:`Translator.translate_segments`' :class:`~.stream.TextWatch`: a text's draft
+    is told for each pending segment with that input, and its hypothesis fills them (the
+    stages undone) and tells ``watch`` they are filled; ``done`` holds their positions."""
+
+    def __init__(
+        self,
+        translator: Translator,
+        pending: list[Segment],
+        inputs: list[str],
+        states: list[list[Any]],
+        watch: SegmentWatch,
+    ) -> None:
+        self.translator, self.pending, self.states, self.watch = translator, pending, states, watch
+        self.at: dict[str, list[int]] = {}
+        for k, text in enumerate(inputs):
+            self.at.setdefault(text, []).append(k)
+        self.done: set[int] = set()
+
+    def draft(self, text: str, draft: str) -> None:
+        for k in self.at.get(text, []):
+            self.watch.draft(self.pending[k], draft)
+
+    def final(self, text: str, hypothesis: Hypothesis) -> None:
+        ks = [k for k in self.at.get(text, []) if k not in self.done]
+        for k in ks:
+            self.translator._unwrap(self.pending[k], text, hypothesis, self.states[k])
+            self.done.add(k)
+        self.watch.filled([self.pending[k] for k in ks])
 
 
 def _paragraphs_of(paragraphs: Sequence[Sequence[Segment]]) -> dict[int, tuple[int, str]]:

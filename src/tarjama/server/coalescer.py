@@ -36,14 +36,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import EngineError
+from ..errors import EngineError, Stopped
 from ..pipeline import (
     Engine,
     Hints,
     Hypothesis,
+    Progress,
     Signature,
     can_align,
     can_hint,
+    can_report,
     count_tokens_many,
 )
 from .jobs import CURRENT, JobToken
@@ -64,6 +66,8 @@ class _Job:
     align: list[bool] | None = None
     #: What an LLM is told of each text (memory examples, glossary terms; None: nothing).
     hints: list[Hints | None] | None = None
+    #: Told the engine's progress (a streamed request's chunk, alone in its call).
+    progress: Progress | None = None
 
     @property
     def group(self) -> tuple[Signature, str, str, int]:
@@ -198,9 +202,11 @@ class Coalescer:
         align: Sequence[bool] | None = None,
         document: bool = False,
         hints: Sequence[Hints | None] | None = None,
+        progress: Progress | None = None,
     ) -> list[Hypothesis]:
         """Queue ``texts`` for the next batch and wait for their hypotheses; a
-        ``document`` chunk goes to the document lane and is its own engine call."""
+        ``document`` chunk goes to the document lane and is its own engine call (told
+        ``progress`` where the engine reports it)."""
         if not texts:
             return []
         if self._queue is None or self._documents is None or self._arrived is None:
@@ -213,6 +219,7 @@ class Coalescer:
         job.align = list(align) if align is not None else None
         if hints is not None:
             job.hints = [*hints, *[None] * (len(job.texts) - len(hints))][: len(job.texts)]
+        job.progress = progress if document else None
         await (self._documents if document else self._queue).put(job)
         self._arrived.set()
         return await future
@@ -299,6 +306,8 @@ class Coalescer:
             options["align"] = [a for job in jobs for a in (job.align or [False] * len(job.texts))]
         if any(job.hints for job in jobs):
             options["hints"] = [h for job in jobs for h in (job.hints or [None] * len(job.texts))]
+        if first.progress is not None and len(jobs) == 1 and can_report(first.engine):
+            options["progress"] = first.progress
         assert self.loop is not None and self._executor is not None
         try:
             hyps = await self.loop.run_in_executor(
@@ -359,8 +368,12 @@ class CoalescedEngine:
     engine it wraps has them: word alignment (:class:`~tarjama.engines.base.Aligner`,
     ``aligns`` is the engine's), an LLM's hints (:class:`~tarjama.engines.base.Hinted`,
     ``hinted`` is the engine's: the memory's examples and the glossary's terms reach its
-    prompt when served as they do in the CLI) and token counting in bulk (the engine's own,
-    which keeps what it counted for the batch: a text is tokenized once).
+    prompt when served as they do in the CLI), token counting in bulk (the engine's own,
+    which keeps what it counted for the batch: a text is tokenized once) and progress
+    (:class:`~tarjama.engines.base.Reporter`, ``drafts`` the engine's): a streamed request
+    goes chunk by chunk through the document lane, each chunk's texts told final when it
+    is done (an LLM's drafts and finals sooner, from the engine), and a stopped or expired
+    job's next word raises :class:`~tarjama.errors.Stopped` in the engine's thread.
     """
 
     def __init__(self, engine: Engine, coalescer: Coalescer) -> None:
@@ -377,6 +390,10 @@ class CoalescedEngine:
     @property
     def hinted(self) -> bool:
         return can_hint(self.engine)
+
+    @property
+    def drafts(self) -> bool:
+        return can_report(self.engine) and self.engine.drafts
 
     @property
     def signature(self) -> Signature:
@@ -397,6 +414,7 @@ class CoalescedEngine:
         num_alternatives: int = 0,
         align: Sequence[bool] | None = None,
         hints: Sequence[Hints | None] | None = None,
+        progress: Progress | None = None,
     ) -> list[Hypothesis]:
         if self.coalescer.loop is None:
             raise RuntimeError("the coalescer is not running")
@@ -406,18 +424,24 @@ class CoalescedEngine:
         hinted = list(hints) if hints is not None and self.hinted else None
         job = CURRENT.get()
         runs = _chunks(counts, self.coalescer.chunk_tokens)
-        if job is None and len(runs) < 2:  # a small request: one job, batched with its company
+        if job is None and len(runs) < 2 and progress is None:
+            # A small request: one job, batched with its company.
             return self._wait(texts, counts, source, target, options, aligned, hinted, None)
-        # A document, or a request as large as one (a long list of q): chunk by chunk in
-        # the document lane, so that small requests pass it.
+        # A document, or a request as large as one (a long list of q), or a streamed one:
+        # chunk by chunk in the document lane, so that small requests pass it.
         out: list[Hypothesis] = []
         for start, end in runs:
             if job is not None:
                 job.check()  # a stopped or expired document queues nothing more
             part = aligned[start:end] if aligned is not None else None
             told = hinted[start:end] if hinted is not None else None
-            out += self._wait(texts[start:end], counts[start:end], source, target, options,
-                              part, told, job, lane=True)  # fmt: skip
+            shifted = _Shifted(progress, start, job) if progress is not None else None
+            done = self._wait(texts[start:end], counts[start:end], source, target, options,
+                              part, told, job, lane=True, progress=shifted)  # fmt: skip
+            if progress is not None:
+                for k, hyp in enumerate(done, start):
+                    progress.final(k, hyp)
+            out += done
         return out
 
     def _wait(
@@ -432,6 +456,7 @@ class CoalescedEngine:
         job: JobToken | None,
         *,
         lane: bool = False,
+        progress: Progress | None = None,
     ) -> list[Hypothesis]:
         """Submit one job (a chunk in the document lane when ``lane``) and wait for it, at
         most ``--engine-timeout`` seconds and never past the document ``job``'s deadline."""
@@ -448,6 +473,7 @@ class CoalescedEngine:
                 align=align,
                 document=lane,
                 hints=hints,
+                progress=progress,
             ),
             coalescer.loop,
         )
@@ -471,6 +497,29 @@ class CoalescedEngine:
         finally:
             if job is not None:
                 job.unwatch(pending)
+
+
+class _Shifted:
+    """A chunk's progress told as the request's (its texts start at ``start``); in the
+    engine's thread, a stopped or expired job's next word raises Stopped, so that a streamed
+    answer nobody waits for is cut off (the LLM's server drops a request whose connection
+    closes)."""
+
+    def __init__(self, progress: Progress, start: int, job: JobToken | None) -> None:
+        self.progress, self.start, self.job = progress, start, job
+
+    def draft(self, k: int, text: str) -> None:
+        self._check()
+        self.progress.draft(self.start + k, text)
+
+    def final(self, k: int, hypothesis: Hypothesis) -> None:
+        self._check()
+        self.progress.final(self.start + k, hypothesis)
+
+    def _check(self) -> None:
+        job = self.job
+        if job is not None and (job.reason is not None or job.remaining() <= 0):
+            raise Stopped(job.reason or job.expired_message)
 
 
 def _chunks(counts: Sequence[int], limit: int) -> list[tuple[int, int]]:

@@ -60,6 +60,18 @@ def status_for(exc: TarjamaError) -> int:
     return 503 if isinstance(exc, (EngineError, *STORAGE_ERRORS)) else 400
 
 
+def answer_for(exc: BaseException) -> tuple[int, str]:
+    """The status and message ``exc`` is answered with, as the handlers below answer it
+    (for an error met after a streamed answer has started: an ``error`` event)."""
+    if isinstance(exc, ApiError):
+        return exc.status, exc.message
+    if isinstance(exc, TarjamaError):
+        told = next((m for kind, m in STORAGE_ERRORS.items() if isinstance(exc, kind)), str(exc))
+        return status_for(exc), encodable(told)
+    log.error("unexpected error in a streamed answer", exc_info=exc)
+    return 503, INTERNAL_ERROR
+
+
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     return error_response(exc.status, exc.message)

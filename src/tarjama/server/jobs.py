@@ -12,6 +12,11 @@ naming the flag; when the client disconnects, it gives up on the answer. Either 
 stops the token, which cancels the chunk the thread is waiting for (still queued: it is
 dropped) and makes the thread's next check raise, so the job stops consuming the engine
 after at most the chunk being decoded.
+
+A streamed job (:class:`StreamedJob`) is the same job whose thread tells what it does as it
+goes; the loop hands that on as it comes and stops the token when the deadline passes or
+the client goes away (the response's stream is then closed). An LLM's streamed answer is
+cut off at its next word, not after the chunk (:class:`~.coalescer.CoalescedEngine`).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import contextvars
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from fastapi import Request
 
@@ -129,3 +134,47 @@ async def _disconnect(request: Request) -> None:
 def _forget(job: asyncio.Future[Any]) -> None:
     if not job.cancelled():
         job.exception()  # retrieved, so that asyncio does not log it as lost
+
+
+class StreamedJob(Generic[T]):
+    """A document job whose ``work(tell)`` calls ``tell(item)`` (in its thread) as it goes
+    and returns its result; :meth:`next` gives what it told, in order, then its end.
+    Started on the running loop, under the server's ``--document-timeout``."""
+
+    def __init__(self, state: ServerState, work: Callable[[Callable[[Any], None]], T]) -> None:
+        self.token = JobToken(state.settings.document_timeout)
+        self._told: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def tell(kind: str, value: Any) -> None:
+            loop.call_soon_threadsafe(self._told.put_nowait, (kind, value))
+
+        def run() -> None:
+            try:
+                result = work(lambda item: tell("item", item))
+            except BaseException as exc:  # told to the loop, which answers it
+                tell("error", exc)
+            else:
+                tell("result", result)
+
+        context = contextvars.copy_context()
+        context.run(CURRENT.set, self.token)
+        self._job = loop.run_in_executor(state.workers, context.run, run)
+        self._job.add_done_callback(_forget)
+
+    async def next(self, wait: float) -> tuple[str, Any]:
+        """What the job told next: ``("item", x)``, its end (``("result", r)`` or
+        ``("error", exc)``), ``("expired", message)`` once the deadline has passed (the job
+        is stopped), or ``("waiting", None)`` after ``wait`` seconds of nothing."""
+        left = self.token.remaining()
+        try:
+            return await asyncio.wait_for(self._told.get(), max(min(wait, left), 0))
+        except asyncio.TimeoutError:
+            if self.token.remaining() > 0:
+                return "waiting", None
+            self.token.stop(self.token.expired_message)
+            return "expired", self.token.expired_message
+
+    def stop(self, reason: str) -> None:
+        """Stop the job (its client went away): it queues and streams nothing more."""
+        self.token.stop(reason)

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
+from ..document import TranslatedDocument
 from ..errors import InputError
 from ..pipeline import Translator
 from ..text import detect_script
@@ -31,6 +32,7 @@ from .jobs import run_document
 from .observe import note
 from .registry import ServedModel
 from .state import ServerState, get_state
+from .streaming import READY, Tell, streamed
 from .validate import check_chars, check_language, lang_field, not_available
 
 router = APIRouter(prefix="/v1", tags=["tarjama"])
@@ -55,6 +57,8 @@ class DocumentBody(BaseModel):
     beam: int | None = None
     #: False: the NMT model's draft alone on a server with --llm-post-edit.
     post_edit: bool | None = None
+    #: Answer server-sent events as the document is translated (:mod:`.streaming`).
+    stream: bool | None = None
     api_key: str | None = None
 
 
@@ -90,10 +94,11 @@ async def glossaries(request: Request) -> dict[str, Any]:
 
 
 @router.post("/translate", openapi_extra=body_doc(DocumentBody))
-async def translate_document(request: Request) -> JSONResponse:
+async def translate_document(request: Request) -> Response:
     """Translate a document (one paragraph per line); the JSON of `tarjama translate`.
     Sent as multipart with a ``file``, the file is translated and returned beside its
-    report (see :mod:`.files`)."""
+    report (see :mod:`.files`). With ``"stream": true``, server-sent events: drafts,
+    each segment once checked, then this JSON (see :mod:`.streaming`)."""
     if request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
         from .files import translate_upload  # files builds on this module
 
@@ -108,6 +113,7 @@ async def translate_document(request: Request) -> JSONResponse:
     name = text_field(fields, "model")
     glossary_name = text_field(fields, "glossary")
     use_memory = flag_field(fields, "memory")
+    stream = flag_field(fields, "stream")
     beam = None
     if fields.get("beam") is not None:
         beam = int_field(fields, "beam", 0, low=1, high=MAX_BEAM)
@@ -117,15 +123,27 @@ async def translate_document(request: Request) -> JSONResponse:
     note(request, chars=len(text), text=text)
     options = Options(glossary_name, use_memory, beam, flag_field(fields, "post_edit"))
 
-    def work() -> dict[str, Any]:
-        doc = with_translator(
-            state, model, source, target, options, lambda t: t.translate_document(text)
-        )
+    def answered(doc: TranslatedDocument) -> dict[str, Any]:
         state.metrics.translated("native", source, target, [text])
         state.metrics.document(doc)
         note(request, chars=len(text), text=text, translation=doc.text)
         return doc.to_json()
 
+    def work() -> dict[str, Any]:
+        doc = with_translator(
+            state, model, source, target, options, lambda t: t.translate_document(text)
+        )
+        return answered(doc)
+
+    def streaming(tell: Tell) -> dict[str, Any]:
+        def translate(translator: Translator) -> dict[str, Any]:
+            tell(READY)
+            return answered(translator.stream_document(text, tell))
+
+        return with_translator(state, model, source, target, options, translate)
+
+    if stream:
+        return await streamed(state, streaming)
     return JSONResponse(await run_document(state, request, work))
 
 
