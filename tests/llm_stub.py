@@ -35,6 +35,9 @@ class Stub:
     url: str = ""
     script: list[tuple[str, Any]] = field(default_factory=list)
     no_chat: bool = False
+    #: Seconds per word of an answer, as a model's decoding rate: streamed between the
+    #: words, or all of it before a whole answer.
+    word_delay: float = 0.0
     requests: list[tuple[str, dict[str, Any], dict[str, str]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -114,6 +117,7 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
             if body.get("stream"):
                 self._stream(answer, chat)
                 return
+            time.sleep(stub.word_delay * len(answer.split()))
             choice = (
                 {"message": {"role": "assistant", "content": answer}} if chat else {"text": answer}
             )
@@ -125,6 +129,7 @@ def _handler(stub: Stub) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
             for piece in re.findall(r"\s*\S+", answer):
+                time.sleep(stub.word_delay)
                 delta = {"delta": {"content": piece}} if chat else {"text": piece}
                 event = json.dumps({"choices": [delta]})
                 self.wfile.write(f"data: {event}\n\n".encode())
