@@ -131,11 +131,14 @@ class Coalescer:
         #: Told about every engine call (the server's metrics).
         self.on_batch: BatchObserver | None = None
         #: Run in the engine's thread after a batch: when the queue is empty, at most once
-        #: every ``idle_every`` seconds; under unbroken load, every ``busy_every``.
+        #: every ``idle_every`` seconds; under unbroken load, every ``busy_every``; and once
+        #: more ``idle_every`` after the last batch, when nothing came since.
         self.on_idle: IdleHook | None = None
         self.idle_every = 1.0
         self.busy_every = 30.0
         self._last_idle = 0.0
+        #: A batch ran since the idle hook last did.
+        self._owed = False
         #: Why the worker stopped, when it died: requests fail at once, /health says so.
         self.failure: str | None = None
         #: The jobs taken from the queue for the batch being formed or run.
@@ -234,6 +237,7 @@ class Coalescer:
             except Exception as exc:  # a bug here must fail this batch, not the worker
                 for job in self._held:
                     _settle(job, exc)
+            self._owed = True
             await self._idle(self.pending == 0)
 
     async def _next(self, batch: list[_Job]) -> None:
@@ -243,7 +247,15 @@ class Coalescer:
         assert self._arrived is not None
         while self._queue.empty() and self._documents.empty():
             self._arrived.clear()
-            await self._arrived.wait()
+            if not (self._owed and self.on_idle is not None):
+                await self._arrived.wait()
+                continue
+            try:
+                await asyncio.wait_for(self._arrived.wait(), self.idle_every)
+            except TimeoutError:
+                # Quiet since the last batch: what its requests freed after the hook ran
+                # (their checks, their answers) is handed back too, not kept until the next.
+                await self._idle(True)
         if not self._documents.empty() and (self._queue.empty() or self._small_last):
             self._small_last = False
             batch.append(self._documents.get_nowait())
@@ -266,6 +278,7 @@ class Coalescer:
         if hook is None or loop.time() - self._last_idle < every:
             return
         self._last_idle = loop.time()
+        self._owed = False
         try:
             await loop.run_in_executor(self._executor, hook)
         except Exception:
