@@ -19,8 +19,8 @@
 3. **RSS** (``--rss N``): after the throughput rounds, in the same run, N mixed requests
    (bench_server_rss.py's mix: every route, valid and invalid, 32 clients) against a
    server of the same model with today's tuning, RSS at rest after a warm-up of
-   ``--rss-warmup`` and at each tenth, its slope extrapolated to 100,000 requests. Target:
-   within 5% at the end and extrapolated.
+   ``--rss-warmup`` and at each tenth, extrapolated to 100,000 requests at the second
+   half's rate. Target: within 5% at the end and extrapolated.
 
 ``--allocator old`` starts the server with the allocator tuning of before (a 64 KiB mmap
 threshold and a 128 KiB trim threshold, set in the environment), ``both`` runs both.
